@@ -1,0 +1,62 @@
+# Minsheng: two commands for a fresh machine — `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/minsheng
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo serve test test-sqlite test-postgres lint typecheck migrations-check browser bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/minsheng migrate --noinput
+	$(BIN)/minsheng seed_demo --reset
+	@echo
+	@echo "Minsheng demo county: http://$(HOST):$(PORT)/   (Ctrl-C to stop)"
+	$(BIN)/minsheng demo_logins
+	$(BIN)/minsheng runserver --noreload $(HOST):$(PORT)
+
+serve: install
+	$(BIN)/minsheng runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the browser tests (no browser download at run time).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "Install Debian's chromium package (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy minsheng
+
+migrations-check: install
+	$(BIN)/minsheng makemigrations --check --dry-run
+
+test-sqlite: install browser
+	MINSHENG_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
+
+test-postgres: install browser
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+test: lint typecheck migrations-check test-sqlite test-postgres
+
+bench: install
+	DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Minsheng (民生): a county's public services on order."""

@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualName(models.Model):
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+
+class ServiceArea(BilingualName):
+    """An area of the national basic public service standard, or a local one."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    national = models.BooleanField(_("national standard area"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+
+
+class Category(BilingualName):
+    area = models.ForeignKey(
+        ServiceArea, verbose_name=_("area"), on_delete=models.PROTECT, related_name="categories"
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["area__position", "position", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+
+class UrgencyClass(BilingualName):
+    """Time limits for each step of an order (Beijing 12345 practice).
+
+    ``resolve_limit`` runs from submission to delivery: emergency 2 h, utilities 24 h,
+    general 7 days, complex 15 days. Review and acceptance each have their own, shorter
+    limit; an overdue step is escalated, an overdue acceptance is re-dispatched.
+    """
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    review_limit = models.DurationField(_("review limit"))
+    accept_limit = models.DurationField(_("acceptance limit"))
+    resolve_limit = models.DurationField(_("resolution limit"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("urgency class")
+        verbose_name_plural = _("urgency classes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_limit__gt=timedelta(0))
+                & models.Q(accept_limit__gt=timedelta(0))
+                & models.Q(resolve_limit__gt=timedelta(0)),
+                name="urgency_limits_positive",
+            )
+        ]
+
+
+class Service(BilingualName):
+    """An item of the published menu."""
+
+    class DeliveryMode(models.TextChoices):
+        FACILITY = "facility", _("At a facility")
+        DOOR = "door", _("Door-to-door")
+        ONLINE = "online", _("Online")
+
+    class DispatchMode(models.TextChoices):
+        MANUAL = "manual", _("Dispatcher chooses")
+        AUTO = "auto", _("Automatic to the best candidate")
+        GRAB = "grab", _("Providers grab (first come, first served)")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="services"
+    )
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    delivery_mode = models.CharField(
+        _("delivery mode"), max_length=10, choices=DeliveryMode.choices
+    )
+    urgency = models.ForeignKey(
+        UrgencyClass, verbose_name=_("urgency class"), on_delete=models.PROTECT
+    )
+    dispatch_mode = models.CharField(
+        _("dispatch mode"), max_length=10, choices=DispatchMode.choices, default="manual"
+    )
+    regions = models.ManyToManyField(
+        "regions.Region",
+        verbose_name=_("offered in"),
+        related_name="services",
+        help_text=_("Offering it in a township or the county covers everything below it."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["category__area__position", "category__position", "code"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_zh
+
+
+class ServiceAttribute(models.Model):
+    """A typed question asked when the service is ordered (Open311 attribute)."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("Short text")
+        NUMBER = "number", _("Number")
+        DATETIME = "datetime", _("Date and time")
+        TEXT = "text", _("Long text")
+        SINGLEVALUELIST = "singlevaluelist", _("Single choice")
+        MULTIVALUELIST = "multivaluelist", _("Multiple choice")
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="attributes"
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    label_zh = models.CharField(_("question (Chinese)"), max_length=200)
+    label_en = models.CharField(_("question (English)"), max_length=200, blank=True)
+    datatype = models.CharField(_("type"), max_length=20, choices=Datatype.choices)
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # [{"key": "a", "name_zh": "…", "name_en": "…"}, …] for the list types.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["service", "position", "pk"]
+        verbose_name = _("service attribute")
+        verbose_name_plural = _("service attributes")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="attribute_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "").startswith("en") and self.label_en:
+            return self.label_en
+        return self.label_zh
+
+    @property
+    def is_list(self) -> bool:
+        return self.datatype in (self.Datatype.SINGLEVALUELIST, self.Datatype.MULTIVALUELIST)
+
+    def choice_pairs(self) -> list[tuple[str, str]]:
+        en = (get_language() or "").startswith("en")
+        return [
+            (str(c["key"]), str((c.get("name_en") if en else None) or c.get("name_zh") or c["key"]))
+            for c in self.choices
+        ]
+
+
+class Provider(BilingualName):
+    """Who delivers: a department, a volunteer team, a social organisation, an enterprise."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Government department")
+        VOLUNTEER = "volunteer", _("Volunteer team")
+        SOCIAL = "social", _("Social organisation")
+        ENTERPRISE = "enterprise", _("Enterprise")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    regions = models.ManyToManyField(
+        "regions.Region",
+        verbose_name=_("regions served"),
+        related_name="providers",
+        help_text=_("Serving a township or the county covers everything below it."),
+    )
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories served"), related_name="providers"
+    )
+    daily_capacity = models.PositiveIntegerField(_("orders per day"), default=10)
+    latitude = models.FloatField(_("base latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("base longitude"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff accounts"),
+        related_name="providers",
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(daily_capacity__gte=1), name="provider_capacity_positive"
+            )
+        ]

@@ -1,0 +1,106 @@
+"""Ranking candidate providers for an order (派单)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from minsheng.catalog.models import Provider
+from minsheng.catalog.selectors import providers_serving
+from minsheng.orders.models import Order
+from minsheng.orders.scoring import DispatchWeights, candidate_score, haversine_km
+from minsheng.orders.selectors import (
+    declined_provider_ids,
+    provider_performance,
+    used_capacity_today,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    provider: Provider
+    score: float
+    distance_km: float | None
+    remaining: int
+    performance: float | None
+    declined: bool
+
+    @property
+    def available(self) -> bool:
+        return self.remaining > 0 and not self.declined
+
+
+def dispatch_weights() -> DispatchWeights:
+    w = settings.MINSHENG_DISPATCH_WEIGHTS
+    return DispatchWeights(
+        performance=w["performance"],
+        distance=w["distance"],
+        capacity=w["capacity"],
+        far_km=settings.MINSHENG_DISPATCH_FAR_KM,
+    )
+
+
+def order_point(order: Order) -> tuple[float, float] | None:
+    if order.latitude is not None and order.longitude is not None:
+        return order.latitude, order.longitude
+    region = order.region
+    if region.latitude is not None and region.longitude is not None:
+        return region.latitude, region.longitude
+    return None
+
+
+def eligible_provider_ids(order: Order) -> set[int]:
+    """Active providers serving the order's place and category (capacity aside)."""
+    return set(
+        providers_serving(region=order.region, category=order.category).values_list("pk", flat=True)
+    )
+
+
+def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
+    """Eligible providers, best first; those who declined this round or are full come last."""
+    now = now or timezone.now()
+    providers = list(providers_serving(region=order.region, category=order.category))
+    if not providers:
+        return []
+    ids = [p.pk for p in providers]
+    used = used_capacity_today(ids, now)
+    perf = provider_performance(ids, now)
+    declined = declined_provider_ids(order)
+    point = order_point(order)
+    w = dispatch_weights()
+    out: list[Candidate] = []
+    for p in providers:
+        remaining = max(0, p.daily_capacity - used.get(p.pk, 0))
+        distance = (
+            haversine_km(point[0], point[1], p.latitude, p.longitude)
+            if point is not None and p.latitude is not None and p.longitude is not None
+            else None
+        )
+        out.append(
+            Candidate(
+                provider=p,
+                score=candidate_score(
+                    performance=perf.get(p.pk),
+                    distance_km=distance,
+                    remaining=remaining,
+                    capacity=p.daily_capacity,
+                    w=w,
+                ),
+                distance_km=distance,
+                remaining=remaining,
+                performance=perf.get(p.pk),
+                declined=p.pk in declined,
+            )
+        )
+    out.sort(key=lambda c: (not c.available, -c.score, c.provider.pk))
+    return out
+
+
+def best_candidate(order: Order, *, now: datetime | None = None) -> Candidate | None:
+    for c in candidates(order, now=now):
+        if c.available:
+            return c
+    return None

@@ -1,0 +1,340 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")  # 点单: waiting for review (审单)
+    APPROVED = "approved", _("Awaiting dispatch")  # reviewed; waiting for 派单 or a grab
+    DISPATCHED = "dispatched", _("Dispatched")  # 派单: waiting for the provider to take it
+    ACCEPTED = "accepted", _("Accepted")  # 接单
+    IN_SERVICE = "in_service", _("In service")
+    DELIVERED = "delivered", _("Delivered")  # waiting for the rating (评单)
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    REOPENED = "reopened", _("Reopened")  # not solved: back to dispatch
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Ordered")
+    APPROVE = "approve", _("Approved at review")
+    REJECT = "reject", _("Rejected at review")
+    DISPATCH = "dispatch", _("Dispatched")
+    REDISPATCH = "redispatch", _("Re-dispatched")
+    DECLINE = "decline", _("Declined by the provider")
+    ACCEPT_TIMEOUT = "accept_timeout", _("Not taken in time")
+    GRAB = "grab", _("Grabbed by a provider")
+    ACCEPT = "accept", _("Accepted")
+    START = "start", _("Service started")
+    DELIVER = "deliver", _("Delivered")
+    RATE = "rate", _("Rated")
+    REOPEN = "reopen", _("Reopened: not solved")
+    AUTO_CLOSE = "auto_close", _("Closed automatically (not rated in time)")
+    CANCEL = "cancel", _("Cancelled")
+    ESCALATE = "escalate", _("Escalated: step overdue")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.APPROVED,
+        Status.DISPATCHED,
+        Status.ACCEPTED,
+        Status.IN_SERVICE,
+        Status.REOPENED,
+    }
+)
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.CANCELLED})
+# Orders waiting for a dispatcher (or a grab).
+DISPATCH_QUEUE_STATUSES = frozenset({Status.APPROVED, Status.REOPENED})
+
+# The one transition table. Escalation is a flag and an event, not a state change.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
+    Status.APPROVED: frozenset({Status.DISPATCHED, Status.ACCEPTED, Status.CANCELLED}),
+    Status.REOPENED: frozenset({Status.DISPATCHED, Status.ACCEPTED, Status.CANCELLED}),
+    Status.DISPATCHED: frozenset(
+        {Status.DISPATCHED, Status.APPROVED, Status.ACCEPTED, Status.CANCELLED}
+    ),
+    Status.ACCEPTED: frozenset({Status.IN_SERVICE, Status.CANCELLED}),
+    Status.IN_SERVICE: frozenset({Status.DELIVERED, Status.CANCELLED}),
+    Status.DELIVERED: frozenset({Status.CLOSED, Status.REOPENED}),
+    Status.CLOSED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+# Which (from → to) each action may perform.
+ACTION_TRANSITIONS: dict[str, frozenset[tuple[str, str]]] = {
+    Action.APPROVE: frozenset({(Status.SUBMITTED, Status.APPROVED)}),
+    Action.REJECT: frozenset({(Status.SUBMITTED, Status.REJECTED)}),
+    Action.DISPATCH: frozenset(
+        {(Status.APPROVED, Status.DISPATCHED), (Status.REOPENED, Status.DISPATCHED)}
+    ),
+    Action.REDISPATCH: frozenset({(Status.DISPATCHED, Status.DISPATCHED)}),
+    Action.DECLINE: frozenset({(Status.DISPATCHED, Status.APPROVED)}),
+    Action.ACCEPT_TIMEOUT: frozenset({(Status.DISPATCHED, Status.APPROVED)}),
+    Action.GRAB: frozenset(
+        {(Status.APPROVED, Status.ACCEPTED), (Status.REOPENED, Status.ACCEPTED)}
+    ),
+    Action.ACCEPT: frozenset({(Status.DISPATCHED, Status.ACCEPTED)}),
+    Action.START: frozenset({(Status.ACCEPTED, Status.IN_SERVICE)}),
+    Action.DELIVER: frozenset({(Status.IN_SERVICE, Status.DELIVERED)}),
+    Action.RATE: frozenset({(Status.DELIVERED, Status.CLOSED)}),
+    Action.REOPEN: frozenset({(Status.DELIVERED, Status.REOPENED)}),
+    Action.AUTO_CLOSE: frozenset({(Status.DELIVERED, Status.CLOSED)}),
+    Action.CANCEL: frozenset({(s, Status.CANCELLED) for s in OPEN_STATUSES}),
+}
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    HOTLINE = "hotline", _("Hotline agent")
+    VISIT = "visit", _("Door-to-door visit")
+    API = "api", _("API")
+
+
+class Order(models.Model):
+    """A resident's order: a menu item, or a free-form need in a service area."""
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    service = models.ForeignKey(
+        "catalog.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    area = models.ForeignKey(
+        "catalog.ServiceArea", verbose_name=_("service area"), on_delete=models.PROTECT
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    urgency = models.ForeignKey(
+        "catalog.UrgencyClass", verbose_name=_("urgency class"), on_delete=models.PROTECT
+    )
+    description = models.TextField(_("description"), blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+
+    # Where: the region is a village (or a township); ``township`` is its township, kept
+    # on the row because every scoped query filters by it.
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+"
+    )
+    township = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="township_orders",
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    # Who
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    provider = models.ForeignKey(
+        "catalog.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+
+    # When
+    created_at = models.DateTimeField(_("ordered at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    step_deadline = models.DateTimeField(_("current step due"), null=True, blank=True)
+    resolve_deadline = models.DateTimeField(_("resolution due"))
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalation_count = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Incremented on every reopening: a rating belongs to one round.
+    round = models.PositiveSmallIntegerField(_("round"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["township", "status"], name="order_township_status"),
+            models.Index(fields=["provider", "status"], name="order_provider_status"),
+            models.Index(fields=["status", "step_deadline"], name="order_status_deadline"),
+            models.Index(fields=["provider", "dispatched_at"], name="order_provider_dispatched"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in Status]),
+                name="order_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(
+                    status__in=[Status.DISPATCHED, Status.ACCEPTED, Status.IN_SERVICE]
+                )
+                | models.Q(provider__isnull=False),
+                name="order_assigned_has_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """The reference a resident reads out on the phone: date + id."""
+        from django.utils import timezone
+
+        return f"{timezone.localtime(self.created_at):%Y%m%d}-{self.pk:06d}"
+
+    @property
+    def title(self) -> str:
+        if self.service_id is not None:
+            return self.service.name  # type: ignore[union-attr]
+        return self.area.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ImmutableQuerySet(models.QuerySet["OrderEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise TypeError("Order history is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Order history is append-only")
+
+
+class OrderEvent(models.Model):
+    """One step of an order's history. Rows are only ever appended."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    old_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    new_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    provider = models.ForeignKey(
+        "catalog.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    round = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("at"), db_index=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        indexes = [models.Index(fields=["order", "created_at"], name="event_order_time")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.old_status} → {self.new_status} ({self.action})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Append-only: an existing event is never rewritten.
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Order history is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise TypeError("Order history is append-only")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class Rating(models.Model):
+    """评单: the resident's rating, or a staff callback answered on their behalf.
+
+    One per order and round: the unique constraint is what makes rating twice impossible
+    under concurrency; the order lock makes the refusal a clean error.
+    """
+
+    class Via(models.TextChoices):
+        RESIDENT = "resident", _("By the resident")
+        CALLBACK = "callback", _("Staff callback")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ratings")
+    round = models.PositiveSmallIntegerField()
+    via = models.CharField(_("via"), max_length=10, choices=Via.choices)
+    contacted = models.BooleanField(_("were you contacted"))
+    solved = models.BooleanField(_("was it solved"))
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Denormalised from the order at rating time, for the monthly rates.
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        "catalog.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
+    )
+    # A callback that reached nobody, or a duplicate/malicious one, is not valid and is
+    # left out of every rate (12345 practice: rates are over valid callbacks).
+    valid = models.BooleanField(_("valid callback"), default=True)
+    created_at = models.DateTimeField(_("rated at"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "round"], name="rating_once_per_round")
+        ]
+        indexes = [
+            models.Index(fields=["township", "created_at"], name="rating_township_time"),
+            models.Index(fields=["provider", "created_at"], name="rating_provider_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}#{self.round}: {self.satisfaction}"

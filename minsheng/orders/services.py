@@ -1,0 +1,804 @@
+"""Writes for the order loop (点单 → 审单 → 派单 → 接单 → 评单).
+
+Every transition is one transaction that locks the order row, checks who is acting and
+the transition table, changes the state and appends an :class:`OrderEvent`. Nothing else
+assigns ``Order.status``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.models import Role
+from minsheng.accounts.selectors import profile_of
+from minsheng.catalog.models import Category, Provider, Service, ServiceArea, UrgencyClass
+from minsheng.core.errors import Conflict, DomainError, ErrorDetail, NotFound, PermissionDenied
+from minsheng.orders import policy
+from minsheng.orders.attributes import MAX_TEXT, clean_answers
+from minsheng.orders.dispatch import best_candidate, eligible_provider_ids
+from minsheng.orders.models import (
+    ACTION_TRANSITIONS,
+    DISPATCH_QUEUE_STATUSES,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Action,
+    Channel,
+    Order,
+    OrderEvent,
+    Rating,
+    Satisfaction,
+    Status,
+)
+from minsheng.orders.selectors import used_capacity_today
+from minsheng.regions.models import Region
+
+MAX_NOTE = 2000
+STAFF_CHANNELS = frozenset({Channel.GRID_WORKER, Channel.HOTLINE, Channel.VISIT})
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _lock(order_id: int) -> Order:
+    """Lock the order row for the rest of the transaction (SQLite: the whole database)."""
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise NotFound.single("order_not_found", _("No such order."), "order")
+    return order
+
+
+def _illegal(order: Order, action: str) -> Conflict:
+    return Conflict.single(
+        "illegal_transition",
+        _("This order is %(status)s: it cannot be %(action)s now.")
+        % {"status": order.get_status_display(), "action": Action(action).label},
+        "status",
+    )
+
+
+def _transition(
+    order: Order,
+    *,
+    action: str,
+    to: str,
+    actor: Any,
+    now: datetime,
+    note: str = "",
+    provider: Provider | None = None,
+    step_deadline: datetime | None = None,
+    **changes: Any,
+) -> OrderEvent:
+    """Move a locked order along the table and append its event. Starts a new step."""
+    frm = order.status
+    if (frm, to) not in ACTION_TRANSITIONS[action] or to not in TRANSITIONS[frm]:
+        raise _illegal(order, action)
+    order.status = to
+    order.updated_at = now
+    order.step_deadline = step_deadline
+    order.escalated_at = None
+    fields = ["status", "updated_at", "step_deadline", "escalated_at"]
+    for name, value in changes.items():
+        setattr(order, name, value)
+        fields.append(name)
+    order.save(update_fields=fields)
+    return OrderEvent.objects.create(
+        order=order,
+        action=action,
+        old_status=frm,
+        new_status=to,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        provider=provider,
+        note=note,
+        round=order.round,
+        created_at=now,
+    )
+
+
+def _clean_note(note: str, *, field: str = "note", required: bool = False) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise DomainError.single("reason_required", _("Please give a reason."), field)
+    if len(note) > MAX_NOTE:
+        raise DomainError.single(
+            "too_long", _("At most %(limit)d characters.") % {"limit": MAX_NOTE}, field
+        )
+    return note
+
+
+def _urgency(order: Order) -> UrgencyClass:
+    return UrgencyClass.objects.get(pk=order.urgency_id)
+
+
+def _require(cond: bool) -> None:
+    if not cond:
+        raise PermissionDenied.single("not_permitted", _("You may not act on this order."), "order")
+
+
+# --- 点单: ordering ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    """What an adapter parsed from a form, a JSON body or an Open311 request."""
+
+    region_code: str
+    service_code: str = ""
+    area_code: str = ""
+    description: str = ""
+    answers: Mapping[str, Any] | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+    channel: str = Channel.WEB
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+def _resolve_place(data: OrderInput, errors: list[ErrorDetail]) -> Region | None:
+    region = Region.objects.filter(code=data.region_code).select_related("parent").first()
+    if region is None:
+        errors.append(ErrorDetail("region_unknown", _("No such place."), "region"))
+        return None
+    if region.level == Region.Level.COUNTY:
+        errors.append(
+            ErrorDetail("region_too_broad", _("Choose a township or a village."), "region")
+        )
+        return None
+    if (data.latitude is None) != (data.longitude is None):
+        errors.append(
+            ErrorDetail(
+                "location_incomplete",
+                _("Give both latitude and longitude, or neither."),
+                "latitude" if data.latitude is None else "longitude",
+            )
+        )
+    if data.latitude is not None and not -90 <= data.latitude <= 90:
+        errors.append(
+            ErrorDetail("latitude_range", _("Latitude is between -90 and 90."), "latitude")
+        )
+    if data.longitude is not None and not -180 <= data.longitude <= 180:
+        errors.append(
+            ErrorDetail("longitude_range", _("Longitude is between -180 and 180."), "longitude")
+        )
+    if len(data.address) > 300:
+        errors.append(ErrorDetail("too_long", _("At most 300 characters."), "address"))
+    return region
+
+
+def order_submit(
+    *, actor: Any, data: OrderInput, resident: Any = None, now: datetime | None = None
+) -> Order:
+    """Place an order (点单) for a menu item or a free-form need.
+
+    ``actor`` is the resident ordering for themself, or staff (grid worker, dispatcher,
+    administrator) ordering on a resident's behalf, who must then name the channel and
+    either the resident's account or their name and phone. Nothing is written on error.
+    """
+    now = now or timezone.now()
+    profile = profile_of(actor)
+    if profile is None:
+        raise PermissionDenied.single("login_required", _("Please log in to order."), None)
+    errors: list[ErrorDetail] = []
+    on_behalf = profile.role in (Role.GRID_WORKER, Role.DISPATCHER, Role.COUNTY_ADMIN)
+    if profile.role == Role.PROVIDER_STAFF:
+        raise PermissionDenied.single(
+            "not_permitted", _("Provider staff cannot place orders."), None
+        )
+    channel = data.channel
+    if on_behalf:
+        if channel not in STAFF_CHANNELS:
+            errors.append(
+                ErrorDetail(
+                    "channel_invalid",
+                    _("Choose how the resident reached you: grid worker, hotline or visit."),
+                    "channel",
+                )
+            )
+        if resident is None and not (data.contact_name.strip() and data.contact_phone.strip()):
+            errors.append(
+                ErrorDetail(
+                    "contact_required",
+                    _("Give the resident's name and phone."),
+                    "contact_phone" if data.contact_name.strip() else "contact_name",
+                )
+            )
+    else:
+        if channel not in (Channel.WEB, Channel.API):
+            errors.append(ErrorDetail("channel_invalid", _("Unknown channel."), "channel"))
+        resident = actor
+    if len(data.contact_name) > 100:
+        errors.append(ErrorDetail("too_long", _("At most 100 characters."), "contact_name"))
+    if len(data.contact_phone) > 30:
+        errors.append(ErrorDetail("too_long", _("At most 30 characters."), "contact_phone"))
+
+    region = _resolve_place(data, errors)
+    if region is not None and on_behalf and profile.region is not None:
+        scope_region = profile.region
+        order_probe = Order(region=region, township_id=region.township_id or region.pk)
+        if not policy.in_region_scope(scope_region, order_probe):
+            errors.append(
+                ErrorDetail(
+                    "region_out_of_scope", _("This place is outside your region."), "region"
+                )
+            )
+
+    description = (data.description or "").strip()
+    if len(description) > MAX_TEXT:
+        errors.append(
+            ErrorDetail(
+                "too_long", _("At most %(limit)d characters.") % {"limit": MAX_TEXT}, "description"
+            )
+        )
+
+    service: Service | None = None
+    area: ServiceArea | None = None
+    category: Category | None = None
+    answers: dict[str, Any] = {}
+    if data.service_code:
+        service = (
+            Service.objects.select_related("category__area", "urgency")
+            .filter(code=data.service_code)
+            .first()
+        )
+        if service is None:
+            errors.append(ErrorDetail("service_unknown", _("No such service."), "service"))
+        elif not service.published:
+            errors.append(
+                ErrorDetail("service_unpublished", _("This service is not on the menu."), "service")
+            )
+            service = None
+        else:
+            area, category = service.category.area, service.category
+            if (
+                region is not None
+                and not service.regions.filter(pk__in=region.ancestor_ids()).exists()
+            ):
+                errors.append(
+                    ErrorDetail(
+                        "service_not_offered",
+                        _("This service is not offered at this place."),
+                        "region",
+                    )
+                )
+            try:
+                answers = clean_answers(service.attributes.all(), data.answers or {})
+            except DomainError as exc:
+                errors.extend(exc.errors)
+    else:
+        if data.answers:
+            errors.append(
+                ErrorDetail(
+                    "attribute_unknown", _("A free-form need has no questions."), "attribute"
+                )
+            )
+        area = ServiceArea.objects.filter(code=data.area_code).first() if data.area_code else None
+        if area is None:
+            errors.append(
+                ErrorDetail(
+                    "area_required" if not data.area_code else "area_unknown",
+                    _("Choose a service, or the area of your need."),
+                    "area" if data.area_code else "service",
+                )
+            )
+        if not description:
+            errors.append(
+                ErrorDetail("description_required", _("Describe what you need."), "description")
+            )
+    if errors or region is None or area is None:
+        raise DomainError(errors)
+
+    urgency = service.urgency if service is not None else UrgencyClass.objects.get(code="general")
+    with transaction.atomic():
+        order = Order.objects.create(
+            status=Status.SUBMITTED,
+            service=service,
+            area=area,
+            category=category,
+            urgency=urgency,
+            description=description,
+            answers=answers,
+            region=region,
+            township_id=region.township_id or region.pk,
+            latitude=data.latitude,
+            longitude=data.longitude,
+            address=data.address.strip(),
+            resident=resident,
+            contact_name=data.contact_name.strip(),
+            contact_phone=data.contact_phone.strip(),
+            created_by=actor,
+            channel=channel,
+            created_at=now,
+            updated_at=now,
+            step_deadline=now + urgency.review_limit,
+            resolve_deadline=now + urgency.resolve_limit,
+        )
+        OrderEvent.objects.create(
+            order=order,
+            action=Action.SUBMIT,
+            old_status="",
+            new_status=Status.SUBMITTED,
+            actor=actor,
+            round=0,
+            created_at=now,
+        )
+    return order
+
+
+# --- 审单: review -----------------------------------------------------------------------------
+
+
+def order_approve(
+    *, order_id: int, actor: Any, note: str = "", now: datetime | None = None
+) -> Order:
+    """Approve at review; an auto-dispatch service goes straight to its best candidate."""
+    now = now or timezone.now()
+    note = _clean_note(note)
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(policy.is_dispatcher_for(profile_of(actor), order))
+        urgency = _urgency(order)
+        _transition(
+            order,
+            action=Action.APPROVE,
+            to=Status.APPROVED,
+            actor=actor,
+            now=now,
+            note=note,
+            step_deadline=now + urgency.review_limit,
+        )
+        _auto_dispatch(order, actor=actor, now=now)
+    return order
+
+
+def order_reject(*, order_id: int, actor: Any, reason: str, now: datetime | None = None) -> Order:
+    now = now or timezone.now()
+    reason = _clean_note(reason, field="reason", required=True)
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(policy.is_dispatcher_for(profile_of(actor), order))
+        _transition(
+            order,
+            action=Action.REJECT,
+            to=Status.REJECTED,
+            actor=actor,
+            now=now,
+            note=reason,
+            closed_at=now,
+        )
+    return order
+
+
+# --- 派单: dispatch ---------------------------------------------------------------------------
+
+
+def _check_provider(order: Order, provider_id: int, now: datetime) -> Provider:
+    provider = Provider.objects.filter(pk=provider_id).first()
+    if provider is None or provider.pk not in eligible_provider_ids(order):
+        raise DomainError.single(
+            "provider_not_eligible",
+            _("This provider does not serve this place and kind of service."),
+            "provider",
+        )
+    used = used_capacity_today([provider.pk], now).get(provider.pk, 0)
+    if used >= provider.daily_capacity:
+        raise DomainError.single(
+            "provider_full", _("This provider has no capacity left today."), "provider"
+        )
+    return provider
+
+
+def _dispatch_to(
+    order: Order, provider: Provider, *, action: str, actor: Any, now: datetime, note: str = ""
+) -> None:
+    urgency = _urgency(order)
+    _transition(
+        order,
+        action=action,
+        to=Status.DISPATCHED,
+        actor=actor,
+        now=now,
+        note=note,
+        provider=provider,
+        step_deadline=now + urgency.accept_limit,
+        provider_id=provider.pk,
+        dispatched_at=now,
+    )
+
+
+def _auto_dispatch(order: Order, *, actor: Any, now: datetime) -> bool:
+    """Send a queued auto-dispatch order to its best available candidate, if any."""
+    if order.status not in DISPATCH_QUEUE_STATUSES or order.service_id is None:
+        return False
+    mode = (
+        Service.objects.filter(pk=order.service_id).values_list("dispatch_mode", flat=True).first()
+    )
+    if mode != Service.DispatchMode.AUTO:
+        return False
+    best = best_candidate(order, now=now)
+    if best is None:
+        return False
+    _dispatch_to(order, best.provider, action=Action.DISPATCH, actor=None, now=now)
+    return True
+
+
+def order_dispatch(
+    *, order_id: int, actor: Any, provider_id: int, note: str = "", now: datetime | None = None
+) -> Order:
+    """A dispatcher sends a queued order to a provider, or re-dispatches a dispatched one."""
+    now = now or timezone.now()
+    note = _clean_note(note)
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(policy.is_dispatcher_for(profile_of(actor), order))
+        if order.status == Status.DISPATCHED:
+            if order.provider_id == provider_id:
+                raise DomainError.single(
+                    "provider_unchanged", _("The order is already with this provider."), "provider"
+                )
+            action = Action.REDISPATCH
+        else:
+            action = Action.DISPATCH
+        if (order.status, Status.DISPATCHED) not in ACTION_TRANSITIONS[action]:
+            raise _illegal(order, action)
+        provider = _check_provider(order, provider_id, now)
+        _dispatch_to(order, provider, action=action, actor=actor, now=now, note=note)
+    return order
+
+
+def _back_to_queue(order: Order, *, action: str, actor: Any, now: datetime, note: str) -> None:
+    """Declined or not taken: the order returns to dispatch, never lost."""
+    urgency = _urgency(order)
+    provider = Provider.objects.get(pk=order.provider_id) if order.provider_id else None
+    _transition(
+        order,
+        action=action,
+        to=Status.APPROVED,
+        actor=actor,
+        now=now,
+        note=note,
+        provider=provider,
+        step_deadline=now + urgency.review_limit,
+        provider_id=None,
+        dispatched_at=None,
+    )
+    _auto_dispatch(order, actor=None, now=now)
+
+
+def order_decline(*, order_id: int, actor: Any, reason: str, now: datetime | None = None) -> Order:
+    now = now or timezone.now()
+    reason = _clean_note(reason, field="reason", required=True)
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(policy.is_provider_staff_for(actor, order.provider_id))
+        if order.status != Status.DISPATCHED:
+            raise _illegal(order, Action.DECLINE)
+        _back_to_queue(order, action=Action.DECLINE, actor=actor, now=now, note=reason)
+    return order
+
+
+# --- 接单: taking and delivering --------------------------------------------------------------
+
+
+def order_accept(*, order_id: int, actor: Any, now: datetime | None = None) -> Order:
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(policy.is_provider_staff_for(actor, order.provider_id))
+        provider = Provider.objects.get(pk=order.provider_id or 0)
+        _transition(
+            order,
+            action=Action.ACCEPT,
+            to=Status.ACCEPTED,
+            actor=actor,
+            now=now,
+            provider=provider,
+            step_deadline=max(order.resolve_deadline, now),
+            accepted_at=now,
+        )
+    return order
+
+
+def order_grab(
+    *, order_id: int, actor: Any, provider_id: int, now: datetime | None = None
+) -> Order:
+    """First come, first served: the row lock lets exactly one provider win."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(policy.is_provider_staff_for(actor, provider_id))
+        mode = (
+            Service.objects.filter(pk=order.service_id)
+            .values_list("dispatch_mode", flat=True)
+            .first()
+            if order.service_id
+            else None
+        )
+        if order.status not in DISPATCH_QUEUE_STATUSES:
+            raise Conflict.single(
+                "already_taken", _("This order has already been taken or is not open."), "order"
+            )
+        if mode != Service.DispatchMode.GRAB:
+            raise Conflict.single(
+                "not_grabbable", _("This order is dispatched, not grabbed."), "order"
+            )
+        provider = _check_provider(order, provider_id, now)
+        _transition(
+            order,
+            action=Action.GRAB,
+            to=Status.ACCEPTED,
+            actor=actor,
+            now=now,
+            provider=provider,
+            step_deadline=max(order.resolve_deadline, now),
+            provider_id=provider.pk,
+            dispatched_at=now,
+            accepted_at=now,
+        )
+    return order
+
+
+def order_start(*, order_id: int, actor: Any, note: str = "", now: datetime | None = None) -> Order:
+    now = now or timezone.now()
+    note = _clean_note(note)
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(policy.is_provider_staff_for(actor, order.provider_id))
+        provider = Provider.objects.get(pk=order.provider_id) if order.provider_id else None
+        _transition(
+            order,
+            action=Action.START,
+            to=Status.IN_SERVICE,
+            actor=actor,
+            now=now,
+            note=note,
+            provider=provider,
+            step_deadline=max(order.resolve_deadline, now),
+        )
+    return order
+
+
+def order_deliver(*, order_id: int, actor: Any, note: str, now: datetime | None = None) -> Order:
+    now = now or timezone.now()
+    note = _clean_note(note, required=True)
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(policy.is_provider_staff_for(actor, order.provider_id))
+        provider = Provider.objects.get(pk=order.provider_id) if order.provider_id else None
+        _transition(
+            order,
+            action=Action.DELIVER,
+            to=Status.DELIVERED,
+            actor=actor,
+            now=now,
+            note=note,
+            provider=provider,
+            step_deadline=now + timedelta(days=settings.MINSHENG_AUTO_CLOSE_DAYS),
+            delivered_at=now,
+        )
+    return order
+
+
+# --- 评单: rating and callback ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    contacted: bool | None
+    solved: bool | None
+    satisfaction: str
+    comment: str = ""
+
+
+def _clean_rating(data: RatingInput) -> list[ErrorDetail]:
+    errors: list[ErrorDetail] = []
+    if data.contacted is None:
+        errors.append(ErrorDetail("required", _("Say whether you were contacted."), "contacted"))
+    if data.solved is None:
+        errors.append(ErrorDetail("required", _("Say whether it was solved."), "solved"))
+    if data.satisfaction not in Satisfaction.values:
+        errors.append(
+            ErrorDetail("satisfaction_invalid", _("Choose how satisfied you are."), "satisfaction")
+        )
+    if len(data.comment) > MAX_TEXT:
+        errors.append(
+            ErrorDetail(
+                "too_long", _("At most %(limit)d characters.") % {"limit": MAX_TEXT}, "comment"
+            )
+        )
+    return errors
+
+
+def order_rate(
+    *, order_id: int, actor: Any, data: RatingInput, now: datetime | None = None
+) -> Rating:
+    """The resident rates a delivered order, or staff record a callback for them.
+
+    Solved closes the order; not solved reopens it (back to dispatch, a new round).
+    """
+    now = now or timezone.now()
+    errors = _clean_rating(data)
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        order = _lock(order_id)
+        if policy.is_resident_of(actor, order):
+            via = Rating.Via.RESIDENT
+        elif policy.is_staff_for(profile_of(actor), order):
+            via = Rating.Via.CALLBACK
+        else:
+            _require(False)
+        if order.status != Status.DELIVERED:
+            if Rating.objects.filter(order=order, round=order.round).exists() or (
+                order.round > 0 and order.status == Status.REOPENED
+            ):
+                raise Conflict.single(
+                    "already_rated", _("This order has already been rated."), "order"
+                )
+            raise _illegal(order, Action.RATE)
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(
+                    order=order,
+                    round=order.round,
+                    via=via,
+                    contacted=bool(data.contacted),
+                    solved=bool(data.solved),
+                    satisfaction=data.satisfaction,
+                    comment=data.comment.strip(),
+                    rated_by=actor,
+                    township_id=order.township_id,
+                    provider_id=order.provider_id,
+                    created_at=now,
+                )
+        except IntegrityError:
+            raise Conflict.single(
+                "already_rated", _("This order has already been rated."), "order"
+            ) from None
+        summary = f"{Satisfaction(data.satisfaction).label}" + (
+            f": {data.comment.strip()}" if data.comment.strip() else ""
+        )
+        if data.solved:
+            _transition(
+                order,
+                action=Action.RATE,
+                to=Status.CLOSED,
+                actor=actor,
+                now=now,
+                note=summary,
+                closed_at=now,
+            )
+        else:
+            urgency = _urgency(order)
+            _transition(
+                order,
+                action=Action.REOPEN,
+                to=Status.REOPENED,
+                actor=actor,
+                now=now,
+                note=summary,
+                step_deadline=now + urgency.review_limit,
+                resolve_deadline=now + urgency.resolve_limit,
+                round=order.round + 1,
+                provider_id=None,
+                dispatched_at=None,
+                accepted_at=None,
+                delivered_at=None,
+            )
+            _auto_dispatch(order, actor=None, now=now)
+    return rating
+
+
+def order_cancel(
+    *, order_id: int, actor: Any, reason: str = "", now: datetime | None = None
+) -> Order:
+    """The resident (or staff at their request) cancels an order while it is open."""
+    now = now or timezone.now()
+    reason = _clean_note(reason, field="reason")
+    with transaction.atomic():
+        order = _lock(order_id)
+        _require(
+            policy.is_resident_of(actor, order) or policy.is_staff_for(profile_of(actor), order)
+        )
+        if order.status not in OPEN_STATUSES:
+            raise _illegal(order, Action.CANCEL)
+        _transition(
+            order,
+            action=Action.CANCEL,
+            to=Status.CANCELLED,
+            actor=actor,
+            now=now,
+            note=reason,
+            closed_at=now,
+        )
+    return order
+
+
+# --- time limits ------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    escalated: int = 0
+    redispatched: int = 0
+    requeued: int = 0
+    auto_closed: int = 0
+
+
+def _sweep_one(order_id: int, now: datetime, result: SweepResult) -> None:
+    with transaction.atomic():
+        order = _lock(order_id)
+        # Re-check under the lock: another sweep or a person may have acted meanwhile.
+        if order.step_deadline is None or order.step_deadline >= now:
+            return
+        if order.status == Status.DISPATCHED:
+            _back_to_queue(
+                order,
+                action=Action.ACCEPT_TIMEOUT,
+                actor=None,
+                now=now,
+                note=str(_("Not taken within the time limit.")),
+            )
+            if order.status == Status.DISPATCHED:
+                result.redispatched += 1
+            else:
+                result.requeued += 1
+        elif order.status == Status.DELIVERED:
+            _transition(
+                order,
+                action=Action.AUTO_CLOSE,
+                to=Status.CLOSED,
+                actor=None,
+                now=now,
+                closed_at=now,
+            )
+            result.auto_closed += 1
+        elif order.status in OPEN_STATUSES and order.escalated_at is None:
+            order.escalated_at = now
+            order.escalation_count += 1
+            order.updated_at = now
+            order.save(update_fields=["escalated_at", "escalation_count", "updated_at"])
+            OrderEvent.objects.create(
+                order=order,
+                action=Action.ESCALATE,
+                old_status=order.status,
+                new_status=order.status,
+                provider_id=order.provider_id,
+                round=order.round,
+                note=str(
+                    _("Step overdue since %(due)s.")
+                    % {"due": timezone.localtime(order.step_deadline).strftime("%Y-%m-%d %H:%M")}
+                ),
+                created_at=now,
+            )
+            result.escalated += 1
+
+
+def sweep(*, now: datetime | None = None, batch: int = 1000) -> SweepResult:
+    """Escalate overdue steps, re-dispatch timed-out acceptances, auto-close unrated orders.
+
+    Idempotent: an escalated step is not escalated again, and every order is re-checked
+    under its lock, so overlapping sweeps do no harm.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    due = (
+        Order.objects.filter(step_deadline__lt=now)
+        .filter(
+            # open steps not yet escalated, dispatched (re-dispatch), delivered (auto-close)
+            status__in=[*OPEN_STATUSES, Status.DELIVERED]
+        )
+        .exclude(escalated_at__isnull=False, status__in=OPEN_STATUSES - {Status.DISPATCHED})
+        .order_by("step_deadline")
+        .values_list("pk", flat=True)
+    )
+    for order_id in list(due[:batch]):
+        _sweep_one(order_id, now, result)
+    return result

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from minsheng.regions.models import Region
+
+
+def region_subtree_q(region: Region, prefix: str = "") -> Q:
+    """A Q matching ``prefix``-relative regions at or below ``region``."""
+    p = f"{prefix}__" if prefix else ""
+    if region.level == Region.Level.COUNTY:
+        return (
+            Q(**{f"{p}pk": region.pk})
+            | Q(**{f"{p}parent": region.pk})
+            | Q(**{f"{p}parent__parent": region.pk})
+        )
+    if region.level == Region.Level.TOWNSHIP:
+        return Q(**{f"{p}pk": region.pk}) | Q(**{f"{p}parent": region.pk})
+    return Q(**{f"{p}pk": region.pk})
+
+
+def townships(county: Region | None = None) -> QuerySet[Region]:
+    qs = Region.objects.filter(level=Region.Level.TOWNSHIP)
+    if county is not None:
+        qs = qs.filter(parent=county)
+    return qs.order_by("code")
+
+
+def villages_of(township: Region) -> QuerySet[Region]:
+    return Region.objects.filter(parent=township, level=Region.Level.VILLAGE).order_by("code")
+
+
+def region_choices_tree() -> list[tuple[Region, list[Region]]]:
+    """Townships with their villages, for pickers: two queries."""
+    towns = list(townships())
+    by_parent: dict[int, list[Region]] = {t.pk: [] for t in towns}
+    for v in Region.objects.filter(level=Region.Level.VILLAGE).order_by("code"):
+        if v.parent_id is not None and v.parent_id in by_parent:
+            by_parent[v.parent_id].append(v)
+    return [(t, by_parent[t.pk]) for t in towns]

@@ -1,0 +1,12 @@
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (language is chosen by cookie)
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("minsheng.accounts.urls")),
+    path("api/v1/", include("minsheng.orders.api_urls")),
+    path("", include("minsheng.catalog.urls")),
+    path("", include("minsheng.orders.urls")),
+]

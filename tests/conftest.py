@@ -1,0 +1,105 @@
+"""Shared fixtures: a small county with two townships, a service, a provider and one user
+per role. Everything is built through factories against the real database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from minsheng.accounts.models import Role
+from minsheng.catalog.models import Category, Provider, Service
+from minsheng.regions.models import Region
+from tests.factories import ProviderFactory, RegionFactory, ServiceFactory, make_user
+
+
+@dataclass
+class World:
+    county: Region
+    town_a: Region
+    town_b: Region
+    village_a: Region
+    village_b: Region
+    service: Service
+    provider: Provider
+    provider2: Provider
+    resident: Any
+    resident2: Any
+    grid_worker: Any
+    dispatcher_a: Any
+    dispatcher_b: Any
+    county_admin: Any
+    provider_staff: Any
+    provider2_staff: Any
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    county = RegionFactory(code="C", name_zh="示范县", level=Region.Level.COUNTY, parent=None)
+    town_a = RegionFactory(
+        code="T1",
+        name_zh="甲镇",
+        level=Region.Level.TOWNSHIP,
+        parent=county,
+        latitude=30.0,
+        longitude=110.0,
+    )
+    town_b = RegionFactory(
+        code="T2",
+        name_zh="乙乡",
+        level=Region.Level.TOWNSHIP,
+        parent=county,
+        latitude=30.5,
+        longitude=110.5,
+    )
+    village_a = RegionFactory(
+        code="V1", name_zh="甲村", parent=town_a, latitude=30.01, longitude=110.01
+    )
+    village_b = RegionFactory(
+        code="V2", name_zh="乙村", parent=town_b, latitude=30.51, longitude=110.51
+    )
+    cat = Category.objects.get(code="elderly-care")
+    service = ServiceFactory(code="meal-delivery", name_zh="助餐送餐", regions=[county])
+    p1_staff = make_user(Role.PROVIDER_STAFF, username="p1staff")
+    p2_staff = make_user(Role.PROVIDER_STAFF, username="p2staff")
+    provider = ProviderFactory(
+        name_zh="甲镇志愿队",
+        regions=[town_a],
+        categories=[cat],
+        staff=[p1_staff],
+        latitude=30.0,
+        longitude=110.0,
+    )
+    provider2 = ProviderFactory(
+        name_zh="县养老服务中心",
+        kind=Provider.Kind.SOCIAL,
+        regions=[county],
+        categories=[cat],
+        staff=[p2_staff],
+        latitude=30.3,
+        longitude=110.3,
+    )
+    return World(
+        county=county,
+        town_a=town_a,
+        town_b=town_b,
+        village_a=village_a,
+        village_b=village_b,
+        service=service,
+        provider=provider,
+        provider2=provider2,
+        resident=make_user(Role.RESIDENT, village_a, username="resident"),
+        resident2=make_user(Role.RESIDENT, village_b, username="resident2"),
+        grid_worker=make_user(Role.GRID_WORKER, village_a, username="grid"),
+        dispatcher_a=make_user(Role.DISPATCHER, town_a, username="disp_a"),
+        dispatcher_b=make_user(Role.DISPATCHER, town_b, username="disp_b"),
+        county_admin=make_user(Role.COUNTY_ADMIN, county, username="admin"),
+        provider_staff=p1_staff,
+        provider2_staff=p2_staff,
+    )
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
