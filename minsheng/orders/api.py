@@ -1,0 +1,124 @@
+"""REST adapter for orders (``/api/v1/orders/``): parse, call one service or selector, render.
+
+Every refusal has one shape, ``{"errors": [{"code", "field", "message"}]}``, whether it is a
+:class:`DomainError` from a service (its own status code), a body that is not JSON or not
+the right shape (400), missing credentials (401) or an order outside the caller's scope
+(404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView, set_rollback
+
+from minsheng.core.errors import DomainError
+from minsheng.orders import selectors, services
+from minsheng.orders.serializers import OrderInputSerializer, order_json
+
+
+def _flatten(detail: Any, field: str | None = None) -> Iterator[dict[str, Any]]:
+    """DRF's nested error details as flat ``{"code", "field", "message"}`` rows."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = None if key in ("non_field_errors", "detail") else str(key)
+            yield from _flatten(value, name if field is None else f"{field}.{name}")
+    elif isinstance(detail, list):
+        for item in detail:
+            yield from _flatten(item, field)
+    else:
+        yield {
+            "code": getattr(detail, "code", None) or "invalid",
+            "field": field,
+            "message": str(detail),
+        }
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Word domain and protocol refusals alike; anything else is a bug (and a 500)."""
+    if isinstance(exc, DomainError):
+        set_rollback()
+        return Response({"errors": [e.as_dict() for e in exc.errors]}, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.APIException):
+        headers: dict[str, str] = {}
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = auth_header
+        wait = getattr(exc, "wait", None)
+        if wait:
+            headers["Retry-After"] = f"{int(wait)}"
+        if isinstance(exc.detail, dict | list):
+            errors = list(_flatten(exc.detail))
+        else:
+            errors = [
+                {
+                    "code": getattr(exc.detail, "code", None) or exc.default_code,
+                    "field": None,
+                    "message": str(exc.detail),
+                }
+            ]
+        set_rollback()
+        return Response({"errors": errors}, status=exc.status_code, headers=headers)
+    return None
+
+
+MAX_ID = 2**63 - 1
+
+
+class OrderPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class OrderAPIView(APIView):
+    """Shared policies: token or session login, JSON in and out, one error shape."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
+        return api_exception_handler
+
+
+class OrderListCreate(OrderAPIView):
+    """``GET``: the caller's visible orders, newest first, paginated. ``POST``: order (点单)."""
+
+    def get(self, request: Request) -> Response:
+        paginator = OrderPagination()
+        page = paginator.paginate_queryset(
+            selectors.orders_visible_to(request.user), request, view=self
+        )
+        return paginator.get_paginated_response([order_json(o) for o in page or []])
+
+    def post(self, request: Request) -> Response:
+        serializer = OrderInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = services.order_submit(actor=request.user, data=serializer.order_input())
+        return Response(order_json(order), status=status.HTTP_201_CREATED)
+
+
+class OrderDetail(OrderAPIView):
+    """One order the caller may see; any other id is a 404, as if it did not exist."""
+
+    def get(self, request: Request, order_id: int) -> Response:
+        # Beyond a bigint the database would refuse the query itself: no such order.
+        order = selectors.order_for(request.user, order_id) if order_id <= MAX_ID else None
+        if order is None:
+            raise exceptions.NotFound(_("No such order."), code="order_not_found")
+        return Response(order_json(order))
