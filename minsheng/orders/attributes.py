@@ -25,13 +25,13 @@ def _blank(value: Any) -> bool:
         return True
     if isinstance(value, str):
         return value.strip() == ""
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | set | dict):
         return all(_blank(v) for v in value)
     return False
 
 
 def _as_list(value: Any) -> list[str]:
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | set):
         return [str(v).strip() for v in value if not _blank(v)]
     return [str(value).strip()]
 
@@ -42,7 +42,7 @@ def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
     dt = attr.datatype
     D = ServiceAttribute.Datatype
     if dt in (D.STRING, D.TEXT):
-        if isinstance(value, list | tuple):
+        if isinstance(value, list | tuple | dict | set):
             raise DomainError.single(
                 "attribute_not_single", _("Give one value, not a list."), field
             )
@@ -56,7 +56,7 @@ def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
             )
         return text
     if dt == D.NUMBER:
-        if isinstance(value, (bool, list | tuple)):
+        if isinstance(value, bool | list | tuple | dict | set):
             raise DomainError.single("attribute_not_number", _("Enter a number."), field)
         try:
             number = Decimal(str(value).strip())
@@ -73,7 +73,7 @@ def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
             else as_float
         )
     if dt == D.DATETIME:
-        if isinstance(value, list | tuple):
+        if isinstance(value, list | tuple | dict | set):
             raise DomainError.single("attribute_not_datetime", _("Enter a date and time."), field)
         raw = str(value).strip()
         try:
@@ -92,8 +92,16 @@ def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
                 _("Enter a date and time such as 2026-05-01T09:30."),
                 field,
             )
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed)
+        # Stored in one form: the local time zone, whatever offset it was given in
+        # (a naive time is local time).
+        try:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed)
+            parsed = timezone.localtime(parsed)
+        except (OverflowError, ValueError):
+            raise DomainError.single(
+                "attribute_not_datetime", _("Enter a date and time."), field
+            ) from None
         return parsed.isoformat()
     keys = {k for k, _label in attr.choice_pairs()}
     values = _as_list(value)

@@ -44,11 +44,15 @@ def dispatch_weights() -> DispatchWeights:
 
 
 def order_point(order: Order) -> tuple[float, float] | None:
+    """Where the order is: its own point, else its place's centroid, else its township's."""
     if order.latitude is not None and order.longitude is not None:
         return order.latitude, order.longitude
     region = order.region
     if region.latitude is not None and region.longitude is not None:
         return region.latitude, region.longitude
+    township = order.township
+    if township.latitude is not None and township.longitude is not None:
+        return township.latitude, township.longitude
     return None
 
 

@@ -52,7 +52,14 @@ def visible_orders_q(user: Any) -> Q | None:
     if role in (Role.DISPATCHER, Role.COUNTY_ADMIN):
         return region_scope_q(profile.region)
     if role == Role.GRID_WORKER:
-        return Q(created_by=user) | Q(resident=user) | region_scope_q(profile.region)
+        # A grid worker sees what they entered and their own village; one without a
+        # region sees only what they entered (never the whole county by default).
+        own = Q(created_by=user) | Q(resident=user)
+        if profile.region is None:
+            return own
+        scope = region_scope_q(profile.region)
+        # Q() | x would drop the empty (match-all) side: a county-level scope is everything.
+        return scope if not scope else own | scope
     if role == Role.PROVIDER_STAFF:
         ids = provider_ids_of(user)
         if not ids:
@@ -79,12 +86,20 @@ def is_dispatcher_for(profile: Profile | None, order: Order) -> bool:
 
 
 def is_staff_for(profile: Profile | None, order: Order) -> bool:
-    """Staff who may act for a resident on this order (callbacks, cancellation on request)."""
-    return (
-        profile is not None
-        and profile.role in (Role.DISPATCHER, Role.COUNTY_ADMIN, Role.GRID_WORKER)
-        and in_region_scope(profile.region, order)
-    )
+    """Staff who may act for a resident on this order (callbacks, cancellation on request).
+
+    Dispatchers and administrators within their region (none: the county); grid workers
+    within their region, or on the orders they entered.
+    """
+    if profile is None:
+        return False
+    if profile.role in (Role.DISPATCHER, Role.COUNTY_ADMIN):
+        return in_region_scope(profile.region, order)
+    if profile.role == Role.GRID_WORKER:
+        if order.created_by_id is not None and order.created_by_id == profile.user_id:
+            return True
+        return profile.region is not None and in_region_scope(profile.region, order)
+    return False
 
 
 def is_provider_staff_for(user: Any, provider_id: int | None) -> bool:
@@ -100,9 +115,30 @@ def is_resident_of(user: Any, order: Order) -> bool:
     )
 
 
+def coverage_q(provider_ids: list[int]) -> Q:
+    """Orders inside the coverage of any of these (active) providers: place and category.
+
+    The same rule as ``catalog.selectors.providers_serving`` seen from the order's side:
+    a provider serving a village, its township or the county covers an order placed there.
+    """
+    from minsheng.catalog.models import Provider
+
+    q = Q(pk__in=[])
+    providers = Provider.objects.filter(pk__in=provider_ids, active=True).prefetch_related(
+        "regions", "categories"
+    )
+    for provider in providers:
+        regions = [r.pk for r in provider.regions.all()]
+        categories = [c.pk for c in provider.categories.all()]
+        place = Q(region_id__in=regions) | Q(township_id__in=regions)
+        place |= Q(township__parent_id__in=regions)
+        q |= place & (Q(category__isnull=True) | Q(category_id__in=categories))
+    return q
+
+
 def grab_queue_q(user: Any) -> Q | None:
-    """Orders a provider's staff may grab: queued, grab-mode, in coverage (refined by dispatch)."""
+    """Orders a provider's staff may grab: queued, grab-mode, inside their coverage."""
     ids = provider_ids_of(user)
     if not ids:
         return None
-    return Q(status__in=DISPATCH_QUEUE_STATUSES, service__dispatch_mode="grab")
+    return Q(status__in=DISPATCH_QUEUE_STATUSES, service__dispatch_mode="grab") & coverage_q(ids)

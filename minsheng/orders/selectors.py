@@ -38,7 +38,16 @@ def order_for(user: Any, order_id: int) -> Order | None:
 
 
 def dispatch_queue(user: Any) -> QuerySet[Order]:
-    """Orders waiting for review or dispatch, plus overdue open ones, most urgent first."""
+    """Orders waiting for review or dispatch, plus overdue open ones, most urgent first.
+
+    Only dispatchers and administrators have a queue (each within their region).
+    """
+    from minsheng.accounts.models import Role
+    from minsheng.accounts.selectors import profile_of
+
+    profile = profile_of(user)
+    if profile is None or profile.role not in (Role.DISPATCHER, Role.COUNTY_ADMIN):
+        return Order.objects.none()
     return (
         orders_visible_to(user)
         .filter(
@@ -58,17 +67,14 @@ def provider_orders(user: Any, *, open_only: bool = True) -> QuerySet[Order]:
     return qs.order_by("step_deadline", "created_at")
 
 
-def grabbable_orders(user: Any) -> list[Order]:
-    """Queued grab-mode orders that one of the user's providers is eligible for."""
-    from minsheng.orders.dispatch import eligible_provider_ids
-    from minsheng.orders.policy import provider_ids_of
-
+def grabbable_orders(user: Any, *, limit: int = 200) -> list[Order]:
+    """Queued grab-mode orders that one of the user's providers is eligible for, oldest first."""
     q = grab_queue_q(user)
     if q is None:
         return []
-    mine = set(provider_ids_of(user))
-    orders = list(Order.objects.filter(q).select_related(*ORDER_JOINS).order_by("created_at")[:200])
-    return [o for o in orders if mine & eligible_provider_ids(o)]
+    return list(
+        Order.objects.filter(q).select_related(*ORDER_JOINS).order_by("created_at", "pk")[:limit]
+    )
 
 
 def order_timeline(order: Order) -> QuerySet[OrderEvent]:
@@ -190,6 +196,8 @@ def ranking(kind: str, month: date) -> list[RankingRow]:
     from minsheng.catalog.models import Provider
     from minsheng.regions.models import Region
 
+    if kind not in ("township", "provider"):
+        return []
     group = "township_id" if kind == "township" else "provider_id"
     w = rate_weights()
     start, end = month_bounds(month)

@@ -7,6 +7,7 @@ assigns ``Order.status``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,9 +48,27 @@ STAFF_CHANNELS = frozenset({Channel.GRID_WORKER, Channel.HOTLINE, Channel.VISIT}
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _lock(order_id: int) -> Order:
+# Largest value a bigint primary key can hold; anything else cannot name a row.
+_MAX_ID = 2**63 - 1
+
+
+def _as_id(value: Any) -> int | None:
+    """An id from an adapter's input (int or digit string), or None if it cannot be one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
+        number = int(value.strip())
+    else:
+        return None
+    return number if 0 < number <= _MAX_ID else None
+
+
+def _lock(order_id: Any) -> Order:
     """Lock the order row for the rest of the transaction (SQLite: the whole database)."""
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    pk = _as_id(order_id)
+    order = Order.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
     if order is None:
         raise NotFound.single("order_not_found", _("No such order."), "order")
     return order
@@ -80,6 +99,9 @@ def _transition(
     frm = order.status
     if (frm, to) not in ACTION_TRANSITIONS[action] or to not in TRANSITIONS[frm]:
         raise _illegal(order, action)
+    # The event names the provider concerned: the one given (a new assignee), else the one
+    # holding the order when the step was taken (who delivered, who was cancelled on).
+    provider_id = provider.pk if provider is not None else order.provider_id
     order.status = to
     order.updated_at = now
     order.step_deadline = step_deadline
@@ -95,15 +117,20 @@ def _transition(
         old_status=frm,
         new_status=to,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        provider=provider,
+        provider_id=provider_id,
         note=note,
         round=order.round,
         created_at=now,
     )
 
 
-def _clean_note(note: str, *, field: str = "note", required: bool = False) -> str:
-    note = (note or "").strip()
+def _text(value: Any) -> str:
+    """Free text from an adapter: None is empty; anything else is read as a string."""
+    return "" if value is None else str(value)
+
+
+def _clean_note(note: Any, *, field: str = "note", required: bool = False) -> str:
+    note = _text(note).strip()
     if required and not note:
         raise DomainError.single("reason_required", _("Please give a reason."), field)
     if len(note) > MAX_NOTE:
@@ -142,35 +169,63 @@ class OrderInput:
     contact_phone: str = ""
 
 
-def _resolve_place(data: OrderInput, errors: list[ErrorDetail]) -> Region | None:
-    region = Region.objects.filter(code=data.region_code).select_related("parent").first()
-    if region is None:
-        errors.append(ErrorDetail("region_unknown", _("No such place."), "region"))
+def _given(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _coordinate(value: Any, field: str, errors: list[ErrorDetail]) -> float | None:
+    """A latitude or longitude as a finite float, or None; an error if it is not a number."""
+    if not _given(value):
         return None
-    if region.level == Region.Level.COUNTY:
+    if isinstance(value, bool):
+        number = math.nan
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+    if not math.isfinite(number):
+        errors.append(ErrorDetail("not_number", _("Enter a number."), field))
+        return None
+    return number
+
+
+def _resolve_place(
+    data: OrderInput, errors: list[ErrorDetail]
+) -> tuple[Region | None, float | None, float | None]:
+    """The ordered place and its optional point; refusals are appended to ``errors``."""
+    latitude = _coordinate(data.latitude, "latitude", errors)
+    longitude = _coordinate(data.longitude, "longitude", errors)
+    if latitude is not None and not -90 <= latitude <= 90:
         errors.append(
-            ErrorDetail("region_too_broad", _("Choose a township or a village."), "region")
+            ErrorDetail("latitude_range", _("Latitude is between -90 and 90."), "latitude")
         )
-        return None
-    if (data.latitude is None) != (data.longitude is None):
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors.append(
+            ErrorDetail("longitude_range", _("Longitude is between -180 and 180."), "longitude")
+        )
+    lat_given, long_given = _given(data.latitude), _given(data.longitude)
+    if lat_given != long_given:
         errors.append(
             ErrorDetail(
                 "location_incomplete",
                 _("Give both latitude and longitude, or neither."),
-                "latitude" if data.latitude is None else "longitude",
+                "longitude" if lat_given else "latitude",
             )
         )
-    if data.latitude is not None and not -90 <= data.latitude <= 90:
-        errors.append(
-            ErrorDetail("latitude_range", _("Latitude is between -90 and 90."), "latitude")
-        )
-    if data.longitude is not None and not -180 <= data.longitude <= 180:
-        errors.append(
-            ErrorDetail("longitude_range", _("Longitude is between -180 and 180."), "longitude")
-        )
-    if len(data.address) > 300:
+    if len(_text(data.address)) > 300:
         errors.append(ErrorDetail("too_long", _("At most 300 characters."), "address"))
-    return region
+    code = _text(data.region_code).strip()
+    region = Region.objects.filter(code=code).select_related("parent").first() if code else None
+    if region is None:
+        errors.append(ErrorDetail("region_unknown", _("No such place."), "region"))
+        return None, latitude, longitude
+    if region.level == Region.Level.COUNTY:
+        errors.append(
+            ErrorDetail("region_too_broad", _("Choose a township or a village."), "region")
+        )
+        return None, latitude, longitude
+    return region, latitude, longitude
 
 
 def order_submit(
@@ -192,7 +247,11 @@ def order_submit(
         raise PermissionDenied.single(
             "not_permitted", _("Provider staff cannot place orders."), None
         )
-    channel = data.channel
+    # Adapters hand over parsed input, but nothing here trusts its types: a wrong type is a
+    # refusal with a field, never a crash.
+    channel = _text(data.channel)
+    contact_name = _text(data.contact_name).strip()
+    contact_phone = _text(data.contact_phone).strip()
     if on_behalf:
         if channel not in STAFF_CHANNELS:
             errors.append(
@@ -202,24 +261,31 @@ def order_submit(
                     "channel",
                 )
             )
-        if resident is None and not (data.contact_name.strip() and data.contact_phone.strip()):
+        if resident is None and not (contact_name and contact_phone):
             errors.append(
                 ErrorDetail(
                     "contact_required",
                     _("Give the resident's name and phone."),
-                    "contact_phone" if data.contact_name.strip() else "contact_name",
+                    "contact_phone" if contact_name else "contact_name",
                 )
+            )
+        resident_profile = profile_of(resident) if resident is not None else None
+        if resident is not None and (
+            resident_profile is None or resident_profile.role != Role.RESIDENT
+        ):
+            errors.append(
+                ErrorDetail("resident_invalid", _("This account is not a resident's."), "resident")
             )
     else:
         if channel not in (Channel.WEB, Channel.API):
             errors.append(ErrorDetail("channel_invalid", _("Unknown channel."), "channel"))
         resident = actor
-    if len(data.contact_name) > 100:
+    if len(contact_name) > 100:
         errors.append(ErrorDetail("too_long", _("At most 100 characters."), "contact_name"))
-    if len(data.contact_phone) > 30:
+    if len(contact_phone) > 30:
         errors.append(ErrorDetail("too_long", _("At most 30 characters."), "contact_phone"))
 
-    region = _resolve_place(data, errors)
+    region, latitude, longitude = _resolve_place(data, errors)
     if region is not None and on_behalf and profile.region is not None:
         scope_region = profile.region
         order_probe = Order(region=region, township_id=region.township_id or region.pk)
@@ -230,7 +296,7 @@ def order_submit(
                 )
             )
 
-    description = (data.description or "").strip()
+    description = _text(data.description).strip()
     if len(description) > MAX_TEXT:
         errors.append(
             ErrorDetail(
@@ -238,14 +304,22 @@ def order_submit(
             )
         )
 
+    raw_answers = data.answers if data.answers is not None else {}
+    if not isinstance(raw_answers, Mapping):
+        errors.append(
+            ErrorDetail("attributes_invalid", _("Answers must be given by question."), "attribute")
+        )
+        raw_answers = {}
+    service_code = _text(data.service_code).strip()
+    area_code = _text(data.area_code).strip()
     service: Service | None = None
     area: ServiceArea | None = None
     category: Category | None = None
     answers: dict[str, Any] = {}
-    if data.service_code:
+    if service_code:
         service = (
             Service.objects.select_related("category__area", "urgency")
-            .filter(code=data.service_code)
+            .filter(code=service_code)
             .first()
         )
         if service is None:
@@ -269,23 +343,23 @@ def order_submit(
                     )
                 )
             try:
-                answers = clean_answers(service.attributes.all(), data.answers or {})
+                answers = clean_answers(service.attributes.all(), raw_answers)
             except DomainError as exc:
                 errors.extend(exc.errors)
     else:
-        if data.answers:
+        if raw_answers:
             errors.append(
                 ErrorDetail(
                     "attribute_unknown", _("A free-form need has no questions."), "attribute"
                 )
             )
-        area = ServiceArea.objects.filter(code=data.area_code).first() if data.area_code else None
+        area = ServiceArea.objects.filter(code=area_code).first() if area_code else None
         if area is None:
             errors.append(
                 ErrorDetail(
-                    "area_required" if not data.area_code else "area_unknown",
+                    "area_required" if not area_code else "area_unknown",
                     _("Choose a service, or the area of your need."),
-                    "area" if data.area_code else "service",
+                    "area" if area_code else "service",
                 )
             )
         if not description:
@@ -307,12 +381,12 @@ def order_submit(
             answers=answers,
             region=region,
             township_id=region.township_id or region.pk,
-            latitude=data.latitude,
-            longitude=data.longitude,
-            address=data.address.strip(),
+            latitude=latitude,
+            longitude=longitude,
+            address=_text(data.address).strip(),
             resident=resident,
-            contact_name=data.contact_name.strip(),
-            contact_phone=data.contact_phone.strip(),
+            contact_name=contact_name,
+            contact_phone=contact_phone,
             created_by=actor,
             channel=channel,
             created_at=now,
@@ -354,7 +428,7 @@ def order_approve(
             note=note,
             step_deadline=now + urgency.review_limit,
         )
-        _auto_dispatch(order, actor=actor, now=now)
+        _auto_dispatch(order, now=now)
     return order
 
 
@@ -379,8 +453,9 @@ def order_reject(*, order_id: int, actor: Any, reason: str, now: datetime | None
 # --- 派单: dispatch ---------------------------------------------------------------------------
 
 
-def _check_provider(order: Order, provider_id: int, now: datetime) -> Provider:
-    provider = Provider.objects.filter(pk=provider_id).first()
+def _check_provider(order: Order, provider_id: Any, now: datetime) -> Provider:
+    pk = _as_id(provider_id)
+    provider = Provider.objects.filter(pk=pk).first() if pk is not None else None
     if provider is None or provider.pk not in eligible_provider_ids(order):
         raise DomainError.single(
             "provider_not_eligible",
@@ -393,6 +468,22 @@ def _check_provider(order: Order, provider_id: int, now: datetime) -> Provider:
             "provider_full", _("This provider has no capacity left today."), "provider"
         )
     return provider
+
+
+def _require_assigned(actor: Any, order: Order) -> None:
+    """The actor works for the provider holding the order.
+
+    Staff whose team held the order before (declined, timed out, re-dispatched away) get a
+    conflict rather than a refusal: they lost a race, they did nothing forbidden.
+    """
+    if policy.is_provider_staff_for(actor, order.provider_id):
+        return
+    mine = policy.provider_ids_of(actor)
+    if mine and OrderEvent.objects.filter(order=order, provider_id__in=mine).exists():
+        raise Conflict.single(
+            "not_assigned", _("This order is no longer assigned to your team."), "order"
+        )
+    _require(False)
 
 
 def _dispatch_to(
@@ -413,14 +504,23 @@ def _dispatch_to(
     )
 
 
-def _auto_dispatch(order: Order, *, actor: Any, now: datetime) -> bool:
-    """Send a queued auto-dispatch order to its best available candidate, if any."""
-    if order.status not in DISPATCH_QUEUE_STATUSES or order.service_id is None:
-        return False
-    mode = (
+def _dispatch_mode(order: Order) -> str | None:
+    if order.service_id is None:
+        return None
+    return (
         Service.objects.filter(pk=order.service_id).values_list("dispatch_mode", flat=True).first()
     )
-    if mode != Service.DispatchMode.AUTO:
+
+
+def _auto_dispatch(order: Order, *, now: datetime) -> bool:
+    """Send a queued auto-dispatch order to its best available candidate, if any.
+
+    Called inside the transaction of the step that queued the order (approval, decline,
+    timeout, reopening), so the order is never seen queued in between.
+    """
+    if order.status not in DISPATCH_QUEUE_STATUSES:
+        return False
+    if _dispatch_mode(order) != Service.DispatchMode.AUTO:
         return False
     best = best_candidate(order, now=now)
     if best is None:
@@ -439,7 +539,7 @@ def order_dispatch(
         order = _lock(order_id)
         _require(policy.is_dispatcher_for(profile_of(actor), order))
         if order.status == Status.DISPATCHED:
-            if order.provider_id == provider_id:
+            if order.provider_id is not None and order.provider_id == _as_id(provider_id):
                 raise DomainError.single(
                     "provider_unchanged", _("The order is already with this provider."), "provider"
                 )
@@ -454,9 +554,12 @@ def order_dispatch(
 
 
 def _back_to_queue(order: Order, *, action: str, actor: Any, now: datetime, note: str) -> None:
-    """Declined or not taken: the order returns to dispatch, never lost."""
+    """Declined or not taken: the order returns to dispatch, never lost.
+
+    The event keeps the provider who let it go, which excludes them from this round's
+    automatic dispatch (see ``declined_provider_ids``).
+    """
     urgency = _urgency(order)
-    provider = Provider.objects.get(pk=order.provider_id) if order.provider_id else None
     _transition(
         order,
         action=action,
@@ -464,20 +567,20 @@ def _back_to_queue(order: Order, *, action: str, actor: Any, now: datetime, note
         actor=actor,
         now=now,
         note=note,
-        provider=provider,
         step_deadline=now + urgency.review_limit,
         provider_id=None,
         dispatched_at=None,
     )
-    _auto_dispatch(order, actor=None, now=now)
+    _auto_dispatch(order, now=now)
 
 
 def order_decline(*, order_id: int, actor: Any, reason: str, now: datetime | None = None) -> Order:
+    """The provider gives a dispatched order back, with a reason."""
     now = now or timezone.now()
     reason = _clean_note(reason, field="reason", required=True)
     with transaction.atomic():
         order = _lock(order_id)
-        _require(policy.is_provider_staff_for(actor, order.provider_id))
+        _require_assigned(actor, order)
         if order.status != Status.DISPATCHED:
             raise _illegal(order, Action.DECLINE)
         _back_to_queue(order, action=Action.DECLINE, actor=actor, now=now, note=reason)
@@ -491,15 +594,13 @@ def order_accept(*, order_id: int, actor: Any, now: datetime | None = None) -> O
     now = now or timezone.now()
     with transaction.atomic():
         order = _lock(order_id)
-        _require(policy.is_provider_staff_for(actor, order.provider_id))
-        provider = Provider.objects.get(pk=order.provider_id or 0)
+        _require_assigned(actor, order)
         _transition(
             order,
             action=Action.ACCEPT,
             to=Status.ACCEPTED,
             actor=actor,
             now=now,
-            provider=provider,
             step_deadline=max(order.resolve_deadline, now),
             accepted_at=now,
         )
@@ -513,21 +614,14 @@ def order_grab(
     now = now or timezone.now()
     with transaction.atomic():
         order = _lock(order_id)
-        _require(policy.is_provider_staff_for(actor, provider_id))
-        mode = (
-            Service.objects.filter(pk=order.service_id)
-            .values_list("dispatch_mode", flat=True)
-            .first()
-            if order.service_id
-            else None
-        )
+        _require(policy.is_provider_staff_for(actor, _as_id(provider_id)))
+        if _dispatch_mode(order) != Service.DispatchMode.GRAB:
+            raise Conflict.single(
+                "not_grabbable", _("This order is dispatched, not grabbed."), "order"
+            )
         if order.status not in DISPATCH_QUEUE_STATUSES:
             raise Conflict.single(
                 "already_taken", _("This order has already been taken or is not open."), "order"
-            )
-        if mode != Service.DispatchMode.GRAB:
-            raise Conflict.single(
-                "not_grabbable", _("This order is dispatched, not grabbed."), "order"
             )
         provider = _check_provider(order, provider_id, now)
         _transition(
@@ -550,8 +644,7 @@ def order_start(*, order_id: int, actor: Any, note: str = "", now: datetime | No
     note = _clean_note(note)
     with transaction.atomic():
         order = _lock(order_id)
-        _require(policy.is_provider_staff_for(actor, order.provider_id))
-        provider = Provider.objects.get(pk=order.provider_id) if order.provider_id else None
+        _require_assigned(actor, order)
         _transition(
             order,
             action=Action.START,
@@ -559,7 +652,6 @@ def order_start(*, order_id: int, actor: Any, note: str = "", now: datetime | No
             actor=actor,
             now=now,
             note=note,
-            provider=provider,
             step_deadline=max(order.resolve_deadline, now),
         )
     return order
@@ -570,8 +662,7 @@ def order_deliver(*, order_id: int, actor: Any, note: str, now: datetime | None 
     note = _clean_note(note, required=True)
     with transaction.atomic():
         order = _lock(order_id)
-        _require(policy.is_provider_staff_for(actor, order.provider_id))
-        provider = Provider.objects.get(pk=order.provider_id) if order.provider_id else None
+        _require_assigned(actor, order)
         _transition(
             order,
             action=Action.DELIVER,
@@ -579,7 +670,6 @@ def order_deliver(*, order_id: int, actor: Any, note: str, now: datetime | None 
             actor=actor,
             now=now,
             note=note,
-            provider=provider,
             step_deadline=now + timedelta(days=settings.MINSHENG_AUTO_CLOSE_DAYS),
             delivered_at=now,
         )
@@ -597,23 +687,50 @@ class RatingInput:
     comment: str = ""
 
 
-def _clean_rating(data: RatingInput) -> list[ErrorDetail]:
+def _yes_no(value: Any) -> bool | None:
+    """True/False as given; None when the answer is missing or not a yes/no."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    return None
+
+
+def _clean_rating(data: RatingInput) -> tuple[RatingInput, list[ErrorDetail]]:
     errors: list[ErrorDetail] = []
-    if data.contacted is None:
+    contacted, solved = _yes_no(data.contacted), _yes_no(data.solved)
+    if contacted is None:
         errors.append(ErrorDetail("required", _("Say whether you were contacted."), "contacted"))
-    if data.solved is None:
+    if solved is None:
         errors.append(ErrorDetail("required", _("Say whether it was solved."), "solved"))
-    if data.satisfaction not in Satisfaction.values:
+    satisfaction = _text(data.satisfaction).strip()
+    if satisfaction not in Satisfaction.values:
         errors.append(
             ErrorDetail("satisfaction_invalid", _("Choose how satisfied you are."), "satisfaction")
         )
-    if len(data.comment) > MAX_TEXT:
+    comment = _text(data.comment).strip()
+    if len(comment) > MAX_TEXT:
         errors.append(
             ErrorDetail(
                 "too_long", _("At most %(limit)d characters.") % {"limit": MAX_TEXT}, "comment"
             )
         )
-    return errors
+    return RatingInput(contacted, solved, satisfaction, comment), errors
+
+
+def _last_delivery_rated(order: Order) -> bool:
+    """Whether the order's latest delivery already has its rating.
+
+    Rating closes the order (that round's rating exists) or reopens it into a new round that
+    has no delivery yet (the previous round's rating exists).
+    """
+    if Rating.objects.filter(order=order, round=order.round).exists():
+        return True
+    return (
+        order.round > 0
+        and order.delivered_at is None
+        and Rating.objects.filter(order=order, round=order.round - 1).exists()
+    )
 
 
 def order_rate(
@@ -621,10 +738,12 @@ def order_rate(
 ) -> Rating:
     """The resident rates a delivered order, or staff record a callback for them.
 
-    Solved closes the order; not solved reopens it (back to dispatch, a new round).
+    Solved closes the order; not solved reopens it (back to dispatch, a new round). The
+    order lock serialises a resident and a callback rating at once: the second is told
+    ``already_rated``; the unique (order, round) constraint backs this up.
     """
     now = now or timezone.now()
-    errors = _clean_rating(data)
+    data, errors = _clean_rating(data)
     if errors:
         raise DomainError(errors)
     with transaction.atomic():
@@ -634,11 +753,11 @@ def order_rate(
         elif policy.is_staff_for(profile_of(actor), order):
             via = Rating.Via.CALLBACK
         else:
-            _require(False)
+            raise PermissionDenied.single(
+                "not_permitted", _("You may not act on this order."), "order"
+            )
         if order.status != Status.DELIVERED:
-            if Rating.objects.filter(order=order, round=order.round).exists() or (
-                order.round > 0 and order.status == Status.REOPENED
-            ):
+            if _last_delivery_rated(order):
                 raise Conflict.single(
                     "already_rated", _("This order has already been rated."), "order"
                 )
@@ -652,7 +771,7 @@ def order_rate(
                     contacted=bool(data.contacted),
                     solved=bool(data.solved),
                     satisfaction=data.satisfaction,
-                    comment=data.comment.strip(),
+                    comment=data.comment,
                     rated_by=actor,
                     township_id=order.township_id,
                     provider_id=order.provider_id,
@@ -662,8 +781,8 @@ def order_rate(
             raise Conflict.single(
                 "already_rated", _("This order has already been rated."), "order"
             ) from None
-        summary = f"{Satisfaction(data.satisfaction).label}" + (
-            f": {data.comment.strip()}" if data.comment.strip() else ""
+        summary = str(Satisfaction(data.satisfaction).label) + (
+            f": {data.comment}" if data.comment else ""
         )
         if data.solved:
             _transition(
@@ -692,7 +811,7 @@ def order_rate(
                 accepted_at=None,
                 delivered_at=None,
             )
-            _auto_dispatch(order, actor=None, now=now)
+            _auto_dispatch(order, now=now)
     return rating
 
 
