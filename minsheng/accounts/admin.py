@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.models import Profile
+
+User = get_user_model()
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fields = ("role", "region", "display_name", "phone")
+    autocomplete_fields = ("region",)
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [ProfileInline]
+    list_display = ("username", "profile_role", "profile_region", "is_staff", "is_active")
+    list_select_related = ("profile", "profile__region")
+    list_filter = ("profile__role", "is_staff", "is_superuser", "is_active")
+
+    @admin.display(description=_("role"), ordering="profile__role")
+    def profile_role(self, obj: object) -> str:
+        profile = getattr(obj, "profile", None)
+        return profile.get_role_display() if profile is not None else "-"
+
+    @admin.display(description=_("region"))
+    def profile_region(self, obj: object) -> str:
+        profile = getattr(obj, "profile", None)
+        return str(profile.region) if profile is not None and profile.region else "-"
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "region", "display_name", "phone")
+    list_filter = ("role",)
+    search_fields = ("user__username", "display_name", "phone")
+    autocomplete_fields = ("user", "region")
+    list_select_related = ("user", "region")
