@@ -1,0 +1,128 @@
+"""GET /api/v1/orders/ and /api/v1/orders/<id>/: the caller's visible orders only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from minsheng.orders import services as s
+from minsheng.orders.models import Order
+from tests.api.conftest import URL, token_client
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def order_for(resident: Any, region: str) -> Order:
+    return s.order_submit(
+        actor=resident, data=s.OrderInput(region_code=region, service_code="meal-delivery")
+    )
+
+
+@pytest.fixture
+def orders(world) -> dict[str, Order]:
+    return {
+        "a1": order_for(world.resident, "V1"),
+        "a2": order_for(world.resident, "V1"),
+        "b1": order_for(world.resident2, "V2"),
+    }
+
+
+def test_resident_lists_only_their_own_orders_newest_first(world, orders):
+    response = token_client(world.resident).get(URL)
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == 2
+    assert (data["next"], data["previous"]) == (None, None)
+    assert [o["id"] for o in data["results"]] == [orders["a2"].pk, orders["a1"].pk]
+    assert data["results"][0]["number"] == orders["a2"].number
+    assert data["results"][0]["service"] == "meal-delivery"
+    assert data["results"][0]["region"] == "V1"
+
+
+def test_township_dispatcher_lists_their_township_only(world, orders):
+    response = token_client(world.dispatcher_b).get(URL)
+
+    assert [o["id"] for o in response.json()["results"]] == [orders["b1"].pk]
+
+
+def test_county_admin_lists_everything_paginated(world, orders):
+    client = token_client(world.county_admin)
+
+    first = client.get(URL, {"page_size": 2}).json()
+    second = client.get(URL, {"page_size": 2, "page": 2}).json()
+
+    assert first["count"] == 3
+    assert [o["id"] for o in first["results"]] == [orders["b1"].pk, orders["a2"].pk]
+    assert first["next"].endswith("?page=2&page_size=2")
+    assert [o["id"] for o in second["results"]] == [orders["a1"].pk]
+    assert second["next"] is None
+
+
+def test_page_beyond_the_end_is_404(world, orders):
+    response = token_client(world.resident).get(URL, {"page": 9})
+
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_provider_staff_with_nothing_assigned_sees_an_empty_list(world, orders):
+    response = token_client(world.provider_staff).get(URL)
+
+    assert response.json()["count"] == 0
+
+
+def test_anonymous_list_is_401(world, orders):
+    response = APIClient().get(URL)
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "not_authenticated"
+
+
+def test_resident_reads_their_order(world, orders):
+    order = orders["a1"]
+
+    response = token_client(world.resident).get(f"{URL}{order.pk}/")
+
+    assert response.status_code == 200
+    assert response.json()["id"] == order.pk
+    assert response.json()["status"] == "submitted"
+
+
+@pytest.mark.parametrize("who", ["resident2", "dispatcher_b", "provider_staff"])
+def test_order_outside_the_callers_scope_is_404(world, orders, who):
+    response = token_client(getattr(world, who)).get(f"{URL}{orders['a1'].pk}/")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [{"code": "order_not_found", "field": None, "message": "No such order."}]
+    }
+
+
+@pytest.mark.parametrize("order_id", ["999999", "9" * 30])
+def test_unknown_or_huge_id_is_404(world, orders, order_id):
+    response = token_client(world.county_admin).get(f"{URL}{order_id}/")
+
+    assert response.status_code == 404
+
+
+def test_session_login_reads_the_list(world, orders):
+    client = APIClient()
+    assert client.login(username="resident", password="pass-word-123")
+
+    response = client.get(URL)
+
+    assert response.json()["count"] == 2
+
+
+def test_delete_is_not_allowed(world, orders):
+    response = token_client(world.resident).delete(f"{URL}{orders['a1'].pk}/")
+
+    assert response.status_code == 405
+    assert response.json()["errors"][0]["code"] == "method_not_allowed"
+    assert Order.objects.count() == 3
