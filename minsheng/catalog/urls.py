@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from minsheng.catalog import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("services/<slug:code>/", views.service_detail, name="service_detail"),
+]

@@ -1,3 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from minsheng.orders import views
+
+urlpatterns = [
+    path("services/<slug:code>/order/", views.service_order, name="service_order"),
+    path("need/", views.need_order, name="need_order"),
+    path("me/", views.my_orders, name="my_orders"),
+    path("me/orders/<int:pk>/", views.my_order, name="my_order"),
+    path("me/orders/<int:pk>/cancel/", views.my_order_cancel, name="my_order_cancel"),
+    path("me/orders/<int:pk>/rate/", views.my_order_rate, name="my_order_rate"),
+    path("staff/dispatch/", views.dispatch_console, name="dispatch_console"),
+    path("staff/escalations/", views.escalations, name="escalations"),
+    path("staff/orders/<int:pk>/", views.staff_order, name="staff_order"),
+    path("staff/orders/<int:pk>/approve/", views.staff_approve, name="staff_approve"),
+    path("staff/orders/<int:pk>/reject/", views.staff_reject, name="staff_reject"),
+    path("staff/orders/<int:pk>/dispatch/", views.staff_dispatch, name="staff_dispatch"),
+    path("staff/orders/<int:pk>/cancel/", views.staff_cancel, name="staff_cancel"),
+    path("staff/orders/<int:pk>/callback/", views.staff_callback, name="staff_callback"),
+    path("staff/provider/", views.provider_console, name="provider_console"),
+    path("staff/provider/orders/<int:pk>/accept/", views.provider_accept, name="provider_accept"),
+    path(
+        "staff/provider/orders/<int:pk>/decline/", views.provider_decline, name="provider_decline"
+    ),
+    path("staff/provider/orders/<int:pk>/start/", views.provider_start, name="provider_start"),
+    path(
+        "staff/provider/orders/<int:pk>/deliver/", views.provider_deliver, name="provider_deliver"
+    ),
+    path("staff/provider/orders/<int:pk>/grab/", views.provider_grab, name="provider_grab"),
+    path("ranking/", views.ranking_page, name="ranking"),
+]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from minsheng.accounts.selectors import profile_of
+from minsheng.catalog.forms import parse_menu_filter
+from minsheng.catalog.models import Service, ServiceArea
+from minsheng.catalog.selectors import published_menu, service_with_attributes
+from minsheng.regions.selectors import region_choices_tree
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The portal: the published menu, by place, by service area and by text."""
+    profile = profile_of(request.user)
+    menu_filter = parse_menu_filter(request.GET, home=profile.region if profile else None)
+    services = list(
+        published_menu(region=menu_filter.region, area=menu_filter.area, query=menu_filter.query)
+    )
+    areas = list(ServiceArea.objects.all())
+    by_area: dict[int, list[Service]] = {}
+    for s in services:
+        by_area.setdefault(s.category.area_id, []).append(s)
+    sections = [(a, by_area[a.pk]) for a in areas if a.pk in by_area]
+    context = {
+        "filter": menu_filter,
+        "tree": region_choices_tree(),
+        "areas": areas,
+        "sections": sections,
+        "count": len(services),
+    }
+    return render(
+        request, "catalog/home.html", context, status=400 if menu_filter.errors else 200
+    )
+
+
+def service_detail(request: HttpRequest, code: str) -> HttpResponse:
+    service = service_with_attributes(code)
+    if service is None or not service.published:
+        raise Http404
+    context = {
+        "service": service,
+        "attributes": list(service.attributes.all()),
+        "offered_in": list(service.regions.order_by("level", "code")),
+    }
+    return render(request, "catalog/service_detail.html", context)

@@ -1,0 +1,362 @@
+"""Web forms for the order loop: what a page shows (field specs) and how a POST is parsed.
+
+Fields are described by :class:`FieldSpec` and rendered by one template
+(``orders/_field.html``), so every input has its label, its required mark and its errors
+tied to it with ``aria-describedby``. Parsing turns a POST into the services' input
+dataclasses; anything that cannot even be parsed (a latitude that is not a number) becomes
+an :class:`ErrorDetail` for the same field, and the service is not called.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.catalog.models import ServiceArea, ServiceAttribute
+from minsheng.core.errors import ErrorDetail
+from minsheng.orders.models import Channel, Satisfaction
+from minsheng.orders.services import STAFF_CHANNELS, OrderInput, RatingInput
+from minsheng.regions.models import Region
+
+Label = str | Promise
+ChoiceList = list[tuple[str, Label]]
+GroupedChoices = list[tuple[Label, ChoiceList]]
+
+# A singlevaluelist with more choices than this is a select instead of radio buttons.
+MAX_RADIOS = 5
+
+_ID_CLEAN = re.compile(r"[^a-zA-Z0-9_-]+")
+
+
+@dataclass
+class FieldSpec:
+    """One input (or group of inputs) of a form, ready for ``orders/_field.html``."""
+
+    name: str
+    label: Label
+    kind: str  # text, tel, number, datetime, textarea, radio, select, checkbox
+    required: bool = False
+    value: str | list[str] = ""
+    choices: ChoiceList = field(default_factory=list)
+    groups: GroupedChoices = field(default_factory=list)
+    help: Label = ""
+    errors: list[str] = field(default_factory=list)
+    maxlength: int | None = None
+    step: str = ""
+    autocomplete: str = ""
+    prefix: str = "f"
+
+    @property
+    def id(self) -> str:
+        return f"{self.prefix}-" + _ID_CLEAN.sub("-", self.name).strip("-")
+
+    @property
+    def values(self) -> list[str]:
+        return self.value if isinstance(self.value, list) else [self.value]
+
+    @property
+    def describedby(self) -> str:
+        ids = []
+        if self.help:
+            ids.append(f"{self.id}-help")
+        if self.errors:
+            ids.append(f"{self.id}-error")
+        return " ".join(ids)
+
+
+def errors_by_field(errors: Iterable[ErrorDetail]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for e in errors:
+        out.setdefault(e.field or "", []).append(str(e.message))
+    return out
+
+
+def attach_errors(fields: Sequence[FieldSpec], errors: Iterable[ErrorDetail]) -> list[str]:
+    """Put each message next to its field; return the messages that have no field here."""
+    by_name = {f.name: f for f in fields}
+    loose: list[str] = []
+    for e in errors:
+        target = by_name.get(e.field or "")
+        if target is None:
+            loose.append(str(e.message))
+        else:
+            target.errors.append(str(e.message))
+    return loose
+
+
+# --- places -----------------------------------------------------------------------------------
+
+
+def place_groups(
+    tree: list[tuple[Region, list[Region]]], *, allowed: set[int] | None = None
+) -> GroupedChoices:
+    """Villages grouped by township (the picker of the order forms)."""
+    groups: GroupedChoices = []
+    for town, villages in tree:
+        options: ChoiceList = [
+            (v.code, v.name) for v in villages if allowed is None or v.pk in allowed
+        ]
+        if options:
+            groups.append((town.name, options))
+    return groups
+
+
+def offered_village_ids(
+    tree: list[tuple[Region, list[Region]]], offered: set[int], scope: Region | None
+) -> set[int]:
+    """Villages where a service offered at ``offered`` regions is available, within scope."""
+    out: set[int] = set()
+    for town, villages in tree:
+        for v in villages:
+            if not ({v.pk, town.pk, town.parent_id} & offered):
+                continue
+            if scope is not None and scope.level == Region.Level.TOWNSHIP and town.pk != scope.pk:
+                continue
+            if scope is not None and scope.level == Region.Level.VILLAGE and v.pk != scope.pk:
+                continue
+            out.add(v.pk)
+    return out
+
+
+# --- ordering (点单) --------------------------------------------------------------------------
+
+
+def attribute_field(attr: ServiceAttribute, data: QueryDict | None) -> FieldSpec:
+    name = f"attribute[{attr.code}]"
+    D = ServiceAttribute.Datatype
+    kinds: dict[str, str] = {
+        D.STRING: "text",
+        D.NUMBER: "number",
+        D.DATETIME: "datetime",
+        D.TEXT: "textarea",
+        D.MULTIVALUELIST: "checkbox",
+    }
+    kind = kinds.get(attr.datatype, "text")
+    choices: ChoiceList = list(attr.choice_pairs()) if attr.is_list else []
+    if attr.datatype == D.SINGLEVALUELIST:
+        kind = "radio" if len(choices) <= MAX_RADIOS else "select"
+    value: str | list[str] = ""
+    if data is not None:
+        value = data.getlist(name) if kind == "checkbox" else data.get(name, "")
+    elif kind == "checkbox":
+        value = []
+    return FieldSpec(
+        name=name,
+        label=attr.label,
+        kind=kind,
+        required=attr.required,
+        value=value,
+        choices=choices,
+        maxlength=200 if attr.datatype == D.STRING else None,
+        step="any" if attr.datatype == D.NUMBER else "",
+    )
+
+
+def place_fields(
+    *, groups: GroupedChoices, data: QueryDict | None, default_region: str = ""
+) -> list[FieldSpec]:
+    get = (lambda k: data.get(k, "")) if data is not None else (lambda k: "")
+    return [
+        FieldSpec(
+            name="region",
+            label=_("Place (village)"),
+            kind="select",
+            required=True,
+            value=get("region") if data is not None else default_region,
+            groups=groups,
+        ),
+        FieldSpec(
+            name="address",
+            label=_("Address"),
+            kind="text",
+            value=get("address"),
+            maxlength=300,
+            autocomplete="street-address",
+            help=_("Optional: house number, group, landmark."),
+        ),
+        FieldSpec(
+            name="latitude",
+            label=_("Latitude"),
+            kind="number",
+            value=get("latitude"),
+            step="any",
+            help=_("Optional: where exactly, if you know it."),
+        ),
+        FieldSpec(
+            name="longitude", label=_("Longitude"), kind="number", value=get("longitude"), step="any"
+        ),
+    ]
+
+
+def staff_fields(data: QueryDict | None) -> list[FieldSpec]:
+    get = (lambda k: data.get(k, "")) if data is not None else (lambda k: "")
+    return [
+        FieldSpec(
+            name="channel",
+            label=_("How the resident reached you"),
+            kind="radio",
+            required=True,
+            value=get("channel"),
+            choices=[(c.value, c.label) for c in Channel if c.value in STAFF_CHANNELS],
+        ),
+        FieldSpec(
+            name="contact_name",
+            label=_("Resident's name"),
+            kind="text",
+            required=True,
+            value=get("contact_name"),
+            maxlength=100,
+        ),
+        FieldSpec(
+            name="contact_phone",
+            label=_("Resident's phone"),
+            kind="tel",
+            required=True,
+            value=get("contact_phone"),
+            maxlength=30,
+        ),
+    ]
+
+
+def description_field(data: QueryDict | None, *, required: bool) -> FieldSpec:
+    return FieldSpec(
+        name="description",
+        label=_("What do you need?") if required else _("Anything else we should know?"),
+        kind="textarea",
+        required=required,
+        value=data.get("description", "") if data is not None else "",
+        maxlength=4000,
+    )
+
+
+def area_field(areas: Iterable[ServiceArea], data: QueryDict | None, initial: str = "") -> FieldSpec:
+    return FieldSpec(
+        name="area",
+        label=_("Service area"),
+        kind="select",
+        required=True,
+        value=data.get("area", "") if data is not None else initial,
+        choices=[(a.code, a.name) for a in areas],
+    )
+
+
+def _optional_float(raw: str, name: str, errors: list[ErrorDetail]) -> float | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        errors.append(ErrorDetail("not_number", _("Enter a number."), name))
+        return None
+    return value
+
+
+def parse_order(
+    data: QueryDict,
+    *,
+    service_code: str = "",
+    staff: bool,
+    attributes: Iterable[ServiceAttribute] = (),
+) -> tuple[OrderInput, list[ErrorDetail]]:
+    """An :class:`OrderInput` from a POST, and the errors of values that could not be read."""
+    errors: list[ErrorDetail] = []
+    multi = {a.code for a in attributes if a.datatype == ServiceAttribute.Datatype.MULTIVALUELIST}
+    answers: dict[str, Any] = {}
+    for key in data:
+        if key.startswith("attribute[") and key.endswith("]"):
+            code = key[len("attribute[") : -1]
+            answers[code] = data.getlist(key) if code in multi else data.get(key, "")
+    latitude = _optional_float(data.get("latitude", ""), "latitude", errors)
+    longitude = _optional_float(data.get("longitude", ""), "longitude", errors)
+    parsed = OrderInput(
+        region_code=data.get("region", "").strip(),
+        service_code=service_code,
+        area_code="" if service_code else data.get("area", "").strip(),
+        description=data.get("description", ""),
+        answers=answers,
+        latitude=latitude,
+        longitude=longitude,
+        address=data.get("address", ""),
+        channel=data.get("channel", "") if staff else Channel.WEB,
+        contact_name=data.get("contact_name", "") if staff else "",
+        contact_phone=data.get("contact_phone", "") if staff else "",
+    )
+    return parsed, errors
+
+
+# --- rating (评单) and callbacks --------------------------------------------------------------
+
+YES_NO: ChoiceList = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def rating_fields(data: QueryDict | None, *, callback: bool = False) -> list[FieldSpec]:
+    get = (lambda k: data.get(k, "")) if data is not None else (lambda k: "")
+    return [
+        FieldSpec(
+            name="contacted",
+            label=_("Was the resident contacted?") if callback else _("Were you contacted?"),
+            kind="radio",
+            required=True,
+            value=get("contacted"),
+            choices=YES_NO,
+            prefix="rate",
+        ),
+        FieldSpec(
+            name="solved",
+            label=_("Was the problem solved?") if callback else _("Was your problem solved?"),
+            kind="radio",
+            required=True,
+            value=get("solved"),
+            choices=YES_NO,
+            prefix="rate",
+        ),
+        FieldSpec(
+            name="satisfaction",
+            label=_("How satisfied is the resident?") if callback else _("How satisfied are you?"),
+            kind="radio",
+            required=True,
+            value=get("satisfaction"),
+            choices=[(s.value, s.label) for s in Satisfaction],
+            prefix="rate",
+        ),
+        FieldSpec(
+            name="comment",
+            label=_("Comment"),
+            kind="textarea",
+            value=get("comment"),
+            maxlength=4000,
+            prefix="rate",
+        ),
+    ]
+
+
+def _yes_no(raw: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get((raw or "").strip().lower())
+
+
+def parse_rating(data: QueryDict) -> RatingInput:
+    return RatingInput(
+        contacted=_yes_no(data.get("contacted")),
+        solved=_yes_no(data.get("solved")),
+        satisfaction=data.get("satisfaction", "").strip(),
+        comment=data.get("comment", ""),
+    )
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A positive database id from a POST value, or None."""
+    raw = (raw or "").strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    value = int(raw)
+    return value if value > 0 else None

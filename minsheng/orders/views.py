@@ -1,0 +1,708 @@
+"""Web pages of the order loop: thin adapters that parse, call one service, then redirect.
+
+Every action is a POST. A :class:`DomainError` re-renders the page it came from with each
+message next to its field and the error's status code (nothing was written). Who sees an
+order is decided by ``orders.selectors``/``orders.policy`` only: an order outside the
+user's scope is a 404, a console of another role a 403.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from minsheng.accounts.models import Profile, Role
+from minsheng.accounts.selectors import profile_of
+from minsheng.accounts.views import role_required
+from minsheng.catalog.models import Service, ServiceArea
+from minsheng.catalog.selectors import service_with_attributes
+from minsheng.core.errors import DomainError, ErrorDetail
+from minsheng.orders import dispatch, policy, selectors, services
+from minsheng.orders.forms import (
+    FieldSpec,
+    area_field,
+    attach_errors,
+    attribute_field,
+    description_field,
+    offered_village_ids,
+    parse_id,
+    parse_order,
+    parse_rating,
+    place_fields,
+    place_groups,
+    rating_fields,
+    staff_fields,
+)
+from minsheng.orders.models import DISPATCH_QUEUE_STATUSES, OPEN_STATUSES, Order, Status
+from minsheng.regions.selectors import region_choices_tree
+
+STAFF_ORDERING = (Role.GRID_WORKER, Role.DISPATCHER, Role.COUNTY_ADMIN)
+ORDERING_ROLES = (Role.RESIDENT, *STAFF_ORDERING)
+DISPATCH_ROLES = (Role.DISPATCHER, Role.COUNTY_ADMIN)
+PROVIDER_ROLES = (Role.PROVIDER_STAFF,)
+PAGE_SIZE = 25
+
+
+@dataclass
+class Failure:
+    """A refused POST, to be shown on the page it came from."""
+
+    form: str
+    order_id: int | None
+    errors: list[ErrorDetail]
+    data: QueryDict
+    status: int
+
+    def matches(self, form: str, order_id: int | None) -> bool:
+        return self.form == form and self.order_id == order_id
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(e.message) for e in self.errors]
+
+
+def _profile(request: HttpRequest) -> Profile:
+    profile = profile_of(request.user)
+    assert profile is not None  # role_required has checked it
+    return profile
+
+
+def _run(
+    request: HttpRequest,
+    *,
+    form: str,
+    order_id: int | None,
+    call: Callable[[], object],
+    success: Any,
+    done: str,
+    rerender: Callable[[Failure], HttpResponse],
+) -> HttpResponse:
+    try:
+        call()
+    except DomainError as exc:
+        return rerender(Failure(form, order_id, exc.errors, request.POST, exc.status_code))
+    messages.success(request, success)
+    return redirect(done)
+
+
+def _bad_input(form: str, order_id: int | None, data: QueryDict, field: str) -> Failure:
+    return Failure(
+        form, order_id, [ErrorDetail("invalid", _("This value is not valid."), field)], data, 400
+    )
+
+
+def _note_fields(
+    form: str,
+    order_id: int,
+    failure: Failure | None,
+    *,
+    name: str,
+    label: Any,
+    required: bool,
+) -> list[FieldSpec]:
+    data = failure.data if failure is not None and failure.matches(form, order_id) else None
+    spec = FieldSpec(
+        name=name,
+        label=label,
+        kind="textarea",
+        required=required,
+        value=data.get(name, "") if data is not None else "",
+        maxlength=services.MAX_NOTE,
+        prefix=f"o{order_id}-{form}",
+    )
+    if data is not None and failure is not None:
+        attach_errors([spec], failure.errors)
+    return [spec]
+
+
+def _rating_form(
+    form: str, order_id: int, failure: Failure | None, *, callback: bool
+) -> list[FieldSpec]:
+    data = failure.data if failure is not None and failure.matches(form, order_id) else None
+    fields = rating_fields(data, callback=callback)
+    if data is not None and failure is not None:
+        attach_errors(fields, failure.errors)
+    return fields
+
+
+def answer_rows(order: Order) -> list[tuple[str, str]]:
+    """The order's answers as (question, answer) in the service's order of questions."""
+    answers: dict[str, Any] = order.answers or {}
+    if not answers:
+        return []
+    attrs = list(order.service.attributes.all()) if order.service is not None else []
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for attr in attrs:
+        if attr.code not in answers:
+            continue
+        seen.add(attr.code)
+        value = answers[attr.code]
+        labels = dict(attr.choice_pairs())
+        if isinstance(value, list):
+            text = "、".join(labels.get(str(v), str(v)) for v in value)
+        elif attr.is_list:
+            text = labels.get(str(value), str(value))
+        elif attr.datatype == attr.Datatype.DATETIME:
+            parsed = parse_datetime(str(value))
+            text = (
+                timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else str(value)
+            )
+        else:
+            text = str(value)
+        rows.append((attr.label, text))
+    rows.extend((code, str(v)) for code, v in answers.items() if code not in seen)
+    return rows
+
+
+# --- 点单: ordering ---------------------------------------------------------------------------
+
+
+def _after_order(order: Order, profile: Profile) -> str:
+    if profile.role in DISPATCH_ROLES:
+        return reverse("staff_order", args=[order.pk])
+    return reverse("my_order", args=[order.pk])
+
+
+def _order_page(
+    request: HttpRequest,
+    *,
+    service: Service | None,
+    offered: set[int] | None,
+) -> HttpResponse:
+    """The order form of a menu item (``service``) or of a free-form need (None)."""
+    profile = _profile(request)
+    staff = profile.role in STAFF_ORDERING
+    scope = profile.region if staff else None
+    attributes = list(service.attributes.all()) if service is not None else []
+    tree = region_choices_tree()
+    if offered is None:
+        offered = {t.parent_id or t.pk for t, _v in tree} | {t.pk for t, _v in tree}
+    allowed = offered_village_ids(tree, offered, scope)
+    groups = place_groups(tree, allowed=allowed)
+    default_region = (
+        profile.region.code
+        if profile.region is not None and profile.region.pk in allowed
+        else ""
+    )
+    data = request.POST if request.method == "POST" else None
+    errors: list[ErrorDetail] = []
+    status = 200
+    if data is not None:
+        parsed, errors = parse_order(
+            data,
+            service_code=service.code if service is not None else "",
+            staff=staff,
+            attributes=attributes,
+        )
+        status = 400
+        if not errors:
+            try:
+                order = services.order_submit(actor=request.user, data=parsed)
+            except DomainError as exc:
+                errors, status = exc.errors, exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("Order %(number)s has been placed. We will review it soon.")
+                    % {"number": order.number},
+                )
+                return redirect(_after_order(order, profile))
+
+    sections: list[tuple[Any, list[FieldSpec]]] = []
+    if service is not None:
+        if attributes:
+            sections.append((_("Questions"), [attribute_field(a, data) for a in attributes]))
+        sections.append((_("Details"), [description_field(data, required=False)]))
+    else:
+        initial_area = request.GET.get("area", "")
+        sections.append(
+            (
+                _("Your need"),
+                [
+                    area_field(ServiceArea.objects.all(), data, initial_area),
+                    description_field(data, required=True),
+                ],
+            )
+        )
+    sections.append(
+        (_("Where"), place_fields(groups=groups, data=data, default_region=default_region))
+    )
+    if staff:
+        sections.insert(0, (_("On behalf of a resident"), staff_fields(data)))
+    all_fields = [f for _title, fields in sections for f in fields]
+    loose = attach_errors(all_fields, errors)
+    context = {
+        "service": service,
+        "sections": sections,
+        "errors": errors,
+        "loose_errors": loose,
+        "staff": staff,
+        "no_places": not groups,
+        "action": (
+            reverse("service_order", args=[service.code])
+            if service is not None
+            else reverse("need_order")
+        ),
+    }
+    return render(request, "orders/order_form.html", context, status=status)
+
+
+@role_required(*ORDERING_ROLES)
+def service_order(request: HttpRequest, code: str) -> HttpResponse:
+    service = service_with_attributes(code)
+    if service is None or not service.published:
+        raise Http404
+    offered = set(service.regions.values_list("pk", flat=True))
+    return _order_page(request, service=service, offered=offered)
+
+
+@role_required(*ORDERING_ROLES)
+def need_order(request: HttpRequest) -> HttpResponse:
+    return _order_page(request, service=None, offered=None)
+
+
+# --- a resident's orders ----------------------------------------------------------------------
+
+
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    profile = profile_of(request.user)
+    qs = selectors.orders_visible_to(request.user)
+    if profile is None or profile.role != Role.RESIDENT:
+        # Staff: the orders they entered or that are their own, not their whole scope.
+        qs = qs.filter(Q(created_by=request.user) | Q(resident=request.user))
+    page = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orders/my_orders.html", {"page": page, "orders": page.object_list})
+
+
+def _my_order_or_404(request: HttpRequest, pk: int) -> Order:
+    order = selectors.order_for(request.user, pk)
+    if order is None:
+        raise Http404
+    return order
+
+
+def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = None) -> HttpResponse:
+    order = _my_order_or_404(request, pk)
+    user = request.user
+    profile = profile_of(user)
+    is_resident = policy.is_resident_of(user, order)
+    may_act = is_resident or policy.is_staff_for(profile, order)
+    context = {
+        "order": order,
+        "answers": answer_rows(order),
+        "timeline": selectors.order_timeline(order),
+        "ratings": list(order.ratings.order_by("round")),
+        "failure": failure,
+        "can_cancel": may_act and order.is_open,
+        "cancel_fields": _note_fields(
+            "cancel", order.pk, failure, name="reason", label=_("Reason (optional)"), required=False
+        ),
+        "can_rate": may_act and order.status == Status.DELIVERED,
+        "rating_fields": _rating_form("rate", order.pk, failure, callback=not is_resident),
+        "is_resident": is_resident,
+    }
+    return render(
+        request,
+        "orders/my_order.html",
+        context,
+        status=failure.status if failure is not None else 200,
+    )
+
+
+@login_required
+def my_order(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_my_order(request, pk)
+
+
+@login_required
+@require_POST
+def my_order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _my_order_or_404(request, pk)
+    return _run(
+        request,
+        form="cancel",
+        order_id=order.pk,
+        call=lambda: services.order_cancel(
+            order_id=order.pk, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        success=_("Order %(number)s has been cancelled.") % {"number": order.number},
+        done=reverse("my_order", args=[order.pk]),
+        rerender=lambda f: _render_my_order(request, pk, f),
+    )
+
+
+@login_required
+@require_POST
+def my_order_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _my_order_or_404(request, pk)
+    return _run(
+        request,
+        form="rate",
+        order_id=order.pk,
+        call=lambda: services.order_rate(
+            order_id=order.pk, actor=request.user, data=parse_rating(request.POST)
+        ),
+        success=_("Thank you: your rating has been recorded."),
+        done=reverse("my_order", args=[order.pk]),
+        rerender=lambda f: _render_my_order(request, pk, f),
+    )
+
+
+# --- 审单 / 派单: the dispatcher's console ------------------------------------------------------
+
+
+@role_required(*DISPATCH_ROLES)
+def dispatch_console(request: HttpRequest) -> HttpResponse:
+    queue = list(selectors.dispatch_queue(request.user)[:200])
+    context = {
+        "orders": queue,
+        "now": timezone.now(),
+        "to_review": sum(1 for o in queue if o.status == Status.SUBMITTED),
+        "to_dispatch": sum(1 for o in queue if o.status in DISPATCH_QUEUE_STATUSES),
+        "escalated": sum(1 for o in queue if o.escalated_at is not None),
+    }
+    return render(request, "orders/dispatch_console.html", context)
+
+
+@role_required(*DISPATCH_ROLES)
+def escalations(request: HttpRequest) -> HttpResponse:
+    orders = list(
+        selectors.orders_visible_to(request.user)
+        .filter(status__in=OPEN_STATUSES, escalated_at__isnull=False)
+        .order_by("escalated_at")[:200]
+    )
+    return render(
+        request, "orders/escalations.html", {"orders": orders, "now": timezone.now()}
+    )
+
+
+def _staff_order_or_404(request: HttpRequest, pk: int) -> Order:
+    order = selectors.order_for(request.user, pk)
+    if order is None:
+        raise Http404
+    return order
+
+
+def _render_staff_order(
+    request: HttpRequest, pk: int, failure: Failure | None = None
+) -> HttpResponse:
+    order = _staff_order_or_404(request, pk)
+    show_candidates = order.status in (*DISPATCH_QUEUE_STATUSES, Status.DISPATCHED)
+    context = {
+        "order": order,
+        "answers": answer_rows(order),
+        "timeline": selectors.order_timeline(order),
+        "ratings": list(order.ratings.order_by("round")),
+        "failure": failure,
+        "now": timezone.now(),
+        "can_review": order.status == Status.SUBMITTED,
+        "approve_fields": _note_fields(
+            "approve", order.pk, failure, name="note", label=_("Note (optional)"), required=False
+        ),
+        "reject_fields": _note_fields(
+            "reject", order.pk, failure, name="reason", label=_("Reason for rejecting"),
+            required=True,
+        ),
+        "candidates": dispatch.candidates(order) if show_candidates else [],
+        "show_candidates": show_candidates,
+        "can_cancel": order.is_open,
+        "cancel_fields": _note_fields(
+            "cancel", order.pk, failure, name="reason", label=_("Reason (optional)"), required=False
+        ),
+        "can_callback": order.status == Status.DELIVERED,
+        "callback_fields": _rating_form("callback", order.pk, failure, callback=True),
+    }
+    return render(
+        request,
+        "orders/staff_order.html",
+        context,
+        status=failure.status if failure is not None else 200,
+    )
+
+
+@role_required(*DISPATCH_ROLES)
+def staff_order(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_staff_order(request, pk)
+
+
+def _staff_action(
+    request: HttpRequest, pk: int, *, form: str, call: Callable[[Order], object], success: Any
+) -> HttpResponse:
+    order = _staff_order_or_404(request, pk)
+    return _run(
+        request,
+        form=form,
+        order_id=order.pk,
+        call=lambda: call(order),
+        success=success % {"number": order.number},
+        done=reverse("staff_order", args=[order.pk]),
+        rerender=lambda f: _render_staff_order(request, pk, f),
+    )
+
+
+@role_required(*DISPATCH_ROLES)
+@require_POST
+def staff_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_action(
+        request,
+        pk,
+        form="approve",
+        call=lambda o: services.order_approve(
+            order_id=o.pk, actor=request.user, note=request.POST.get("note", "")
+        ),
+        success=_("Order %(number)s approved."),
+    )
+
+
+@role_required(*DISPATCH_ROLES)
+@require_POST
+def staff_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_action(
+        request,
+        pk,
+        form="reject",
+        call=lambda o: services.order_reject(
+            order_id=o.pk, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        success=_("Order %(number)s rejected."),
+    )
+
+
+@role_required(*DISPATCH_ROLES)
+@require_POST
+def staff_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    provider_id = parse_id(request.POST.get("provider_id"))
+    if provider_id is None:
+        _staff_order_or_404(request, pk)
+        return _render_staff_order(
+            request, pk, _bad_input("dispatch", pk, request.POST, "provider")
+        )
+    return _staff_action(
+        request,
+        pk,
+        form="dispatch",
+        call=lambda o: services.order_dispatch(
+            order_id=o.pk, actor=request.user, provider_id=provider_id
+        ),
+        success=_("Order %(number)s dispatched."),
+    )
+
+
+@role_required(*DISPATCH_ROLES)
+@require_POST
+def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_action(
+        request,
+        pk,
+        form="cancel",
+        call=lambda o: services.order_cancel(
+            order_id=o.pk, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        success=_("Order %(number)s has been cancelled."),
+    )
+
+
+@role_required(*DISPATCH_ROLES)
+@require_POST
+def staff_callback(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_action(
+        request,
+        pk,
+        form="callback",
+        call=lambda o: services.order_rate(
+            order_id=o.pk, actor=request.user, data=parse_rating(request.POST)
+        ),
+        success=_("Callback for order %(number)s recorded."),
+    )
+
+
+# --- 接单: the provider's console -------------------------------------------------------------
+
+
+def _render_provider_console(request: HttpRequest, failure: Failure | None = None) -> HttpResponse:
+    user = request.user
+    rows = []
+    for order in selectors.provider_orders(user)[:200]:
+        rows.append(
+            {
+                "order": order,
+                "answers": answer_rows(order),
+                "decline_fields": _note_fields(
+                    "decline", order.pk, failure, name="reason", label=_("Reason for declining"),
+                    required=True,
+                ),
+                "deliver_fields": _note_fields(
+                    "deliver", order.pk, failure, name="note", label=_("What was done"),
+                    required=True,
+                ),
+            }
+        )
+    context = {
+        "rows": rows,
+        "grabbable": selectors.grabbable_orders(user),
+        "failure": failure,
+        "now": timezone.now(),
+    }
+    return render(
+        request,
+        "orders/provider_console.html",
+        context,
+        status=failure.status if failure is not None else 200,
+    )
+
+
+@role_required(*PROVIDER_ROLES)
+def provider_console(request: HttpRequest) -> HttpResponse:
+    return _render_provider_console(request)
+
+
+def _provider_action(
+    request: HttpRequest, pk: int, *, form: str, call: Callable[[Order], object], success: Any
+) -> HttpResponse:
+    order = selectors.order_for(request.user, pk)
+    if order is None:
+        raise Http404
+    return _run(
+        request,
+        form=form,
+        order_id=order.pk,
+        call=lambda: call(order),
+        success=success % {"number": order.number},
+        done=reverse("provider_console"),
+        rerender=lambda f: _render_provider_console(request, f),
+    )
+
+
+@role_required(*PROVIDER_ROLES)
+@require_POST
+def provider_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_action(
+        request,
+        pk,
+        form="accept",
+        call=lambda o: services.order_accept(order_id=o.pk, actor=request.user),
+        success=_("Order %(number)s accepted."),
+    )
+
+
+@role_required(*PROVIDER_ROLES)
+@require_POST
+def provider_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_action(
+        request,
+        pk,
+        form="decline",
+        call=lambda o: services.order_decline(
+            order_id=o.pk, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        success=_("Order %(number)s declined: it goes back to the dispatcher."),
+    )
+
+
+@role_required(*PROVIDER_ROLES)
+@require_POST
+def provider_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_action(
+        request,
+        pk,
+        form="start",
+        call=lambda o: services.order_start(order_id=o.pk, actor=request.user),
+        success=_("Service for order %(number)s started."),
+    )
+
+
+@role_required(*PROVIDER_ROLES)
+@require_POST
+def provider_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_action(
+        request,
+        pk,
+        form="deliver",
+        call=lambda o: services.order_deliver(
+            order_id=o.pk, actor=request.user, note=request.POST.get("note", "")
+        ),
+        success=_("Order %(number)s delivered."),
+    )
+
+
+@role_required(*PROVIDER_ROLES)
+@require_POST
+def provider_grab(request: HttpRequest, pk: int) -> HttpResponse:
+    order = Order.objects.select_related("region", "category").filter(pk=pk).first()
+    if order is None:
+        raise Http404
+    mine = set(policy.provider_ids_of(request.user)) & dispatch.eligible_provider_ids(order)
+    if not mine:
+        raise Http404
+    requested = parse_id(request.POST.get("provider_id"))
+    if "provider_id" in request.POST and requested not in mine:
+        return _render_provider_console(
+            request, _bad_input("grab", order.pk, request.POST, "provider")
+        )
+    provider_id = requested if requested is not None else min(mine)
+    return _run(
+        request,
+        form="grab",
+        order_id=order.pk,
+        call=lambda: services.order_grab(
+            order_id=order.pk, actor=request.user, provider_id=provider_id
+        ),
+        success=_("Order %(number)s is yours.") % {"number": order.number},
+        done=reverse("provider_console"),
+        rerender=lambda f: _render_provider_console(request, f),
+    )
+
+
+# --- the public ranking -----------------------------------------------------------------------
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(raw: str) -> date | None:
+    m = _MONTH.match(raw.strip())
+    if m is None:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if not (2000 <= year <= 2999 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def ranking_page(request: HttpRequest) -> HttpResponse:
+    months = selectors.months_with_ratings()
+    default = months[0] if months else timezone.localdate().replace(day=1)
+    raw = request.GET.get("month", "")
+    error = ""
+    month = default
+    if raw:
+        parsed = parse_month(raw)
+        if parsed is None:
+            error = str(_("Give the month as YYYY-MM, for example 2026-05."))
+        else:
+            month = parsed
+    context = {
+        "month": month,
+        "months": months,
+        "error": error,
+        "previous_month": selectors.previous_month(month),
+        "townships": selectors.ranking("township", month),
+        "providers": selectors.ranking("provider", month),
+    }
+    return render(request, "orders/ranking.html", context, status=400 if error else 200)
