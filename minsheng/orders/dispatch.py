@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from minsheng.catalog.models import Provider
@@ -56,17 +57,27 @@ def order_point(order: Order) -> tuple[float, float] | None:
     return None
 
 
+def providers_for(order: Order) -> QuerySet[Provider]:
+    """Active providers serving the order's place and kind of service.
+
+    A menu order names its category; a free-form need only its area, and is served by
+    providers of any category in that area (not by everyone in the place).
+    """
+    qs = providers_serving(region=order.region, category=order.category)
+    if order.category_id is None:
+        qs = qs.filter(categories__area_id=order.area_id).distinct()
+    return qs
+
+
 def eligible_provider_ids(order: Order) -> set[int]:
     """Active providers serving the order's place and category (capacity aside)."""
-    return set(
-        providers_serving(region=order.region, category=order.category).values_list("pk", flat=True)
-    )
+    return set(providers_for(order).values_list("pk", flat=True))
 
 
 def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
     """Eligible providers, best first; those who declined this round or are full come last."""
     now = now or timezone.now()
-    providers = list(providers_serving(region=order.region, category=order.category))
+    providers = list(providers_for(order))
     if not providers:
         return []
     ids = [p.pk for p in providers]

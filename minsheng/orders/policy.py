@@ -130,9 +130,12 @@ def coverage_q(provider_ids: list[int]) -> Q:
     for provider in providers:
         regions = [r.pk for r in provider.regions.all()]
         categories = [c.pk for c in provider.categories.all()]
+        areas = {c.area_id for c in provider.categories.all()}
         place = Q(region_id__in=regions) | Q(township_id__in=regions)
         place |= Q(township__parent_id__in=regions)
-        q |= place & (Q(category__isnull=True) | Q(category_id__in=categories))
+        # A free-form need (no category) is served by any category of its area.
+        kind = Q(category_id__in=categories) | Q(category__isnull=True, area_id__in=areas)
+        q |= place & kind
     return q
 
 
