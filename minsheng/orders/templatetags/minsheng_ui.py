@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from django import template
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 register = template.Library()
@@ -76,3 +82,25 @@ def duration(value: timedelta | None) -> str:
     if minutes and not days:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return " ".join(parts) or "0"
+
+
+_CSS = "minsheng/minsheng.css"
+_CSS_SOURCE = Path(__file__).resolve().parents[2] / "static" / _CSS
+
+
+@lru_cache(maxsize=1)
+def _stylesheet_tag() -> str:
+    # minsheng/static/ is only served once settings list it in STATICFILES_DIRS; until then
+    # the stylesheet is inlined so pages are never unstyled.
+    if finders.find(_CSS):
+        return format_html('<link rel="stylesheet" href="{}">', static(_CSS))
+    try:
+        css = _CSS_SOURCE.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    return format_html("<style>{}</style>", mark_safe(css))  # noqa: S308  (our own file)
+
+
+@register.simple_tag
+def stylesheet() -> str:
+    return _stylesheet_tag()
