@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from minsheng.orders import services as s
@@ -126,3 +129,32 @@ def test_delete_is_not_allowed(world, orders):
     assert response.status_code == 405
     assert response.json()["errors"][0]["code"] == "method_not_allowed"
     assert Order.objects.count() == 3
+
+
+def test_inactive_users_token_is_refused(world, orders):
+    client = token_client(world.resident)
+    world.resident.is_active = False
+    world.resident.save(update_fields=["is_active"])
+
+    response = client.get(URL)
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "authentication_failed"
+
+
+def test_superuser_without_profile_reads_as_county_admin(world, orders):
+    root = User.objects.create_superuser("root", password=None)
+
+    response = token_client(root).get(URL)
+
+    assert response.json()["count"] == 3
+
+
+def test_token_request_loads_the_profile_with_the_token(world, orders):
+    client = token_client(world.resident)
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"{URL}{orders['a1'].pk}/")
+
+    assert response.status_code == 200
+    assert [q["sql"] for q in ctx.captured_queries if 'FROM "accounts_profile"' in q["sql"]] == []

@@ -1,0 +1,1 @@
+"""``make bench``: order-submission throughput against two ceilings (see docs/benchmarks.md)."""
