@@ -50,15 +50,16 @@ def advance(
     to: str,
     *,
     provider: Any = None,
-    now: datetime = T0,
+    now: datetime | None = None,
 ) -> Order:
     """Move ``order`` along PATH to ``to`` through the services (dispatching to ``provider``,
-    by default the township volunteer team), one minute per step."""
+    by default the township volunteer team), one minute per step, starting at ``now``
+    (default: the order's last change, T0 for an order submitted at T0)."""
     provider = provider or world.provider
     staff = provider.staff.first()
     dispatcher = world.dispatcher_a if order.township_id == world.town_a.pk else world.dispatcher_b
     order.refresh_from_db()
-    t = now
+    t = now or order.updated_at
     while order.status != to:
         if order.status == Status.SUBMITTED:
             s.order_approve(order_id=order.pk, actor=dispatcher, now=t)
