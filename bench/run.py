@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import platform
 import signal
@@ -87,7 +88,7 @@ def percentile(sorted_values: Sequence[float], q: float) -> float:
     """Nearest-rank percentile (``q`` in 0..100) of already sorted values; 0.0 if none."""
     if not sorted_values:
         return 0.0
-    rank = max(1, min(len(sorted_values), round(q / 100 * len(sorted_values) + 0.5)))
+    rank = max(1, min(len(sorted_values), math.ceil(q / 100 * len(sorted_values))))
     return sorted_values[rank - 1]
 
 
@@ -350,6 +351,7 @@ def server_env(db_url: str) -> dict[str, str]:
         LOG_LEVEL="ERROR",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         CONN_MAX_AGE=env.get("CONN_MAX_AGE", "60"),
+        PYTHONWARNINGS="ignore:No directory at",  # whitenoise: no collectstatic here
     )
     return env
 
@@ -419,6 +421,9 @@ def stop_server(proc: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    load_before = os.getloadavg()
+    if load_before[0] > 0.5:
+        print(f"note: load average {load_before[0]:.2f} before the run: figures will be noisy")
     base_url = os.environ.get("DATABASE_URL", DEFAULT_DB_URL)
     db_url = bench_db_url(base_url, args.db_name)
     env = server_env(db_url)
@@ -482,6 +487,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "postgresql": after["server_version"],
+            "loadavg_before": [round(x, 2) for x in load_before],
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         },
         "config": {
             "server": server,
@@ -503,7 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(format_table(results, r))
     print(
-        f"queries per request (plus BEGIN/COMMIT): insert {queries['insert']['queries']}, "
+        f"SQL statements per request (incl. BEGIN/COMMIT): insert {queries['insert']['queries']}, "
         f"orders {queries['orders']['queries']}"
     )
     print(
