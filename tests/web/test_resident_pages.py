@@ -92,6 +92,17 @@ def test_unknown_or_unpublished_service_page_is_404(world):
 # --- ordering (点单) --------------------------------------------------------------------------
 
 
+def test_order_form_in_english_shows_english_questions(world, repair):
+    body = logged_in(world.resident).get("/services/home-repair/order/").content.decode()
+    assert '<html lang="en">' in body
+    assert "Which appliance" in body
+    assert "Spare parts" in body
+    chinese = logged_in(world.resident, language=None).get("/services/home-repair/order/")
+    text = chinese.content.decode()
+    assert "什么电器" in text
+    assert "提交点单" in text
+
+
 def test_order_form_is_built_from_the_services_attributes(world, repair):
     response = logged_in(world.resident).get("/services/home-repair/order/")
     assert response.status_code == 200
@@ -259,6 +270,14 @@ def test_anonymous_user_is_sent_to_login(world, repair):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/?next="), url
+    order = order_at(world, "submitted")
+    for url in (f"/me/orders/{order.pk}/cancel/", f"/staff/orders/{order.pk}/approve/",
+                f"/staff/provider/orders/{order.pk}/accept/"):
+        response = client.post(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/?next="), url
+    order.refresh_from_db()
+    assert order.status == Status.SUBMITTED
 
 
 def test_login_and_logout(world):
