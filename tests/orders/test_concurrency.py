@@ -1,0 +1,247 @@
+"""Real concurrency: two people act on one order at the same moment, from two threads with
+two database connections. Exactly one wins; the other gets a clean Conflict; history has
+exactly one event for the step.
+
+On PostgreSQL each thread first opens its transaction, then all wait on a barrier, then
+call the service: both transactions are open at once and the order row lock decides. On
+SQLite (no row locks) IMMEDIATE transactions take the database write lock at BEGIN, so the
+threads meet at the barrier just before calling the service and the writer lock
+serialises them; that needs a file database, so with the in-memory test database these
+tests are skipped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from minsheng.catalog.models import Service
+from minsheng.core.errors import Conflict, DomainError
+from minsheng.orders import services as s
+from minsheng.orders.models import Action, Order, OrderEvent, Rating, Status
+from tests.factories import make_user
+from tests.orders.conftest import T0, advance, set_mode, submit
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ROUNDS = 8  # fresh orders raced per test: different interleavings, still a few seconds
+DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def _parallel_database() -> None:
+    if connection.vendor == "postgresql":
+        return
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        return
+    pytest.skip(
+        "needs parallel connections to one database: PostgreSQL, or SQLite in a file "
+        "(the in-memory SQLite test database's shared cache fails lock waits at once "
+        "instead of queuing them)"
+    )
+
+
+def race(*calls: Callable[[], Any]) -> list[Any]:
+    """Run ``calls`` in parallel threads released together; return each result or error."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+    postgres = connection.vendor == "postgresql"
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            if postgres:
+                with transaction.atomic():
+                    # Open the transaction for real (Django begins it lazily) before the
+                    # barrier, so both are in flight when the services run.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT 1")
+                    barrier.wait(timeout=20)
+                    results[i] = call()
+            else:
+                barrier.wait(timeout=20)
+                results[i] = call()
+        except BaseException as exc:  # reported to the main thread, asserted there
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    return results
+
+
+def split(results: list[Any]) -> tuple[list[Any], list[DomainError]]:
+    wins = [r for r in results if not isinstance(r, BaseException)]
+    losses = [r for r in results if isinstance(r, BaseException)]
+    for loss in losses:
+        if not isinstance(loss, DomainError):  # a crash: show it
+            raise loss
+    return wins, losses  # type: ignore[return-value]
+
+
+def action_count(order: Order, action: str) -> int:
+    return OrderEvent.objects.filter(order_id=order.pk, action=action).count()
+
+
+def test_two_providers_grab_the_same_order_exactly_one_wins(world):
+    set_mode(world, Service.DispatchMode.GRAB)
+    winners = set()
+    for i in range(ROUNDS):
+        order = advance(world, submit(world, now=T0 + i * DAY), Status.APPROVED)
+        at = T0 + i * DAY + HOUR  # one order a day: capacity never interferes
+        calls = [
+            partial(
+                s.order_grab,
+                order_id=order.pk,
+                actor=world.provider_staff,
+                provider_id=world.provider.pk,
+                now=at,
+            ),
+            partial(
+                s.order_grab,
+                order_id=order.pk,
+                actor=world.provider2_staff,
+                provider_id=world.provider2.pk,
+                now=at,
+            ),
+        ]
+        if i % 2:
+            calls.reverse()
+        wins, losses = split(race(*calls))
+
+        assert len(wins) == 1
+        assert [(type(e), e.codes) for e in losses] == [(Conflict, ["already_taken"])]
+        order.refresh_from_db()
+        assert order.status == Status.ACCEPTED
+        assert order.provider_id == wins[0].provider_id
+        assert action_count(order, Action.GRAB) == 1
+        assert OrderEvent.objects.filter(order_id=order.pk).count() == 3  # submit, approve, grab
+        winners.add(order.provider_id)
+    assert winners <= {world.provider.pk, world.provider2.pk}
+
+
+def test_two_staff_of_one_provider_accept_at_once_exactly_one_accept(world):
+    colleague = make_user("provider_staff", username="p1staff_b")
+    world.provider.staff.add(colleague)
+    for i in range(ROUNDS):
+        order = advance(world, submit(world, now=T0 + i * DAY), Status.DISPATCHED)
+        at = T0 + i * DAY + HOUR
+        wins, losses = split(
+            race(
+                partial(s.order_accept, order_id=order.pk, actor=world.provider_staff, now=at),
+                partial(s.order_accept, order_id=order.pk, actor=colleague, now=at),
+            )
+        )
+        assert len(wins) == 1
+        assert [(type(e), e.codes) for e in losses] == [(Conflict, ["illegal_transition"])]
+        order.refresh_from_db()
+        assert (order.status, order.provider_id) == (Status.ACCEPTED, world.provider.pk)
+        assert action_count(order, Action.ACCEPT) == 1
+
+
+def test_accept_racing_a_redispatch_never_both(world):
+    outcomes = set()
+    for i in range(ROUNDS):
+        order = advance(world, submit(world, now=T0 + i * DAY), Status.DISPATCHED)
+        at = T0 + i * DAY + HOUR
+        accept = partial(s.order_accept, order_id=order.pk, actor=world.provider_staff, now=at)
+        redispatch = partial(
+            s.order_dispatch,
+            order_id=order.pk,
+            actor=world.dispatcher_a,
+            provider_id=world.provider2.pk,
+            now=at,
+        )
+        results = race(accept, redispatch) if i % 2 else race(redispatch, accept)
+        wins, losses = split(results)
+        assert len(wins) == 1 and len(losses) == 1
+        order.refresh_from_db()
+        accepts = action_count(order, Action.ACCEPT)
+        redispatches = action_count(order, Action.REDISPATCH)
+        if order.status == Status.ACCEPTED:
+            # The provider took it first: the dispatcher is told it moved on.
+            assert (order.provider_id, accepts, redispatches) == (world.provider.pk, 1, 0)
+            assert losses[0].codes == ["illegal_transition"]
+        else:
+            # The dispatcher moved it first: the old provider is told it is no longer theirs.
+            assert order.status == Status.DISPATCHED
+            assert (order.provider_id, accepts, redispatches) == (world.provider2.pk, 0, 1)
+            assert losses[0].codes == ["not_assigned"]
+        assert type(losses[0]) is Conflict
+        outcomes.add(order.status)
+    assert outcomes  # at least one outcome observed (which ones depends on scheduling)
+
+
+def test_resident_and_callback_rate_at_once_exactly_one_rating(world):
+    for i in range(ROUNDS):
+        order = advance(world, submit(world, now=T0 + i * DAY), Status.DELIVERED)
+        resident = partial(
+            s.order_rate,
+            order_id=order.pk,
+            actor=world.resident,
+            data=s.RatingInput(contacted=True, solved=True, satisfaction="satisfied"),
+        )
+        callback = partial(
+            s.order_rate,
+            order_id=order.pk,
+            actor=world.dispatcher_a,
+            data=s.RatingInput(contacted=True, solved=False, satisfaction="dissatisfied"),
+        )
+        results = race(resident, callback) if i % 2 else race(callback, resident)
+        wins, losses = split(results)
+
+        assert len(wins) == 1
+        assert [(type(e), e.codes) for e in losses] == [(Conflict, ["already_rated"])]
+        assert Rating.objects.filter(order_id=order.pk).count() == 1
+        rating = Rating.objects.get(order_id=order.pk)
+        assert rating.pk == wins[0].pk
+        order.refresh_from_db()
+        # The winner decided: solved closes, not solved reopens.
+        assert order.status == (Status.CLOSED if rating.solved else Status.REOPENED)
+        assert action_count(order, Action.RATE) + action_count(order, Action.REOPEN) == 1
+
+
+def test_two_sweeps_at_once_escalate_each_overdue_order_once(world):
+    overdue = [submit(world, now=T0 + i * timedelta(minutes=1)) for i in range(6)]
+    late = T0 + 2 * DAY
+    wins, losses = split(race(partial(s.sweep, now=late), partial(s.sweep, now=late)))
+
+    assert losses == []
+    assert sum(r.escalated for r in wins) == len(overdue)
+    for order in overdue:
+        order.refresh_from_db()
+        assert (order.escalation_count, order.escalated_at) == (1, late)
+        assert action_count(order, Action.ESCALATE) == 1
+
+
+def test_two_sweeps_at_once_requeue_a_timed_out_order_once(world):
+    set_mode(world, Service.DispatchMode.AUTO)
+    orders = []
+    for i in range(4):
+        order = submit(world, now=T0 + i * timedelta(minutes=1))
+        s.order_approve(order_id=order.pk, actor=world.dispatcher_a, now=T0 + DAY)
+        orders.append(order)
+    late = T0 + 3 * DAY
+    wins, losses = split(race(partial(s.sweep, now=late), partial(s.sweep, now=late)))
+
+    assert losses == []
+    assert sum(r.redispatched + r.requeued for r in wins) == len(orders)
+    for order in orders:
+        assert action_count(order, Action.ACCEPT_TIMEOUT) == 1
+        order.refresh_from_db()
+        assert order.status == Status.DISPATCHED
+        assert order.provider_id == world.provider2.pk
