@@ -1395,7 +1395,16 @@ def _build_open(world: _World, now: datetime, scale: float, demo: _Place) -> lis
             ]
             svc = rng.choices(ok, weights=[s.spec.weight for s in ok])[0]
             place = svc.places[_bisect(svc.cum, rng.random() * svc.cum[-1])]
-            sims.append(_open_order(world, svc, place, status, now, overdue=i % 3 == 2))
+            sims.append(
+                _open_order(
+                    world,
+                    svc,
+                    place,
+                    status,
+                    now,
+                    overdue=i % 3 == (1 if status == Status.APPROVED else 0),
+                )
+            )
     return sims
 
 

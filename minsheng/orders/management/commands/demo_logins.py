@@ -27,7 +27,7 @@ class Command(BaseCommand):
         for d in DEMO_LOGINS:
             mark = "" if d.username in present else "  [missing]"
             self.stdout.write(
-                f"\n  {Role(d.role).label:<22} {d.username:<11} {d.display_name}{mark}"
+                f"\n  {d.username:<11} {d.role:<15} {Role(d.role).label} {d.display_name}{mark}"
             )
             self.stdout.write(f"    try first: {d.try_first}")
         self.stdout.write("\n  The county administrator can also sign in to /admin/.")
