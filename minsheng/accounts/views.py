@@ -6,13 +6,33 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from minsheng.accounts.forms import LoginForm
 from minsheng.accounts.selectors import role_of
 
 View = Callable[..., HttpResponse]
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    for data in (request.GET, request.POST):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return True
+    return False
+
+
+def clean_request(view: View) -> View:
+    """Refuse (400) a query or form carrying NUL characters, which no database stores."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _has_nul(request):
+            raise BadRequest("NUL character in the request")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def role_required(*roles: str) -> Callable[[View], View]:
@@ -25,7 +45,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return login_required(wrapped)
+        return clean_request(login_required(wrapped))
 
     return decorator
 
@@ -38,3 +58,8 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
+
+
+def signed_in(view: View) -> View:
+    """Any logged-in user (anonymous users go to the login page)."""
+    return clean_request(login_required(view))

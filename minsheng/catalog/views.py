@@ -4,12 +4,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from minsheng.accounts.selectors import profile_of
+from minsheng.accounts.views import clean_request
 from minsheng.catalog.forms import parse_menu_filter
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import published_menu, service_with_attributes
 from minsheng.regions.selectors import region_choices_tree
 
 
+@clean_request
 def home(request: HttpRequest) -> HttpResponse:
     """The portal: the published menu, by place, by service area and by text."""
     profile = profile_of(request.user)
@@ -29,11 +31,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "sections": sections,
         "count": len(services),
     }
-    return render(
-        request, "catalog/home.html", context, status=400 if menu_filter.errors else 200
-    )
+    return render(request, "catalog/home.html", context, status=400 if menu_filter.errors else 200)
 
 
+@clean_request
 def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     service = service_with_attributes(code)
     if service is None or not service.published:

@@ -109,13 +109,14 @@ def place_groups(
 
 
 def offered_village_ids(
-    tree: list[tuple[Region, list[Region]]], offered: set[int], scope: Region | None
+    tree: list[tuple[Region, list[Region]]], offered: set[int] | None, scope: Region | None
 ) -> set[int]:
-    """Villages where a service offered at ``offered`` regions is available, within scope."""
+    """Villages where a service offered at ``offered`` regions (None: everywhere) is
+    available, within a staff member's ``scope`` (None: no limit)."""
     out: set[int] = set()
     for town, villages in tree:
         for v in villages:
-            if not ({v.pk, town.pk, town.parent_id} & offered):
+            if offered is not None and not ({v.pk, town.pk, town.parent_id} & offered):
                 continue
             if scope is not None and scope.level == Region.Level.TOWNSHIP and town.pk != scope.pk:
                 continue
@@ -190,7 +191,11 @@ def place_fields(
             help=_("Optional: where exactly, if you know it."),
         ),
         FieldSpec(
-            name="longitude", label=_("Longitude"), kind="number", value=get("longitude"), step="any"
+            name="longitude",
+            label=_("Longitude"),
+            kind="number",
+            value=get("longitude"),
+            step="any",
         ),
     ]
 
@@ -236,7 +241,9 @@ def description_field(data: QueryDict | None, *, required: bool) -> FieldSpec:
     )
 
 
-def area_field(areas: Iterable[ServiceArea], data: QueryDict | None, initial: str = "") -> FieldSpec:
+def area_field(
+    areas: Iterable[ServiceArea], data: QueryDict | None, initial: str = ""
+) -> FieldSpec:
     return FieldSpec(
         name="area",
         label=_("Service area"),

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -28,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from minsheng.accounts.models import Profile, Role
 from minsheng.accounts.selectors import profile_of
-from minsheng.accounts.views import role_required
+from minsheng.accounts.views import clean_request, role_required, signed_in
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import service_with_attributes
 from minsheng.core.errors import DomainError, ErrorDetail
@@ -160,9 +159,7 @@ def answer_rows(order: Order) -> list[tuple[str, str]]:
             text = labels.get(str(value), str(value))
         elif attr.datatype == attr.Datatype.DATETIME:
             parsed = parse_datetime(str(value))
-            text = (
-                timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else str(value)
-            )
+            text = timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else str(value)
         else:
             text = str(value)
         rows.append((attr.label, text))
@@ -191,14 +188,10 @@ def _order_page(
     scope = profile.region if staff else None
     attributes = list(service.attributes.all()) if service is not None else []
     tree = region_choices_tree()
-    if offered is None:
-        offered = {t.parent_id or t.pk for t, _v in tree} | {t.pk for t, _v in tree}
     allowed = offered_village_ids(tree, offered, scope)
     groups = place_groups(tree, allowed=allowed)
     default_region = (
-        profile.region.code
-        if profile.region is not None and profile.region.pk in allowed
-        else ""
+        profile.region.code if profile.region is not None and profile.region.pk in allowed else ""
     )
     data = request.POST if request.method == "POST" else None
     errors: list[ErrorDetail] = []
@@ -280,7 +273,7 @@ def need_order(request: HttpRequest) -> HttpResponse:
 # --- a resident's orders ----------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 def my_orders(request: HttpRequest) -> HttpResponse:
     profile = profile_of(request.user)
     qs = selectors.orders_visible_to(request.user)
@@ -326,12 +319,12 @@ def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = No
     )
 
 
-@login_required
+@signed_in
 def my_order(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_my_order(request, pk)
 
 
-@login_required
+@signed_in
 @require_POST
 def my_order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     order = _my_order_or_404(request, pk)
@@ -348,7 +341,7 @@ def my_order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def my_order_rate(request: HttpRequest, pk: int) -> HttpResponse:
     order = _my_order_or_404(request, pk)
@@ -388,9 +381,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
         .filter(status__in=OPEN_STATUSES, escalated_at__isnull=False)
         .order_by("escalated_at")[:200]
     )
-    return render(
-        request, "orders/escalations.html", {"orders": orders, "now": timezone.now()}
-    )
+    return render(request, "orders/escalations.html", {"orders": orders, "now": timezone.now()})
 
 
 def _staff_order_or_404(request: HttpRequest, pk: int) -> Order:
@@ -417,7 +408,11 @@ def _render_staff_order(
             "approve", order.pk, failure, name="note", label=_("Note (optional)"), required=False
         ),
         "reject_fields": _note_fields(
-            "reject", order.pk, failure, name="reason", label=_("Reason for rejecting"),
+            "reject",
+            order.pk,
+            failure,
+            name="reason",
+            label=_("Reason for rejecting"),
             required=True,
         ),
         "candidates": dispatch.candidates(order) if show_candidates else [],
@@ -545,11 +540,19 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
                 "order": order,
                 "answers": answer_rows(order),
                 "decline_fields": _note_fields(
-                    "decline", order.pk, failure, name="reason", label=_("Reason for declining"),
+                    "decline",
+                    order.pk,
+                    failure,
+                    name="reason",
+                    label=_("Reason for declining"),
                     required=True,
                 ),
                 "deliver_fields": _note_fields(
-                    "deliver", order.pk, failure, name="note", label=_("What was done"),
+                    "deliver",
+                    order.pk,
+                    failure,
+                    name="note",
+                    label=_("What was done"),
                     required=True,
                 ),
             }
@@ -685,6 +688,7 @@ def parse_month(raw: str) -> date | None:
     return date(year, month, 1)
 
 
+@clean_request
 def ranking_page(request: HttpRequest) -> HttpResponse:
     months = selectors.months_with_ratings()
     default = months[0] if months else timezone.localdate().replace(day=1)

@@ -56,14 +56,22 @@ def repair(world: Any) -> Service:
         position=2,
     )
     AttributeFactory(
-        service=svc, code="when", label_zh="上门时间", label_en="When", datatype=D.DATETIME,
+        service=svc,
+        code="when",
+        label_zh="上门时间",
+        label_en="When",
+        datatype=D.DATETIME,
         position=3,
     )
     AttributeFactory(
         service=svc, code="brand", label_zh="品牌", label_en="Brand", datatype=D.STRING, position=4
     )
     AttributeFactory(
-        service=svc, code="symptoms", label_zh="故障描述", label_en="Symptoms", datatype=D.TEXT,
+        service=svc,
+        code="symptoms",
+        label_zh="故障描述",
+        label_en="Symptoms",
+        datatype=D.TEXT,
         position=5,
     )
     AttributeFactory(

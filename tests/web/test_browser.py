@@ -20,7 +20,10 @@ from django.conf import settings
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, Status
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -86,7 +89,9 @@ def test_order_loop_in_the_browser(world, repair, live_server, browser):
         "extras": ["parts"],
     }
     assert f"Order {order.number} has been placed." in resident.locator(".messages").inner_text()
-    resident.get_by_role("navigation", name="Main menu").get_by_role("link", name="My orders").click()
+    resident.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="My orders"
+    ).click()
     assert resident.get_by_role("link", name=re.compile("Home repair")).is_visible()
     assert "Submitted" in resident.locator(".order-row").inner_text()
 
@@ -96,7 +101,9 @@ def test_order_loop_in_the_browser(world, repair, live_server, browser):
 
     # (b) the provider's staff accepts, starts and delivers it
     staff = log_in(browser, base, "p1staff")
-    staff.get_by_role("navigation", name="Main menu").get_by_role("link", name="My work orders").click()
+    staff.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="My work orders"
+    ).click()
     staff.get_by_role("button", name="Accept").click()
     staff.get_by_role("button", name="Start the service").click()
     staff.get_by_label("What was done").fill("Replaced the capacitor")

@@ -107,12 +107,16 @@ def test_order_form_is_built_from_the_services_attributes(world, repair):
     response = logged_in(world.resident).get("/services/home-repair/order/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'type="radio" id="f-attribute-appliance-1" name="attribute[appliance]" value="tv"' in body
+    assert (
+        'type="radio" id="f-attribute-appliance-1" name="attribute[appliance]" value="tv"' in body
+    )
     assert 'name="attribute[count]" value="" type="number"' in body
     assert 'name="attribute[when]" value="" type="datetime-local"' in body
     assert 'name="attribute[brand]" value="" type="text"' in body
     assert '<textarea id="f-attribute-symptoms" name="attribute[symptoms]"' in body
-    assert 'type="checkbox" id="f-attribute-extras-1" name="attribute[extras]" value="parts"' in body
+    assert (
+        'type="checkbox" id="f-attribute-extras-1" name="attribute[extras]" value="parts"' in body
+    )
     # Only villages where the service is offered, the resident's own preselected.
     assert '<option value="V1" selected>' in body
     assert 'value="V2"' not in body
@@ -245,7 +249,12 @@ def test_grid_worker_orders_on_behalf_with_channel_and_contact(world, repair):
     assert Order.objects.count() == 0
     done = client.post(
         "/services/home-repair/order/",
-        {**VALID, "channel": "grid_worker", "contact_name": "王奶奶", "contact_phone": "13800000000"},
+        {
+            **VALID,
+            "channel": "grid_worker",
+            "contact_name": "王奶奶",
+            "contact_phone": "13800000000",
+        },
     )
     order = Order.objects.get()
     assert done.status_code == 302
@@ -265,14 +274,23 @@ def test_provider_staff_cannot_order_and_get_a_friendly_403(world, repair):
 
 def test_anonymous_user_is_sent_to_login(world, repair):
     client = Client()
-    for url in ("/me/", "/services/home-repair/order/", "/need/", "/staff/dispatch/",
-                "/staff/provider/", "/staff/escalations/"):
+    for url in (
+        "/me/",
+        "/services/home-repair/order/",
+        "/need/",
+        "/staff/dispatch/",
+        "/staff/provider/",
+        "/staff/escalations/",
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/?next="), url
     order = order_at(world, "submitted")
-    for url in (f"/me/orders/{order.pk}/cancel/", f"/staff/orders/{order.pk}/approve/",
-                f"/staff/provider/orders/{order.pk}/accept/"):
+    for url in (
+        f"/me/orders/{order.pk}/cancel/",
+        f"/staff/orders/{order.pk}/approve/",
+        f"/staff/provider/orders/{order.pk}/accept/",
+    ):
         response = client.post(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/?next="), url
@@ -378,16 +396,23 @@ def test_incomplete_rating_is_refused_with_field_messages(world):
     )
     body = response.content.decode()
     assert response.status_code == 400
-    assert '<p class="field-error" id="rate-contacted-error">Say whether you were contacted.</p>' in body
+    assert (
+        '<p class="field-error" id="rate-contacted-error">Say whether you were contacted.</p>'
+        in body
+    )
     assert '<p class="field-error" id="rate-solved-error">Say whether it was solved.</p>' in body
-    assert '<p class="field-error" id="rate-satisfaction-error">Choose how satisfied you are.</p>' in body
+    assert (
+        '<p class="field-error" id="rate-satisfaction-error">Choose how satisfied you are.</p>'
+        in body
+    )
     assert Rating.objects.count() == 0
 
 
 def test_rating_an_order_not_yet_delivered_is_a_409(world):
     order = order_at(world, "accepted")
     response = logged_in(world.resident).post(
-        f"/me/orders/{order.pk}/rate/", {"contacted": "yes", "solved": "yes", "satisfaction": "satisfied"}
+        f"/me/orders/{order.pk}/rate/",
+        {"contacted": "yes", "solved": "yes", "satisfaction": "satisfied"},
     )
     order.refresh_from_db()
     assert response.status_code == 409

@@ -71,10 +71,15 @@ def test_order_outside_the_dispatchers_township_is_404_and_untouched(world):
     client = logged_in(world.dispatcher_a)
     assert client.get(f"/staff/orders/{order.pk}/").status_code == 404
     for action in ("approve", "reject", "cancel", "callback"):
-        assert client.post(f"/staff/orders/{order.pk}/{action}/", {"reason": "x"}).status_code == 404
-    assert client.post(
-        f"/staff/orders/{order.pk}/dispatch/", {"provider_id": world.provider2.pk}
-    ).status_code == 404
+        assert (
+            client.post(f"/staff/orders/{order.pk}/{action}/", {"reason": "x"}).status_code == 404
+        )
+    assert (
+        client.post(
+            f"/staff/orders/{order.pk}/dispatch/", {"provider_id": world.provider2.pk}
+        ).status_code
+        == 404
+    )
     order.refresh_from_db()
     assert order.status == Status.SUBMITTED
     assert events_of(order) == ["submit"]
@@ -152,7 +157,9 @@ def test_dispatch_refuses_bad_and_ineligible_providers(world):
     assert bad.status_code == 400
     assert "This value is not valid." in bad.content.decode()
     # provider (T1 only) does not serve V2
-    ineligible = client.post(f"/staff/orders/{order.pk}/dispatch/", {"provider_id": world.provider.pk})
+    ineligible = client.post(
+        f"/staff/orders/{order.pk}/dispatch/", {"provider_id": world.provider.pk}
+    )
     assert ineligible.status_code == 400
     assert "This provider does not serve this place and kind of service." in (
         ineligible.content.decode()
@@ -181,7 +188,12 @@ def test_staff_records_a_callback_for_a_delivered_order(world):
     assert f'action="/staff/orders/{order.pk}/callback/"' in page.content.decode()
     response = client.post(
         f"/staff/orders/{order.pk}/callback/",
-        {"contacted": "yes", "solved": "no", "satisfaction": "dissatisfied", "comment": "Still leaks"},
+        {
+            "contacted": "yes",
+            "solved": "no",
+            "satisfaction": "dissatisfied",
+            "comment": "Still leaks",
+        },
     )
     order.refresh_from_db()
     rating = Rating.objects.get(order=order)
@@ -302,7 +314,9 @@ def test_starting_before_accepting_is_a_409(world):
 
 
 def test_provider_grabs_a_grab_mode_order(world):
-    ServiceFactory(code="snow", name_en="Snow clearing", dispatch_mode="grab", regions=[world.county])
+    ServiceFactory(
+        code="snow", name_en="Snow clearing", dispatch_mode="grab", regions=[world.county]
+    )
     order = order_at(world, "approved", service="snow")
     client = logged_in(world.provider_staff)
     page = client.get("/staff/provider/")
