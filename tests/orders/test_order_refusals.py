@@ -3,6 +3,8 @@ written (order row, event count, rating count, order count all unchanged)."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,7 @@ from minsheng.core.errors import Conflict, DomainError, NotFound, PermissionDeni
 from minsheng.orders import services as s
 from minsheng.orders.models import Channel, Order, Status
 from tests.factories import AttributeFactory, ServiceFactory
-from tests.orders.conftest import T0, advance, refused, set_mode, submit
+from tests.orders.conftest import T0, advance, refused, set_mode, snapshot, submit
 
 DAY = timedelta(days=1)
 D = ServiceAttribute.Datatype
@@ -688,3 +690,86 @@ def test_errors_are_domain_errors_with_messages(world):
         submit(world, region_code="NOWHERE", service_code="no-such")
     assert [e.as_dict()["code"] for e in info.value.errors] == ["region_unknown", "service_unknown"]
     assert all(str(e.message) for e in info.value.errors)
+
+
+# --- no input crashes --------------------------------------------------------------------------
+
+GARBAGE = [
+    None,
+    "",
+    "  ",
+    0,
+    -1,
+    1.5,
+    float("nan"),
+    True,
+    [],
+    ["x", 1],
+    {},
+    {"a": [1]},
+    "字" * 5000,
+]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "region_code",
+        "service_code",
+        "area_code",
+        "description",
+        "answers",
+        "latitude",
+        "longitude",
+        "address",
+        "channel",
+        "contact_name",
+        "contact_phone",
+    ],
+)
+def test_any_submitted_value_is_accepted_or_refused_never_a_crash(world, asking, field):
+    for value, actor in itertools.product(GARBAGE, (world.resident, world.grid_worker)):
+        fields = {"service_code": "home-visit", "answers": {"people": 2}, field: value}
+        before = snapshot()
+        try:
+            submit(world, actor=actor, **fields)
+        except DomainError as exc:
+            assert exc.errors
+            assert all(e.code and str(e.message) for e in exc.errors)
+            assert snapshot() == before
+
+
+def test_any_rating_value_is_accepted_or_refused_never_a_crash(world):
+    Provider.objects.update(daily_capacity=100)
+    for value in GARBAGE:
+        order = advance(world, submit(world), Status.DELIVERED)
+        rate_with_garbage(world, order, value)
+
+
+def rate_with_garbage(world, order, value):
+    for data in (
+        s.RatingInput(value, True, "satisfied"),
+        s.RatingInput(True, value, "satisfied"),
+        s.RatingInput(True, True, value),
+        s.RatingInput(True, True, "satisfied", value),
+    ):
+        try:
+            s.order_rate(order_id=order.pk, actor=world.resident, data=data)
+        except DomainError:
+            pass
+        else:
+            break  # rated; the rest would be already_rated
+
+
+def test_any_note_or_reason_is_accepted_or_refused_never_a_crash(world):
+    for value in GARBAGE:
+        note_garbage(world, value)
+
+
+def note_garbage(world, value):
+    order = submit(world)
+    with contextlib.suppress(DomainError):
+        s.order_reject(order_id=order.pk, actor=world.dispatcher_a, reason=value)
+    order2 = submit(world)
+    with contextlib.suppress(DomainError):
+        s.order_approve(order_id=order2.pk, actor=world.dispatcher_a, note=value)
