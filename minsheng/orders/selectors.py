@@ -33,7 +33,14 @@ def orders_visible_to(user: Any) -> QuerySet[Order]:
     return Order.objects.filter(q).select_related(*ORDER_JOINS)
 
 
-def order_for(user: Any, order_id: int) -> Order | None:
+def order_for(user: Any, order_id: Any) -> Order | None:
+    """The order if ``user`` may see it; None for an unknown, invisible or malformed id."""
+    if isinstance(order_id, bool):
+        return None
+    if isinstance(order_id, str) and order_id.strip().isascii() and order_id.strip().isdecimal():
+        order_id = int(order_id.strip())
+    if not isinstance(order_id, int) or not 0 < order_id < 2**63:
+        return None
     return orders_visible_to(user).filter(pk=order_id).first()
 
 
