@@ -145,6 +145,9 @@ def test_order_for_returns_a_visible_order_and_none_otherwise(world, orders):
     assert order_for(world.resident2, o1.pk) is None
     assert order_for(world.dispatcher_b, o1.pk) is None
     assert order_for(world.dispatcher_a, 999_999) is None
+    assert order_for(world.resident, str(o1.pk)) == o1
+    for malformed in ("abc", "", None, -1, 0, 2**70, 1.5, True, [o1.pk]):
+        assert order_for(world.county_admin, malformed) is None
 
 
 def test_dispatch_queue_holds_review_and_dispatch_work_in_scope_most_urgent_first(world, orders):
