@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/orders/<int:pk>/rate/", views.my_order_rate, name="my_order_rate"),
     path("staff/dispatch/", views.dispatch_console, name="dispatch_console"),
     path("staff/escalations/", views.escalations, name="escalations"),
+    path("staff/orders/", views.staff_orders, name="staff_orders"),
     path("staff/orders/<int:pk>/", views.staff_order, name="staff_order"),
     path("staff/orders/<int:pk>/approve/", views.staff_approve, name="staff_approve"),
     path("staff/orders/<int:pk>/reject/", views.staff_reject, name="staff_reject"),

@@ -384,6 +384,26 @@ def escalations(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/escalations.html", {"orders": orders, "now": timezone.now()})
 
 
+@role_required(*DISPATCH_ROLES)
+def staff_orders(request: HttpRequest) -> HttpResponse:
+    """Every order in the dispatcher's scope, newest first, optionally of one status."""
+    status = request.GET.get("status", "")
+    qs = selectors.orders_visible_to(request.user)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "orders": page.object_list,
+        "status": status,
+        "statuses": Status.choices,
+        "now": timezone.now(),
+    }
+    return render(request, "orders/staff_orders.html", context)
+
+
 def _staff_order_or_404(request: HttpRequest, pk: int) -> Order:
     order = selectors.order_for(request.user, pk)
     if order is None:

@@ -42,6 +42,7 @@ PAGES = [
     "/staff/dispatch/",
     "/staff/escalations/",
     "/staff/provider/",
+    "/staff/orders/",
 ]
 STAFF_ACTIONS = ("approve", "reject", "dispatch", "cancel", "callback")
 PROVIDER_ACTIONS = ("accept", "decline", "start", "deliver", "grab")

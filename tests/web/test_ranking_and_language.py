@@ -73,3 +73,22 @@ def test_unknown_page_uses_the_friendly_404(world):
     response = english_client().get("/no/such/page/")
     assert response.status_code == 404
     assert "There is no such page, or it is not yours to see." in response.content.decode()
+
+
+def test_server_error_page_renders_on_its_own(world):
+    from django.test import RequestFactory
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("zh-hans"):
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "出错了" in response.content.decode()
+
+
+def test_a_stale_form_gets_the_friendly_csrf_page(world):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = "en"
+    response = client.post("/i18n/setlang/", {"language": "en"})
+    assert response.status_code == 403
+    assert "The form was open too long" in response.content.decode()

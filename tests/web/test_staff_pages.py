@@ -348,3 +348,18 @@ def test_grab_outside_the_providers_coverage_or_unknown_is_404(world):
     assert client.post("/staff/provider/orders/987654/grab/").status_code == 404
     order.refresh_from_db()
     assert order.status == Status.APPROVED
+
+
+def test_all_orders_list_is_scoped_and_filters_by_status(world):
+    submitted = order_at(world, "submitted")
+    delivered = order_at(world, "delivered")
+    order_at(world, "submitted", region="V2")
+    client = logged_in(world.dispatcher_a)
+    everything = client.get("/staff/orders/")
+    assert everything.status_code == 200
+    assert [o.pk for o in everything.context["orders"]] == [delivered.pk, submitted.pk]
+    only = client.get("/staff/orders/", {"status": "delivered"})
+    assert [o.pk for o in only.context["orders"]] == [delivered.pk]
+    unknown = client.get("/staff/orders/", {"status": "bogus", "page": "x"})
+    assert len(unknown.context["orders"]) == 2
+    assert logged_in(world.resident).get("/staff/orders/").status_code == 403
