@@ -177,3 +177,23 @@ MINSHENG_DISPATCH_WEIGHTS = {
 MINSHENG_DISPATCH_FAR_KM = env_float("MINSHENG_DISPATCH_FAR_KM", 40.0)
 
 PROJECT_NAME = _("Minsheng")
+
+# --- Celery -----------------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL) or None
+# No broker configured: run tasks inline, in the caller's process (the embedded set-up).
+CELERY_TASK_ALWAYS_EAGER = not (os.environ.get("CELERY_BROKER_URL") or REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-orders": {
+        "task": "minsheng.orders.tasks.sweep_orders",
+        "schedule": float(os.environ.get("MINSHENG_SWEEP_SECONDS", "60")),
+        # A sweep that waited longer than its period is superseded by the next one.
+        "options": {"expires": float(os.environ.get("MINSHENG_SWEEP_SECONDS", "60"))},
+    },
+}

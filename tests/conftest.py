@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 
 from minsheng.accounts.models import Role
-from minsheng.catalog.models import Category, Provider, Service
+from minsheng.catalog.models import Category, Provider, Service, ServiceArea, UrgencyClass
+from minsheng.catalog.standard import seed_standard
 from minsheng.regions.models import Region
 from tests.factories import ProviderFactory, RegionFactory, ServiceFactory, make_user
 
@@ -36,7 +37,17 @@ class World:
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def standard_catalog(db: Any) -> None:
+    """The migration-seeded areas, categories and urgency classes.
+
+    A transactional test flushes the database afterwards, taking the migration's rows with
+    it; seeding again (idempotently) keeps every test on the same footing.
+    """
+    seed_standard(ServiceArea, Category, UrgencyClass)
+
+
+@pytest.fixture
+def world(standard_catalog: None) -> World:
     county = RegionFactory(code="C", name_zh="示范县", level=Region.Level.COUNTY, parent=None)
     town_a = RegionFactory(
         code="T1",

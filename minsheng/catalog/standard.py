@@ -5,6 +5,7 @@ with their categories, seeded into every installation. Local categories are adde
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 # (code, name_zh, name_en, [(category code, name_zh, name_en), …])
 NATIONAL_AREAS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
@@ -134,3 +135,22 @@ DEFAULT_URGENCY_CLASSES: list[dict[str, object]] = [
         "position": 4,
     },
 ]
+
+
+def seed_standard(service_area: Any, category: Any, urgency_class: Any) -> None:
+    """Create or update the national areas, their categories and the urgency classes.
+
+    Takes the model classes so the data migration can pass its historical models.
+    """
+    for i, (code, zh, en, cats) in enumerate(NATIONAL_AREAS, start=1):
+        area, _ = service_area.objects.update_or_create(
+            code=code, defaults={"name_zh": zh, "name_en": en, "national": True, "position": i}
+        )
+        for j, (ccode, czh, cen) in enumerate(cats, start=1):
+            category.objects.update_or_create(
+                code=ccode, defaults={"area": area, "name_zh": czh, "name_en": cen, "position": j}
+            )
+    for row in DEFAULT_URGENCY_CLASSES:
+        urgency_class.objects.update_or_create(
+            code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
+        )
