@@ -91,6 +91,14 @@ def attach_errors(fields: Sequence[FieldSpec], errors: Iterable[ErrorDetail]) ->
     return loose
 
 
+def error_links(
+    fields: Sequence[FieldSpec], errors: Iterable[ErrorDetail]
+) -> list[tuple[str, str]]:
+    """(message, id of its input or "") for an error summary that links to each field."""
+    ids = {f.name: f.id for f in fields}
+    return [(str(e.message), ids.get(e.field or "", "")) for e in errors]
+
+
 # --- places -----------------------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from minsheng.orders.forms import (
     attach_errors,
     attribute_field,
     description_field,
+    error_links,
     offered_village_ids,
     parse_id,
     parse_order,
@@ -239,12 +240,11 @@ def _order_page(
     if staff:
         sections.insert(0, (_("On behalf of a resident"), staff_fields(data)))
     all_fields = [f for _title, fields in sections for f in fields]
-    loose = attach_errors(all_fields, errors)
+    attach_errors(all_fields, errors)
     context = {
         "service": service,
         "sections": sections,
-        "errors": errors,
-        "loose_errors": loose,
+        "errors": error_links(all_fields, errors),
         "staff": staff,
         "no_places": not groups,
         "action": (
@@ -554,7 +554,7 @@ def staff_callback(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_provider_console(request: HttpRequest, failure: Failure | None = None) -> HttpResponse:
     user = request.user
     rows = []
-    for order in selectors.provider_orders(user)[:200]:
+    for order in selectors.provider_orders(user).prefetch_related("service__attributes")[:200]:
         rows.append(
             {
                 "order": order,

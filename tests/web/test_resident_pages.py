@@ -158,6 +158,8 @@ def test_missing_and_ill_typed_answers_are_shown_next_to_their_fields(world, rep
     )
     assert '<p class="field-error" id="f-attribute-count-error">Enter a number.</p>' in body
     assert 'aria-describedby="f-attribute-count-error" aria-invalid="true"' in body
+    # The summary at the top links to each field.
+    assert '<li><a href="#f-attribute-count">Enter a number.</a></li>' in body
     # What was typed is kept.
     assert 'name="attribute[count]" value="two"' in body
     assert Order.objects.count() == 0

@@ -363,3 +363,24 @@ def test_all_orders_list_is_scoped_and_filters_by_status(world):
     unknown = client.get("/staff/orders/", {"status": "bogus", "page": "x"})
     assert len(unknown.context["orders"]) == 2
     assert logged_in(world.resident).get("/staff/orders/").status_code == 403
+
+
+def test_consoles_make_no_query_per_order(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(client, url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    provider = logged_in(world.provider2_staff)
+    dispatcher = logged_in(world.dispatcher_a)
+    order_at(world, "dispatched")
+    order_at(world, "submitted")
+    few = (queries(provider, "/staff/provider/"), queries(dispatcher, "/staff/dispatch/"))
+    for _ in range(3):
+        order_at(world, "dispatched")
+        order_at(world, "submitted")
+    many = (queries(provider, "/staff/provider/"), queries(dispatcher, "/staff/dispatch/"))
+    assert many == few
