@@ -310,6 +310,8 @@ def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = No
         "can_rate": may_act and order.status == Status.DELIVERED,
         "rating_fields": _rating_form("rate", order.pk, failure, callback=not is_resident),
         "is_resident": is_resident,
+        # After a refused action the page is shown at the action's URL: come back here.
+        "page_url": reverse("my_order", args=[order.pk]),
     }
     return render(
         request,
@@ -443,6 +445,7 @@ def _render_staff_order(
         ),
         "can_callback": order.status == Status.DELIVERED,
         "callback_fields": _rating_form("callback", order.pk, failure, callback=True),
+        "page_url": reverse("staff_order", args=[order.pk]),
     }
     return render(
         request,
@@ -582,6 +585,7 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
         "grabbable": selectors.grabbable_orders(user),
         "failure": failure,
         "now": timezone.now(),
+        "page_url": reverse("provider_console"),
     }
     return render(
         request,

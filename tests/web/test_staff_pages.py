@@ -116,6 +116,10 @@ def test_reject_needs_a_reason(world):
         f'<p class="field-error" id="o{order.pk}-reject-reason-error">Please give a reason.</p>'
         in refused.content.decode()
     )
+    # Switching language from the refused page comes back to the order, not the action.
+    assert (
+        f'name="next" type="hidden" value="/staff/orders/{order.pk}/"' in refused.content.decode()
+    )
     order.refresh_from_db()
     assert order.status == Status.SUBMITTED
     done = client.post(f"/staff/orders/{order.pk}/reject/", {"reason": "Duplicate"})
