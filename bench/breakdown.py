@@ -3,7 +3,8 @@
 Run as ``python -m bench.breakdown [N]`` with ``DATABASE_URL`` naming the seeded bench
 database and ``MINSHENG_URLCONF=bench.urls`` (``bench/run.py --breakdown`` does it). Sends
 N requests of each kind through Django's test client and reports mean milliseconds per
-request: the whole request, the serializer, ``order_submit``, and every SQL statement
+request: the whole request (wall clock, and this process's CPU time: on a busy machine
+the CPU figure is the steadier one), the serializer, ``order_submit``, and every SQL statement
 (driver + round trip, timed with ``connection.execute_wrapper``) plus COMMIT. The rest is
 Django, DRF and Python around them. Absolute figures depend on the machine's load; the
 proportions are what to read.
@@ -25,6 +26,8 @@ from typing import Any
 def _label(sql: str) -> str:
     """A short name for a statement: verb and main table (``SELECT regions_region``)."""
     verb = sql.split(None, 1)[0].upper()
+    if re.match(r'SELECT (1|%s) AS "a"', sql):
+        verb = "EXISTS"  # .exists(): its own statement, not the row lookup on the table
     table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_]+)"?', sql)
     joins = len(re.findall(r"\bJOIN\b", sql))
     name = f"{verb} {table.group(1) if table else ''}".strip()
@@ -106,14 +109,15 @@ def breakdown(token: str, region: str, n: int) -> dict[str, Any]:
             send(i)
         timer = Timer()
         with instrumented(timer):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for i in range(n):
                 send(i)
-            elapsed = time.perf_counter() - t0
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
         rows = {k: round(v / n * 1000, 3) for k, v in timer.total.items()}
         sql_ms = sum(v for k, v in rows.items() if k.startswith("sql: "))
         out[name] = {
             "request_ms": round(elapsed / n * 1000, 3),
+            "python_cpu_ms": round(cpu / n * 1000, 3),
             "sql_ms": round(sql_ms, 3),
             "statements": sum(c for k, c in timer.count.items() if k.startswith("sql: ")) / n,
             "parts_ms": dict(sorted(rows.items(), key=lambda kv: -kv[1])),
@@ -125,7 +129,8 @@ def format_breakdown(data: dict[str, Any]) -> str:
     lines = []
     for name, d in data.items():
         lines.append(
-            f"{name}: {d['request_ms']:.2f} ms per request in-process, of which SQL "
+            f"{name}: {d['request_ms']:.2f} ms per request in-process "
+            f"({d['python_cpu_ms']:.2f} ms of it on this process's CPU), of which SQL "
             f"{d['sql_ms']:.2f} ms in {d['statements']:.0f} statements"
         )
         for part, ms in d["parts_ms"].items():

@@ -69,6 +69,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--targets", default=",".join(TARGETS), help=f"comma-separated subset of {TARGETS}"
     )
     p.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    p.add_argument(
+        "--breakdown",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time N in-process requests of each kind, part by part (bench.breakdown)",
+    )
     p.add_argument("--skip-setup", action="store_true", help="reuse the bench database as it is")
     args = p.parse_args(argv)
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
@@ -480,6 +487,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         written["bench_rows"] == succeeded.get("insert", 0)
     )
     r = ratios(results)
+    parts = (
+        json.loads(django_run(["-m", "bench.breakdown", str(args.breakdown), "--json"], env))
+        if args.breakdown
+        else None
+    )
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {
@@ -504,6 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rows_match_successes": consistent,
         "queries_per_request": {k: v["queries"] for k, v in queries.items()},
         "order_request_sql": queries["orders"]["sql"],
+        "breakdown": parts,
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
@@ -517,6 +530,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"rows written: {written['orders']} orders, {written['events']} events, "
         f"{written['bench_rows']} bench rows; match the 201s: {consistent}"
     )
+    if parts:
+        from bench.breakdown import format_breakdown
+
+        print(format_breakdown(parts))
     for res in results.values():
         for sample in res.error_samples:
             print(f"  {res.name} error: {sample}")
