@@ -8,7 +8,7 @@ assigns ``Order.status``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -453,8 +453,19 @@ def order_reject(*, order_id: int, actor: Any, reason: str, now: datetime | None
 # --- 派单: dispatch ---------------------------------------------------------------------------
 
 
+def _lock_providers(ids: Iterable[int]) -> None:
+    """Lock provider rows until the end of the transaction, so that their spare capacity is
+    counted and used by one step at a time (two dispatches cannot both take the last slot).
+
+    Always after the order's lock and in ascending id, so no two steps wait on each other.
+    """
+    list(Provider.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").only("pk"))
+
+
 def _check_provider(order: Order, provider_id: Any, now: datetime) -> Provider:
     pk = _as_id(provider_id)
+    if pk is not None:
+        _lock_providers([pk])
     provider = Provider.objects.filter(pk=pk).first() if pk is not None else None
     if provider is None or provider.pk not in eligible_provider_ids(order):
         raise DomainError.single(
@@ -522,6 +533,7 @@ def _auto_dispatch(order: Order, *, now: datetime) -> bool:
         return False
     if _dispatch_mode(order) != Service.DispatchMode.AUTO:
         return False
+    _lock_providers(eligible_provider_ids(order))
     best = best_candidate(order, now=now)
     if best is None:
         return False
