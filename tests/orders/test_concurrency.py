@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from minsheng.catalog.models import Service
+from minsheng.catalog.models import Provider, Service
 from minsheng.core.errors import Conflict, DomainError
 from minsheng.orders import services as s
 from minsheng.orders.models import Action, Order, OrderEvent, Rating, Status
@@ -245,3 +245,56 @@ def test_two_sweeps_at_once_requeue_a_timed_out_order_once(world):
         order.refresh_from_db()
         assert order.status == Status.DISPATCHED
         assert order.provider_id == world.provider2.pk
+
+
+def test_two_dispatches_to_the_last_slot_of_a_provider_exactly_one_gets_it(world):
+    Provider.objects.filter(pk=world.provider.pk).update(daily_capacity=1)
+    for i in range(ROUNDS):
+        day = T0 + i * DAY
+        first = advance(world, submit(world, now=day), Status.APPROVED)
+        second = advance(world, submit(world, now=day), Status.APPROVED)
+        at = day + HOUR
+        wins, losses = split(
+            race(
+                partial(
+                    s.order_dispatch,
+                    order_id=first.pk,
+                    actor=world.dispatcher_a,
+                    provider_id=world.provider.pk,
+                    now=at,
+                ),
+                partial(
+                    s.order_dispatch,
+                    order_id=second.pk,
+                    actor=world.county_admin,
+                    provider_id=world.provider.pk,
+                    now=at,
+                ),
+            )
+        )
+        assert len(wins) == 1
+        assert [(type(e), e.codes) for e in losses] == [(DomainError, ["provider_full"])]
+        assert (
+            Order.objects.filter(pk__in=[first.pk, second.pk], provider=world.provider).count() == 1
+        )
+
+
+def test_two_auto_approvals_never_overfill_a_provider(world):
+    set_mode(world, Service.DispatchMode.AUTO)
+    Provider.objects.filter(pk=world.provider.pk).update(daily_capacity=1)
+    for i in range(ROUNDS):
+        day = T0 + i * DAY
+        first, second = submit(world, now=day), submit(world, now=day)
+        at = day + HOUR
+        wins, losses = split(
+            race(
+                partial(s.order_approve, order_id=first.pk, actor=world.dispatcher_a, now=at),
+                partial(s.order_approve, order_id=second.pk, actor=world.county_admin, now=at),
+            )
+        )
+        assert (len(wins), losses) == (2, [])
+        providers = sorted(
+            Order.objects.filter(pk__in=[first.pk, second.pk]).values_list("provider_id", flat=True)
+        )
+        # The township team takes one (its only slot today); the county centre the other.
+        assert providers == sorted([world.provider.pk, world.provider2.pk])
