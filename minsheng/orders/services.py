@@ -213,7 +213,7 @@ def _resolve_place(
                 "longitude" if lat_given else "latitude",
             )
         )
-    if len(_text(data.address)) > 300:
+    if len(_text(data.address).strip()) > 300:
         errors.append(ErrorDetail("too_long", _("At most 300 characters."), "address"))
     code = _text(data.region_code).strip()
     region = Region.objects.filter(code=code).select_related("parent").first() if code else None
