@@ -9,10 +9,12 @@ the right shape (400), missing credentials (401) or an order outside the caller'
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -24,6 +26,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.json import strict_constant as json_strict_constant
 from rest_framework.views import APIView, set_rollback
 
 from minsheng.core.errors import DomainError
@@ -55,6 +58,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response({"errors": [e.as_dict() for e in exc.errors]}, status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):  # Django's own body limit, met reading the body
+        exc = PayloadTooLarge()
     if isinstance(exc, exceptions.APIException):
         headers: dict[str, str] = {}
         auth_header = getattr(exc, "auth_header", None)
@@ -103,6 +108,28 @@ class TokenAuthentication(DRFTokenAuthentication):
         return user, token
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "too_large"
+
+
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser with Django's body size limit, and a depth bomb as a parse error."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(raw) > limit:
+            raise PayloadTooLarge()
+        encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
+        try:
+            return json.loads(raw.decode(encoding), parse_constant=json_strict_constant)
+        except (ValueError, RecursionError, LookupError) as exc:
+            # RecursionError: "[[[[…" nested deeper than Python's stack; not a server error.
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+
+
 class OrderPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -114,7 +141,7 @@ class OrderAPIView(APIView):
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:

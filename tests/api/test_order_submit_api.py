@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from minsheng.catalog.models import Service
+from minsheng.orders.api import BoundedJSONParser, PayloadTooLarge
 from minsheng.orders.models import Order, OrderEvent
 from tests.api.conftest import URL, token_client
 from tests.factories import ServiceFactory
@@ -332,6 +334,8 @@ BAD_BODIES: list[tuple[str, str]] = [
     ("huge description", '{"region": "V1", "area": "x", "description": "' + "长" * 20_000 + '"}'),
     ("huge int", '{"region": "V1", "service": "meal-delivery", "latitude": ' + "9" * 5000 + "}"),
     ("bad utf-8", '{"region": "V1\xff"}'),
+    ("nested too deep", "[" * 100_000 + "]" * 100_000),
+    ("answers nested too deep", '{"answers": ' + '{"a": ' * 50_000 + "1" + "}" * 50_001),
 ]
 
 
@@ -368,3 +372,29 @@ def test_service_offered_elsewhere_is_refused(world, questions, resident_api):
     ]
     assert Service.objects.filter(code="town-b-only").exists()
     assert_nothing_written()
+
+
+def test_body_over_the_upload_limit_is_413(world, questions, resident_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = resident_api.post(URL, menu_body(description="长" * 1000), format="json")
+
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["code"] == "too_large"
+    assert_nothing_written()
+
+
+def test_streamed_body_is_read_no_further_than_the_limit(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    stream = io.BytesIO(b'{"description": "' + b"x" * 5000 + b'"}')
+
+    with pytest.raises(PayloadTooLarge):
+        BoundedJSONParser().parse(stream, "application/json", {"encoding": "utf-8"})
+
+    assert stream.tell() == 1001
+
+
+def test_parser_reads_a_body_within_the_limit():
+    stream = io.BytesIO('{"region": "甲村"}'.encode())
+
+    assert BoundedJSONParser().parse(stream, "application/json", {}) == {"region": "甲村"}
