@@ -450,6 +450,32 @@ def test_oversized_description_is_refused(world):
     refused(lambda: submit(world, description="字" * 4001), errors=[("too_long", "description")])
 
 
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"address": "路" * 301}, [("too_long", "address")]),
+        (
+            {
+                "actor_is_staff": True,
+                "contact_name": "名" * 101,
+                "contact_phone": "1" * 31,
+            },
+            [("too_long", "contact_name"), ("too_long", "contact_phone")],
+        ),
+    ],
+)
+def test_oversized_place_and_contact_fields_are_refused(world, fields, errors):
+    fields = dict(fields)
+    if fields.pop("actor_is_staff", False):
+        fields.update(actor=world.dispatcher_a, channel=Channel.HOTLINE)
+    refused(lambda: submit(world, **fields), errors=errors)
+
+
+def test_address_of_exactly_the_limit_after_trimming_is_accepted(world):
+    order = submit(world, address="  " + "路" * 300 + "  ")
+    assert Order.objects.get(pk=order.pk).address == "路" * 300
+
+
 def test_description_of_exactly_the_limit_is_accepted(world):
     order = submit(world, description="字" * 4000)
     assert len(Order.objects.get(pk=order.pk).description) == 4000

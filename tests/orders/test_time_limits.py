@@ -104,6 +104,29 @@ def test_sweep_escalates_an_overdue_step_exactly_once(world, status):
     assert snapshot(order) == before
 
 
+def test_a_reopened_order_left_in_the_queue_is_escalated_once(world):
+    order = advance(world, submit(world), Status.DELIVERED)
+    s.order_rate(
+        order_id=order.pk,
+        actor=world.resident,
+        data=s.RatingInput(True, False, "dissatisfied"),
+        now=T0 + HOUR,
+    )
+    order.refresh_from_db()
+    assert order.step_deadline == T0 + HOUR + DAY
+    late = order.step_deadline + SECOND
+    assert sweep(now=late) == SweepResult(escalated=1)
+    assert sweep(now=late + DAY) == SweepResult()
+    order.refresh_from_db()
+    assert (order.status, order.round, order.escalation_count) == (Status.REOPENED, 1, 1)
+    assert (*events(order)[-1][:3], events(order)[-1][6]) == (
+        "escalate",
+        "reopened",
+        "reopened",
+        1,
+    )
+
+
 def test_an_escalated_order_stays_in_the_loop_and_its_next_step_can_escalate_again(world):
     order, late = overdue_at(world, Status.SUBMITTED)
     sweep(now=late)
