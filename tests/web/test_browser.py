@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
+from minsheng.catalog.standard import seed_standard
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, Status
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,6 +34,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "pass-word-123"
+
+
+@pytest.fixture(autouse=True)
+def standard_catalog(transactional_db: Any) -> None:
+    """The areas and urgency classes the migration seeds: an earlier transactional test's
+    flush may have emptied them (serialized rollback clashes with re-created content types)."""
+    seed_standard(ServiceArea, Category, UrgencyClass)
 
 
 @pytest.fixture
