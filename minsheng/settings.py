@@ -198,3 +198,6 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": float(os.environ.get("MINSHENG_SWEEP_SECONDS", "60"))},
     },
 }
+
+# Reference data (regions, the menu) read on every order is kept per process this long.
+MINSHENG_REFERENCE_CACHE_SECONDS = env_float("MINSHENG_REFERENCE_CACHE_SECONDS", 10.0)

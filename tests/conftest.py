@@ -12,6 +12,7 @@ from django.db import connection
 from minsheng.accounts.models import Role
 from minsheng.catalog.models import Category, Provider, Service, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
+from minsheng.core.refcache import clear_all
 from minsheng.regions.models import Region
 from tests.factories import ProviderFactory, RegionFactory, ServiceFactory, make_user
 
@@ -34,6 +35,13 @@ class World:
     county_admin: Any
     provider_staff: Any
     provider2_staff: Any
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache() -> None:
+    """Each test starts with empty per-process reference caches (updates made with
+    ``QuerySet.update`` send no signal, so a previous test's rows could linger)."""
+    clear_all()
 
 
 @pytest.fixture

@@ -6,3 +6,17 @@ class CatalogConfig(AppConfig):
     name = "minsheng.catalog"
     label = "catalog"
     verbose_name = _("catalog")
+
+    def ready(self) -> None:
+        from minsheng.catalog import models, selectors
+        from minsheng.core.refcache import invalidate_on_change
+
+        invalidate_on_change(
+            selectors._menu,
+            models.Service,
+            models.ServiceAttribute,
+            models.Category,
+            models.ServiceArea,
+            models.UrgencyClass,
+            m2m=(models.Service.regions.through,),
+        )

@@ -152,7 +152,9 @@ class ServiceAttribute(models.Model):
     choices = models.JSONField(_("choices"), default=list, blank=True)
 
     class Meta:
-        ordering = ["service", "position", "pk"]
+        # By the column, not the relation: ordering by "service" would join the service
+        # and its category and area to sort by their orderings.
+        ordering = ["service_id", "position", "pk"]
         verbose_name = _("service attribute")
         verbose_name_plural = _("service attributes")
         constraints = [

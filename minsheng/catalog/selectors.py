@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from minsheng.catalog.models import Category, Provider, Service, ServiceArea, ServiceAttribute
+from minsheng.core.refcache import RefCache
 from minsheng.regions.models import Region
 
 
@@ -51,3 +54,38 @@ def providers_serving(*, region: Region, category: Category | None) -> QuerySet[
     if category is not None:
         qs = qs.filter(categories=category)
     return qs.distinct()
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A service as ordering needs it: with its questions and where it is offered."""
+
+    service: Service
+    attributes: tuple[ServiceAttribute, ...]
+    offered_region_ids: frozenset[int]
+
+    def offered_at(self, region: Region) -> bool:
+        return not self.offered_region_ids.isdisjoint(region.ancestor_ids())
+
+
+_menu: RefCache[MenuEntry | None] = RefCache("menu-entry")
+
+
+def _load_menu_entry(code: str) -> MenuEntry | None:
+    service = Service.objects.select_related("category__area", "urgency").filter(code=code).first()
+    if service is None:
+        return None
+    return MenuEntry(
+        service=service,
+        attributes=tuple(ServiceAttribute.objects.filter(service=service)),
+        offered_region_ids=frozenset(
+            Service.regions.through.objects.filter(service=service).values_list(
+                "region_id", flat=True
+            )
+        ),
+    )
+
+
+def menu_entry(code: str) -> MenuEntry | None:
+    """The service with this code (published or not), cached per process: read-only."""
+    return _menu.get(code, lambda: _load_menu_entry(code))

@@ -75,10 +75,21 @@ class Region(models.Model):
         return None
 
     def ancestor_ids(self) -> list[int]:
-        """This region's id and its ancestors', nearest first (at most three levels)."""
+        """This region's id and its ancestors', nearest first.
+
+        The level says how many ancestors there are, so the walk never loads the county
+        just to learn it has no parent (a village loaded with ``select_related("parent")``
+        costs no query at all).
+        """
         ids = [self.pk]
         node = self
-        while node.parent_id is not None:
+        for remaining in range(LEVEL_DEPTH[self.level], 0, -1):
+            if node.parent_id is None:
+                break
             ids.append(node.parent_id)
-            node = node.parent  # type: ignore[assignment]
+            if remaining > 1:
+                node = node.parent  # type: ignore[assignment]
         return ids
+
+
+LEVEL_DEPTH: dict[str, int] = {"county": 0, "township": 1, "village": 2}

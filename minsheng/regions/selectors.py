@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from minsheng.core.refcache import RefCache
 from minsheng.regions.models import Region
 
 
@@ -38,3 +39,16 @@ def region_choices_tree() -> list[tuple[Region, list[Region]]]:
         if v.parent_id is not None and v.parent_id in by_parent:
             by_parent[v.parent_id].append(v)
     return [(t, by_parent[t.pk]) for t in towns]
+
+
+_by_code: RefCache[Region | None] = RefCache("region-by-code")
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region with this code, its parent loaded (so ``ancestor_ids()`` costs no query).
+
+    Cached per process (see ``minsheng.core.refcache``): treat the result as read-only.
+    """
+    return _by_code.get(
+        code, lambda: Region.objects.select_related("parent").filter(code=code).first()
+    )
