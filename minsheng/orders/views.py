@@ -300,7 +300,7 @@ def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = No
     context = {
         "order": order,
         "answers": answer_rows(order),
-        "timeline": selectors.order_timeline(order),
+        "timeline": selectors.order_timeline(order).select_related("actor__profile"),
         "ratings": list(order.ratings.order_by("round")),
         "failure": failure,
         "can_cancel": may_act and order.is_open,
@@ -421,7 +421,7 @@ def _render_staff_order(
     context = {
         "order": order,
         "answers": answer_rows(order),
-        "timeline": selectors.order_timeline(order),
+        "timeline": selectors.order_timeline(order).select_related("actor__profile"),
         "ratings": list(order.ratings.order_by("round")),
         "failure": failure,
         "now": timezone.now(),
