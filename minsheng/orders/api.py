@@ -34,6 +34,19 @@ from minsheng.orders import selectors, services
 from minsheng.orders.serializers import OrderInputSerializer, order_json
 
 
+def _printable(text: str) -> str:
+    """Error text may echo the input; lone surrogates in it cannot be encoded as UTF-8."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _row(code: str, field: str | None, message: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "field": None if field is None else _printable(field),
+        "message": _printable(str(message)),
+    }
+
+
 def _flatten(detail: Any, field: str | None = None) -> Iterator[dict[str, Any]]:
     """DRF's nested error details as flat ``{"code", "field", "message"}`` rows."""
     if isinstance(detail, dict):
@@ -44,18 +57,15 @@ def _flatten(detail: Any, field: str | None = None) -> Iterator[dict[str, Any]]:
         for item in detail:
             yield from _flatten(item, field)
     else:
-        yield {
-            "code": getattr(detail, "code", None) or "invalid",
-            "field": field,
-            "message": str(detail),
-        }
+        yield _row(getattr(detail, "code", None) or "invalid", field, detail)
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Word domain and protocol refusals alike; anything else is a bug (and a 500)."""
     if isinstance(exc, DomainError):
         set_rollback()
-        return Response({"errors": [e.as_dict() for e in exc.errors]}, status=exc.status_code)
+        rows = [_row(e.code, e.field, e.message) for e in exc.errors]
+        return Response({"errors": rows}, status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, RequestDataTooBig):  # Django's own body limit, met reading the body
@@ -71,13 +81,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if isinstance(exc.detail, dict | list):
             errors = list(_flatten(exc.detail))
         else:
-            errors = [
-                {
-                    "code": getattr(exc.detail, "code", None) or exc.default_code,
-                    "field": None,
-                    "message": str(exc.detail),
-                }
-            ]
+            errors = [_row(getattr(exc.detail, "code", None) or exc.default_code, None, exc.detail)]
         set_rollback()
         return Response({"errors": errors}, status=exc.status_code, headers=headers)
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from datetime import timedelta
 from typing import Any
 
@@ -398,3 +399,73 @@ def test_parser_reads_a_body_within_the_limit():
     stream = io.BytesIO('{"region": "甲村"}'.encode())
 
     assert BoundedJSONParser().parse(stream, "application/json", {}) == {"region": "甲村"}
+
+
+FUZZ_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    2**70,
+    1e308,
+    3.5,
+    "",
+    " ",
+    "abc",
+    "\x00",
+    "\ud800",
+    "长" * 5000,
+    [],
+    [None],
+    ["soft", 2],
+    {},
+    {"a": 1},
+    {"people": "x"},
+    {"diet": "soft"},
+    "NaN",
+    "1e999",
+    "hotline",
+    "C",
+    "T1",
+    "V2",
+]
+FUZZ_FIELDS = [*menu_body(), "area", "description", "channel", "contact_phone", "\ud800", "x"]
+
+
+def test_random_bodies_get_a_201_or_a_worded_4xx_never_a_500(world, questions, resident_api):
+    rnd = random.Random(20260501)
+    created = 0
+    for _ in range(150):
+        body = menu_body() if rnd.random() < 0.5 else {}
+        for name in rnd.sample(FUZZ_FIELDS, rnd.randint(1, 3)):
+            body[name] = rnd.choice(FUZZ_VALUES)
+        raw = json.dumps(body)  # ASCII escapes: lone surrogates travel as "\ud800"
+
+        response = resident_api.post(URL, raw, content_type="application/json")
+
+        assert response.status_code in (201, 400), (body, response.content[:300])
+        if response.status_code == 201:
+            created += 1
+        else:
+            assert all(set(e) == {"code", "field", "message"} for e in response.json()["errors"])
+    assert Order.objects.count() == OrderEvent.objects.count() == created
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"channel": "\ud800"}, ("invalid_choice", "channel")),
+        ({"\ud800": 1}, ("unknown_field", "?")),
+    ],
+)
+def test_error_echoing_a_lone_surrogate_is_still_json(
+    world, questions, resident_api, extra, expected
+):
+    raw = json.dumps({**menu_body(), **extra})
+
+    response = resident_api.post(URL, raw, content_type="application/json")
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["code"], error["field"]) == expected
+    assert_nothing_written()
