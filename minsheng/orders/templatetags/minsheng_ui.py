@@ -84,23 +84,33 @@ def duration(value: timedelta | None) -> str:
     return " ".join(parts) or "0"
 
 
-_CSS = "minsheng/minsheng.css"
-_CSS_SOURCE = Path(__file__).resolve().parents[2] / "static" / _CSS
+_ASSETS = Path(__file__).resolve().parents[2] / "static"
 
 
-@lru_cache(maxsize=1)
-def _stylesheet_tag() -> str:
+@lru_cache(maxsize=8)
+def _asset_tag(path: str) -> str:
     # minsheng/static/ is only served once settings list it in STATICFILES_DIRS; until then
-    # the stylesheet is inlined so pages are never unstyled.
-    if finders.find(_CSS):
-        return format_html('<link rel="stylesheet" href="{}">', static(_CSS))
+    # the asset is inlined so pages are never unstyled.
+    is_css = path.endswith(".css")
+    if finders.find(path):
+        if is_css:
+            return format_html('<link rel="stylesheet" href="{}">', static(path))
+        return format_html('<script src="{}" defer></script>', static(path))
     try:
-        css = _CSS_SOURCE.read_text(encoding="utf-8")
+        text = (_ASSETS / path).read_text(encoding="utf-8")
     except OSError:
         return ""
-    return format_html("<style>{}</style>", mark_safe(css))  # noqa: S308  (our own file)
+    # Our own files, never user input.
+    if is_css:
+        return format_html("<style>{}</style>", mark_safe(text))  # noqa: S308
+    return format_html("<script>{}</script>", mark_safe(text))  # noqa: S308
 
 
 @register.simple_tag
 def stylesheet() -> str:
-    return _stylesheet_tag()
+    return _asset_tag("minsheng/minsheng.css")
+
+
+@register.simple_tag
+def script() -> str:
+    return _asset_tag("minsheng/minsheng.js")
