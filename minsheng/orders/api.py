@@ -88,6 +88,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
 
 MAX_ID = 2**63 - 1
+MAX_TOKEN = 40  # rest_framework.authtoken keys are 40 hex digits
 
 
 class TokenAuthentication(DRFTokenAuthentication):
@@ -98,6 +99,9 @@ class TokenAuthentication(DRFTokenAuthentication):
     """
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        # A key that cannot be one (PostgreSQL refuses NUL in a query) is simply wrong.
+        if len(key) > MAX_TOKEN or "\x00" in key:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         token = (
             self.get_model().objects.select_related("user__profile__region").filter(key=key).first()
         )

@@ -469,3 +469,14 @@ def test_error_echoing_a_lone_surrogate_is_still_json(
     [error] = response.json()["errors"]
     assert (error["code"], error["field"]) == expected
     assert_nothing_written()
+
+
+@pytest.mark.parametrize("key", ["\x00" * 40, "a" * 41, "ö" * 10])
+def test_impossible_token_keys_are_401(world, questions, key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = client.post(URL, menu_body(), format="json")
+
+    assert response.status_code == 401
+    assert_nothing_written()
