@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# A local category below a national area: water, power and gas at home.
+# Local categories below a national area: water, power and gas at home, each with its own
+# utility company (so a gas company is never sent to fix a water pipe).
 LOCAL_CATEGORIES: list[tuple[str, str, str, str]] = [
     # (area code, category code, name_zh, name_en)
-    ("housing", "home-utilities", "水电气保障", "Water, power and gas at home"),
+    ("housing", "water-supply", "供水保障", "Water supply"),
+    ("housing", "power-supply", "供电保障", "Power supply"),
+    ("housing", "gas-supply", "燃气保障", "Gas supply"),
 ]
 
 Choice = tuple[str, str, str]  # key, name_zh, name_en
@@ -550,7 +553,7 @@ SERVICES: list[DemoService] = [
     ),
     S(
         "water-repair",
-        "home-utilities",
+        "water-supply",
         "自来水抢修",
         "Water supply repair",
         "停水、爆管、水质浑浊和水表故障报修，24小时内处理。",
@@ -579,7 +582,7 @@ SERVICES: list[DemoService] = [
     ),
     S(
         "power-repair",
-        "home-utilities",
+        "power-supply",
         "用电故障报修",
         "Power fault repair",
         "停电、线路老化、电表故障报修。",
@@ -592,7 +595,7 @@ SERVICES: list[DemoService] = [
     ),
     S(
         "gas-leak",
-        "home-utilities",
+        "gas-supply",
         "燃气泄漏",
         "Gas leak",
         "闻到燃气味请立即关阀开窗、离开房间，不要开关电器，然后报修。两小时内到场处置。",
@@ -902,7 +905,7 @@ P = DemoProvider
 # fmt: off
 PROVIDERS: list[DemoProvider] = [
     P("civil-affairs", "青溪县民政局", "Qingxi County Civil Affairs Bureau", "department",
-      "county", ("social-assistance", "child-care", "elderly-care"), 30, "0743-6100001", 0.88),
+      "county", ("social-assistance", "child-care"), 30, "0743-6100001", 0.88),
     P("health-commission", "青溪县卫生健康局", "Qingxi County Health Commission", "department",
       "county", ("public-health", "child-health", "prenatal", "family-planning"), 30,
       "0743-6100002", 0.9),
@@ -924,11 +927,11 @@ PROVIDERS: list[DemoProvider] = [
     P("disabled-federation", "青溪县残疾人联合会", "Qingxi County Disabled Persons' Federation",
       "department", "county", ("disability",), 10, "0743-6100010", 0.9),
     P("water", "青溪县自来水有限公司", "Qingxi Water Supply Co.", "enterprise", "county",
-      ("home-utilities",), 40, "0743-6200001", 0.86),
+      ("water-supply",), 40, "0743-6200001", 0.86),
     P("power", "国网青溪县供电公司", "State Grid Qingxi Power Supply Co.", "enterprise", "county",
-      ("home-utilities",), 40, "0743-6200002", 0.9),
+      ("power-supply",), 40, "0743-6200002", 0.9),
     P("gas", "青溪华源燃气有限公司", "Qingxi Huayuan Gas Co.", "enterprise", "urban",
-      ("home-utilities",), 20, "0743-6200003", 0.92),
+      ("gas-supply",), 20, "0743-6200003", 0.92),
     P("ankang", "青溪安康家政服务有限公司", "Ankang Home Services Co.", "enterprise",
       ("chengguan", "xikou", "baisha"), ("elderly-care",), 25, "0743-6200004", 0.84),
     P("cinema", "青溪星光农村电影放映有限公司", "Starlight Rural Cinema Co.", "enterprise",
