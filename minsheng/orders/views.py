@@ -49,6 +49,7 @@ from minsheng.orders.forms import (
     staff_fields,
 )
 from minsheng.orders.models import DISPATCH_QUEUE_STATUSES, OPEN_STATUSES, Order, Status
+from minsheng.orders.templatetags.minsheng_ui import list_separator
 from minsheng.regions.selectors import region_choices_tree
 
 STAFF_ORDERING = (Role.GRID_WORKER, Role.DISPATCHER, Role.COUNTY_ADMIN)
@@ -155,7 +156,7 @@ def answer_rows(order: Order) -> list[tuple[str, str]]:
         value = answers[attr.code]
         labels = dict(attr.choice_pairs())
         if isinstance(value, list):
-            text = "、".join(labels.get(str(v), str(v)) for v in value)
+            text = list_separator().join(labels.get(str(v), str(v)) for v in value)
         elif attr.is_list:
             text = labels.get(str(value), str(value))
         elif attr.datatype == attr.Datatype.DATETIME:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 register = template.Library()
 
@@ -114,3 +115,13 @@ def stylesheet() -> str:
 @register.simple_tag
 def script() -> str:
     return _asset_tag("minsheng/minsheng.js")
+
+
+def list_separator() -> str:
+    """Chinese lists use the enumeration comma 、; English ones a comma and a space."""
+    return ", " if (get_language() or "").startswith("en") else "、"
+
+
+@register.filter
+def join_names(items: Iterable[object]) -> str:
+    return list_separator().join(str(getattr(i, "name", i)) for i in items)
