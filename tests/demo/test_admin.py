@@ -107,3 +107,10 @@ def test_user_page_has_profile_inline(superuser_client, world):
     url = reverse("admin:auth_user_change", args=[world.resident.pk])
     body = superuser_client.get(url).content.decode()
     assert 'name="profile-TOTAL_FORMS"' in body
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("query", ["甲", "abc", "1", "%' OR 1=1"])
+def test_searching_any_changelist_never_fails(superuser_client, closed_order, model, query):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    assert superuser_client.get(url, {"q": query}).status_code == 200
