@@ -951,6 +951,7 @@ class _World:
         self.people = people
         self.providers = providers
         self.auto_close = timedelta(days=settings.MINSHENG_AUTO_CLOSE_DAYS)
+        self.demo_village_pk = 0  # set once the demo village is chosen
         self.town_quality = {t[0]: rng.uniform(0.74, 0.98) for t in TOWNSHIPS}
         self._eligible: dict[tuple[int, str], list[_Prov]] = {}
         self.services = [s for s in services if s.spec.published and s.spec.weight > 0]
@@ -1077,8 +1078,6 @@ class _World:
             else:
                 out[a.code] = rng.choice(["见备注", "家门口", "二楼", "院子里"])
         return out
-
-    demo_village_pk: int = 0
 
     # -- one round of service: dispatch (or grab) up to delivery --------------------------------
 
