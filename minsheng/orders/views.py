@@ -387,20 +387,29 @@ def escalations(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/escalations.html", {"orders": orders, "now": timezone.now()})
 
 
+_NUMBER = re.compile(r"^(?:\d{8}-)?0*(\d{1,12})$")
+
+
 @role_required(*DISPATCH_ROLES)
 def staff_orders(request: HttpRequest) -> HttpResponse:
     """Every order in the dispatcher's scope, newest first, optionally of one status."""
     status = request.GET.get("status", "")
+    number = request.GET.get("number", "").strip()
     qs = selectors.orders_visible_to(request.user)
     if status in Status.values:
         qs = qs.filter(status=status)
     else:
         status = ""
+    if number:
+        # The number a resident reads out: date-id, or just the id.
+        match = _NUMBER.match(number)
+        qs = qs.filter(pk=int(match.group(1))) if match else qs.none()
     page = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "orders": page.object_list,
         "status": status,
+        "number": number,
         "statuses": Status.choices,
         "now": timezone.now(),
     }

@@ -364,6 +364,9 @@ def test_all_orders_list_is_scoped_and_filters_by_status(world):
     assert [o.pk for o in everything.context["orders"]] == [delivered.pk, submitted.pk]
     only = client.get("/staff/orders/", {"status": "delivered"})
     assert [o.pk for o in only.context["orders"]] == [delivered.pk]
+    by_number = client.get("/staff/orders/", {"number": submitted.number})
+    assert [o.pk for o in by_number.context["orders"]] == [submitted.pk]
+    assert client.get("/staff/orders/", {"number": "abc"}).context["orders"].count() == 0
     unknown = client.get("/staff/orders/", {"status": "bogus", "page": "x"})
     assert len(unknown.context["orders"]) == 2
     assert logged_in(world.resident).get("/staff/orders/").status_code == 403
