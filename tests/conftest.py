@@ -38,6 +38,13 @@ class World:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hashing demo passwords with PBKDF2 costs seconds per test on a 2-core machine;
+    the hasher is not what these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_reference_cache() -> None:
     """Each test starts with empty per-process reference caches (updates made with
     ``QuerySet.update`` send no signal, so a previous test's rows could linger)."""
