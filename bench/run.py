@@ -56,6 +56,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--duration", type=float, default=10.0, help="measured seconds per target")
     p.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds per target")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="interleave the targets in this many slices of duration/rounds seconds each",
+    )
     p.add_argument("--concurrency", type=int, default=8, help="client threads")
     p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     p.add_argument(
@@ -83,8 +89,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if unknown or not targets:
         p.error(f"unknown targets: {unknown or args.targets!r}")
     args.targets = targets
-    if args.duration <= 0 or args.warmup < 0 or args.concurrency < 1 or args.workers < 1:
-        p.error("duration > 0, warmup >= 0, concurrency >= 1 and workers >= 1")
+    if (
+        args.duration <= 0
+        or args.warmup < 0
+        or min(args.concurrency, args.workers, args.rounds) < 1
+    ):
+        p.error("duration > 0, warmup >= 0, and concurrency, workers, rounds >= 1")
     return args
 
 
@@ -284,24 +294,50 @@ def run_phase(
     return phase, time.perf_counter() - start
 
 
-def measure(
-    name: str,
+def measure_all(
+    names: Sequence[str],
     port: int,
     tokens: Sequence[dict[str, str]],
     *,
     warmup: float,
     duration: float,
     concurrency: int,
-) -> tuple[TargetResult, int]:
-    """Warm up, then measure one target; also returns how many requests succeeded in all."""
-    make_call = calls_for(name, tokens)
-    succeeded = 0
-    if warmup > 0:
-        warm, _ = run_phase(port, make_call, seconds=warmup, concurrency=concurrency)
-        succeeded += warm.ok
-    phase, elapsed = run_phase(port, make_call, seconds=duration, concurrency=concurrency)
-    succeeded += phase.ok
-    return summarize(name, phase.latencies, phase.errors, elapsed, phase.samples), succeeded
+    rounds: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[dict[str, TargetResult], dict[str, int]]:
+    """Warm every target up, then measure them in ``rounds`` interleaved slices.
+
+    Each target gets ``duration / rounds`` seconds per round, in rotation (fixed, insert,
+    orders, fixed, …), so a change in the machine's load during the run touches all targets
+    alike and the ratios stay comparable. Also returns, per target, how many requests
+    succeeded in all (warm-up included): the rows the database must now hold.
+    """
+    calls = {name: calls_for(name, tokens) for name in names}
+    totals = {name: Phase() for name in names}
+    elapsed = dict.fromkeys(names, 0.0)
+    succeeded = dict.fromkeys(names, 0)
+    for name in names:
+        if warmup > 0:
+            warm, _ = run_phase(port, calls[name], seconds=warmup, concurrency=concurrency)
+            succeeded[name] += warm.ok
+    for round_no in range(rounds):
+        if progress:
+            progress(f"round {round_no + 1}/{rounds}")
+        for name in names:
+            phase, seconds = run_phase(
+                port, calls[name], seconds=duration / rounds, concurrency=concurrency
+            )
+            total = totals[name]
+            total.latencies.extend(phase.latencies)
+            total.errors += phase.errors
+            total.samples.extend(phase.samples[: max(0, 5 - len(total.samples))])
+            elapsed[name] += seconds
+            succeeded[name] += phase.ok
+    results = {
+        name: summarize(name, t.latencies, t.errors, elapsed[name], t.samples)
+        for name, t in totals.items()
+    }
+    return results, succeeded
 
 
 # --- database and server ----------------------------------------------------------------------
@@ -457,23 +493,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"Serving bench.urls with {server} on {HOST}:{port}", flush=True)
     proc = start_server(args, env, port, log)
-    results: dict[str, TargetResult] = {}
-    succeeded: dict[str, int] = {}
+    print(
+        f"  {', '.join(args.targets)}: {args.warmup:g} s warm-up each, then "
+        f"{args.duration:g} s each in {args.rounds} interleaved rounds "
+        f"at concurrency {args.concurrency}…",
+        flush=True,
+    )
     try:
-        for name in args.targets:
-            print(
-                f"  {name}: {args.warmup:g} s warm-up + {args.duration:g} s "
-                f"at concurrency {args.concurrency}…",
-                flush=True,
-            )
-            results[name], succeeded[name] = measure(
-                name,
-                port,
-                residents,
-                warmup=args.warmup,
-                duration=args.duration,
-                concurrency=args.concurrency,
-            )
+        results, succeeded = measure_all(
+            args.targets,
+            port,
+            residents,
+            warmup=args.warmup,
+            duration=args.duration,
+            concurrency=args.concurrency,
+            rounds=args.rounds,
+            progress=lambda msg: print(f"    {msg}", flush=True),
+        )
     finally:
         stop_server(proc)
 
@@ -507,6 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "concurrency": args.concurrency,
             "warmup_s": args.warmup,
             "duration_s": args.duration,
+            "rounds": args.rounds,
             "conn_max_age": env["CONN_MAX_AGE"],
             "database": args.db_name,
         },

@@ -59,6 +59,7 @@ def test_arguments_have_fair_defaults():
     assert (args.duration, args.warmup, args.concurrency) == (10.0, 2.0, 8)
     assert (args.worker_class, args.workers) == ("sync", 4)
     assert args.targets == ["fixed", "insert", "orders"]
+    assert args.rounds == 5
     assert args.db_name == "minsheng_bench"
 
 
@@ -68,6 +69,8 @@ def test_arguments_choose_targets_and_refuse_nonsense():
         run.parse_args(["--targets", "fixed,teapot"])
     with pytest.raises(SystemExit):
         run.parse_args(["--concurrency", "0"])
+    with pytest.raises(SystemExit):
+        run.parse_args(["--rounds", "0"])
 
 
 def test_bench_database_sits_beside_the_configured_one():
@@ -138,14 +141,13 @@ def test_tiny_run_of_all_targets_writes_one_row_per_success(live_server):
     port = int(live_server.url.rsplit(":", 1)[1])
     rows_before = bench_rows()
 
-    done = {
-        name: run.measure(name, port, residents, warmup=0.0, duration=0.3, concurrency=2)
-        for name in run.TARGETS
-    }
+    results, succeeded = run.measure_all(
+        run.TARGETS, port, residents, warmup=0.1, duration=0.4, concurrency=2, rounds=2
+    )
 
-    for name, (result, succeeded) in done.items():
-        assert result.errors == 0, (name, result.error_samples)
-        assert result.requests == succeeded > 0
-    assert bench_rows() - rows_before == done["insert"][1]
-    assert Order.objects.count() == OrderEvent.objects.count() == done["orders"][1]
+    for name in run.TARGETS:
+        assert results[name].errors == 0, (name, results[name].error_samples)
+        assert 0 < results[name].requests <= succeeded[name]
+    assert bench_rows() - rows_before == succeeded["insert"]
+    assert Order.objects.count() == OrderEvent.objects.count() == succeeded["orders"]
     assert set(Order.objects.values_list("channel", flat=True)) == {"api"}
