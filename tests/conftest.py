@@ -3,6 +3,8 @@ per role. Everything is built through factories against the real database."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,22 @@ class World:
     county_admin: Any
     provider_staff: Any
     provider2_staff: Any
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On SQLite, test in a file rather than in memory (one per process, removed at the end).
+
+    The concurrency tests need several connections that queue on SQLite's write lock; the
+    in-memory database's shared cache fails a waiting writer at once instead.
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    test = db.setdefault("TEST", {})
+    if db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        name = f"minsheng-test-{os.getpid()}.sqlite3"
+        test["NAME"] = os.path.join(tempfile.gettempdir(), name)
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,6 @@ a snapshot of everything a refused call must leave untouched, and assert refusal
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,30 +30,6 @@ PATH = [
     Status.IN_SERVICE,
     Status.DELIVERED,
 ]
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """On SQLite, test in a file rather than in memory (one per process, removed at the end).
-
-    The concurrency tests need several connections that queue on SQLite's write lock; the
-    in-memory database's shared cache fails a waiting writer at once instead. This applies
-    when the test database is first set up for a test under tests/orders (e.g.
-    ``pytest tests/orders``); otherwise those tests skip on SQLite.
-    """
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    test = db.setdefault("TEST", {})
-    if db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
-        name = f"minsheng-orders-test-{os.getpid()}.sqlite3"
-        test["NAME"] = os.path.join(tempfile.gettempdir(), name)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings: Any) -> None:
-    # The shared ``world`` makes nine users; the real hasher costs ~0.3 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def submit(world: Any, *, actor: Any = None, now: datetime = T0, **fields: Any) -> Order:
