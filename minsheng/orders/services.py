@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.models import Role
 from minsheng.accounts.selectors import profile_of
 from minsheng.catalog.models import Category, Provider, Service, ServiceArea, UrgencyClass
+from minsheng.catalog.selectors import menu_entry
 from minsheng.core.errors import Conflict, DomainError, ErrorDetail, NotFound, PermissionDenied
 from minsheng.orders import policy
 from minsheng.orders.attributes import MAX_TEXT, clean_answers
@@ -40,6 +41,7 @@ from minsheng.orders.models import (
 )
 from minsheng.orders.selectors import used_capacity_today
 from minsheng.regions.models import Region
+from minsheng.regions.selectors import region_by_code
 
 MAX_NOTE = 2000
 STAFF_CHANNELS = frozenset({Channel.GRID_WORKER, Channel.HOTLINE, Channel.VISIT})
@@ -216,7 +218,7 @@ def _resolve_place(
     if len(_text(data.address).strip()) > 300:
         errors.append(ErrorDetail("too_long", _("At most 300 characters."), "address"))
     code = _text(data.region_code).strip()
-    region = Region.objects.filter(code=code).select_related("parent").first() if code else None
+    region = region_by_code(code) if code else None
     if region is None:
         errors.append(ErrorDetail("region_unknown", _("No such place."), "region"))
         return None, latitude, longitude
@@ -317,24 +319,18 @@ def order_submit(
     category: Category | None = None
     answers: dict[str, Any] = {}
     if service_code:
-        service = (
-            Service.objects.select_related("category__area", "urgency")
-            .filter(code=service_code)
-            .first()
-        )
-        if service is None:
+        # Reference data read on every order comes from the per-process cache.
+        entry = menu_entry(service_code)
+        if entry is None:
             errors.append(ErrorDetail("service_unknown", _("No such service."), "service"))
-        elif not service.published:
+        elif not entry.service.published:
             errors.append(
                 ErrorDetail("service_unpublished", _("This service is not on the menu."), "service")
             )
-            service = None
         else:
+            service = entry.service
             area, category = service.category.area, service.category
-            if (
-                region is not None
-                and not service.regions.filter(pk__in=region.ancestor_ids()).exists()
-            ):
+            if region is not None and not entry.offered_at(region):
                 errors.append(
                     ErrorDetail(
                         "service_not_offered",
@@ -343,7 +339,7 @@ def order_submit(
                     )
                 )
             try:
-                answers = clean_answers(service.attributes.all(), raw_answers)
+                answers = clean_answers(entry.attributes, raw_answers)
             except DomainError as exc:
                 errors.extend(exc.errors)
     else:
