@@ -60,12 +60,17 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             b.close()
 
 
-def log_in(browser: Any, base: str, username: str, *, locale: str = "en-US", **kw: Any) -> Any:
-    page = browser.new_context(locale=locale, **kw).new_page()
+def log_in(browser: Any, base: str, username: str) -> Any:
+    """A fresh browser (own cookies) logged in as ``username``, having chosen English."""
+    page = browser.new_context().new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username" if locale.startswith("en") else "用户名").fill(username)
-    page.get_by_label("Password" if locale.startswith("en") else "密码").fill(PASSWORD)
+    # Pages are Chinese until the person picks a language: pick English with the switch.
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    page.wait_for_url(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button").click()
     page.wait_for_url(f"{base}/")
     return page
