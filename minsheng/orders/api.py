@@ -9,17 +9,20 @@ the right shape (400), missing credentials (401) or an order outside the caller'
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authentication import TokenAuthentication as DRFTokenAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -29,7 +32,9 @@ from rest_framework.response import Response
 from rest_framework.utils.json import strict_constant as json_strict_constant
 from rest_framework.views import APIView, set_rollback
 
+from minsheng.accounts.models import Profile
 from minsheng.core.errors import DomainError
+from minsheng.core.refcache import RefCache, invalidate_on_change
 from minsheng.orders import selectors, services
 from minsheng.orders.serializers import OrderInputSerializer, order_json
 
@@ -91,8 +96,16 @@ MAX_ID = 2**63 - 1
 MAX_TOKEN = 40  # rest_framework.authtoken keys are 40 hex digits
 
 
+# Token → (user, token), per process, like the other reference data read on every request:
+# for MINSHENG_REFERENCE_CACHE_SECONDS (0: off). A token, user or profile written in this
+# process clears it at once; another process's write (a token revoked, a user deactivated
+# in the admin on another worker) reaches this one within that time to live.
+_tokens: RefCache[tuple[Any, Any]] = RefCache("api-token")
+invalidate_on_change(_tokens, Token, get_user_model(), Profile)
+
+
 class TokenAuthentication(DRFTokenAuthentication):
-    """DRF's token check, fetching the user's profile and region in the same query.
+    """DRF's token check, with the user's profile and region in the same query, cached.
 
     ``profile_of`` caches the profile on the user object; priming that cache here saves
     every API request its separate profile query.
@@ -102,14 +115,18 @@ class TokenAuthentication(DRFTokenAuthentication):
         # A key that cannot be one (PostgreSQL refuses NUL in a query) is simply wrong.
         if len(key) > MAX_TOKEN or "\x00" in key:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token = (
-            self.get_model().objects.select_related("user__profile__region").filter(key=key).first()
-        )
+        # An unknown key raises inside the loader: refusals are never cached.
+        user, token = _tokens.get(key, lambda: self._load(key))
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        # Each request gets its own copy: per-request attributes stay per request.
+        return copy.copy(user), token
+
+    def _load(self, key: str) -> tuple[Any, Any]:
+        token = Token.objects.select_related("user__profile__region").filter(key=key).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         user = token.user
-        if not user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         # No profile (a bare superuser): left to profile_of, which decides what that means.
         with contextlib.suppress(ObjectDoesNotExist):
             user._minsheng_profile = user.profile

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from minsheng.orders import services as s
@@ -158,3 +159,42 @@ def test_token_request_loads_the_profile_with_the_token(world, orders):
 
     assert response.status_code == 200
     assert [q["sql"] for q in ctx.captured_queries if 'FROM "accounts_profile"' in q["sql"]] == []
+
+
+def token_queries(client: APIClient, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries if 'FROM "authtoken_token"' in q["sql"]]
+
+
+def test_a_token_is_looked_up_once_per_process_while_fresh(world, orders):
+    client = token_client(world.resident)
+
+    assert len(token_queries(client, URL)) == 1
+    assert token_queries(client, URL) == []
+
+
+def test_token_cache_can_be_turned_off(world, orders, settings):
+    settings.MINSHENG_REFERENCE_CACHE_SECONDS = 0
+    client = token_client(world.resident)
+
+    assert len(token_queries(client, URL)) == 1
+    assert len(token_queries(client, URL)) == 1
+
+
+def test_revoked_token_is_refused_at_once_in_this_process(world, orders):
+    client = token_client(world.resident)
+    assert client.get(URL).status_code == 200
+
+    Token.objects.filter(user=world.resident).delete()
+
+    assert client.get(URL).status_code == 401
+
+
+def test_cached_user_is_copied_per_request(world, orders):
+    client = token_client(world.resident)
+    first = client.get(URL).wsgi_request
+    second = client.get(URL).wsgi_request
+
+    assert first.user is not second.user
+    assert first.user.pk == second.user.pk == world.resident.pk
