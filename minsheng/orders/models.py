@@ -99,7 +99,13 @@ class Channel(models.TextChoices):
 
 
 class Order(models.Model):
-    """A resident's order: a menu item, or a free-form need in a service area."""
+    """A resident's order: a menu item, or a free-form need in a service area.
+
+    Orders are written many times a second, so only the foreign keys that queries filter
+    on are indexed (region, resident, service); township and provider are covered by the
+    composite indexes in Meta, and the reference keys (area, category, urgency, entered
+    by) are never filtered on alone.
+    """
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
@@ -113,7 +119,10 @@ class Order(models.Model):
         related_name="orders",
     )
     area = models.ForeignKey(
-        "catalog.ServiceArea", verbose_name=_("service area"), on_delete=models.PROTECT
+        "catalog.ServiceArea",
+        verbose_name=_("service area"),
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     category = models.ForeignKey(
         "catalog.Category",
@@ -121,9 +130,13 @@ class Order(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
     )
     urgency = models.ForeignKey(
-        "catalog.UrgencyClass", verbose_name=_("urgency class"), on_delete=models.PROTECT
+        "catalog.UrgencyClass",
+        verbose_name=_("urgency class"),
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     description = models.TextField(_("description"), blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
@@ -138,6 +151,7 @@ class Order(models.Model):
         verbose_name=_("township"),
         on_delete=models.PROTECT,
         related_name="township_orders",
+        db_index=False,
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -161,6 +175,7 @@ class Order(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     provider = models.ForeignKey(
@@ -170,6 +185,7 @@ class Order(models.Model):
         null=True,
         blank=True,
         related_name="orders",
+        db_index=False,
     )
 
     # When
@@ -242,7 +258,10 @@ class ImmutableQuerySet(models.QuerySet["OrderEvent"]):
 class OrderEvent(models.Model):
     """One step of an order's history. Rows are only ever appended."""
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    # Indexed by event_order_time (order, created_at) below.
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     old_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     new_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
@@ -253,6 +272,7 @@ class OrderEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     provider = models.ForeignKey(
         "catalog.Provider",
@@ -264,7 +284,7 @@ class OrderEvent(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     round = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(_("at"), db_index=True)
+    created_at = models.DateTimeField(_("at"))
 
     objects = ImmutableQuerySet.as_manager()
 
