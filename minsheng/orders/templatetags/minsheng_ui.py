@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 
 from django import template
-from django.contrib.staticfiles import finders
-from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 
 register = template.Library()
@@ -83,38 +77,6 @@ def duration(value: timedelta | None) -> str:
     if minutes and not days:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return " ".join(parts) or "0"
-
-
-_ASSETS = Path(__file__).resolve().parents[2] / "static"
-
-
-@lru_cache(maxsize=8)
-def _asset_tag(path: str) -> str:
-    # minsheng/static/ is only served once settings list it in STATICFILES_DIRS; until then
-    # the asset is inlined so pages are never unstyled.
-    is_css = path.endswith(".css")
-    if finders.find(path):
-        if is_css:
-            return format_html('<link rel="stylesheet" href="{}">', static(path))
-        return format_html('<script src="{}" defer></script>', static(path))
-    try:
-        text = (_ASSETS / path).read_text(encoding="utf-8")
-    except OSError:
-        return ""
-    # Our own files, never user input.
-    if is_css:
-        return format_html("<style>{}</style>", mark_safe(text))  # noqa: S308
-    return format_html("<script>{}</script>", mark_safe(text))  # noqa: S308
-
-
-@register.simple_tag
-def stylesheet() -> str:
-    return _asset_tag("minsheng/minsheng.css")
-
-
-@register.simple_tag
-def script() -> str:
-    return _asset_tag("minsheng/minsheng.js")
 
 
 def list_separator() -> str:
