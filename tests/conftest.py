@@ -41,7 +41,8 @@ class World:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """On SQLite, test in a file rather than in memory (one per process, removed at the end).
+    """Connections close after each request; on SQLite, test in a file rather than in memory
+    (one per process, removed at the end).
 
     The concurrency tests need several connections that queue on SQLite's write lock; the
     in-memory database's shared cache fails a waiting writer at once instead.
@@ -49,6 +50,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     from django.conf import settings
 
     db = settings.DATABASES["default"]
+    # Live-server and worker threads open their own connections; persistent ones would
+    # outlive the threads and keep the test database busy at teardown.
+    db["CONN_MAX_AGE"] = 0
     test = db.setdefault("TEST", {})
     if db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
         name = f"minsheng-test-{os.getpid()}.sqlite3"

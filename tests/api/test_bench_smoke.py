@@ -131,8 +131,8 @@ def test_ratios_without_orders_are_unknown():
 
 
 @pytest.mark.urls("bench.urls")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_tiny_run_of_all_targets_writes_one_row_per_success(live_server):
+@pytest.mark.django_db(transaction=True)
+def test_tiny_run_of_all_targets_writes_one_row_per_success(live_server, standard_catalog):
     if not on_postgres():
         pytest.skip("the bench runs on PostgreSQL only")
     from bench.seed import seed

@@ -30,7 +30,7 @@ from tests.orders.conftest import T0, advance, set_mode, submit
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ROUNDS = 8  # fresh orders raced per test: different interleavings, still a few seconds
