@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from minsheng.catalog.models import Category, Provider, Service, ServiceArea, ServiceAttribute
 from minsheng.core.refcache import RefCache
@@ -19,8 +19,6 @@ def published_menu(
     if area is not None:
         qs = qs.filter(category__area=area)
     if query:
-        from django.db.models import Q
-
         qs = qs.filter(
             Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(keywords__icontains=query)
         )
@@ -35,16 +33,6 @@ def service_with_attributes(code: str) -> Service | None:
         )
         .filter(code=code)
         .first()
-    )
-
-
-def service_offered_at(service: Service, region: Region) -> bool:
-    return service.regions.filter(pk__in=region.ancestor_ids()).exists()
-
-
-def areas_with_categories() -> QuerySet[ServiceArea]:
-    return ServiceArea.objects.prefetch_related(
-        Prefetch("categories", queryset=Category.objects.order_by("position", "code"))
     )
 
 

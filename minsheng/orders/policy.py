@@ -70,13 +70,6 @@ def visible_orders_q(user: Any) -> Q | None:
     return Q(resident=user)
 
 
-def can_view(user: Any, order: Order) -> bool:
-    q = visible_orders_q(user)
-    if q is None:
-        return False
-    return Order.objects.filter(q, pk=order.pk).exists()
-
-
 def is_dispatcher_for(profile: Profile | None, order: Order) -> bool:
     return (
         profile is not None

@@ -1,23 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from minsheng.core.refcache import RefCache
 from minsheng.regions.models import Region
-
-
-def region_subtree_q(region: Region, prefix: str = "") -> Q:
-    """A Q matching ``prefix``-relative regions at or below ``region``."""
-    p = f"{prefix}__" if prefix else ""
-    if region.level == Region.Level.COUNTY:
-        return (
-            Q(**{f"{p}pk": region.pk})
-            | Q(**{f"{p}parent": region.pk})
-            | Q(**{f"{p}parent__parent": region.pk})
-        )
-    if region.level == Region.Level.TOWNSHIP:
-        return Q(**{f"{p}pk": region.pk}) | Q(**{f"{p}parent": region.pk})
-    return Q(**{f"{p}pk": region.pk})
 
 
 def townships(county: Region | None = None) -> QuerySet[Region]:
@@ -25,10 +11,6 @@ def townships(county: Region | None = None) -> QuerySet[Region]:
     if county is not None:
         qs = qs.filter(parent=county)
     return qs.order_by("code")
-
-
-def villages_of(township: Region) -> QuerySet[Region]:
-    return Region.objects.filter(parent=township, level=Region.Level.VILLAGE).order_by("code")
 
 
 def region_choices_tree() -> list[tuple[Region, list[Region]]]:
