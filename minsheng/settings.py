@@ -60,8 +60,12 @@ INSTALLED_APPS = [
     "minsheng.regions",
     "minsheng.catalog",
     "minsheng.orders",
+    "minsheng.open311",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -203,3 +207,45 @@ CELERY_BEAT_SCHEDULE = {
 
 # Reference data (regions, the menu) read on every order is kept per process this long.
 MINSHENG_REFERENCE_CACHE_SECONDS = env_float("MINSHENG_REFERENCE_CACHE_SECONDS", 10.0)
+
+# Shared cache: Redis when REDIS_URL is set (rate-limit counters must be shared by every
+# worker process), else this process's memory (development, tests).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": "minsheng",
+        }
+        if os.environ.get("CACHE_URL", REDIS_URL)
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- REST API (/api/v1/) ---------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Minsheng API",
+    "DESCRIPTION": "A county's public services on order: regions, the service menu, "
+    "providers, orders and their lifecycle, ratings and callbacks.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar package: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Open311 GeoReport v2 (/open311/v2/) -----------------------------------------------------
+# The jurisdiction this server answers for; requests naming another one get a 404.
+MINSHENG_OPEN311_JURISDICTION = os.environ.get("MINSHENG_OPEN311_JURISDICTION", "minsheng.local")
+MINSHENG_OPEN311_CONTACT = os.environ.get(
+    "MINSHENG_OPEN311_CONTACT", "12345 county hotline / open311@minsheng.local"
+)
+# Requests per minute: per API key, and per client address for calls without a key.
+MINSHENG_OPEN311_KEY_RATE = int(os.environ.get("MINSHENG_OPEN311_KEY_RATE", "120"))
+MINSHENG_OPEN311_ANON_RATE = int(os.environ.get("MINSHENG_OPEN311_ANON_RATE", "600"))

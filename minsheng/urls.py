@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("minsheng.accounts.urls")),
     path("api/v1/", include("minsheng.orders.api_urls")),
+    path("open311/v2/", include("minsheng.open311.urls")),
     path("", include("minsheng.catalog.urls")),
     path("", include("minsheng.orders.urls")),
 ]

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from minsheng.catalog.models import Provider
 from minsheng.catalog.selectors import providers_serving
+from minsheng.core.geo import haversine_km
 from minsheng.orders.models import Order
-from minsheng.orders.scoring import DispatchWeights, candidate_score, haversine_km
+from minsheng.orders.scoring import DispatchWeights, candidate_score
 from minsheng.orders.selectors import (
     declined_provider_ids,
     provider_performance,

@@ -35,6 +35,8 @@ class Action(models.TextChoices):
     AUTO_CLOSE = "auto_close", _("Closed automatically (not rated in time)")
     CANCEL = "cancel", _("Cancelled")
     ESCALATE = "escalate", _("Escalated: step overdue")
+    COMMENT = "comment", _("Update added")
+    IMPORT = "import", _("Imported from another system")
 
 
 OPEN_STATUSES = frozenset(
@@ -50,6 +52,29 @@ OPEN_STATUSES = frozenset(
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.CANCELLED})
 # Orders waiting for a dispatcher (or a grab).
 DISPATCH_QUEUE_STATUSES = frozenset({Status.APPROVED, Status.REOPENED})
+
+# Events the public may read (Open311 status notes, the resident's timeline): what was
+# decided about the order and what the resident or a client app added. Internal steps
+# (a provider declining, a time-out, an escalation) stay with the staff.
+PUBLIC_ACTIONS = frozenset(
+    {
+        Action.SUBMIT,
+        Action.APPROVE,
+        Action.REJECT,
+        Action.DISPATCH,
+        Action.REDISPATCH,
+        Action.GRAB,
+        Action.ACCEPT,
+        Action.START,
+        Action.DELIVER,
+        Action.RATE,
+        Action.REOPEN,
+        Action.AUTO_CLOSE,
+        Action.CANCEL,
+        Action.COMMENT,
+        Action.IMPORT,
+    }
+)
 
 # The one transition table. Escalation is a flag and an event, not a state change.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -96,6 +121,8 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("Hotline agent")
     VISIT = "visit", _("Door-to-door visit")
     API = "api", _("API")
+    OPEN311 = "open311", _("Open311 client")
+    IMPORT = "import", _("Imported")
 
 
 class Order(models.Model):

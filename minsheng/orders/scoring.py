@@ -1,23 +1,12 @@
 """Pure computation for the order loop: no Django imports.
 
 - the three 12345 rates and their composite over valid callbacks;
-- the candidate score used to rank providers for an order;
-- great-circle distance.
+- the candidate score used to rank providers for an order.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(frozen=True)

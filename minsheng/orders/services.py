@@ -240,12 +240,19 @@ def order_submit(
     either the resident's account or their name and phone. Nothing is written on error.
     """
     now = now or timezone.now()
-    profile = profile_of(actor)
-    if profile is None:
+    profile = profile_of(actor) if actor is not None else None
+    # An Open311 client application orders with no account: the adapter has checked its
+    # API key, and the order's resident is whoever the request's contact fields name.
+    client_app = actor is None and _text(data.channel) == Channel.OPEN311
+    if profile is None and not client_app:
         raise PermissionDenied.single("login_required", _("Please log in to order."), None)
     errors: list[ErrorDetail] = []
-    on_behalf = profile.role in (Role.GRID_WORKER, Role.DISPATCHER, Role.COUNTY_ADMIN)
-    if profile.role == Role.PROVIDER_STAFF:
+    on_behalf = profile is not None and profile.role in (
+        Role.GRID_WORKER,
+        Role.DISPATCHER,
+        Role.COUNTY_ADMIN,
+    )
+    if profile is not None and profile.role == Role.PROVIDER_STAFF:
         raise PermissionDenied.single(
             "not_permitted", _("Provider staff cannot place orders."), None
         )
@@ -279,7 +286,8 @@ def order_submit(
                 ErrorDetail("resident_invalid", _("This account is not a resident's."), "resident")
             )
     else:
-        if channel not in (Channel.WEB, Channel.API):
+        allowed = (Channel.OPEN311,) if client_app else (Channel.WEB, Channel.API)
+        if channel not in allowed:
             errors.append(ErrorDetail("channel_invalid", _("Unknown channel."), "channel"))
         resident = actor
     if len(contact_name) > 100:
@@ -288,7 +296,7 @@ def order_submit(
         errors.append(ErrorDetail("too_long", _("At most 30 characters."), "contact_phone"))
 
     region, latitude, longitude = _resolve_place(data, errors)
-    if region is not None and on_behalf and profile.region is not None:
+    if region is not None and on_behalf and profile is not None and profile.region is not None:
         scope_region = profile.region
         order_probe = Order(region=region, township_id=region.township_id or region.pk)
         if not policy.in_region_scope(scope_region, order_probe):
@@ -846,6 +854,37 @@ def order_cancel(
             closed_at=now,
         )
     return order
+
+
+def order_comment(
+    *, order_id: int, actor: Any, note: str, now: datetime | None = None
+) -> OrderEvent:
+    """Add a public update to an order's history without changing its state.
+
+    ``actor`` is the order's resident or staff in scope; ``None`` is a client application
+    whose API key the adapter (Open311's ``servicerequestupdates``) has already checked.
+    """
+    now = now or timezone.now()
+    note = _clean_note(note, required=True)
+    with transaction.atomic():
+        order = _lock(order_id)
+        if actor is not None:
+            _require(
+                policy.is_resident_of(actor, order) or policy.is_staff_for(profile_of(actor), order)
+            )
+        order.updated_at = now
+        order.save(update_fields=["updated_at"])
+        return OrderEvent.objects.create(
+            order=order,
+            action=Action.COMMENT,
+            old_status=order.status,
+            new_status=order.status,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            provider_id=order.provider_id,
+            note=note,
+            round=order.round,
+            created_at=now,
+        )
 
 
 # --- time limits ------------------------------------------------------------------------------

@@ -12,3 +12,4 @@ class RegionsConfig(AppConfig):
         from minsheng.regions import models, selectors
 
         invalidate_on_change(selectors._by_code, models.Region)
+        invalidate_on_change(selectors._located, models.Region)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from minsheng.core.geo import haversine_km
 from minsheng.core.refcache import RefCache
 from minsheng.regions.models import Region
 
@@ -34,3 +35,52 @@ def region_by_code(code: str) -> Region | None:
     return _by_code.get(
         code, lambda: Region.objects.select_related("parent").filter(code=code).first()
     )
+
+
+# Villages and townships with a centroid, for placing a point; cached like region_by_code.
+_located: RefCache[list[tuple[Region, float, float]]] = RefCache("regions-located")
+
+
+def _located_regions() -> list[tuple[Region, float, float]]:
+    def load() -> list[tuple[Region, float, float]]:
+        qs = (
+            Region.objects.select_related("parent")
+            .exclude(level=Region.Level.COUNTY)
+            .filter(latitude__isnull=False, longitude__isnull=False)
+            .order_by("code")
+        )
+        return [(r, float(r.latitude), float(r.longitude)) for r in qs]  # type: ignore[arg-type]
+
+    return _located.get("all", load)
+
+
+def region_at(latitude: float, longitude: float, *, max_km: float) -> Region | None:
+    """The village (else township) whose centroid is nearest the point, within ``max_km``.
+
+    Villages win over townships at equal distance: an order belongs to the smallest place.
+    """
+    best: tuple[float, int, Region] | None = None
+    for region, lat, lon in _located_regions():
+        km = haversine_km(latitude, longitude, lat, lon)
+        rank = 0 if region.level == Region.Level.VILLAGE else 1
+        if km <= max_km and (best is None or (km, rank) < (best[0], best[1])):
+            best = (km, rank, region)
+    return best[2] if best is not None else None
+
+
+def region_named_in(text: str) -> Region | None:
+    """The village or township whose name (Chinese or English) the text contains.
+
+    The longest name wins, so "城关镇东关村" finds the village 东关村 rather than its township.
+    """
+    haystack = text.casefold()
+    best: tuple[int, int, Region] | None = None
+    for region, _lat, _lon in _located_regions():
+        for name in (region.name_zh, region.name_en):
+            needle = name.strip().casefold()
+            if len(needle) >= 2 and needle in haystack:
+                rank = 0 if region.level == Region.Level.VILLAGE else 1
+                key = (-len(needle), rank)
+                if best is None or key < (best[0], best[1]):
+                    best = (key[0], key[1], region)
+    return best[2] if best is not None else None

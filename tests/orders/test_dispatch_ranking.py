@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from minsheng.catalog.models import Category, Provider
+from minsheng.core.geo import haversine_km
 from minsheng.orders import services as s
 from minsheng.orders.dispatch import best_candidate, candidates, order_point
 from minsheng.orders.models import Status
-from minsheng.orders.scoring import haversine_km
 from minsheng.regions.models import Region
 from tests.factories import ProviderFactory, RegionFactory
 from tests.orders.conftest import T0, advance, submit

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from minsheng.core.geo import haversine_km
 from minsheng.orders.scoring import (
     NEUTRAL_PERFORMANCE,
     CallbackCounts,
@@ -13,7 +14,6 @@ from minsheng.orders.scoring import (
     Rates,
     RateWeights,
     candidate_score,
-    haversine_km,
     rates_from_counts,
 )
 

@@ -1,0 +1,7 @@
+"""``/open311/v2/``: GeoReport v2."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "open311"
+
+urlpatterns: list = []
