@@ -887,6 +887,95 @@ def order_comment(
         )
 
 
+# --- history moved from another system ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedOrder:
+    """An order as another system recorded it, already placed in a region of ours."""
+
+    region: Region
+    area: ServiceArea
+    requested_at: datetime
+    updated_at: datetime
+    closed: bool
+    service: Service | None = None
+    description: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+    status_notes: str = ""
+    source_note: str = ""
+    expected_at: datetime | None = None
+
+
+def order_import(*, data: ImportedOrder, now: datetime | None = None) -> Order:
+    """Record an order another system took, with its history as far as it is known.
+
+    A closed order arrives closed at its last update. An open one enters the loop at
+    review (审单), ordered when it was ordered there: its review step is due counted from
+    now (the county has only just seen it), its resolution from the original order time
+    (or the deadline the other system gave). The events are an ``import`` at the order
+    time and, where the other system published a status note, a public update with it.
+    Nothing here checks the menu: history is recorded as it happened.
+    """
+    now = now or timezone.now()
+    if data.updated_at < data.requested_at:
+        raise DomainError.single(
+            "updated_before_requested",
+            _("The last update is earlier than the order time."),
+            "updated_datetime",
+        )
+    urgency = (
+        data.service.urgency
+        if data.service is not None
+        else UrgencyClass.objects.get(code="general")
+    )
+    status = Status.CLOSED if data.closed else Status.SUBMITTED
+    description = _text(data.description).strip()[:MAX_TEXT]
+    with transaction.atomic():
+        order = Order.objects.create(
+            status=status,
+            service=data.service,
+            area=data.area,
+            category=data.service.category if data.service is not None else None,
+            urgency=urgency,
+            description=description,
+            region=data.region,
+            township_id=data.region.township_id or data.region.pk,
+            latitude=data.latitude,
+            longitude=data.longitude,
+            address=_text(data.address).strip()[:300],
+            channel=Channel.IMPORT,
+            created_at=data.requested_at,
+            updated_at=data.updated_at,
+            step_deadline=None if data.closed else now + urgency.review_limit,
+            resolve_deadline=data.expected_at or data.requested_at + urgency.resolve_limit,
+            closed_at=data.updated_at if data.closed else None,
+        )
+        OrderEvent.objects.create(
+            order=order,
+            action=Action.IMPORT,
+            old_status="",
+            new_status=status,
+            note=_text(data.source_note).strip()[:MAX_NOTE],
+            round=0,
+            created_at=data.requested_at,
+        )
+        notes = _text(data.status_notes).strip()[:MAX_NOTE]
+        if notes:
+            OrderEvent.objects.create(
+                order=order,
+                action=Action.COMMENT,
+                old_status=status,
+                new_status=status,
+                note=notes,
+                round=0,
+                created_at=data.updated_at,
+            )
+    return order
+
+
 # --- time limits ------------------------------------------------------------------------------
 
 
