@@ -238,6 +238,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set used by several fields (an order's and an event's statuses).
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "minsheng.orders.models.Status",
+        "OrderActionEnum": "minsheng.orders.models.Action",
+        "ChannelEnum": "minsheng.orders.models.Channel",
+    },
 }
 
 # --- Open311 GeoReport v2 (/open311/v2/) -----------------------------------------------------
@@ -249,3 +255,6 @@ MINSHENG_OPEN311_CONTACT = os.environ.get(
 # Requests per minute: per API key, and per client address for calls without a key.
 MINSHENG_OPEN311_KEY_RATE = int(os.environ.get("MINSHENG_OPEN311_KEY_RATE", "120"))
 MINSHENG_OPEN311_ANON_RATE = int(os.environ.get("MINSHENG_OPEN311_ANON_RATE", "600"))
+# A point given as lat/long is placed in the nearest village or township centroid within
+# this many kilometres; farther away it is outside the county and refused.
+MINSHENG_OPEN311_MAX_KM = float(os.environ.get("MINSHENG_OPEN311_MAX_KM", "10"))

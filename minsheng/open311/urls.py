@@ -1,7 +1,24 @@
-"""``/open311/v2/``: GeoReport v2."""
+"""``/open311/v2/``: GeoReport v2, each call in ``.json`` and ``.xml``.
 
-from django.urls import path  # noqa: F401
+The format is the URL's suffix; an unknown suffix or call is a 404 in JSON.
+"""
+
+from django.urls import path, re_path
+
+from minsheng.open311 import views
 
 app_name = "open311"
 
-urlpatterns: list = []
+FMT = r"\.(?P<fmt>[A-Za-z0-9]+)"
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    re_path(rf"^discovery{FMT}$", views.discovery, name="discovery"),
+    re_path(rf"^services{FMT}$", views.service_list, name="services"),
+    re_path(rf"^services/(?P<code>[^/]+){FMT}$", views.service_definition, name="service"),
+    re_path(rf"^requests{FMT}$", views.service_requests, name="requests"),
+    re_path(rf"^requests/(?P<request_id>[^/]+){FMT}$", views.service_request, name="request"),
+    re_path(rf"^tokens/(?P<token>[^/]+){FMT}$", views.token, name="token"),
+    re_path(rf"^servicerequestupdates{FMT}$", views.updates, name="updates"),
+    re_path(r"^(?P<path>.*)$", views.not_found),
+]

@@ -1,0 +1,191 @@
+"""What each GeoReport v2 element holds, as plain data for :mod:`minsheng.open311.render`.
+
+Keys are in the order of the spec's tables (XML keeps element order). Identifiers and codes
+are strings, datetimes W3C with an offset, lat/long numbers; a field with no value is
+``null`` in JSON and an empty element in XML, as in the spec's examples.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from minsheng.catalog.models import Service, ServiceArea, ServiceAttribute, UrgencyClass
+from minsheng.open311.render import w3c
+from minsheng.open311.selectors import CLOSED_STATUSES, NEED_PREFIX, RequestView
+from minsheng.orders.models import Action, OrderEvent, Status
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this server's interface last changed (discovery's changeset).
+CHANGESET = "2026-11-27T00:00:00+00:00"
+
+# Our lifecycle as mySociety's update statuses (FixMyStreet's open311-update-reports).
+UPDATE_STATUS = {
+    Status.SUBMITTED: "OPEN",
+    Status.APPROVED: "OPEN",
+    Status.REOPENED: "OPEN",
+    Status.DISPATCHED: "ACTION_SCHEDULED",
+    Status.ACCEPTED: "IN_PROGRESS",
+    Status.IN_SERVICE: "IN_PROGRESS",
+    Status.DELIVERED: "FIXED",
+    Status.CLOSED: "CLOSED",
+    Status.REJECTED: "NO_FURTHER_ACTION",
+    Status.CANCELLED: "CLOSED",
+}
+
+Row = dict[str, Any]
+
+
+def discovery(url: str) -> Row:
+    return {
+        "changeset": CHANGESET,
+        "contact": settings.MINSHENG_OPEN311_CONTACT,
+        "key_service": _("Ask the county's Open311 administrator for an API key."),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+def service_row(service: Service, *, has_attributes: bool) -> Row:
+    return {
+        "service_code": service.code,
+        "service_name": service.name,
+        "description": service.description or None,
+        "metadata": has_attributes,
+        "type": "realtime",
+        "keywords": ",".join(k.strip() for k in service.keywords.split(",") if k.strip()) or None,
+        "group": service.category.name,
+    }
+
+
+def need_name(area: ServiceArea) -> str:
+    return _("Other need: %(area)s") % {"area": area.name}
+
+
+def need_row(area: ServiceArea) -> Row:
+    return {
+        "service_code": NEED_PREFIX + area.code,
+        "service_name": need_name(area),
+        "description": _(
+            "A need that no menu item covers, in this area; describe it in the description."
+        ),
+        "metadata": False,
+        "type": "realtime",
+        "keywords": None,
+        "group": area.name,
+    }
+
+
+def attribute_row(attr: ServiceAttribute, order: int) -> Row:
+    row: Row = {
+        "variable": True,
+        "code": attr.code,
+        "datatype": attr.datatype,
+        "required": attr.required,
+        "datatype_description": attr.get_datatype_display(),
+        "order": order,
+        "description": attr.label,
+    }
+    if attr.is_list:
+        row["values"] = [{"key": key, "name": name} for key, name in attr.choice_pairs()]
+    return row
+
+
+def definition(code: str, attributes: list[ServiceAttribute]) -> Row:
+    return {
+        "service_code": code,
+        "attributes": [attribute_row(a, i) for i, a in enumerate(attributes, start=1)],
+    }
+
+
+def _duration(limit: timedelta) -> str:
+    hours = int(limit.total_seconds() // 3600)
+    if hours and hours % 24 == 0:
+        return _("%(n)d days") % {"n": hours // 24}
+    if hours:
+        return _("%(n)d hours") % {"n": hours}
+    return _("%(n)d minutes") % {"n": max(1, int(limit.total_seconds() // 60))}
+
+
+def service_notice(urgency: UrgencyClass) -> str:
+    return _("%(urgency)s: to be resolved within %(limit)s of the request.") % {
+        "urgency": urgency.name,
+        "limit": _duration(urgency.resolve_limit),
+    }
+
+
+def event_text(event: OrderEvent) -> str:
+    return event.note or str(Action(event.action).label)
+
+
+def is_closed(status: str) -> bool:
+    return status in CLOSED_STATUSES
+
+
+def request_row(view: RequestView, *, extensions: bool = False) -> Row:
+    order = view.order
+    closed = is_closed(order.status)
+    if closed:
+        ended = order.delivered_at if order.status == Status.DELIVERED else order.closed_at
+        updated = ended or order.updated_at
+        expected = None
+    else:
+        updated = order.updated_at
+        expected = order.step_deadline or order.resolve_deadline
+    extra = view.open311
+    service = order.service
+    row: Row = {
+        "service_request_id": str(order.pk),
+        "status": "closed" if closed else "open",
+        "status_notes": event_text(view.latest) if view.latest is not None else None,
+        "service_name": service.name if service is not None else need_name(order.area),
+        "service_code": service.code if service is not None else NEED_PREFIX + order.area.code,
+        "description": order.description or None,
+        "agency_responsible": order.provider.name if order.provider is not None else None,
+        "service_notice": service_notice(order.urgency),
+        "requested_datetime": w3c(order.created_at),
+        "updated_datetime": w3c(updated),
+        "expected_datetime": w3c(expected),
+        "address": order.address or order.region.name,
+        "address_id": order.region.code,
+        "zipcode": (extra.zipcode or None) if extra is not None else None,
+        "lat": order.latitude,
+        "long": order.longitude,
+        "media_url": (extra.media_url or None) if extra is not None else None,
+    }
+    if extensions:
+        row["token"] = extra.token if extra is not None else None
+        row["detailed_status"] = order.status
+        row["channel"] = order.channel
+        row["notes"] = [
+            {
+                "datetime": w3c(e.created_at),
+                "type": e.action,
+                "summary": str(Action(e.action).label),
+                "description": e.note or None,
+            }
+            for e in view.events
+        ]
+    return row
+
+
+def update_row(event: OrderEvent) -> Row:
+    return {
+        "update_id": str(event.pk),
+        "service_request_id": str(event.order_id),
+        "status": UPDATE_STATUS[Status(event.new_status)],
+        "updated_datetime": w3c(event.created_at),
+        "description": event_text(event),
+        "media_url": None,
+        "external_status_code": event.new_status,
+    }

@@ -1,0 +1,36 @@
+"""Requests per minute, per API key or per client address: a fixed one-minute window.
+
+The counters live in Django's cache (Redis in production, so every worker process shares
+them): ``add`` starts a window's counter at most once, ``incr`` is atomic.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    retry_after: int  # seconds until the next window
+
+
+def hit(ident: str, limit: int, *, now: float | None = None) -> Verdict:
+    """Count one call for ``ident`` and say whether it is within ``limit`` this minute."""
+    now = time.time() if now is None else now
+    minute = int(now // 60)
+    key = f"open311:rate:{ident}:{minute}"
+    # Kept a little past its minute so a slow call near the boundary still finds it.
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: this call starts the window
+        cache.set(key, 1, timeout=90)
+        count = 1
+    return Verdict(
+        allowed=count <= limit, limit=limit, retry_after=max(1, 60 * (minute + 1) - int(now))
+    )

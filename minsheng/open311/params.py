@@ -1,0 +1,218 @@
+"""Reading GeoReport v2 arguments: every odd input becomes a :class:`Problem`, never a crash.
+
+The spec treats an empty optional argument as a missing one. A single-valued argument
+given twice with different values is refused rather than guessed at; list arguments
+(``service_code``, ``status``, ``service_request_id``) may be comma-separated or repeated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from minsheng.open311.render import Problem, shown
+
+# Largest value a bigint primary key can hold.
+MAX_ID = 2**63 - 1
+# attribute[code] or attribute[code][]: codes are slugs (ServiceAttribute.code).
+ATTRIBUTE_KEY = re.compile(r"^attribute\[([A-Za-z0-9_-]+)\](\[\])?$")
+_W3C_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$"
+)
+
+
+@dataclass
+class Params:
+    """The arguments of one call and the problems found reading them."""
+
+    data: QueryDict
+    problems: list[Problem] = field(default_factory=list)
+
+    def bad(self, name: str, why: str, code: int = 400) -> None:
+        self.problems.append(Problem(code, f"{name}: {why}"))
+
+    def values(self, name: str) -> list[str]:
+        return [v.strip() for v in self.data.getlist(name) if v.strip()]
+
+    def text(self, name: str, *, limit: int | None = None) -> str | None:
+        """One value, or None when missing or empty."""
+        values = self.values(name)
+        if not values:
+            return None
+        if len(set(values)) > 1:
+            self.bad(name, "given more than once with different values")
+            return None
+        value = values[0]
+        if limit is not None and len(value) > limit:
+            self.bad(name, f"at most {limit} characters (got {len(value)})")
+            return None
+        return value
+
+    def listed(self, name: str) -> list[str] | None:
+        """A comma-separated (or repeated) list, without blanks; None when missing."""
+        values = self.values(name)
+        if not values:
+            return None
+        items = [item.strip() for value in values for item in value.split(",")]
+        return [item for item in dict.fromkeys(items) if item]
+
+    def integer(self, name: str, *, low: int, high: int) -> int | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        number = as_int(value)
+        if number is None or not low <= number <= high:
+            self.bad(name, f"a whole number from {low} to {high}, not {shown(value)}")
+            return None
+        return number
+
+    def boolean(self, name: str) -> bool | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        if value.lower() in ("true", "1"):
+            return True
+        if value.lower() in ("false", "0"):
+            return False
+        self.bad(name, f"true or false, not {shown(value)}")
+        return None
+
+    def number(self, name: str, *, low: float, high: float) -> float | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not low <= number <= high:  # also refuses NaN and infinities
+            self.bad(name, f"a number from {low:g} to {high:g}, not {shown(value)}")
+            return None
+        return number
+
+    def when(self, name: str) -> datetime | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        parsed = parse_w3c(value)
+        if parsed is None:
+            self.bad(
+                name,
+                f"a W3C date or datetime with a time zone such as 2010-01-01T00:00:00Z, "
+                f"not {shown(value)}",
+            )
+        return parsed
+
+    def choice(self, name: str, allowed: Callable[[str], bool], what: str) -> list[str] | None:
+        items = self.listed(name)
+        if items is None:
+            return None
+        wrong = [item for item in items if not allowed(item)]
+        for item in wrong:
+            self.bad(name, f"{shown(item)} is not {what}")
+        return None if wrong else items
+
+
+def as_int(value: str) -> int | None:
+    value = value.strip()
+    if not (value.isascii() and value.isdecimal()) or len(value) > 19:
+        return None
+    return int(value)
+
+
+def as_id(value: str) -> int | None:
+    number = as_int(value)
+    return number if number is not None and 0 < number <= MAX_ID else None
+
+
+def parse_w3c(value: str) -> datetime | None:
+    """A date (local midnight) or a datetime with a time zone (W3C-DTF); else None."""
+    try:
+        if _W3C_DATETIME.match(value):
+            parsed = parse_datetime(value)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day: date | None = parse_date(value)
+            parsed = (
+                timezone.make_aware(datetime.combine(day, time(0, 0))) if day is not None else None
+            )
+        else:
+            return None
+        if parsed is None:
+            return None
+        # Out-of-range offsets or years near 1 and 9999 fail only when converted.
+        parsed.astimezone(timezone.get_default_timezone())
+        (parsed - timedelta(days=91)).astimezone(timezone.get_default_timezone())
+        (parsed + timedelta(days=91)).astimezone(timezone.get_default_timezone())
+        return parsed
+    except (ValueError, OverflowError):
+        return None
+
+
+def contains_nul(data: QueryDict) -> str | None:
+    """The first argument whose name or value holds a NUL (no database column stores one)."""
+    for key, values in data.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return key.replace("\x00", "")
+    return None
+
+
+def attributes(data: QueryDict, problems: list[Problem]) -> dict[str, Any]:
+    """``attribute[code]=v`` and ``attribute[code][]=v1&attribute[code][]=v2``."""
+    answers: dict[str, Any] = {}
+    for key, values in data.lists():
+        if not key.startswith("attribute"):
+            continue
+        match = ATTRIBUTE_KEY.match(key)
+        if match is None:
+            problems.append(
+                Problem(
+                    400,
+                    f"{shown(key)}: not an attribute argument; use attribute[code] or, "
+                    f"for several values, attribute[code][]",
+                )
+            )
+            continue
+        code, many = match.group(1), match.group(2) is not None
+        if code in answers:
+            problems.append(
+                Problem(400, f"attribute[{code}]: given both as attribute[{code}] and [{code}][]")
+            )
+            continue
+        if many:
+            answers[code] = [v for v in values if v.strip()]
+        else:
+            answers[code] = values[0] if len(values) == 1 else values
+    return answers
+
+
+def window(
+    start: datetime | None,
+    end: datetime | None,
+    now: datetime,
+    *,
+    names: tuple[str, str] = ("start_date", "end_date"),
+    days: int = 90,
+) -> tuple[datetime, datetime] | Problem:
+    """The spec's date range: at most ``days`` long, the latest ``days`` when not given."""
+    span = timedelta(days=days)
+    if start is None and end is None:
+        return now - span, now
+    if start is None:
+        assert end is not None
+        return end - span, end
+    if end is None:
+        return start, start + span
+    if end < start:
+        return Problem(400, f"{names[1]}: before {names[0]}")
+    if end - start > span:
+        return Problem(
+            400, f"{names[1]}: the range from {names[0]} may not span more than {days} days"
+        )
+    return start, end

@@ -1,0 +1,178 @@
+"""Reads for Open311: keys, the service list, requests with their latest public event.
+
+Every list here is a fixed number of queries whatever its length: ``requests.json`` with
+1,000 requests costs two (orders with everything they show joined, then their latest
+public events by id), three with ``extensions=true`` (all their public events).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from minsheng.catalog.models import Service, ServiceArea, ServiceAttribute
+from minsheng.open311.models import ApiKey, ServiceRequest
+from minsheng.open311.services import key_digest
+from minsheng.orders.models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    PUBLIC_ACTIONS,
+    Order,
+    OrderEvent,
+    Status,
+)
+
+NEED_PREFIX = "need."
+# Open311 has two states; ours map onto them (DELIVERED counts as done: the work is).
+CLOSED_STATUSES = frozenset(FINAL_STATUSES | {Status.DELIVERED})
+assert not CLOSED_STATUSES & OPEN_STATUSES
+
+
+def api_key_by_raw(raw: str) -> ApiKey | None:
+    """The key with this raw value, revoked or not (the caller words each case)."""
+    return ApiKey.objects.filter(digest=key_digest(raw)).first()
+
+
+def menu_services() -> list[Service]:
+    """Published services with ``has_attributes``, in menu order: one query."""
+    return list(
+        Service.objects.filter(published=True)
+        .select_related("category__area", "urgency")
+        .annotate(has_attributes=Exists(ServiceAttribute.objects.filter(service=OuterRef("pk"))))
+    )
+
+
+def need_areas() -> list[ServiceArea]:
+    return list(ServiceArea.objects.all())
+
+
+def published_service(code: str) -> Service | None:
+    """A published service with its attributes in order (two queries)."""
+    return (
+        Service.objects.filter(published=True, code=code)
+        .select_related("category__area", "urgency")
+        .prefetch_related(
+            Prefetch("attributes", queryset=ServiceAttribute.objects.order_by("position", "pk"))
+        )
+        .first()
+    )
+
+
+def need_area(service_code: str) -> ServiceArea | None:
+    """The area behind a ``need.<area>`` pseudo-service code."""
+    if not service_code.startswith(NEED_PREFIX):
+        return None
+    return ServiceArea.objects.filter(code=service_code.removeprefix(NEED_PREFIX)).first()
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    ids: Sequence[int] | None = None
+    service_codes: Sequence[str] | None = None
+    statuses: Sequence[str] | None = None  # "open", "closed"
+    requested: tuple[datetime, datetime] | None = None
+    updated: tuple[datetime, datetime] | None = None
+    token: str | None = None
+    offset: int = 0
+    limit: int = 1000
+
+
+@dataclass
+class RequestView:
+    """An order as Open311 shows it: its latest public event, and all of them if asked."""
+
+    order: Order
+    latest: OrderEvent | None
+    events: list[OrderEvent] = field(default_factory=list)
+
+    @property
+    def open311(self) -> ServiceRequest | None:
+        try:
+            return self.order.open311
+        except ServiceRequest.DoesNotExist:
+            return None
+
+
+def _base() -> QuerySet[Order]:
+    latest = (
+        OrderEvent.objects.filter(order=OuterRef("pk"), action__in=PUBLIC_ACTIONS)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    return Order.objects.select_related(
+        "service", "area", "provider", "region", "urgency", "open311"
+    ).annotate(latest_public_id=Subquery(latest))
+
+
+def _code_filter(codes: Sequence[str]) -> tuple[list[str], list[str]]:
+    services = [c for c in codes if not c.startswith(NEED_PREFIX)]
+    areas = [c.removeprefix(NEED_PREFIX) for c in codes if c.startswith(NEED_PREFIX)]
+    return services, areas
+
+
+def requests_matching(f: RequestFilter, *, with_events: bool = False) -> list[RequestView]:
+    qs = _base()
+    if f.ids is not None:
+        qs = qs.filter(pk__in=list(f.ids))
+    if f.token is not None:
+        qs = qs.filter(open311__token=f.token)
+    if f.service_codes is not None:
+        services, areas = _code_filter(f.service_codes)
+        qs = qs.filter(
+            Q(service__code__in=services) | Q(service__isnull=True, area__code__in=areas)
+        )
+    if f.statuses is not None:
+        wanted: set[str] = set()
+        if "open" in f.statuses:
+            wanted |= OPEN_STATUSES
+        if "closed" in f.statuses:
+            wanted |= CLOSED_STATUSES
+        qs = qs.filter(status__in=sorted(wanted))
+    if f.requested is not None:
+        qs = qs.filter(created_at__gte=f.requested[0], created_at__lte=f.requested[1])
+    if f.updated is not None:
+        qs = qs.filter(updated_at__gte=f.updated[0], updated_at__lte=f.updated[1])
+    if with_events:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "events",
+                queryset=OrderEvent.objects.filter(action__in=PUBLIC_ACTIONS).order_by(
+                    "created_at", "pk"
+                ),
+                to_attr="public_events",
+            )
+        )
+    orders = list(qs.order_by("-created_at", "-pk")[f.offset : f.offset + f.limit])
+    latest_ids = [o.latest_public_id for o in orders if o.latest_public_id is not None]  # type: ignore[attr-defined]
+    latest = OrderEvent.objects.in_bulk(latest_ids) if latest_ids else {}
+    return [
+        RequestView(
+            order=o,
+            latest=latest.get(o.latest_public_id),  # type: ignore[attr-defined]
+            events=list(getattr(o, "public_events", [])),
+        )
+        for o in orders
+    ]
+
+
+@dataclass(frozen=True)
+class UpdateFilter:
+    happened: tuple[datetime, datetime]
+    order_ids: Sequence[int] | None = None
+    offset: int = 0
+    limit: int = 1000
+
+
+def public_updates(f: UpdateFilter) -> list[OrderEvent]:
+    """Public events in a time range, oldest first (mySociety's servicerequestupdates)."""
+    qs = OrderEvent.objects.filter(
+        action__in=PUBLIC_ACTIONS,
+        created_at__gte=f.happened[0],
+        created_at__lte=f.happened[1],
+    )
+    if f.order_ids is not None:
+        qs = qs.filter(order_id__in=list(f.order_ids))
+    return list(qs.order_by("created_at", "pk")[f.offset : f.offset + f.limit])

@@ -1,0 +1,112 @@
+"""Open311 fixtures: the shared ``world`` plus attributes, a key, and XML/JSON readers."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from defusedxml.ElementTree import fromstring
+from django.core.cache import cache
+from django.test import Client
+
+from minsheng.catalog.models import ServiceAttribute
+from minsheng.open311.models import ApiKey
+from minsheng.open311.services import api_key_create
+from tests.factories import AttributeFactory
+
+BASE = "/open311/v2"
+
+
+@pytest.fixture(autouse=True)
+def _open311_limits(settings: Any) -> None:
+    """Counters start empty, and the per-address limit stays out of the way except in the
+    tests about it (they set their own)."""
+    cache.clear()
+    settings.MINSHENG_OPEN311_ANON_RATE = 100_000
+    settings.MINSHENG_OPEN311_KEY_RATE = 100_000
+    settings.MINSHENG_OPEN311_JURISDICTION = "minsheng.local"
+    settings.MINSHENG_OPEN311_MAX_KM = 10.0
+
+
+@pytest.fixture
+def key(db: Any) -> tuple[ApiKey, str]:
+    return api_key_create(name="Test client", contact="dev@example.org")
+
+
+@pytest.fixture
+def raw_key(key: tuple[ApiKey, str]) -> str:
+    return key[1]
+
+
+@pytest.fixture
+def attrs(world: Any) -> list[ServiceAttribute]:
+    """Three questions on the world's service: a required choice, several choices, a number."""
+    D = ServiceAttribute.Datatype
+    return [
+        AttributeFactory(
+            service=world.service,
+            code="meal",
+            label_zh="餐型",
+            label_en="Meal",
+            datatype=D.SINGLEVALUELIST,
+            required=True,
+            position=1,
+            choices=[
+                {"key": "lunch", "name_zh": "午餐", "name_en": "Lunch"},
+                {"key": "dinner", "name_zh": "晚餐", "name_en": "Dinner"},
+            ],
+        ),
+        AttributeFactory(
+            service=world.service,
+            code="diet",
+            label_zh="饮食要求",
+            label_en="Diet",
+            datatype=D.MULTIVALUELIST,
+            required=False,
+            position=2,
+            choices=[
+                {"key": "soft", "name_zh": "软食", "name_en": "Soft"},
+                {"key": "low-salt", "name_zh": "低盐", "name_en": "Low salt"},
+                {"key": "halal", "name_zh": "清真", "name_en": "Halal"},
+            ],
+        ),
+        AttributeFactory(
+            service=world.service,
+            code="people",
+            label_zh="人数",
+            label_en="People",
+            datatype=D.NUMBER,
+            required=False,
+            position=3,
+        ),
+    ]
+
+
+def xml_root(response: Any) -> ET.Element:
+    """Parse an XML response after checking its declaration and content type."""
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    body = response.content.decode("utf-8")
+    assert body.startswith('<?xml version="1.0" encoding="utf-8"?>')
+    root: ET.Element = fromstring(response.content)
+    return root
+
+
+def children(element: ET.Element) -> list[str]:
+    return [child.tag for child in element]
+
+
+def text(element: ET.Element, name: str) -> str | None:
+    found = element.find(name)
+    assert found is not None, f"<{name}> missing in <{element.tag}>"
+    assert len(found) == 0, f"<{name}> should hold text, not elements"
+    return found.text
+
+
+def json_of(response: Any) -> Any:
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    return response.json()
+
+
+def post(client: Client, path: str, data: dict[str, Any], **extra: Any) -> Any:
+    return client.post(f"{BASE}/{path}", data, **extra)
