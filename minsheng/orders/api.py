@@ -1,201 +1,555 @@
-"""REST adapter for orders (``/api/v1/orders/``): parse, call one service or selector, render.
+"""REST adapter for orders (``/api/v1/orders/``, ``/api/v1/ratings/``): parse, call one
+service or selector, render.
 
-Every refusal has one shape, ``{"errors": [{"code", "field", "message"}]}``, whether it is a
-:class:`DomainError` from a service (its own status code), a body that is not JSON or not
-the right shape (400), missing credentials (401) or an order outside the caller's scope
-(404).
+Scopes are the web's: ``selectors.orders_visible_to`` decides what a caller may list and
+``selectors.order_for`` what they may open; any other id is a 404, as if it did not exist.
+Each lifecycle step is its own ``POST`` and answers with the updated order; a service's
+refusal keeps its code and status (403 not permitted, 409 not in this state).
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
-import json
-from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
-from django.http import Http404
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.authentication import TokenAuthentication as DRFTokenAuthentication
-from rest_framework.authtoken.models import Token
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.json import strict_constant as json_strict_constant
-from rest_framework.views import APIView, set_rollback
 
-from minsheng.accounts.models import Profile
-from minsheng.core.errors import DomainError
-from minsheng.core.refcache import RefCache, invalidate_on_change
-from minsheng.orders import selectors, services
-from minsheng.orders.serializers import OrderInputSerializer, order_json
+from minsheng.accounts.models import Role
+from minsheng.accounts.selectors import profile_of
+from minsheng.api.base import MAX_ID, APIBase, BooleanFilter, IdFilter, StrictOrderingFilter
+from minsheng.api.schema import READ_ERRORS, WRITE_ERRORS, errors
+from minsheng.core.errors import PermissionDenied
+from minsheng.orders import dispatch, policy, selectors, services
+from minsheng.orders.models import OPEN_STATUSES, PUBLIC_ACTIONS, Channel, Order, Rating, Status
+from minsheng.orders.serializers import (
+    CandidateSerializer,
+    DispatchBody,
+    EmptyBody,
+    GrabBody,
+    NoteBody,
+    OptionalReasonBody,
+    OrderDetailSerializer,
+    OrderInputSerializer,
+    OrderSerializer,
+    RatingBody,
+    RatingSerializer,
+    ReasonBody,
+    RequiredNoteBody,
+    StrictSerializer,
+)
+from minsheng.regions.selectors import region_by_code
+
+CODE = 100
+_MONTH_HELP = "YYYY-MM"
 
 
-def _printable(text: str) -> str:
-    """Error text may echo the input; lone surrogates in it cannot be encoded as UTF-8."""
-    return text.encode("utf-8", "replace").decode("utf-8")
+# --- query parameters -------------------------------------------------------------------------
 
 
-def _row(code: str, field: str | None, message: Any) -> dict[str, Any]:
-    return {
-        "code": code,
-        "field": None if field is None else _printable(field),
-        "message": _printable(str(message)),
+class InstantField(forms.Field):
+    """An ISO 8601 date-time, or a date meaning its first instant, in the local time zone."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Give a date (2026-05-01) or an ISO 8601 date-time (2026-05-01T08:00:00+08:00)."
+        )
     }
 
-
-def _flatten(detail: Any, field: str | None = None) -> Iterator[dict[str, Any]]:
-    """DRF's nested error details as flat ``{"code", "field", "message"}`` rows."""
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            name = None if key in ("non_field_errors", "detail") else str(key)
-            yield from _flatten(value, name if field is None else f"{field}.{name}")
-    elif isinstance(detail, list):
-        for item in detail:
-            yield from _flatten(item, field)
-    else:
-        yield _row(getattr(detail, "code", None) or "invalid", field, detail)
-
-
-def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Word domain and protocol refusals alike; anything else is a bug (and a 500)."""
-    if isinstance(exc, DomainError):
-        set_rollback()
-        rows = [_row(e.code, e.field, e.message) for e in exc.errors]
-        return Response({"errors": rows}, status=exc.status_code)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, RequestDataTooBig):  # Django's own body limit, met reading the body
-        exc = PayloadTooLarge()
-    if isinstance(exc, exceptions.APIException):
-        headers: dict[str, str] = {}
-        auth_header = getattr(exc, "auth_header", None)
-        if auth_header:
-            headers["WWW-Authenticate"] = auth_header
-        wait = getattr(exc, "wait", None)
-        if wait:
-            headers["Retry-After"] = f"{int(wait)}"
-        if isinstance(exc.detail, dict | list):
-            errors = list(_flatten(exc.detail))
-        else:
-            errors = [_row(getattr(exc.detail, "code", None) or exc.default_code, None, exc.detail)]
-        set_rollback()
-        return Response({"errors": errors}, status=exc.status_code, headers=headers)
-    return None
-
-
-MAX_ID = 2**63 - 1
-MAX_TOKEN = 40  # rest_framework.authtoken keys are 40 hex digits
-
-
-# Token → (user, token), per process, like the other reference data read on every request:
-# for MINSHENG_REFERENCE_CACHE_SECONDS (0: off). A token, user or profile written in this
-# process clears it at once; another process's write (a token revoked, a user deactivated
-# in the admin on another worker) reaches this one within that time to live.
-_tokens: RefCache[tuple[Any, Any]] = RefCache("api-token")
-invalidate_on_change(_tokens, Token, get_user_model(), Profile)
-
-
-class TokenAuthentication(DRFTokenAuthentication):
-    """DRF's token check, with the user's profile and region in the same query, cached.
-
-    ``profile_of`` caches the profile on the user object; priming that cache here saves
-    every API request its separate profile query.
-    """
-
-    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        # A key that cannot be one (PostgreSQL refuses NUL in a query) is simply wrong.
-        if len(key) > MAX_TOKEN or "\x00" in key:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
-        # An unknown key raises inside the loader: refusals are never cached.
-        user, token = _tokens.get(key, lambda: self._load(key))
-        if not user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        # Each request gets its own copy: per-request attributes stay per request.
-        return copy.copy(user), token
-
-    def _load(self, key: str) -> tuple[Any, Any]:
-        token = Token.objects.select_related("user__profile__region").filter(key=key).first()
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
-        user = token.user
-        # No profile (a bare superuser): left to profile_of, which decides what that means.
-        with contextlib.suppress(ObjectDoesNotExist):
-            user._minsheng_profile = user.profile
-        return user, token
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
-    default_code = "too_large"
-
-
-class BoundedJSONParser(JSONParser):
-    """DRF's JSON parser with Django's body size limit, and a depth bomb as a parse error."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        raw = stream.read() if limit is None else stream.read(limit + 1)
-        if limit is not None and len(raw) > limit:
-            raise PayloadTooLarge()
-        encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
+    def to_python(self, value: Any) -> datetime | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
         try:
-            return json.loads(raw.decode(encoding), parse_constant=json_strict_constant)
-        except (ValueError, RecursionError, LookupError) as exc:
-            # RecursionError: "[[[[…" nested deeper than Python's stack; not a server error.
-            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+            instant = parse_datetime(text)
+            day = None if instant is not None else parse_date(text)
+        except ValueError:  # well-formed but impossible: 2026-02-30
+            instant = day = None
+        if instant is None and day is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if instant is None:
+            assert day is not None
+            instant = datetime.combine(day, time.min)
+        if timezone.is_naive(instant):
+            instant = timezone.make_aware(instant)
+        return instant
 
 
-class OrderPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class InstantFilter(django_filters.Filter):
+    field_class = InstantField
 
 
-class OrderAPIView(APIView):
-    """Shared policies: token or session login, JSON in and out, one error shape."""
+class MonthField(forms.Field):
+    default_error_messages = {"invalid": _("Give the month as YYYY-MM, for example 2026-05.")}
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-    parser_classes = [BoundedJSONParser]
-    renderer_classes = [JSONRenderer]
+    def to_python(self, value: Any) -> date | None:
+        if value in (None, ""):
+            return None
+        from minsheng.orders.views import parse_month
 
-    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
-        return api_exception_handler
+        month = parse_month(str(value))
+        if month is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month
 
 
-class OrderListCreate(OrderAPIView):
-    """``GET``: the caller's visible orders, newest first, paginated. ``POST``: order (点单)."""
+@extend_schema_field(OpenApiTypes.STR)
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
 
-    def get(self, request: Request) -> Response:
-        paginator = OrderPagination()
-        page = paginator.paginate_queryset(
-            selectors.orders_visible_to(request.user), request, view=self
-        )
-        return paginator.get_paginated_response([order_json(o) for o in page or []])
+    def filter(self, qs: QuerySet[Any], value: date | None) -> QuerySet[Any]:
+        if value is None:
+            return qs
+        start, end = selectors.month_bounds(value)
+        return qs.filter(created_at__gte=start, created_at__lt=end)
 
+
+class OrderFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, help_text="Repeat for several: ?status=approved&status=reopened"
+    )
+    service = django_filters.CharFilter(field_name="service__code", max_length=CODE)
+    area = django_filters.CharFilter(field_name="area__code", max_length=CODE)
+    township = django_filters.CharFilter(field_name="township__code", max_length=CODE)
+    region = django_filters.CharFilter(
+        method="within", max_length=CODE, help_text="A region code: orders placed in it or below."
+    )
+    provider = IdFilter(field_name="provider_id", help_text="The provider holding the order.")
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    escalated = BooleanFilter(
+        method="filter_escalated", help_text="The current step was escalated as overdue."
+    )
+    overdue = BooleanFilter(
+        method="filter_overdue", help_text="Open, and the current step's time limit has passed."
+    )
+    created_after = InstantFilter(
+        field_name="created_at", lookup_expr="gte", help_text="Ordered at or after this."
+    )
+    created_before = InstantFilter(
+        field_name="created_at", lookup_expr="lt", help_text="Ordered before this."
+    )
+
+    class Meta:
+        model = Order
+        fields = [
+            "status",
+            "service",
+            "area",
+            "township",
+            "region",
+            "provider",
+            "channel",
+            "escalated",
+            "overdue",
+            "created_after",
+            "created_before",
+        ]
+
+    def within(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        region = region_by_code(value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(policy.region_scope_q(region))
+
+    def filter_escalated(
+        self, queryset: QuerySet[Order], name: str, value: bool | None
+    ) -> QuerySet[Order]:
+        if value is None:
+            return queryset
+        return queryset.filter(escalated_at__isnull=not value)
+
+    def filter_overdue(
+        self, queryset: QuerySet[Order], name: str, value: bool | None
+    ) -> QuerySet[Order]:
+        if value is None:
+            return queryset
+        late = Q(status__in=OPEN_STATUSES, step_deadline__lt=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class RatingFilter(django_filters.FilterSet):
+    township = django_filters.CharFilter(field_name="township__code", max_length=CODE)
+    provider = IdFilter(field_name="provider_id")
+    month = MonthFilter(help_text="Rated in this month (YYYY-MM, local time).")
+
+    class Meta:
+        model = Rating
+        fields = ["township", "provider", "month"]
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def _not_found() -> exceptions.NotFound:
+    return exceptions.NotFound(_("No such order."), code="order_not_found")
+
+
+def _visible(request: Request, order_id: int) -> Order:
+    # Beyond a bigint the database would refuse the query itself: no such order.
+    order = selectors.order_for(request.user, order_id) if order_id <= MAX_ID else None
+    if order is None:
+        raise _not_found()
+    return order
+
+
+def _sees_everything(user: Any) -> bool:
+    """Staff read the whole timeline; residents only what was decided and added publicly."""
+    profile = profile_of(user)
+    return profile is not None and profile.role != Role.RESIDENT
+
+
+def order_detail(request: Request, order: Order) -> dict[str, Any]:
+    staff = _sees_everything(request.user)
+    events = selectors.order_timeline(order).select_related("actor__profile")
+    if not staff:
+        events = events.filter(action__in=PUBLIC_ACTIONS)
+    # Re-read: a step may have changed the joined rows (provider, deadlines).
+    data: dict[str, Any] = OrderDetailSerializer(
+        order, context={"request": request, "staff": staff, "events": list(events)}
+    ).data
+    return data
+
+
+@extend_schema(tags=["orders"])
+class OrderListCreate(APIBase, generics.ListAPIView):
+    """``GET``: the caller's visible orders. ``POST``: order (点单)."""
+
+    serializer_class = OrderSerializer
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filterset_class = OrderFilter
+    ordering_fields = ["created_at", "updated_at", "step_deadline", "resolve_deadline"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return selectors.orders_visible_to(self.request.user)
+
+    @extend_schema(
+        summary="List the orders you may see",
+        responses={200: OrderSerializer(many=True), **errors(*READ_ERRORS)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Order a service or a free-form need (点单)",
+        request=OrderInputSerializer,
+        responses={201: OrderDetailSerializer, **errors(*WRITE_ERRORS)},
+    )
     def post(self, request: Request) -> Response:
         serializer = OrderInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order = services.order_submit(actor=request.user, data=serializer.order_input())
-        return Response(order_json(order), status=status.HTTP_201_CREATED)
+        fresh = selectors.order_for(request.user, order.pk) or order
+        return Response(order_detail(request, fresh), status=status.HTTP_201_CREATED)
 
 
-class OrderDetail(OrderAPIView):
-    """One order the caller may see; any other id is a 404, as if it did not exist."""
+@extend_schema(tags=["orders"])
+class OrderDetail(APIBase):
+    """One order the caller may see, with its timeline and ratings."""
 
+    serializer_class = OrderDetailSerializer
+
+    @extend_schema(
+        summary="One order, with its timeline and ratings",
+        responses={200: OrderDetailSerializer, **errors(401, 403, 404)},
+    )
     def get(self, request: Request, order_id: int) -> Response:
-        # Beyond a bigint the database would refuse the query itself: no such order.
-        order = selectors.order_for(request.user, order_id) if order_id <= MAX_ID else None
+        return Response(order_detail(request, _visible(request, order_id)))
+
+
+@extend_schema(tags=["orders"])
+class OrderCandidates(APIBase):
+    """Providers that may take the order, best first: for its dispatchers."""
+
+    serializer_class = CandidateSerializer
+    pagination_class = None
+
+    @extend_schema(
+        summary="Candidate providers for dispatch (派单)",
+        responses={200: CandidateSerializer(many=True), **errors(401, 403, 404)},
+    )
+    def get(self, request: Request, order_id: int) -> Response:
+        order = _visible(request, order_id)
+        if not policy.is_dispatcher_for(profile_of(request.user), order):
+            raise PermissionDenied.single(
+                "not_permitted", _("Only the order's dispatchers see candidates."), "order"
+            )
+        rows = [
+            {
+                "provider": {"id": c.provider.pk, "name": c.provider.name, "kind": c.provider.kind},
+                "score": c.score,
+                "distance_km": c.distance_km,
+                "remaining": c.remaining,
+                "performance": c.performance,
+                "declined": c.declined,
+                "available": c.available,
+            }
+            for c in dispatch.candidates(order)
+        ]
+        return Response(CandidateSerializer(rows, many=True).data)
+
+
+@extend_schema(tags=["ratings"])
+class RatingList(APIBase, generics.ListAPIView):
+    """Ratings and callbacks: staff within their scope, residents their own."""
+
+    serializer_class = RatingSerializer
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filterset_class = RatingFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Rating]:
+        return selectors.ratings_visible_to(self.request.user)
+
+    @extend_schema(
+        summary="Ratings and callbacks (评单)",
+        responses={200: RatingSerializer(many=True), **errors(*READ_ERRORS)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+# --- lifecycle actions ------------------------------------------------------------------------
+
+
+class OrderAction(APIBase):
+    """``POST /orders/{id}/<action>/``: one service call; answers with the updated order.
+
+    The order must be visible to the caller (else 404); whether they may take this step
+    and whether the order is in a state that allows it is the service's decision.
+    """
+
+    body: type[StrictSerializer] = EmptyBody
+    serializer_class = OrderDetailSerializer
+
+    def find(self, request: Request, order_id: int) -> Order:
+        return _visible(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, order_id: int) -> Response:
+        order = self.find(request, order_id)
+        # No body at all is an empty object: actions without fields need none.
+        raw = request.data if request.data or request.content_type else {}
+        body = self.body(data=raw)
+        body.is_valid(raise_exception=True)
+        self.perform(request, order, dict(body.validated_data))
+        fresh = selectors.order_for(request.user, order.pk)
+        if fresh is None:
+            # A step that moves the order out of the caller's sight (a provider's staff
+            # declining it) still succeeded: answer with what they last saw, updated.
+            fresh = Order.objects.select_related(*selectors.ORDER_JOINS).get(pk=order.pk)
+        return Response(order_detail(request, fresh))
+
+
+def _action(
+    name: str, summary: str, body: type[StrictSerializer], codes: tuple[int, ...] = WRITE_ERRORS
+) -> Any:
+    return extend_schema(
+        tags=["order actions"],
+        operation_id=f"orders_{name}",
+        summary=summary,
+        request=body,
+        responses={200: OrderDetailSerializer, **errors(*codes)},
+    )
+
+
+class OrderApprove(OrderAction):
+    body = NoteBody
+
+    @_action("approve", "Approve at review (审单); dispatchers", NoteBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_approve(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+
+
+class OrderReject(OrderAction):
+    body = ReasonBody
+
+    @_action("reject", "Reject at review, with a reason; dispatchers", ReasonBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_reject(
+            order_id=order.pk, actor=request.user, reason=data.get("reason") or ""
+        )
+
+
+class OrderDispatch(OrderAction):
+    body = DispatchBody
+
+    @_action("dispatch", "Dispatch (派单) or re-dispatch to a provider; dispatchers", DispatchBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_dispatch(
+            order_id=order.pk,
+            actor=request.user,
+            provider_id=data["provider_id"],
+            note=data.get("note") or "",
+        )
+
+
+class OrderDecline(OrderAction):
+    body = ReasonBody
+
+    @_action("decline", "Give a dispatched order back, with a reason; provider staff", ReasonBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_decline(
+            order_id=order.pk, actor=request.user, reason=data.get("reason") or ""
+        )
+
+
+class OrderAccept(OrderAction):
+    body = EmptyBody
+
+    @_action("accept", "Accept a dispatched order (接单); provider staff", EmptyBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_accept(order_id=order.pk, actor=request.user)
+
+
+class OrderGrab(OrderAction):
+    body = GrabBody
+
+    @_action("grab", "Grab a queued grab-mode order; provider staff", GrabBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def find(self, request: Request, order_id: int) -> Order:
+        order = selectors.order_for_grab(request.user, order_id) if order_id <= MAX_ID else None
         if order is None:
-            raise exceptions.NotFound(_("No such order."), code="order_not_found")
-        return Response(order_json(order))
+            raise _not_found()
+        return order
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        provider_id = data.get("provider_id")
+        if provider_id is None:
+            mine = set(policy.provider_ids_of(request.user)) & dispatch.eligible_provider_ids(order)
+            # None of theirs serves it: the service refuses with its own words.
+            provider_id = min(mine) if mine else 0
+        services.order_grab(order_id=order.pk, actor=request.user, provider_id=provider_id)
+
+
+class OrderStart(OrderAction):
+    body = NoteBody
+
+    @_action("start", "Start the service; provider staff", NoteBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_start(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+
+
+class OrderDeliver(OrderAction):
+    body = RequiredNoteBody
+
+    @_action("deliver", "Deliver, saying what was done; provider staff", RequiredNoteBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_deliver(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+
+
+class OrderCancel(OrderAction):
+    body = OptionalReasonBody
+
+    @_action("cancel", "Cancel an open order; the resident or staff", OptionalReasonBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_cancel(
+            order_id=order.pk, actor=request.user, reason=data.get("reason") or ""
+        )
+
+
+class OrderRate(OrderAction):
+    body = RatingBody
+
+    @_action("rate", "Rate a delivered order (评单); the resident", RatingBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        if not policy.is_resident_of(request.user, order):
+            raise PermissionDenied.single(
+                "not_permitted",
+                _("Only the order's resident rates it; staff record a callback."),
+                "order",
+            )
+        services.order_rate(order_id=order.pk, actor=request.user, data=_rating(data))
+
+
+class OrderCallback(OrderAction):
+    body = RatingBody
+
+    @_action("callback", "Record a callback rating for the resident; staff", RatingBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        if not policy.is_staff_for(profile_of(request.user), order):
+            raise PermissionDenied.single(
+                "not_permitted", _("Only staff in the order's region record callbacks."), "order"
+            )
+        services.order_rate(order_id=order.pk, actor=request.user, data=_rating(data))
+
+
+class OrderComment(OrderAction):
+    body = RequiredNoteBody
+
+    @_action("comment", "Add an update to the timeline; the resident or staff", RequiredNoteBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_comment(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+
+
+def _rating(data: dict[str, Any]) -> services.RatingInput:
+    return services.RatingInput(
+        contacted=data["contacted"],
+        solved=data["solved"],
+        satisfaction=data["satisfaction"],
+        comment=data.get("comment") or "",
+    )
+
+
+ACTIONS: dict[str, type[OrderAction]] = {
+    "approve": OrderApprove,
+    "reject": OrderReject,
+    "dispatch": OrderDispatch,
+    "decline": OrderDecline,
+    "accept": OrderAccept,
+    "grab": OrderGrab,
+    "start": OrderStart,
+    "deliver": OrderDeliver,
+    "cancel": OrderCancel,
+    "rate": OrderRate,
+    "callback": OrderCallback,
+    "comment": OrderComment,
+}

@@ -249,3 +249,34 @@ def months_with_ratings() -> list[date]:
     return [
         timezone.localtime(m).date().replace(day=1) if isinstance(m, datetime) else m for m in rows
     ]
+
+
+def ratings_visible_to(user: Any) -> QuerySet[Rating]:
+    """Ratings of the orders ``user`` may see: staff within their scope, residents their own."""
+    q = visible_orders_q(user)
+    if q is None:
+        return Rating.objects.none()
+    return Rating.objects.filter(order__in=Order.objects.filter(q).values("pk")).select_related(
+        "township"
+    )
+
+
+def order_for_grab(user: Any, order_id: int) -> Order | None:
+    """An order ``user`` may see, or a grab-mode order inside their teams' coverage.
+
+    Whether it is still queued is the grab's own check: a lost race is a conflict, not a
+    missing order.
+    """
+    order = order_for(user, order_id)
+    if order is not None:
+        return order
+    from minsheng.orders.policy import coverage_q, provider_ids_of
+
+    ids = provider_ids_of(user)
+    if not ids or not 0 < order_id < 2**63:
+        return None
+    return (
+        Order.objects.filter(coverage_q(ids), pk=order_id, service__dispatch_mode="grab")
+        .select_related(*ORDER_JOINS)
+        .first()
+    )

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from minsheng.orders.models import Channel, Order
+from minsheng.orders.models import Channel, Order, OrderEvent, Rating, Satisfaction
 from minsheng.orders.services import OrderInput
 
 # Generous bounds on raw input: the service applies the real limits and words them.
@@ -36,32 +36,13 @@ class StrictFloatField(serializers.FloatField):
         return value
 
 
-def _text(max_length: int = MAX_FIELD) -> serializers.CharField:
-    # trim_whitespace=False: the service strips, and counts the limits itself.
-    return serializers.CharField(
-        required=False, allow_blank=True, max_length=max_length, trim_whitespace=False
-    )
-
-
 def _bad_text(value: str) -> bool:
     """NUL and lone surrogates: PostgreSQL (text and jsonb) and UTF-8 refuse them."""
     return "\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
 
 
-class OrderInputSerializer(serializers.Serializer):
-    """The body of ``POST /api/v1/orders/``; ``.order_input()`` once it is valid."""
-
-    service = _text(MAX_CODE)
-    area = _text(MAX_CODE)
-    description = _text()
-    region = serializers.CharField(max_length=MAX_CODE)
-    latitude = StrictFloatField(required=False, allow_null=True)
-    longitude = StrictFloatField(required=False, allow_null=True)
-    address = _text()
-    answers = serializers.JSONField(required=False, allow_null=True)
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    contact_name = _text()
-    contact_phone = _text()
+class StrictSerializer(serializers.Serializer):
+    """A JSON object with only the declared fields: a typo is refused, never ignored."""
 
     default_error_messages = {
         "unknown_field": _("Unknown field."),
@@ -86,6 +67,29 @@ class OrderInputSerializer(serializers.Serializer):
                 }
             )
         return super().to_internal_value(data)
+
+
+def _text(max_length: int = MAX_FIELD) -> serializers.CharField:
+    # trim_whitespace=False: the service strips, and counts the limits itself.
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length, trim_whitespace=False
+    )
+
+
+class OrderInputSerializer(StrictSerializer):
+    """The body of ``POST /api/v1/orders/``; ``.order_input()`` once it is valid."""
+
+    service = _text(MAX_CODE)
+    area = _text(MAX_CODE)
+    description = _text()
+    region = serializers.CharField(max_length=MAX_CODE)
+    latitude = StrictFloatField(required=False, allow_null=True)
+    longitude = StrictFloatField(required=False, allow_null=True)
+    address = _text()
+    answers = serializers.JSONField(required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    contact_name = _text()
+    contact_phone = _text()
 
     def validate_answers(self, value: Any) -> dict[str, Any]:
         """An object whose values are strings, numbers, null or lists of strings/numbers."""
@@ -132,21 +136,230 @@ class OrderInputSerializer(serializers.Serializer):
         )
 
 
-def _iso(value: Any) -> str | None:
-    return None if value is None else timezone.localtime(value).isoformat()
+# --- what the API answers --------------------------------------------------------------------
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """An order in a list (the related rows must already be joined)."""
+
+    number = serializers.CharField(read_only=True, help_text="Date and id, read out on the phone.")
+    service = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    urgency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    provider = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    escalated = serializers.SerializerMethodField(help_text="The current step is overdue.")
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "status",
+            "service",
+            "area",
+            "category",
+            "urgency",
+            "region",
+            "township",
+            "channel",
+            "provider",
+            "description",
+            "address",
+            "latitude",
+            "longitude",
+            "contact_name",
+            "contact_phone",
+            "round",
+            "escalated",
+            "escalation_count",
+            "created_at",
+            "updated_at",
+            "step_deadline",
+            "resolve_deadline",
+            "escalated_at",
+            "dispatched_at",
+            "accepted_at",
+            "delivered_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+    def get_escalated(self, obj: Order) -> bool:
+        return obj.escalated_at is not None
+
+
+class EventSerializer(serializers.ModelSerializer):
+    provider = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    actor = serializers.SerializerMethodField(
+        help_text="Who took the step (staff, and the order's own views of staff only; else null)."
+    )
+
+    class Meta:
+        model = OrderEvent
+        fields = [
+            "id",
+            "action",
+            "old_status",
+            "new_status",
+            "actor",
+            "provider",
+            "note",
+            "round",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_actor(self, obj: OrderEvent) -> str | None:
+        if not self.context.get("staff") or obj.actor is None:
+            return None
+        profile = getattr(obj.actor, "profile", None)
+        return (profile.display_name if profile is not None else "") or obj.actor.get_username()
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(read_only=True)
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    provider = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Rating
+        fields = [
+            "id",
+            "order",
+            "round",
+            "via",
+            "contacted",
+            "solved",
+            "satisfaction",
+            "comment",
+            "valid",
+            "township",
+            "provider",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class OrderDetailSerializer(OrderSerializer):
+    """One order with its answers, timeline and ratings.
+
+    Context: ``events`` (the timeline rows the caller may read), ``staff`` (show actors).
+    """
+
+    answers = serializers.JSONField(read_only=True)
+    events = serializers.SerializerMethodField()
+    ratings = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "answers", "events", "ratings"]
+        read_only_fields = fields
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, obj: Order) -> list[dict[str, Any]]:
+        events = self.context.get("events")
+        if events is None:
+            events = obj.events.select_related("actor__profile").order_by("created_at", "pk")
+        data: list[dict[str, Any]] = EventSerializer(events, many=True, context=self.context).data
+        return data
+
+    @extend_schema_field(RatingSerializer(many=True))
+    def get_ratings(self, obj: Order) -> list[dict[str, Any]]:
+        data: list[dict[str, Any]] = RatingSerializer(
+            obj.ratings.select_related("township").order_by("round"), many=True
+        ).data
+        return data
 
 
 def order_json(order: Order) -> dict[str, Any]:
-    """The API's view of an order (the related rows must already be joined)."""
-    return {
-        "id": order.pk,
-        "number": order.number,
-        "status": order.status,
-        "service": order.service.code if order.service is not None else None,
-        "area": order.area.code,
-        "region": order.region.code,
-        "channel": order.channel,
-        "created_at": _iso(order.created_at),
-        "step_deadline": _iso(order.step_deadline),
-        "resolve_deadline": _iso(order.resolve_deadline),
-    }
+    """The API's view of an order in a list (the related rows must already be joined)."""
+    data: dict[str, Any] = OrderSerializer(order).data
+    return data
+
+
+# --- action bodies ----------------------------------------------------------------------------
+
+
+def _note(help_text: str) -> serializers.CharField:
+    # The service strips, requires and counts: its codes (reason_required, too_long) are
+    # the same for the web form and the API.
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=MAX_FIELD,
+        trim_whitespace=False,
+        help_text=help_text,
+    )
+
+
+class EmptyBody(StrictSerializer):
+    """No fields: ``{}`` or no body at all."""
+
+
+class NoteBody(StrictSerializer):
+    note = _note("Optional note for the timeline.")
+
+
+class RequiredNoteBody(StrictSerializer):
+    note = _note("Required: what was done.")
+
+
+class ReasonBody(StrictSerializer):
+    reason = _note("Required: why.")
+
+
+class OptionalReasonBody(StrictSerializer):
+    reason = _note("Optional: why.")
+
+
+class IdField(serializers.IntegerField):
+    """A positive id that fits a bigint; never ``true``/``false``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        value: int = super().to_internal_value(data)
+        return value
+
+
+class DispatchBody(StrictSerializer):
+    provider_id = IdField(help_text="The provider to send it to (see candidates).")
+    note = _note("Optional note for the timeline.")
+
+
+class GrabBody(StrictSerializer):
+    provider_id = IdField(
+        required=False,
+        help_text="Which of your teams takes it; default: your first eligible team.",
+    )
+
+
+class RatingBody(StrictSerializer):
+    contacted = serializers.BooleanField(help_text="Were you (was the resident) contacted?")
+    solved = serializers.BooleanField(help_text="Was it solved? No reopens the order.")
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+    comment = _note("Optional comment.")
+
+
+class CandidateProviderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class CandidateSerializer(serializers.Serializer):
+    """A provider that may take the order, best first (see ``orders.dispatch.candidates``)."""
+
+    provider = CandidateProviderSerializer()
+    score = serializers.FloatField()
+    distance_km = serializers.FloatField(allow_null=True)
+    remaining = serializers.IntegerField(help_text="Orders it can still take today.")
+    performance = serializers.FloatField(allow_null=True, help_text="Composite of 90 days.")
+    declined = serializers.BooleanField(help_text="Declined or let it time out this round.")
+    available = serializers.BooleanField()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from minsheng.catalog.models import Service
-from minsheng.orders.api import BoundedJSONParser, PayloadTooLarge
+from minsheng.api.base import BoundedJSONParser, PayloadTooLarge
 from minsheng.orders.models import Order, OrderEvent
 from tests.api.conftest import URL, token_client
 from tests.factories import ServiceFactory
@@ -49,17 +49,52 @@ def test_resident_orders_a_menu_item_with_a_token(world, questions, resident_api
     assert response.status_code == 201, response.content
     order = Order.objects.get()
     data = response.json()
+    event = order.events.get()
     assert data == {
         "id": order.pk,
         "number": order.number,
         "status": "submitted",
         "service": "meal-delivery",
         "area": world.service.category.area.code,
+        "category": "elderly-care",
+        "urgency": "general",
         "region": "V1",
+        "township": "T1",
         "channel": "api",
+        "provider": None,
+        "description": "",
+        "address": "甲村 3 组",
+        "latitude": 30.01,
+        "longitude": 110.01,
+        "contact_name": "",
+        "contact_phone": "",
+        "round": 0,
+        "escalated": False,
+        "escalation_count": 0,
         "created_at": timezone.localtime(order.created_at).isoformat(),
+        "updated_at": timezone.localtime(order.updated_at).isoformat(),
         "step_deadline": timezone.localtime(order.step_deadline).isoformat(),
         "resolve_deadline": timezone.localtime(order.resolve_deadline).isoformat(),
+        "escalated_at": None,
+        "dispatched_at": None,
+        "accepted_at": None,
+        "delivered_at": None,
+        "closed_at": None,
+        "answers": {"people": 2, "diet": ["soft", "low-salt"]},
+        "events": [
+            {
+                "id": event.pk,
+                "action": "submit",
+                "old_status": "",
+                "new_status": "submitted",
+                "actor": None,
+                "provider": None,
+                "note": "",
+                "round": 0,
+                "created_at": timezone.localtime(event.created_at).isoformat(),
+            }
+        ],
+        "ratings": [],
     }
     assert order.created_at >= before
     assert order.step_deadline == order.created_at + timedelta(days=1)  # general: review 1 day

@@ -1,0 +1,37 @@
+"""``/api/v1/``: the REST API. The schema and its documentation live at ``/api/schema/``
+and ``/api/docs/`` (see ``minsheng.urls``)."""
+
+from django.urls import path
+
+from minsheng.api import views
+from minsheng.catalog import api as catalog
+from minsheng.orders import api as orders
+from minsheng.regions import api as regions
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtain.as_view(), name="token"),
+    path("me/", views.Me.as_view(), name="me"),
+    path("regions/", regions.RegionList.as_view(), name="regions"),
+    path("regions/<str:code>/", regions.RegionDetail.as_view(), name="region"),
+    path("areas/", catalog.AreaList.as_view(), name="areas"),
+    path("categories/", catalog.CategoryList.as_view(), name="categories"),
+    path("urgency-classes/", catalog.UrgencyClassList.as_view(), name="urgency-classes"),
+    path("services/", catalog.ServiceList.as_view(), name="services"),
+    path("services/<str:code>/", catalog.ServiceDetail.as_view(), name="service"),
+    path("providers/", catalog.ProviderList.as_view(), name="providers"),
+    path("providers/<int:provider_id>/", catalog.ProviderDetail.as_view(), name="provider"),
+    path("orders/", orders.OrderListCreate.as_view(), name="orders"),
+    path("orders/<int:order_id>/", orders.OrderDetail.as_view(), name="order"),
+    path(
+        "orders/<int:order_id>/candidates/",
+        orders.OrderCandidates.as_view(),
+        name="order-candidates",
+    ),
+    *[
+        path(f"orders/<int:order_id>/{name}/", view.as_view(), name=f"order-{name}")
+        for name, view in orders.ACTIONS.items()
+    ],
+    path("ratings/", orders.RatingList.as_view(), name="ratings"),
+]
