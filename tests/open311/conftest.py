@@ -110,3 +110,48 @@ def json_of(response: Any) -> Any:
 
 def post(client: Client, path: str, data: dict[str, Any], **extra: Any) -> Any:
     return client.post(f"{BASE}/{path}", data, **extra)
+
+
+def counts() -> dict[str, int]:
+    """Rows a refused call must leave as they were."""
+    from minsheng.open311.models import ServiceRequest
+    from minsheng.orders.models import Order, OrderEvent
+
+    return {
+        "orders": Order.objects.count(),
+        "events": OrderEvent.objects.count(),
+        "open311": ServiceRequest.objects.count(),
+        "keys": ApiKey.objects.count(),
+    }
+
+
+def create_request(key: ApiKey, *, now: Any = None, **fields: Any) -> Any:
+    """A request made the way POST requests makes one (through the service)."""
+    from minsheng.open311.services import RequestInput, request_submit
+
+    fields.setdefault("region_code", "V1")
+    fields.setdefault("service_code", "meal-delivery")
+    return request_submit(key=key, data=RequestInput(**fields), now=now)
+
+
+def errors_json(response: Any, status: int) -> list[dict[str, Any]]:
+    assert response.status_code == status, response.content
+    body = json_of(response)
+    assert isinstance(body, list)
+    for error in body:
+        assert list(error) == ["code", "description"]
+        assert isinstance(error["code"], int) and isinstance(error["description"], str)
+    return body
+
+
+def errors_xml(response: Any, status: int) -> list[tuple[int, str]]:
+    """An XML errors document as (code, description) pairs, checked element by element."""
+    assert response.status_code == status, response.content
+    root = xml_root(response)
+    assert root.tag == "errors"
+    pairs = []
+    for error in root:
+        assert error.tag == "error"
+        assert children(error) == ["code", "description"]
+        pairs.append((int(text(error, "code") or ""), text(error, "description") or ""))
+    return pairs

@@ -1,0 +1,226 @@
+"""GET Service List (services/service) and GET Service Definition
+(service_definition/attributes/attribute/values/value)."""
+
+from __future__ import annotations
+
+from minsheng.catalog.models import ServiceArea
+from tests.factories import ServiceFactory
+from tests.open311.conftest import BASE, children, errors_json, errors_xml, json_of, text, xml_root
+
+SERVICE_FIELDS = [
+    "service_code",
+    "service_name",
+    "description",
+    "metadata",
+    "type",
+    "keywords",
+    "group",
+]
+NEED_DESCRIPTION = "A need that no menu item covers, in this area; describe it in the description."
+
+
+def _need_rows(lang: str = "zh") -> list[dict]:
+    return [
+        {
+            "service_code": f"need.{area.code}",
+            "service_name": f"Other need: {area.name_en if lang == 'en' else area.name_zh}",
+            "description": NEED_DESCRIPTION,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": None,
+            "group": area.name_en if lang == "en" else area.name_zh,
+        }
+        for area in ServiceArea.objects.order_by("position", "code")
+    ]
+
+
+def test_service_list_json_metadata_true_only_where_there_are_attributes(client, world, attrs):
+    plain = ServiceFactory(
+        code="haircut",
+        name_zh="上门理发",
+        description_zh="为行动不便老人上门理发",
+        keywords="理发, 上门 ,",
+        regions=[world.county],
+    )
+    ServiceFactory(code="hidden", published=False, regions=[world.county])
+    response = client.get(f"{BASE}/services.json")
+    assert response.status_code == 200
+    body = json_of(response)
+    assert body[:2] == [
+        {
+            "service_code": "haircut",
+            "service_name": "上门理发",
+            "description": "为行动不便老人上门理发",
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "理发,上门",
+            "group": "养老助老",
+        },
+        {
+            "service_code": "meal-delivery",
+            "service_name": "助餐送餐",
+            "description": None,
+            "metadata": True,
+            "type": "realtime",
+            "keywords": None,
+            "group": "养老助老",
+        },
+    ]
+    assert body[2:] == _need_rows()
+    assert len(body) == 2 + 9
+    assert plain.code in [row["service_code"] for row in body]
+    assert "hidden" not in [row["service_code"] for row in body]
+
+
+def test_service_list_in_english_on_accept_language(client, world, attrs):
+    response = client.get(f"{BASE}/services.json", HTTP_ACCEPT_LANGUAGE="en")
+    body = json_of(response)
+    assert body[0]["service_name"] == world.service.name_en
+    assert body[0]["group"] == "Elderly care"
+    assert body[1:] == _need_rows("en")
+
+
+def test_service_list_xml_element_by_element(client, world, attrs):
+    response = client.get(f"{BASE}/services.xml")
+    assert response.status_code == 200
+    root = xml_root(response)
+    assert root.tag == "services"
+    assert set(children(root)) == {"service"}
+    assert len(root) == 1 + 9
+    first = root[0]
+    assert children(first) == SERVICE_FIELDS
+    assert text(first, "service_code") == "meal-delivery"
+    assert text(first, "service_name") == "助餐送餐"
+    assert text(first, "description") is None
+    assert text(first, "metadata") == "true"
+    assert text(first, "type") == "realtime"
+    assert text(first, "keywords") is None
+    assert text(first, "group") == "养老助老"
+    need = root[1]
+    assert children(need) == SERVICE_FIELDS
+    assert text(need, "service_code") == "need.childcare"
+    assert text(need, "metadata") == "false"
+
+
+def test_service_definition_json(client, world, attrs):
+    response = client.get(f"{BASE}/services/meal-delivery.json")
+    assert response.status_code == 200
+    assert json_of(response) == {
+        "service_code": "meal-delivery",
+        "attributes": [
+            {
+                "variable": True,
+                "code": "meal",
+                "datatype": "singlevaluelist",
+                "required": True,
+                "datatype_description": "单选",
+                "order": 1,
+                "description": "餐型",
+                "values": [{"key": "lunch", "name": "午餐"}, {"key": "dinner", "name": "晚餐"}],
+            },
+            {
+                "variable": True,
+                "code": "diet",
+                "datatype": "multivaluelist",
+                "required": False,
+                "datatype_description": "多选",
+                "order": 2,
+                "description": "饮食要求",
+                "values": [
+                    {"key": "soft", "name": "软食"},
+                    {"key": "low-salt", "name": "低盐"},
+                    {"key": "halal", "name": "清真"},
+                ],
+            },
+            {
+                "variable": True,
+                "code": "people",
+                "datatype": "number",
+                "required": False,
+                "datatype_description": "数字",
+                "order": 3,
+                "description": "人数",
+            },
+        ],
+    }
+
+
+def test_service_definition_in_english(client, world, attrs):
+    response = client.get(f"{BASE}/services/meal-delivery.json", HTTP_ACCEPT_LANGUAGE="en")
+    first = json_of(response)["attributes"][0]
+    assert first["description"] == "Meal"
+    assert first["datatype_description"] == "Single choice"
+    assert first["values"] == [
+        {"key": "lunch", "name": "Lunch"},
+        {"key": "dinner", "name": "Dinner"},
+    ]
+
+
+def test_service_definition_xml_element_by_element(client, world, attrs):
+    response = client.get(f"{BASE}/services/meal-delivery.xml")
+    assert response.status_code == 200
+    root = xml_root(response)
+    assert root.tag == "service_definition"
+    assert children(root) == ["service_code", "attributes"]
+    assert text(root, "service_code") == "meal-delivery"
+    attributes = root.find("attributes")
+    assert attributes is not None and children(attributes) == ["attribute"] * 3
+    fields = [
+        "variable",
+        "code",
+        "datatype",
+        "required",
+        "datatype_description",
+        "order",
+        "description",
+    ]
+    meal, diet, people = attributes
+    assert children(meal) == [*fields, "values"]
+    assert [text(meal, f) for f in fields] == [
+        "true",
+        "meal",
+        "singlevaluelist",
+        "true",
+        "单选",
+        "1",
+        "餐型",
+    ]
+    values = meal.find("values")
+    assert values is not None
+    assert [(v.tag, children(v), text(v, "key"), text(v, "name")) for v in values] == [
+        ("value", ["key", "name"], "lunch", "午餐"),
+        ("value", ["key", "name"], "dinner", "晚餐"),
+    ]
+    assert text(diet, "order") == "2"
+    assert text(diet, "required") == "false"
+    assert children(people) == fields
+    assert text(people, "datatype") == "number"
+
+
+def test_definition_of_a_service_without_attributes_is_empty(client, world):
+    response = client.get(f"{BASE}/services/meal-delivery.json")
+    assert json_of(response) == {"service_code": "meal-delivery", "attributes": []}
+    root = xml_root(client.get(f"{BASE}/services/meal-delivery.xml"))
+    assert children(root) == ["service_code", "attributes"]
+    assert len(root.find("attributes")) == 0
+
+
+def test_definition_of_a_need_pseudo_service(client, world):
+    response = client.get(f"{BASE}/services/need.elderly.json")
+    assert json_of(response) == {"service_code": "need.elderly", "attributes": []}
+
+
+def test_unknown_or_unpublished_service_definition_is_404(client, world):
+    ServiceFactory(code="hidden", published=False, regions=[world.county])
+    for code in ("nope", "hidden", "need.nope"):
+        expected = f"service_code: no such service '{code}'"
+        response = client.get(f"{BASE}/services/{code}.json")
+        assert errors_json(response, 404) == [{"code": 404, "description": expected}]
+        response = client.get(f"{BASE}/services/{code}.xml")
+        assert errors_xml(response, 404) == [(404, expected)]
+
+
+def test_services_with_another_jurisdiction_is_404(client, world):
+    for path in ("services.json", "services/meal-delivery.json"):
+        response = client.get(f"{BASE}/{path}", {"jurisdiction_id": "other"})
+        assert errors_json(response, 404)[0]["code"] == 404
