@@ -1,4 +1,5 @@
-"""``make bench``: orders/s through the API against two ceilings, on PostgreSQL + gunicorn.
+"""``make bench``: orders/s through the REST API and Open311 against ceilings measured in
+the same run, on PostgreSQL + gunicorn.
 
 1. (Re)creates a dedicated database (``minsheng_bench`` next to ``DATABASE_URL``'s),
    migrates it and seeds a minimal county (``bench.seed``): regions, a service with two
@@ -8,7 +9,11 @@
 3. For each target, a warm-up then a fixed duration at a fixed concurrency from this
    process (threads, ``http.client``; keep-alive whenever the server allows it):
    ``fixed`` (GET, fixed JSON, no database), ``insert`` (POST, one row in a transaction),
-   ``orders`` (POST /api/v1/orders/ with token auth: real orders, every reply must be 201).
+   ``orders`` (POST /api/v1/orders/ with token auth: real orders, every reply must be 201),
+   ``open311_post`` (POST /open311/v2/requests.json, form-encoded with an API key: real
+   orders, every reply 201), ``select`` (GET, the 1,000 newest orders' columns in one query:
+   the read ceiling) and ``open311_get`` (GET /open311/v2/requests.json: every reply must
+   hold exactly 1,000 requests, the specification's cap).
 4. Checks the database holds exactly the rows the 201s claim, counts the SQL of one order
    request (``bench.queries``), prints a table and writes ``bench/results/latest.json``.
 
@@ -39,12 +44,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], not the repo
     sys.path.insert(0, str(ROOT))
 
-from bench.queries import order_body  # noqa: E402
+from bench.queries import open311_body, order_body  # noqa: E402
 from bench.views import FIXED_BODY  # noqa: E402
 
 DEFAULT_DB_URL = "postgres://postgres@127.0.0.1:5432/minsheng"
 HOST = "127.0.0.1"
-TARGETS = ("fixed", "insert", "orders")
+TARGETS = ("fixed", "insert", "orders", "open311_post", "select", "open311_get")
+# (measured, ceiling) pairs reported as ratios of requests per second.
+RATIOS = (
+    ("orders", "insert"),
+    ("orders", "fixed"),
+    ("open311_post", "insert"),
+    ("open311_get", "select"),
+    ("open311_get", "fixed"),
+)
 
 
 # --- arguments --------------------------------------------------------------------------------
@@ -141,24 +154,25 @@ def summarize(
 
 
 def ratios(results: dict[str, TargetResult]) -> dict[str, float | None]:
-    orders = results.get("orders")
     out: dict[str, float | None] = {}
-    for ceiling in ("insert", "fixed"):
-        base = results.get(ceiling)
-        out[f"orders_per_{ceiling}"] = (
-            round(orders.rps / base.rps, 3) if orders and base and base.rps > 0 else None
+    for measured, ceiling in RATIOS:
+        top, base = results.get(measured), results.get(ceiling)
+        if top is None:
+            continue  # not measured in this run
+        out[f"{measured}_per_{ceiling}"] = (
+            round(top.rps / base.rps, 3) if top and base and base.rps > 0 else None
         )
     return out
 
 
 def format_table(results: dict[str, TargetResult], r: dict[str, float | None]) -> str:
     lines = [
-        f"{'target':<8} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'target':<12} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'max ms':>8} {'errors':>6}"
     ]
     for res in results.values():
         lines.append(
-            f"{res.name:<8} {res.requests:>9} {res.rps:>9.1f} {res.p50_ms:>8.2f} "
+            f"{res.name:<12} {res.requests:>9} {res.rps:>9.1f} {res.p50_ms:>8.2f} "
             f"{res.p99_ms:>8.2f} {res.max_ms:>8.2f} {res.errors:>6}"
         )
     for key, value in r.items():
@@ -180,9 +194,35 @@ class Call:
     check: Callable[[bytes], bool] | None = None
 
 
-def calls_for(target: str, tokens: Sequence[dict[str, str]]) -> Callable[[int, int], Call]:
+def _array_of(length: int) -> Callable[[bytes], bool]:
+    def check(body: bytes) -> bool:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return False
+        return isinstance(data, list) and len(data) == length
+
+    return check
+
+
+def calls_for(
+    target: str, tokens: Sequence[dict[str, str]], api_key: str = ""
+) -> Callable[[int, int], Call]:
     """A function (thread index, request number) -> the request to send for ``target``."""
     json_headers = {"Content-Type": "application/json"}
+    if target == "select":
+        select = Call("GET", "/bench/select/", None, {}, 200, _array_of(1000))
+        return lambda _t, _n: select
+    if target == "open311_get":
+        listing = Call("GET", "/open311/v2/requests.json", None, {}, 200, _array_of(1000))
+        return lambda _t, _n: listing
+    if target == "open311_post":
+        if not api_key:
+            raise ValueError("the open311_post target needs an API key")
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        return lambda _t, n: Call(
+            "POST", "/open311/v2/requests.json", open311_body(api_key, n), form, 201
+        )
     if target == "fixed":
         fixed = json.dumps(FIXED_BODY).encode()
         call = Call("GET", "/bench/fixed/", None, {}, 200, lambda b: b == fixed)
@@ -299,6 +339,7 @@ def measure_all(
     port: int,
     tokens: Sequence[dict[str, str]],
     *,
+    api_key: str = "",
     warmup: float,
     duration: float,
     concurrency: int,
@@ -312,7 +353,7 @@ def measure_all(
     alike and the ratios stay comparable. Also returns, per target, how many requests
     succeeded in all (warm-up included): the rows the database must now hold.
     """
-    calls = {name: calls_for(name, tokens) for name in names}
+    calls = {name: calls_for(name, tokens, api_key) for name in names}
     totals = {name: Phase() for name in names}
     elapsed = dict.fromkeys(names, 0.0)
     succeeded = dict.fromkeys(names, 0)
@@ -373,11 +414,13 @@ def count_rows(url: str) -> dict[str, int]:
     with psycopg.connect(psycopg_dsn(url)) as conn:
         orders = conn.execute("SELECT count(*) FROM orders_order").fetchone()
         events = conn.execute("SELECT count(*) FROM orders_orderevent").fetchone()
+        linked = conn.execute("SELECT count(*) FROM open311_servicerequest").fetchone()
         rows = conn.execute("SELECT count(*) FROM bench_row").fetchone()
         version = conn.execute("SHOW server_version").fetchone()
     return {
         "orders": int(orders[0]) if orders else -1,
         "events": int(events[0]) if events else -1,
+        "open311_requests": int(linked[0]) if linked else -1,
         "bench_rows": int(rows[0]) if rows else -1,
         "server_version": version[0] if version else "?",
     }
@@ -393,6 +436,9 @@ def server_env(db_url: str) -> dict[str, str]:
         DEBUG="0",
         LOG_LEVEL="ERROR",
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        # The load generator is one client address with one key: no rate limit in the way.
+        MINSHENG_OPEN311_KEY_RATE="1000000000",
+        MINSHENG_OPEN311_ANON_RATE="1000000000",
         CONN_MAX_AGE=env.get("CONN_MAX_AGE", "60"),
         PYTHONWARNINGS="ignore:No directory at",  # whitenoise: no collectstatic here
     )
@@ -479,10 +525,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         recreate_database(base_url, args.db_name)
         django_run(["-m", "django", "migrate", "--noinput"], env)
         tokens_json = django_run(["-m", "bench.seed", f"--users={args.users}"], env)
-    residents: list[dict[str, str]] = json.loads(tokens_json)["residents"]
+    seeded = json.loads(tokens_json)
+    residents: list[dict[str, str]] = seeded["residents"]
+    api_key: str = seeded["api_key"]
 
     queries = json.loads(
-        django_run(["-m", "bench.queries", residents[0]["token"], residents[0]["region"]], env)
+        django_run(
+            ["-m", "bench.queries", residents[0]["token"], residents[0]["region"], api_key], env
+        )
     )
     before = count_rows(db_url)
 
@@ -504,6 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.targets,
             port,
             residents,
+            api_key=api_key,
             warmup=args.warmup,
             duration=args.duration,
             concurrency=args.concurrency,
@@ -517,10 +568,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     written = {
         "orders": after["orders"] - before["orders"],
         "events": after["events"] - before["events"],
+        "open311_requests": after["open311_requests"] - before["open311_requests"],
         "bench_rows": after["bench_rows"] - before["bench_rows"],
     }
-    consistent = written["orders"] == succeeded.get("orders", 0) == written["events"] and (
-        written["bench_rows"] == succeeded.get("insert", 0)
+    placed = succeeded.get("orders", 0) + succeeded.get("open311_post", 0)
+    consistent = (
+        written["orders"] == placed == written["events"]
+        and written["open311_requests"] == succeeded.get("open311_post", 0)
+        and written["bench_rows"] == succeeded.get("insert", 0)
     )
     r = ratios(results)
     parts = (
@@ -553,6 +608,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rows_match_successes": consistent,
         "queries_per_request": {k: v["queries"] for k, v in queries.items()},
         "order_request_sql": queries["orders"]["sql"],
+        "open311_get_sql": queries["open311_get"]["sql"],
         "breakdown": parts,
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
@@ -560,12 +616,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(format_table(results, r))
     print(
-        f"SQL statements per request (incl. BEGIN/COMMIT): insert {queries['insert']['queries']}, "
-        f"orders {queries['orders']['queries']}"
+        "SQL statements per request (incl. BEGIN/COMMIT): "
+        + ", ".join(f"{name} {q['queries']}" for name, q in queries.items())
     )
     print(
         f"rows written: {written['orders']} orders, {written['events']} events, "
-        f"{written['bench_rows']} bench rows; match the 201s: {consistent}"
+        f"{written['open311_requests']} Open311 requests, {written['bench_rows']} bench rows; "
+        f"match the 201s: {consistent}"
     )
     if parts:
         from bench.breakdown import format_breakdown

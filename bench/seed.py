@@ -1,7 +1,9 @@
 """Seed the bench database with a minimal county and print the residents' tokens as JSON.
 
 Run as ``python -m bench.seed --users N`` with ``DATABASE_URL`` naming the bench database
-(after ``migrate``). Also creates the insert ceiling's ``bench_row`` table.
+(after ``migrate``). Also creates the insert ceiling's ``bench_row`` table, an Open311 API
+key, and ``HISTORY`` past orders spread over the last 80 days (so that
+``GET /open311/v2/requests.json`` has its full 1,000 to return).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 SERVICE_CODE = "bench-meal"
 VILLAGES = ("BV1", "BV2", "BV3", "BV4")
+HISTORY = 1200
+KEY_NAME = "bench client"
 
 
 def seed(users: int) -> dict[str, Any]:
@@ -100,8 +104,88 @@ def seed(users: int) -> dict[str, Any]:
             residents.append(
                 {"username": user.username, "token": token.key, "region": village.code}
             )
+        _history(service, villages)
+        api_key = _api_key()
     ensure_bench_table()
-    return {"service": SERVICE_CODE, "residents": residents}
+    return {"service": SERVICE_CODE, "residents": residents, "api_key": api_key}
+
+
+def _history(service: Any, villages: list[Any]) -> None:
+    """Past orders written in bulk (the bench measures reading them, not writing them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minsheng.orders.models import Action, Channel, Order, OrderEvent, Status
+
+    now = timezone.now()
+    statuses = [Status.SUBMITTED, Status.APPROVED, Status.CLOSED, Status.CANCELLED]
+    orders = []
+    for n in range(HISTORY):
+        at = now - timedelta(days=80) + timedelta(seconds=n * 80 * 86400 // HISTORY)
+        village = villages[n % len(villages)]
+        status = statuses[n % len(statuses)]
+        orders.append(
+            Order(
+                status=status,
+                service=service,
+                area=service.category.area,
+                category=service.category,
+                urgency=service.urgency,
+                description=f"压测历史订单 {n}",
+                answers={"people": 1 + n % 3},
+                region=village,
+                township_id=village.parent_id,
+                latitude=village.latitude,
+                longitude=village.longitude,
+                address=f"{village.name_zh} {n % 9 + 1} 组",
+                channel=Channel.WEB,
+                created_at=at,
+                updated_at=at + timedelta(hours=2),
+                step_deadline=None if status in (Status.CLOSED, Status.CANCELLED) else at,
+                resolve_deadline=at + timedelta(days=1),
+                closed_at=at + timedelta(hours=2)
+                if status in (Status.CLOSED, Status.CANCELLED)
+                else None,
+            )
+        )
+    Order.objects.bulk_create(orders, batch_size=500)
+    events = []
+    for order in orders:
+        events.append(
+            OrderEvent(
+                order=order,
+                action=Action.SUBMIT,
+                old_status="",
+                new_status=Status.SUBMITTED,
+                created_at=order.created_at,
+            )
+        )
+        if order.status != Status.SUBMITTED:
+            events.append(
+                OrderEvent(
+                    order=order,
+                    action=Action.CANCEL if order.status == Status.CANCELLED else Action.COMMENT,
+                    old_status=Status.SUBMITTED,
+                    new_status=order.status,
+                    note="压测备注",
+                    created_at=order.updated_at,
+                )
+            )
+    OrderEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def _api_key() -> str:
+    """The Open311 client's key. Only a digest is stored, so each run revokes the previous
+    bench key and draws a new one."""
+    from django.utils import timezone
+
+    from minsheng.open311.models import ApiKey
+    from minsheng.open311.services import api_key_create
+
+    ApiKey.objects.filter(name=KEY_NAME, revoked_at=None).update(revoked_at=timezone.now())
+    _key, raw = api_key_create(name=KEY_NAME)
+    return raw
 
 
 def existing() -> dict[str, Any]:
@@ -117,6 +201,7 @@ def existing() -> dict[str, Any]:
             {"username": t.user.username, "token": t.key, "region": t.user.profile.region.code}
             for t in tokens.order_by("user__username")
         ],
+        "api_key": _api_key(),
     }
 
 

@@ -4,6 +4,9 @@
   WSGI server, Django's middleware and the load generator.
 * ``insert``: a bare Django view that parses a JSON body and inserts one row in a
   transaction: the above plus the cheapest possible write.
+* ``select``: a bare Django view that reads the 1,000 newest orders' columns in one query
+  and returns them as a JSON array: the cheapest possible read of what
+  ``GET /open311/v2/requests.json`` returns.
 """
 
 from __future__ import annotations
@@ -51,3 +54,29 @@ def insert_row(request: HttpRequest) -> HttpResponse:
         )
         (row_id,) = cursor.fetchone()
     return JsonResponse({"id": row_id}, status=201)
+
+
+SELECT_SQL = """
+SELECT id, status, description, address, latitude, longitude, created_at, updated_at
+FROM orders_order ORDER BY created_at DESC, id DESC LIMIT 1000
+"""
+
+
+@require_GET
+def select_rows(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute(SELECT_SQL)
+        rows = [
+            {
+                "id": str(row[0]),
+                "status": row[1],
+                "description": row[2],
+                "address": row[3],
+                "lat": row[4],
+                "long": row[5],
+                "requested_datetime": row[6].isoformat(),
+                "updated_datetime": row[7].isoformat(),
+            }
+            for row in cursor.fetchall()
+        ]
+    return JsonResponse(rows, safe=False)

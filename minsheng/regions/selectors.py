@@ -55,17 +55,19 @@ def _located_regions() -> list[tuple[Region, float, float]]:
 
 
 def region_at(latitude: float, longitude: float, *, max_km: float) -> Region | None:
-    """The village (else township) whose centroid is nearest the point, within ``max_km``.
-
-    Villages win over townships at equal distance: an order belongs to the smallest place.
+    """The village whose centre is nearest the point, within ``max_km``; failing that, the
+    nearest township's. Villages are compared only with villages: a township's centre is
+    just another point in one of its villages, not a rival place.
     """
-    best: tuple[float, int, Region] | None = None
+    best: dict[str, tuple[float, Region]] = {}
     for region, lat, lon in _located_regions():
         km = haversine_km(latitude, longitude, lat, lon)
-        rank = 0 if region.level == Region.Level.VILLAGE else 1
-        if km <= max_km and (best is None or (km, rank) < (best[0], best[1])):
-            best = (km, rank, region)
-    return best[2] if best is not None else None
+        if km <= max_km and (region.level not in best or km < best[region.level][0]):
+            best[region.level] = (km, region)
+    for level in (Region.Level.VILLAGE, Region.Level.TOWNSHIP):
+        if level in best:
+            return best[level][1]
+    return None
 
 
 def region_named_in(text: str) -> Region | None:

@@ -1,5 +1,5 @@
 """The bench harness works (no timing asserted): ceiling views, arguments, statistics, and a
-tiny run of all three targets against a live server. The database parts need PostgreSQL."""
+tiny run of every target against a live server. The database parts need PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db import connection
 
 from bench import run
 from bench.views import FIXED_BODY, ensure_bench_table
+from minsheng.open311.models import ServiceRequest
 from minsheng.orders.models import Order, OrderEvent
 from tests.conftest import on_postgres
 
@@ -58,7 +59,7 @@ def test_arguments_have_fair_defaults():
 
     assert (args.duration, args.warmup, args.concurrency) == (10.0, 2.0, 8)
     assert (args.worker_class, args.workers) == ("sync", 4)
-    assert args.targets == ["fixed", "insert", "orders"]
+    assert args.targets == ["fixed", "insert", "orders", "open311_post", "select", "open311_get"]
     assert args.rounds == 5
     assert args.db_name == "minsheng_bench"
 
@@ -124,10 +125,15 @@ def test_summary_ratios_and_table():
     assert table[-2:] == ["orders/s ÷ insert ceiling: 0.50", "orders/s ÷ fixed ceiling: 0.25"]
 
 
-def test_ratios_without_orders_are_unknown():
+def test_a_ratio_is_reported_for_what_was_measured_and_unknown_without_its_ceiling():
     only_fixed = {"fixed": run.summarize("fixed", [0.001], 0, 1.0, [])}
+    assert run.ratios(only_fixed) == {}
 
-    assert run.ratios(only_fixed) == {"orders_per_insert": None, "orders_per_fixed": None}
+    reads = {
+        "fixed": run.summarize("fixed", [0.001] * 1000, 0, 2.0, []),
+        "open311_get": run.summarize("open311_get", [0.01] * 50, 0, 2.0, []),
+    }
+    assert run.ratios(reads) == {"open311_get_per_select": None, "open311_get_per_fixed": 0.05}
 
 
 @pytest.mark.urls("bench.urls")
@@ -135,19 +141,32 @@ def test_ratios_without_orders_are_unknown():
 def test_tiny_run_of_all_targets_writes_one_row_per_success(live_server, standard_catalog):
     if not on_postgres():
         pytest.skip("the bench runs on PostgreSQL only")
-    from bench.seed import seed
+    from bench.seed import HISTORY, seed
 
-    residents = seed(2)["residents"]
+    seeded = seed(2)
     port = int(live_server.url.rsplit(":", 1)[1])
     rows_before = bench_rows()
+    orders_before, events_before = Order.objects.count(), OrderEvent.objects.count()
+    assert orders_before == HISTORY
 
     results, succeeded = run.measure_all(
-        run.TARGETS, port, residents, warmup=0.1, duration=0.4, concurrency=2, rounds=2
+        run.TARGETS,
+        port,
+        seeded["residents"],
+        api_key=seeded["api_key"],
+        warmup=0.1,
+        duration=0.4,
+        concurrency=2,
+        rounds=2,
     )
 
     for name in run.TARGETS:
         assert results[name].errors == 0, (name, results[name].error_samples)
         assert 0 < results[name].requests <= succeeded[name]
     assert bench_rows() - rows_before == succeeded["insert"]
-    assert Order.objects.count() == OrderEvent.objects.count() == succeeded["orders"]
-    assert set(Order.objects.values_list("channel", flat=True)) == {"api"}
+    placed = succeeded["orders"] + succeeded["open311_post"]
+    assert Order.objects.count() - orders_before == placed
+    assert OrderEvent.objects.count() - events_before == placed
+    assert ServiceRequest.objects.count() == succeeded["open311_post"]
+    assert Order.objects.filter(channel="api").count() == succeeded["orders"]
+    assert Order.objects.filter(channel="open311").count() == succeeded["open311_post"]
