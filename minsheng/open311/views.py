@@ -166,7 +166,10 @@ def endpoint(
                 LookupError,
                 ValueError,
             ):
-                raise Open311Error.one(400, "body: could not be read as a form") from None
+                raise Open311Error.one(
+                    400,
+                    "arguments: could not be read as a form (a broken body, or too many fields)",
+                ) from None
             nul = contains_nul(data)
             if nul is not None:
                 raise Open311Error.one(400, f"{shown(nul)}: contains a NUL character")

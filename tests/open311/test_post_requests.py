@@ -478,6 +478,9 @@ def test_broken_multipart_body_is_400(client, world, raw_key):
         content_type="multipart/form-data; boundary=",
     )
     assert errors_json(response, 400) == [
-        {"code": 400, "description": "body: could not be read as a form"}
+        {
+            "code": 400,
+            "description": "arguments: could not be read as a form (a broken body, or too many fields)",
+        }
     ]
     assert counts() == before
