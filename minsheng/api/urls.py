@@ -1,7 +1,7 @@
 """``/api/v1/``: the REST API. The schema and its documentation live at ``/api/schema/``
 and ``/api/docs/`` (see ``minsheng.urls``)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from minsheng.api import views
 from minsheng.catalog import api as catalog
@@ -34,4 +34,5 @@ urlpatterns = [
         for name, view in orders.ACTIONS.items()
     ],
     path("ratings/", orders.RatingList.as_view(), name="ratings"),
+    re_path(r"", views.not_found),
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -90,7 +92,17 @@ class Me(APIBase):
             "display_name": (profile.display_name if profile is not None else "")
             or user.get_username(),
             "role": profile.role if profile is not None else None,
-            "region": RegionSerializer(region).data if region is not None else None,
+            "region": region,
             "provider_ids": provider_ids_of(user),
         }
         return Response(MeSerializer(data).data)
+
+
+@csrf_exempt  # it writes nothing; a POST to a wrong path is told 404, not CSRF 403
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other path under ``/api/v1/`` (a negative id, a typo): a 404 in the API's shape,
+    not the portal's HTML page."""
+    message = str(_("Not found."))
+    return JsonResponse(
+        {"errors": [{"code": "not_found", "field": None, "message": message}]}, status=404
+    )

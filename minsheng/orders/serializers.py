@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from minsheng.orders.models import Channel, Order, OrderEvent, Rating, Satisfaction
+from minsheng.orders.models import Channel, Order, OrderEvent, Rating, Satisfaction, Status
 from minsheng.orders.services import OrderInput
 
 # Generous bounds on raw input: the service applies the real limits and words them.
@@ -192,6 +192,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    old_status = serializers.SerializerMethodField(help_text="null for the first step.")
     provider = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     actor = serializers.SerializerMethodField(
         help_text="Who took the step (staff, and the order's own views of staff only; else null)."
@@ -211,6 +212,10 @@ class EventSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices, allow_null=True))
+    def get_old_status(self, obj: OrderEvent) -> str | None:
+        return obj.old_status or None
 
     def get_actor(self, obj: OrderEvent) -> str | None:
         if not self.context.get("staff") or obj.actor is None:

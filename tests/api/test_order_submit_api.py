@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from minsheng.catalog.models import Service
 from minsheng.api.base import BoundedJSONParser, PayloadTooLarge
+from minsheng.catalog.models import Service
 from minsheng.orders.models import Order, OrderEvent
 from tests.api.conftest import URL, token_client
 from tests.factories import ServiceFactory
@@ -85,7 +85,7 @@ def test_resident_orders_a_menu_item_with_a_token(world, questions, resident_api
             {
                 "id": event.pk,
                 "action": "submit",
-                "old_status": "",
+                "old_status": None,
                 "new_status": "submitted",
                 "actor": None,
                 "provider": None,

@@ -1,0 +1,122 @@
+"""schemathesis against /api/schema/: no server error, no response the schema contradicts.
+
+Every operation is driven with generated data (positive and negative), authenticated by
+token as a township dispatcher and as a resident. Generated ids rarely name a row, so each
+case also runs once with its id replaced by a real one from the world: the actions then
+meet real orders in real states, not only 404s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from minsheng.orders import services as s
+from minsheng.wsgi import application
+from tests.api.conftest import token_client
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+# Bounded so that each database run takes well under two minutes.
+MAX_EXAMPLES = 25
+
+
+def load_schema() -> Any:
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+def token_of(user: Any) -> str:
+    client = token_client(user)
+    return str(client._credentials["HTTP_AUTHORIZATION"])
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection() -> Iterator[None]:
+    """Django's test client keeps the test's database connection open across requests;
+    the WSGI application called directly would close it when each response finishes."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def real_ids(world: Any) -> dict[str, Any]:
+    """An order in each of several states, and ids and codes that exist."""
+    submitted = s.order_submit(
+        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
+    )
+    dispatched = s.order_submit(
+        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
+    )
+    s.order_approve(order_id=dispatched.pk, actor=world.dispatcher_a)
+    s.order_dispatch(
+        order_id=dispatched.pk, actor=world.dispatcher_a, provider_id=world.provider.pk
+    )
+    delivered = s.order_submit(
+        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
+    )
+    s.order_approve(order_id=delivered.pk, actor=world.dispatcher_a)
+    s.order_dispatch(order_id=delivered.pk, actor=world.dispatcher_a, provider_id=world.provider.pk)
+    s.order_accept(order_id=delivered.pk, actor=world.provider_staff)
+    s.order_start(order_id=delivered.pk, actor=world.provider_staff)
+    s.order_deliver(order_id=delivered.pk, actor=world.provider_staff, note="done")
+    return {
+        "order_id": [submitted.pk, dispatched.pk, delivered.pk],
+        "provider_id": [world.provider.pk, world.provider2.pk],
+        "code": ["V1", "T1", "meal-delivery"],
+    }
+
+
+@pytest.mark.parametrize("who", ["dispatcher_a", "resident"])
+def test_api_conforms_to_its_schema(world: Any, real_ids: dict[str, Any], who: str) -> None:
+    schema = load_schema()
+    headers = {"Authorization": token_of(getattr(world, who))}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 25
+
+    for operation in operations:
+        strategy = st.one_of(
+            operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE),
+            operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE),
+        )
+
+        @given(case=strategy, pick=st.integers(min_value=0, max_value=2))
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case: Any, pick: int) -> None:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+            real = {
+                name: values[pick % len(values)]
+                for name, values in real_ids.items()
+                if name in (case.path_parameters or {})
+            }
+            if real:
+                case.path_parameters = {**case.path_parameters, **real}
+                case.call_and_validate(headers=headers, checks=CHECKS)
+
+        run()
