@@ -20,5 +20,6 @@ urlpatterns = [
     re_path(rf"^requests/(?P<request_id>[^/]+){FMT}$", views.service_request, name="request"),
     re_path(rf"^tokens/(?P<token>[^/]+){FMT}$", views.token, name="token"),
     re_path(rf"^servicerequestupdates{FMT}$", views.updates, name="updates"),
-    re_path(r"^(?P<path>.*)$", views.not_found),
+    # [\s\S], not ".": a path may hold a (percent-encoded) newline.
+    re_path(r"^(?P<path>[\s\S]*)$", views.not_found),
 ]

@@ -29,6 +29,7 @@ from minsheng.open311.params import Params, as_id, attributes, contains_nul, win
 from minsheng.open311.render import (
     FORMATS,
     JSON,
+    XML,
     Document,
     Open311Error,
     Problem,
@@ -540,10 +541,6 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
-    """Anything else under /open311/v2/ (an unknown call or format): a JSON 404."""
-    return respond(
-        error_document(
-            Open311Error.one(404, "no such call: see discovery.json for what this server offers")
-        ),
-        JSON,
-    )
+    """Anything else under /open311/v2/: a 404, in XML if the path asks for it, else JSON."""
+    error = Open311Error.one(404, "no such call: see discovery.json for what this server offers")
+    return respond(error_document(error), XML if path.endswith(".xml") else JSON)

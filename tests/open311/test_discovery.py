@@ -71,8 +71,16 @@ def test_unknown_format_suffix_is_a_json_404(client, db):
     ]
 
 
+def test_unknown_call_is_a_404_in_xml_when_the_path_ends_so(client, db):
+    for path in ("nothing.xml", "services/a/b.xml", "requests/1/x.xml"):
+        response = client.get(f"{BASE}/{path}")
+        assert errors_xml(response, 404) == [
+            (404, "no such call: see discovery.json for what this server offers")
+        ]
+
+
 def test_unknown_call_is_a_json_404(client, db):
-    for path in ("", "nothing.json", "requests", "services/a/b.json"):
+    for path in ("", "nothing.json", "requests", "services/a/b.json", "x.XML"):
         response = client.get(f"{BASE}/{path}")
         assert errors_json(response, 404) == [
             {

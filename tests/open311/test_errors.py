@@ -188,3 +188,12 @@ def test_path_values_with_odd_characters_are_404(client, world):
     ):
         response = client.get(f"{BASE}/{path}")
         assert response.status_code == 404, path
+
+
+def test_a_newline_in_the_path_is_still_our_404(client, world):
+    response = client.get(f"{BASE}/requests/1%0A/x.xml")
+    assert errors_xml(response, 404) == [
+        (404, "no such call: see discovery.json for what this server offers")
+    ]
+    response = client.get(f"{BASE}/tokens/a%0Ab%2Fc.json")
+    assert errors_json(response, 404)[0]["code"] == 404
