@@ -60,6 +60,8 @@ FIELD_ARGS = {
 }
 
 
+# The URL's path values as the GeoReport arguments they stand for.
+PATH_ARGS = {"code": "service_code", "request_id": "service_request_id", "token": "token"}
 # How the spec's error example names the call a key was refused for.
 ACTION_NAMES = {"post_service_request": "create_request", "post_update": "create_update"}
 
@@ -183,6 +185,10 @@ def endpoint(
                     404,
                     f"jurisdiction_id: this server answers for {settings.MINSHENG_OPEN311_JURISDICTION}, not {shown(jurisdiction)}",
                 )
+            for name, value in kwargs.items():
+                # No row can be named with a NUL (PostgreSQL refuses it in any text).
+                if "\x00" in value:
+                    raise Open311Error.one(404, f"{PATH_ARGS[name]}: no such one {shown(value)}")
             action = ACTION_NAMES.get(handler.__name__, handler.__name__)
             key = _key(params, required=request.method in key_required, action=action)
             if params.problems:

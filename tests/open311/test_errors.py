@@ -179,6 +179,26 @@ def test_a_good_api_key_on_a_read_is_fine(client, world, raw_key):
     assert client.get(f"{BASE}/services.json", {"api_key": raw_key}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("path", "arg"),
+    [
+        ("requests/a%00.json", "service_request_id"),
+        ("tokens/%00.xml", "token"),
+        ("services/x%00.json", "service_code"),
+    ],
+)
+def test_nul_in_a_path_value_is_404(client, world, path, arg):
+    response = client.get(f"{BASE}/{path}")
+    assert response.status_code == 404
+    value = "'a?'" if arg == "service_request_id" else "'?'" if arg == "token" else "'x?'"
+    if path.endswith(".json"):
+        assert errors_json(response, 404) == [
+            {"code": 404, "description": f"{arg}: no such one {value}"}
+        ]
+    else:
+        assert errors_xml(response, 404) == [(404, f"{arg}: no such one {value}")]
+
+
 def test_path_values_with_odd_characters_are_404(client, world):
     for path in (
         "requests/%00.json",
