@@ -233,9 +233,11 @@ SPECTACULAR_SETTINGS = {
     "providers, orders and their lifecycle, ratings and callbacks.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI and ReDoc from the drf-spectacular-sidecar package: no CDN, works offline.
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No online validator badge: it would fetch from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set used by several fields (an order's and an event's statuses).

@@ -104,6 +104,8 @@ def test_docs_load_only_local_assets_that_are_served() -> None:
     assert "/api/schema/" in html
     assert any("swagger-ui-bundle.js" in url for url in assets)
     assert any("swagger-ui.css" in url for url in assets)
+    # Swagger UI's default validator badge would be fetched from validator.swagger.io.
+    assert '"validatorUrl": null' in html
 
 
 def test_schema_never_lists_the_catch_all(settings: Any) -> None:
