@@ -50,7 +50,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: ModelForm, change: bool) -> None:
         if change:
-            obj.save(update_fields=["name", "contact", "rate_limit"])
+            services.api_key_change(
+                key_id=obj.pk, name=obj.name, contact=obj.contact, rate_limit=obj.rate_limit
+            )
             return
         key, raw = services.api_key_create(
             name=obj.name, contact=obj.contact, rate_limit=obj.rate_limit

@@ -27,17 +27,7 @@ def api_key_create(
     *, name: str, contact: str = "", rate_limit: int | None = None, now: datetime | None = None
 ) -> tuple[ApiKey, str]:
     """A new key; the raw key is returned once and only its digest is kept."""
-    name, contact = name.strip(), contact.strip()
-    if not name:
-        raise DomainError.single("name_required", _("Give the key a name."), "name")
-    if len(name) > 100:
-        raise DomainError.single("too_long", _("At most 100 characters."), "name")
-    if len(contact) > 200:
-        raise DomainError.single("too_long", _("At most 200 characters."), "contact")
-    if rate_limit is not None and rate_limit < 1:
-        raise DomainError.single(
-            "rate_invalid", _("A rate is at least one request a minute."), "rate_limit"
-        )
+    name, contact = _clean_key_fields(name, contact, rate_limit)
     now = now or timezone.now()
     # Eight hex characters of prefix can collide (1 in 4 billion per pair): draw again.
     for _attempt in range(5):
@@ -56,6 +46,35 @@ def api_key_create(
             continue
         return key, raw
     raise DomainError.single("key_collision", _("Could not draw a unique key."), None)
+
+
+def _clean_key_fields(name: str, contact: str, rate_limit: int | None) -> tuple[str, str]:
+    name, contact = name.strip(), contact.strip()
+    if not name:
+        raise DomainError.single("name_required", _("Give the key a name."), "name")
+    if len(name) > 100:
+        raise DomainError.single("too_long", _("At most 100 characters."), "name")
+    if len(contact) > 200:
+        raise DomainError.single("too_long", _("At most 200 characters."), "contact")
+    if rate_limit is not None and rate_limit < 1:
+        raise DomainError.single(
+            "rate_invalid", _("A rate is at least one request a minute."), "rate_limit"
+        )
+    return name, contact
+
+
+def api_key_change(
+    *, key_id: int, name: str, contact: str = "", rate_limit: int | None = None
+) -> ApiKey:
+    """Rename a key or change its contact or rate; the key itself never changes."""
+    name, contact = _clean_key_fields(name, contact, rate_limit)
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().filter(pk=key_id).first()
+        if key is None:
+            raise NotFound.single("key_not_found", _("No such API key."), "key")
+        key.name, key.contact, key.rate_limit = name, contact, rate_limit
+        key.save(update_fields=["name", "contact", "rate_limit"])
+    return key
 
 
 def api_key_revoke(*, key_id: int, now: datetime | None = None) -> ApiKey:

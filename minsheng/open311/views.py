@@ -190,7 +190,12 @@ def endpoint(
                 if "\x00" in value:
                     raise Open311Error.one(404, f"{PATH_ARGS[name]}: no such one {shown(value)}")
             action = ACTION_NAMES.get(handler.__name__, handler.__name__)
-            key = _key(params, required=request.method in key_required, action=action)
+            try:
+                key = _key(params, required=request.method in key_required, action=action)
+            except Open311Error:
+                # Refused keys count against the client's address: guessing is rate-limited.
+                _rate(request, None)
+                raise
             if params.problems:
                 raise Open311Error(params.problems)
             _rate(request, key)

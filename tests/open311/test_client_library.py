@@ -13,6 +13,7 @@ from georeport import GeoReport
 from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
 from minsheng.open311.services import api_key_create
+from tests.open311.conftest import need_zh
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,7 +100,7 @@ def test_georeport_reads_the_requests_it_did_not_create(live_server, posted, fmt
     assert [r["service_request_id"] for r in only] == [posted[0]]
 
     one = client.get_service_request(posted[1])
-    assert (one["service_request_id"], one["service_name"]) == (posted[1], "Other need: 老有所养")
+    assert (one["service_request_id"], one["service_name"]) == (posted[1], need_zh("老有所养"))
 
 
 def test_georeport_raises_on_our_404(live_server, posted):

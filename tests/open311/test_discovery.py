@@ -3,7 +3,16 @@ endpoints/endpoint{specification, url, changeset, type, formats/format}."""
 
 from __future__ import annotations
 
-from tests.open311.conftest import BASE, children, errors_json, errors_xml, json_of, text, xml_root
+from tests.open311.conftest import (
+    BASE,
+    children,
+    errors_json,
+    errors_xml,
+    in_chinese,
+    json_of,
+    text,
+    xml_root,
+)
 
 CHANGESET = "2026-11-27T00:00:00+00:00"
 CONTACT = "12345 county hotline / open311@minsheng.local"
@@ -15,7 +24,7 @@ def test_discovery_json_is_the_spec_document(client, db):
     assert json_of(response) == {
         "changeset": CHANGESET,
         "contact": CONTACT,
-        "key_service": "Ask the county's Open311 administrator for an API key.",
+        "key_service": in_chinese("Ask the county's Open311 administrator for an API key."),
         "endpoints": [
             {
                 "specification": "http://wiki.open311.org/GeoReport_v2",

@@ -20,6 +20,8 @@ from tests.open311.conftest import (
     errors_json,
     errors_xml,
     json_of,
+    need_zh,
+    notice_zh,
     text,
     xml_root,
 )
@@ -45,7 +47,6 @@ FIELDS = [
     "long",
     "media_url",
 ]
-NOTICE = "一般: to be resolved within 7 days of the request."
 W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -90,7 +91,7 @@ def test_request_json_has_every_spec_field_with_the_right_types(client, made, no
             "service_code": "meal-delivery",
             "description": "Lunch please",
             "agency_responsible": None,
-            "service_notice": NOTICE,
+            "service_notice": notice_zh(),
             "requested_datetime": w3c(now - timedelta(days=3)),
             "updated_datetime": w3c(now - timedelta(days=3)),
             # Waiting for review: the review limit (one day for "general").
@@ -240,7 +241,7 @@ def test_service_code_filter_takes_a_list_and_need_codes(client, world, made, ke
         str(made.pk),
     ]
     row = json_of(client.get(f"{BASE}/requests.json", {"service_code": "need.elderly"}))[0]
-    assert (row["service_code"], row["service_name"]) == ("need.elderly", "Other need: 老有所养")
+    assert (row["service_code"], row["service_name"]) == ("need.elderly", need_zh("老有所养"))
 
 
 def test_unknown_service_codes_are_404_one_error_each(client, made):

@@ -230,3 +230,32 @@ def test_the_window_is_one_minute(db):
     assert limits.hit("t", 1, now=t) == limits.Verdict(allowed=True, limit=1, retry_after=40)
     assert limits.hit("t", 1, now=t + 30) == limits.Verdict(allowed=False, limit=1, retry_after=10)
     assert limits.hit("t", 1, now=t + 40).allowed  # the next minute starts afresh
+
+
+def test_refused_keys_count_against_the_client_address(client, world, settings):
+    settings.MINSHENG_OPEN311_ANON_RATE = 2
+    form = {"api_key": "guess", "service_code": "meal-delivery", "address_id": "V1"}
+    for _ in range(2):
+        assert client.post(f"{BASE}/requests.json", form).status_code == 403
+    before = counts()
+    response = client.post(f"{BASE}/requests.json", form)
+    assert errors_json(response, 429)[0]["description"].startswith(
+        "Too many requests: this client address may make 2 a minute."
+    )
+    assert counts() == before
+
+
+def test_admin_change_edits_name_contact_and_rate_but_not_the_key(admin_client, db):
+    key, _raw = api_key_create(name="old name")
+    response = admin_client.post(
+        f"/admin/open311/apikey/{key.pk}/change/",
+        {"name": "new name", "contact": "c@example.org", "rate_limit": "7"},
+    )
+    assert response.status_code == 302
+    changed = ApiKey.objects.get()
+    assert (changed.name, changed.contact, changed.rate_limit) == ("new name", "c@example.org", 7)
+    assert (changed.prefix, changed.digest, changed.created_at) == (
+        key.prefix,
+        key.digest,
+        key.created_at,
+    )

@@ -19,11 +19,10 @@ from tests.open311.conftest import (
     errors_json,
     errors_xml,
     json_of,
+    notice_zh,
     text,
     xml_root,
 )
-
-NOTICE = "一般: to be resolved within 7 days of the request."
 
 
 @pytest.fixture
@@ -63,7 +62,7 @@ def test_post_with_lat_long_creates_the_order_and_its_open311_row(client, world,
     assert response.status_code == 201
     order = Order.objects.get()
     assert json_of(response) == [
-        {"service_request_id": str(order.pk), "service_notice": NOTICE, "account_id": "acct-9"}
+        {"service_request_id": str(order.pk), "service_notice": notice_zh(), "account_id": "acct-9"}
     ]
     assert order.channel == Channel.OPEN311
     assert order.status == Status.SUBMITTED
@@ -103,7 +102,7 @@ def test_post_xml_response_element_by_element(client, world, form):
     request = root[0]
     assert children(request) == ["service_request_id", "service_notice", "account_id"]
     assert text(request, "service_request_id") == str(Order.objects.get().pk)
-    assert text(request, "service_notice") == NOTICE
+    assert text(request, "service_notice") == notice_zh()
     assert text(request, "account_id") == "acct-9"
 
 
@@ -162,7 +161,7 @@ def test_extensions_true_adds_the_token(client, world, form):
     assert json_of(response) == [
         {
             "service_request_id": str(extra.order_id),
-            "service_notice": NOTICE,
+            "service_notice": notice_zh(),
             "account_id": "acct-9",
             "token": extra.token,
         }

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from minsheng.catalog.models import ServiceArea
 from tests.factories import ServiceFactory
-from tests.open311.conftest import BASE, children, errors_json, errors_xml, json_of, text, xml_root
+from tests.open311.conftest import (
+    BASE,
+    children,
+    errors_json,
+    errors_xml,
+    in_chinese,
+    json_of,
+    need_zh,
+    text,
+    xml_root,
+)
 
 SERVICE_FIELDS = [
     "service_code",
@@ -23,8 +33,10 @@ def _need_rows(lang: str = "zh") -> list[dict]:
     return [
         {
             "service_code": f"need.{area.code}",
-            "service_name": f"Other need: {area.name_en if lang == 'en' else area.name_zh}",
-            "description": NEED_DESCRIPTION,
+            "service_name": (
+                f"Other need: {area.name_en}" if lang == "en" else need_zh(area.name_zh)
+            ),
+            "description": NEED_DESCRIPTION if lang == "en" else in_chinese(NEED_DESCRIPTION),
             "metadata": False,
             "type": "realtime",
             "keywords": None,
