@@ -7,6 +7,7 @@ suffix names. Every refusal is an ``errors`` document in that format; nothing is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,9 @@ from minsheng.regions.models import Region
 from minsheng.regions.selectors import region_at, region_by_code, region_named_in
 
 MAX_PAGE_SIZE = 1000
+# The spec: a description "may contain line breaks, but not html or code". A tag-like
+# "<x …>" or "</x>" is refused; a lone "<" ("a < b", "<3") is text.
+HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # order_submit's field names as the GeoReport arguments they came from.
 FIELD_ARGS = {
@@ -444,6 +448,8 @@ def post_service_request(call: Call) -> Document:
     description = params.text("description") or ""
     if len(description) > MAX_TEXT:
         params.bad("description", f"at most {MAX_TEXT} characters (got {len(description)})")
+    elif HTML_TAG.search(description):
+        params.bad("description", "plain text only: no HTML or code")
     answers = attributes(params.data, params.problems)
     person = _person(params)
     extensions = bool(params.boolean("extensions"))
@@ -520,6 +526,8 @@ def post_update(call: Call) -> Document:
         params.bad("description", "required")
     elif len(description) > MAX_NOTE:
         params.bad("description", f"at most {MAX_NOTE} characters (got {len(description)})")
+    elif HTML_TAG.search(description):
+        params.bad("description", "plain text only: no HTML or code")
     _raise_problems(params)
     assert raw_id is not None and description is not None
     pk = as_id(raw_id)

@@ -483,3 +483,18 @@ def test_broken_multipart_body_is_400(client, world, raw_key):
         }
     ]
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["<b>help</b>", "x <script>alert(1)</script>", "<img src=x onerror=y>", "<!-- c -->"],
+)
+def test_html_in_the_description_is_400(client, world, form, description):
+    form["description"] = description
+    _refused(client, form, 400, [(400, "description: plain text only: no HTML or code")])
+
+
+def test_less_than_signs_and_line_breaks_are_plain_text(client, world, form):
+    form["description"] = "2 < 3 portions\nno onions <3"
+    assert client.post(f"{BASE}/requests.json", form).status_code == 201
+    assert Order.objects.get().description == "2 < 3 portions\nno onions <3"

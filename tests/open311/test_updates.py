@@ -198,3 +198,15 @@ def test_post_update_refusals_write_nothing(client, order, raw_key, form, status
     response = client.post(f"{BASE}/servicerequestupdates.xml", form, HTTP_ACCEPT_LANGUAGE="en")
     assert errors_xml(response, status) == [(status, e) for e in errors]
     assert counts() == before
+
+
+def test_post_update_with_html_is_400(client, order, raw_key):
+    before = counts()
+    response = client.post(
+        f"{BASE}/servicerequestupdates.json",
+        {"api_key": raw_key, "service_request_id": str(order.pk), "description": "<a href=x>x</a>"},
+    )
+    assert errors_json(response, 400) == [
+        {"code": 400, "description": "description: plain text only: no HTML or code"}
+    ]
+    assert counts() == before
