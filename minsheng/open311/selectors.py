@@ -146,12 +146,14 @@ def requests_matching(f: RequestFilter, *, with_events: bool = False) -> list[Re
             )
         )
     orders = list(qs.order_by("-created_at", "-pk")[f.offset : f.offset + f.limit])
-    latest_ids = [o.latest_public_id for o in orders if o.latest_public_id is not None]  # type: ignore[attr-defined]
-    latest = OrderEvent.objects.in_bulk(latest_ids) if latest_ids else {}
+    # The annotation from _base(); django-stubs cannot see annotated attributes.
+    latest_of = {o.pk: getattr(o, "latest_public_id", None) for o in orders}
+    wanted = [pk for pk in latest_of.values() if pk is not None]
+    latest = OrderEvent.objects.in_bulk(wanted) if wanted else {}
     return [
         RequestView(
             order=o,
-            latest=latest.get(o.latest_public_id),  # type: ignore[attr-defined]
+            latest=latest.get(latest_of[o.pk]) if latest_of[o.pk] is not None else None,
             events=list(getattr(o, "public_events", [])),
         )
         for o in orders

@@ -138,61 +138,67 @@ def _rate(request: HttpRequest, key: ApiKey | None) -> None:
         )
 
 
+def _read(request: HttpRequest) -> Params:
+    """The call's arguments, or a 400 when they cannot be read or hold a NUL."""
+    try:
+        data = _form_data(request)
+    except (
+        SuspiciousOperation,  # too many fields, a bad boundary
+        RequestDataTooBig,
+        MultiPartParserError,
+        UnreadablePostError,
+        LookupError,  # an unknown charset
+        ValueError,
+    ):
+        raise Open311Error.one(
+            400, "arguments: could not be read as a form (a broken body, or too many fields)"
+        ) from None
+    nul = contains_nul(data)
+    if nul is not None:
+        raise Open311Error.one(400, f"{shown(nul)}: contains a NUL character")
+    params = Params(data)
+    jurisdiction = params.text("jurisdiction_id")
+    _raise_problems(params)
+    ours = settings.MINSHENG_OPEN311_JURISDICTION
+    if jurisdiction is not None and jurisdiction != ours:
+        raise Open311Error.one(
+            404, f"jurisdiction_id: this server answers for {ours}, not {shown(jurisdiction)}"
+        )
+    return params
+
+
+def _check_path(values: dict[str, str]) -> None:
+    for name, value in values.items():
+        # No row can be named with a NUL (PostgreSQL refuses it in any text).
+        if "\x00" in value:
+            raise Open311Error.one(404, f"{PATH_ARGS[name]}: no such one {shown(value)}")
+
+
 def endpoint(
     methods: dict[str, Handler], *, key_required: frozenset[str] = frozenset()
 ) -> Callable[..., HttpResponse]:
-    """A view for one URL: format, method, jurisdiction, key and rate checks, then a handler.
+    """A view for one URL: format, method, arguments, jurisdiction, key and rate checks, in
+    that order, then the method's handler.
 
     ``methods`` maps an HTTP method to its handler; ``key_required`` lists the methods that
     need an API key (the writes).
     """
 
     @csrf_exempt
-    def view(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+    def view(request: HttpRequest, fmt: str, **kwargs: str) -> HttpResponse:
         if fmt not in FORMATS:
-            return respond(
-                error_document(Open311Error.one(404, f"format: {shown(fmt)} is not json or xml")),
-                JSON,
-            )
+            error = Open311Error.one(404, f"format: {shown(fmt)} is not json or xml")
+            return respond(error_document(error), JSON)
         try:
             handler = methods.get(request.method or "")
             if handler is None:
                 allowed = ", ".join(methods)
-                error = Open311Error(
+                raise Open311Error(
                     [Problem(405, f"method: {request.method} is not allowed here ({allowed})")],
                     headers={"Allow": allowed},
                 )
-                raise error
-            try:
-                data = _form_data(request)
-            except (
-                SuspiciousOperation,
-                RequestDataTooBig,
-                MultiPartParserError,
-                UnreadablePostError,
-                LookupError,
-                ValueError,
-            ):
-                raise Open311Error.one(
-                    400,
-                    "arguments: could not be read as a form (a broken body, or too many fields)",
-                ) from None
-            nul = contains_nul(data)
-            if nul is not None:
-                raise Open311Error.one(400, f"{shown(nul)}: contains a NUL character")
-            params = Params(data)
-            jurisdiction = params.text("jurisdiction_id")
-            if params.problems:
-                raise Open311Error(params.problems)
-            if jurisdiction is not None and jurisdiction != settings.MINSHENG_OPEN311_JURISDICTION:
-                raise Open311Error.one(
-                    404,
-                    f"jurisdiction_id: this server answers for {settings.MINSHENG_OPEN311_JURISDICTION}, not {shown(jurisdiction)}",
-                )
-            for name, value in kwargs.items():
-                # No row can be named with a NUL (PostgreSQL refuses it in any text).
-                if "\x00" in value:
-                    raise Open311Error.one(404, f"{PATH_ARGS[name]}: no such one {shown(value)}")
+            params = _read(request)
+            _check_path(kwargs)
             action = ACTION_NAMES.get(handler.__name__, handler.__name__)
             try:
                 key = _key(params, required=request.method in key_required, action=action)
@@ -200,8 +206,7 @@ def endpoint(
                 # Refused keys count against the client's address: guessing is rate-limited.
                 _rate(request, None)
                 raise
-            if params.problems:
-                raise Open311Error(params.problems)
+            _raise_problems(params)
             _rate(request, key)
             doc = handler(Call(request=request, fmt=fmt, params=params, key=key), **kwargs)
             return respond(doc, fmt)
