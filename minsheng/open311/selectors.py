@@ -125,12 +125,12 @@ def requests_matching(f: RequestFilter, *, with_events: bool = False) -> list[Re
             Q(service__code__in=services) | Q(service__isnull=True, area__code__in=areas)
         )
     if f.statuses is not None:
-        wanted: set[str] = set()
+        states: set[str] = set()
         if "open" in f.statuses:
-            wanted |= OPEN_STATUSES
+            states |= OPEN_STATUSES
         if "closed" in f.statuses:
-            wanted |= CLOSED_STATUSES
-        qs = qs.filter(status__in=sorted(wanted))
+            states |= CLOSED_STATUSES
+        qs = qs.filter(status__in=sorted(states))
     if f.requested is not None:
         qs = qs.filter(created_at__gte=f.requested[0], created_at__lte=f.requested[1])
     if f.updated is not None:
@@ -148,8 +148,8 @@ def requests_matching(f: RequestFilter, *, with_events: bool = False) -> list[Re
     orders = list(qs.order_by("-created_at", "-pk")[f.offset : f.offset + f.limit])
     # The annotation from _base(); django-stubs cannot see annotated attributes.
     latest_of = {o.pk: getattr(o, "latest_public_id", None) for o in orders}
-    wanted = [pk for pk in latest_of.values() if pk is not None]
-    latest = OrderEvent.objects.in_bulk(wanted) if wanted else {}
+    event_ids = [pk for pk in latest_of.values() if pk is not None]
+    latest = OrderEvent.objects.in_bulk(event_ids) if event_ids else {}
     return [
         RequestView(
             order=o,
