@@ -278,12 +278,6 @@ class OrderDetailSerializer(OrderSerializer):
         return data
 
 
-def order_json(order: Order) -> dict[str, Any]:
-    """The API's view of an order in a list (the related rows must already be joined)."""
-    data: dict[str, Any] = OrderSerializer(order).data
-    return data
-
-
 # --- action bodies ----------------------------------------------------------------------------
 
 

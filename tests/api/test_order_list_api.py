@@ -6,11 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minsheng.orders import services as s
 from minsheng.orders.models import Order
 from tests.api.conftest import URL, token_client
+from tests.factories import ProviderFactory, RegionFactory, ServiceFactory
 
 
 @pytest.fixture(autouse=True)
@@ -174,3 +177,25 @@ def test_list_rows_have_the_list_shape(world: Any, orders: dict[str, Order]) -> 
     )
     assert row["dispatched_at"] == timezone.localtime(a1.dispatched_at).isoformat()
     assert "events" not in row and "answers" not in row
+
+
+def list_queries(client: Any, url: str, query: dict[str, Any] | None = None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, query or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_lists_cost_the_same_queries_however_long(world: Any, orders: dict[str, Order]) -> None:
+    """No query per row: orders, ratings, providers and services are read joined."""
+    client = token_client(world.county_admin)
+    urls = [URL, "/api/v1/providers/", "/api/v1/services/", "/api/v1/regions/"]
+    client.get(URL)  # the token lookup, cached from then on
+    before = [list_queries(client, url) for url in urls]
+
+    for _ in range(3):
+        submit(world, "resident", "V1", T0)
+    ProviderFactory(regions=[world.town_a], categories=world.provider.categories.all())
+    ServiceFactory(regions=[world.town_b])
+    RegionFactory(code="V3", parent=world.town_b)
+
+    assert [list_queries(client, url) for url in urls] == before
