@@ -68,6 +68,21 @@ def need_area(service_code: str) -> ServiceArea | None:
     return ServiceArea.objects.filter(code=service_code.removeprefix(NEED_PREFIX)).first()
 
 
+def known_service_codes(codes: Sequence[str]) -> set[str]:
+    """Which of these codes name a service (published or not: old orders keep theirs) or
+    an area's ``need.`` pseudo-service. Two queries."""
+    services = set(Service.objects.filter(code__in=codes).values_list("code", flat=True))
+    _services, area_codes = _code_filter(codes)
+    areas = ServiceArea.objects.filter(code__in=area_codes).values_list("code", flat=True)
+    return services | {NEED_PREFIX + code for code in areas}
+
+
+def order_id_for_token(token: str) -> int | None:
+    if len(token) > 64:  # longer than any token: no need to ask
+        return None
+    return ServiceRequest.objects.filter(token=token).values_list("order_id", flat=True).first()
+
+
 @dataclass(frozen=True)
 class RequestFilter:
     ids: Sequence[int] | None = None

@@ -21,11 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from minsheng.catalog.models import Service
 from minsheng.catalog.selectors import menu_entry
 from minsheng.core.errors import DomainError, NotFound
 from minsheng.open311 import documents, limits, selectors, services
-from minsheng.open311.models import ApiKey, ServiceRequest
+from minsheng.open311.models import ApiKey
 from minsheng.open311.params import Params, as_id, attributes, contains_nul, window
 from minsheng.open311.render import (
     FORMATS,
@@ -44,6 +43,8 @@ from minsheng.regions.models import Region
 from minsheng.regions.selectors import region_at, region_by_code, region_named_in
 
 MAX_PAGE_SIZE = 1000
+# More codes than the menu will ever hold: a longer list is a mistake, not a query.
+MAX_CODES = 200
 # The spec: a description "may contain line breaks, but not html or code". A tag-like
 # "<x …>" or "</x>" is refused; a lone "<" ("a < b", "<3") is text.
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
@@ -276,17 +277,6 @@ def _paging(params: Params) -> tuple[int, int]:
     return (page - 1) * size, size
 
 
-def _known_codes(codes: list[str]) -> set[str]:
-    services_ = set(Service.objects.filter(code__in=codes).values_list("code", flat=True))
-    areas = {
-        selectors.NEED_PREFIX + code
-        for code in selectors.ServiceArea.objects.filter(
-            code__in=[c.removeprefix(selectors.NEED_PREFIX) for c in codes]
-        ).values_list("code", flat=True)
-    }
-    return services_ | areas
-
-
 def get_service_requests(call: Call) -> Document:
     params = call.params
     extensions = bool(params.boolean("extensions"))
@@ -298,13 +288,15 @@ def get_service_requests(call: Call) -> Document:
         f = selectors.RequestFilter(ids=ids, offset=offset, limit=limit)
     else:
         codes = params.listed("service_code")
+        if codes is not None and len(codes) > MAX_CODES:
+            params.bad("service_code", f"at most {MAX_CODES} codes at once")
         statuses = params.choice("status", lambda s: s in ("open", "closed"), "open or closed")
         start, end = params.when("start_date"), params.when("end_date")
         after, before = params.when("updated_after"), params.when("updated_before")
         _raise_problems(params)
         problems: list[Problem] = []
         if codes is not None:
-            known = _known_codes(codes)
+            known = selectors.known_service_codes(codes)
             problems += [
                 Problem(404, f"service_code: no such service {shown(c)}")
                 for c in codes
@@ -351,11 +343,7 @@ def get_service_request(call: Call, request_id: str) -> Document:
 
 
 def get_token(call: Call, token: str) -> Document:
-    order_id = (
-        ServiceRequest.objects.filter(token=token).values_list("order_id", flat=True).first()
-        if len(token) <= 64
-        else None
-    )
+    order_id = selectors.order_id_for_token(token)
     if order_id is None:
         raise Open311Error.one(404, f"token: no such token {shown(token)}")
     return Document(

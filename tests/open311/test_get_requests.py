@@ -461,3 +461,20 @@ def test_requests_in_english(client, made):
     assert row["service_name"] == made.service.name_en
     assert row["status_notes"] == "Ordered"
     assert row["service_notice"] == "General: to be resolved within 7 days of the request."
+
+
+def test_too_many_service_codes_is_400(client, made):
+    codes = ",".join(f"c{i}" for i in range(201))
+    assert errors_json(client.get(f"{BASE}/requests.json", {"service_code": codes}), 400) == [
+        {"code": 400, "description": "service_code: at most 200 codes at once"}
+    ]
+
+
+def test_a_thousand_ids_at_once_are_fine_and_more_are_400(client, made):
+    ids = ",".join(str(i) for i in range(1, 1001))
+    rows = json_of(client.get(f"{BASE}/requests.json", {"service_request_id": ids}))
+    assert [r["service_request_id"] for r in rows] == [str(made.pk)]
+    too_many = ids + ",1001"
+    assert errors_json(
+        client.get(f"{BASE}/requests.json", {"service_request_id": too_many}), 400
+    ) == [{"code": 400, "description": "service_request_id: at most 1000 ids at once"}]
