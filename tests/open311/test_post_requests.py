@@ -498,3 +498,19 @@ def test_less_than_signs_and_line_breaks_are_plain_text(client, world, form):
     form["description"] = "2 < 3 portions\nno onions <3"
     assert client.post(f"{BASE}/requests.json", form).status_code == 201
     assert Order.objects.get().description == "2 < 3 portions\nno onions <3"
+
+
+def test_order_and_open311_row_are_one_transaction(world, key, monkeypatch):
+    """If the Open311 row cannot be written (here: a token already taken), the order it
+    was for is not left behind."""
+    from django.db import IntegrityError
+
+    from minsheng.open311 import services
+    from tests.open311.conftest import create_request
+
+    taken = create_request(key[0]).token
+    monkeypatch.setattr(services.secrets, "token_hex", lambda n: taken)
+    before = counts()
+    with pytest.raises(IntegrityError):
+        create_request(key[0])
+    assert counts() == before
