@@ -259,3 +259,13 @@ def test_admin_change_edits_name_contact_and_rate_but_not_the_key(admin_client, 
         key.digest,
         key.created_at,
     )
+
+
+def test_admin_lists_and_searches_open311_rows(admin_client, world):
+    key, _raw = api_key_create(name="x")
+    extra = create_request(key)
+    page = admin_client.get("/admin/open311/servicerequest/", {"q": extra.token})
+    assert page.status_code == 200
+    assert extra.token in page.content.decode()
+    for q in (str(extra.order_id), "abc", "\u4e2d"):
+        assert admin_client.get("/admin/open311/servicerequest/", {"q": q}).status_code == 200
