@@ -11,6 +11,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+# Counter keys start with this (tests give each test its own, rather than clearing a cache
+# other processes may share).
+PREFIX = "open311:rate"
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -23,7 +27,7 @@ def hit(ident: str, limit: int, *, now: float | None = None) -> Verdict:
     """Count one call for ``ident`` and say whether it is within ``limit`` this minute."""
     now = time.time() if now is None else now
     minute = int(now // 60)
-    key = f"open311:rate:{ident}:{minute}"
+    key = f"{PREFIX}:{ident}:{minute}"
     # Kept a little past its minute so a slow call near the boundary still finds it.
     cache.add(key, 0, timeout=90)
     try:

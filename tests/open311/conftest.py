@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
 from defusedxml.ElementTree import fromstring
-from django.core.cache import cache
 from django.test import Client
 
 from minsheng.catalog.models import ServiceAttribute
+from minsheng.open311 import limits
 from minsheng.open311.models import ApiKey
 from minsheng.open311.services import api_key_create
 from tests.factories import AttributeFactory
@@ -19,10 +20,10 @@ BASE = "/open311/v2"
 
 
 @pytest.fixture(autouse=True)
-def _open311_limits(settings: Any) -> None:
-    """Counters start empty, and the per-address limit stays out of the way except in the
-    tests about it (they set their own)."""
-    cache.clear()
+def _open311_limits(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test counts in its own namespace (a shared Redis is never cleared), and the
+    limits stay out of the way except in the tests about them (they set their own)."""
+    monkeypatch.setattr(limits, "PREFIX", f"open311:rate:test:{uuid.uuid4().hex}")
     settings.MINSHENG_OPEN311_ANON_RATE = 100_000
     settings.MINSHENG_OPEN311_KEY_RATE = 100_000
     settings.MINSHENG_OPEN311_JURISDICTION = "minsheng.local"
