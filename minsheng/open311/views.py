@@ -383,7 +383,12 @@ def _person(params: Params) -> dict[str, str]:
 
 
 def _place(params: Params) -> tuple[Region | None, float | None, float | None, str]:
-    """The region named by address_id, else placed by lat/long, else by address_string."""
+    """The region named by address_id, else placed by lat/long, else by address_string.
+
+    A point that is not in the county falls back to the address string when there is one
+    (clients such as FixMyStreet send both); the point is kept as given.
+    """
+    found = len(params.problems)
     lat = params.number("lat", low=-90, high=90)
     lon = params.number("long", low=-180, high=180)
     lat_given, lon_given = bool(params.values("lat")), bool(params.values("long"))
@@ -391,7 +396,7 @@ def _place(params: Params) -> tuple[Region | None, float | None, float | None, s
         params.bad("long" if lat_given else "lat", "send lat and long together")
     address = params.text("address_string", limit=300) or ""
     address_id = params.text("address_id", limit=20)
-    if params.problems:
+    if len(params.problems) > found:
         return None, None, None, address
     if address_id is not None:
         region = region_by_code(address_id)
@@ -400,8 +405,8 @@ def _place(params: Params) -> tuple[Region | None, float | None, float | None, s
                 "address_id",
                 f"no township or village of the county has the code {shown(address_id)}",
             )
-            return None, lat, lon, address
         return region, lat, lon, address
+    region = None
     if lat is not None and lon is not None:
         max_km = settings.MINSHENG_OPEN311_MAX_KM
         region = region_at(lat, lon, max_km=max_km)
@@ -410,14 +415,15 @@ def _place(params: Params) -> tuple[Region | None, float | None, float | None, s
                 "lat",
                 f"lat/long is not within {max_km:g} km of any township or village of the county",
             )
-        return region, lat, lon, address
-    if address:
+    if region is None and address:
         region = region_named_in(address)
         if region is None:
             params.bad("address_string", "names no township or village of the county")
-        return region, None, None, address
-    params.bad("lat", "a location is required: lat and long, address_string or address_id")
-    return None, None, None, address
+        else:
+            del params.problems[found:]  # the address placed it after all
+    if region is None and lat is None and not address:
+        params.bad("lat", "a location is required: lat and long, address_string or address_id")
+    return region, lat, lon, address
 
 
 def _domain_problems(error: DomainError) -> list[Problem]:

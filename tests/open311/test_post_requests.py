@@ -127,6 +127,28 @@ def test_post_with_address_string_places_it_by_the_name_it_holds(client, world, 
     assert order.address == "乙村 3 组 12 号"
 
 
+def test_a_point_outside_the_county_falls_back_to_the_address_string(client, world, form):
+    form.update({"lat": "39.9", "long": "116.4", "address_string": "甲镇 东街 3 号"})
+    response = client.post(f"{BASE}/requests.json", form)
+    assert response.status_code == 201
+    order = Order.objects.get()
+    assert order.region == world.town_a
+    assert (order.latitude, order.longitude, order.address) == (39.9, 116.4, "甲镇 东街 3 号")
+
+
+def test_location_errors_come_with_the_other_arguments_errors(client, world, form):
+    form.update({"email": "nope", "address_id": "NOPE"})
+    _refused(
+        client,
+        form,
+        400,
+        [
+            (400, "email: not an email address: 'nope'"),
+            (400, "address_id: no township or village of the county has the code 'NOPE'"),
+        ],
+    )
+
+
 def test_address_id_wins_over_lat_long_which_is_kept_as_the_point(client, world, form):
     form["address_id"] = "T2"
     response = client.post(f"{BASE}/requests.json", form)

@@ -93,9 +93,11 @@ def test_the_example_request_is_read_whole_and_refused_only_for_its_place(
     settings.MINSHENG_OPEN311_JURISDICTION = "city.gov"
     before = counts()
     response = _post_example(client, raw_key)
-    # San Francisco is not in the county; every other argument was accepted.
+    # San Francisco is not in the county, by its point or its address; every other
+    # argument was accepted.
     assert errors_xml(response, 400) == [
-        (400, "lat: lat/long is not within 10 km of any township or village of the county")
+        (400, "lat: lat/long is not within 10 km of any township or village of the county"),
+        (400, "address_string: names no township or village of the county"),
     ]
     assert counts() == before
 
