@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from minsheng.catalog.models import Service, ServiceArea, ServiceAttribute, UrgencyClass
 from minsheng.open311.render import w3c
 from minsheng.open311.selectors import CLOSED_STATUSES, NEED_PREFIX, RequestView
-from minsheng.orders.models import Action, OrderEvent, Status
+from minsheng.orders.models import Action, Channel, OrderEvent, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this server's interface last changed (discovery's changeset).
@@ -124,15 +124,52 @@ def service_notice(urgency: UrgencyClass) -> str:
     }
 
 
-def event_text(event: OrderEvent) -> str:
-    return event.note or str(Action(event.action).label)
+# Orders that were public from the start: made through Open311 by a client app (whose
+# users post to a public API, as on FixMyStreet), or imported from a public server. Orders
+# residents placed on the web, by phone, through a grid worker or on a visit are for elderly
+# people, families and the disabled at home: anyone may see that a service was ordered in a
+# village and how it went, but not the resident's words, address or doorstep.
+PUBLIC_CHANNELS = frozenset({Channel.OPEN311, Channel.IMPORT})
+
+
+def is_public(channel: str) -> bool:
+    return channel in PUBLIC_CHANNELS
+
+
+def event_text(event: OrderEvent, *, public: bool = True) -> str:
+    """An event's note where the order is public, else only what kind of step it was."""
+    label = str(Action(event.action).label)
+    return (event.note or label) if public else label
 
 
 def is_closed(status: str) -> bool:
     return status in CLOSED_STATUSES
 
 
+class _Names:
+    """Names and notices of the few services, areas, providers, places and urgency classes
+    a list of requests refers to, worked out once per list (one language per response)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, int], str] = {}
+
+    def get(self, kind: str, obj: Any, make: Any) -> str:
+        key = (kind, obj.pk)
+        if key not in self._memo:
+            self._memo[key] = make(obj)
+        return self._memo[key]
+
+
+def request_rows(views: list[RequestView], *, extensions: bool = False) -> list[Row]:
+    names = _Names()
+    return [_request_row(view, names, extensions) for view in views]
+
+
 def request_row(view: RequestView, *, extensions: bool = False) -> Row:
+    return request_rows([view], extensions=extensions)[0]
+
+
+def _request_row(view: RequestView, names: _Names, extensions: bool) -> Row:
     order = view.order
     closed = is_closed(order.status)
     if closed:
@@ -144,23 +181,34 @@ def request_row(view: RequestView, *, extensions: bool = False) -> Row:
         expected = order.step_deadline or order.resolve_deadline
     extra = view.open311
     service = order.service
+    provider = order.provider
+    public = is_public(order.channel)
+    place = names.get("region", order.region, lambda r: r.name)
     row: Row = {
         "service_request_id": str(order.pk),
         "status": "closed" if closed else "open",
-        "status_notes": event_text(view.latest) if view.latest is not None else None,
-        "service_name": service.name if service is not None else need_name(order.area),
+        "status_notes": (
+            event_text(view.latest, public=public) if view.latest is not None else None
+        ),
+        "service_name": (
+            names.get("service", service, lambda s: s.name)
+            if service is not None
+            else names.get("need", order.area, need_name)
+        ),
         "service_code": service.code if service is not None else NEED_PREFIX + order.area.code,
-        "description": order.description or None,
-        "agency_responsible": order.provider.name if order.provider is not None else None,
-        "service_notice": service_notice(order.urgency),
+        "description": (order.description or None) if public else None,
+        "agency_responsible": (
+            names.get("provider", provider, lambda p: p.name) if provider is not None else None
+        ),
+        "service_notice": names.get("notice", order.urgency, service_notice),
         "requested_datetime": w3c(order.created_at),
         "updated_datetime": w3c(updated),
         "expected_datetime": w3c(expected),
-        "address": order.address or order.region.name,
+        "address": (order.address or place) if public else place,
         "address_id": order.region.code,
         "zipcode": (extra.zipcode or None) if extra is not None else None,
-        "lat": order.latitude,
-        "long": order.longitude,
+        "lat": order.latitude if public else None,
+        "long": order.longitude if public else None,
         "media_url": (extra.media_url or None) if extra is not None else None,
     }
     if extensions:
@@ -172,7 +220,7 @@ def request_row(view: RequestView, *, extensions: bool = False) -> Row:
                 "datetime": w3c(e.created_at),
                 "type": e.action,
                 "summary": str(Action(e.action).label),
-                "description": e.note or None,
+                "description": (e.note or None) if public else None,
             }
             for e in view.events
         ]
@@ -185,7 +233,7 @@ def update_row(event: OrderEvent) -> Row:
         "service_request_id": str(event.order_id),
         "status": UPDATE_STATUS[Status(event.new_status)],
         "updated_datetime": w3c(event.created_at),
-        "description": event_text(event),
+        "description": event_text(event, public=is_public(event.order.channel)),
         "media_url": None,
         "external_status_code": event.new_status,
     }

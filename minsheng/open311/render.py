@@ -44,7 +44,9 @@ def w3c(value: datetime | None) -> str | None:
     """A W3C datetime with the county's offset, e.g. ``2026-05-01T09:30:00+08:00``."""
     if value is None:
         return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    # The default zone, not the "current" one: nothing here activates another, and looking
+    # the current one up (a context-local read) cost more than the formatting, per datetime.
+    return value.astimezone(timezone.get_default_timezone()).isoformat(timespec="seconds")
 
 
 def _text(value: Any) -> str:

@@ -322,7 +322,7 @@ def get_service_requests(call: Call) -> Document:
             limit=limit,
         )
     views = selectors.requests_matching(f, with_events=extensions)
-    rows = [documents.request_row(v, extensions=extensions) for v in views]
+    rows = documents.request_rows(views, extensions=extensions)
     return Document("service_requests", "request", rows)
 
 

@@ -397,7 +397,7 @@ def test_bad_paging_is_400(client, made, query, error):
     ]
 
 
-def test_a_thousand_requests_at_most_in_three_queries(
+def test_a_thousand_requests_in_a_fixed_number_of_queries(
     client, made, now, django_assert_max_num_queries
 ):
     template = Order.objects.values().get(pk=made.pk)
@@ -413,9 +413,10 @@ def test_a_thousand_requests_at_most_in_three_queries(
             for o in clones
         ]
     )
-    # Orders, then their latest public events by id: two queries, three on SQLite, which
-    # splits an IN list of more than 999 ids.
-    with django_assert_max_num_queries(3):
+    # Orders, their latest public events by id, then one query for each kind of reference
+    # they name (service, area, place, urgency: no provider yet): six, seven on SQLite,
+    # which splits an IN list of more than 999 ids.
+    with django_assert_max_num_queries(7):
         response = client.get(f"{BASE}/requests.json")
     body = json_of(response)
     assert len(body) == 1000
@@ -478,3 +479,51 @@ def test_a_thousand_ids_at_once_are_fine_and_more_are_400(client, made):
     assert errors_json(
         client.get(f"{BASE}/requests.json", {"service_request_id": too_many}), 400
     ) == [{"code": 400, "description": "service_request_id: at most 1000 ids at once"}]
+
+
+# --- privacy: orders residents placed elsewhere ----------------------------------------------
+
+
+def test_orders_placed_off_open311_show_the_place_but_not_the_residents_words_or_door(
+    client, world, key, now
+):
+    order = s.order_submit(
+        actor=world.resident,
+        data=s.OrderInput(
+            region_code="V1",
+            service_code="meal-delivery",
+            description="我母亲独居，腿脚不便",
+            address="甲村 3 组 12 号",
+            latitude=30.0123,
+            longitude=110.0123,
+        ),
+        now=now - timedelta(hours=2),
+    )
+    s.order_cancel(order_id=order.pk, actor=world.resident, reason="女儿回来了", now=now)
+    opened = create_request(key[0], now=now - timedelta(hours=1), description="Lunch please")
+
+    body = {r["service_request_id"]: r for r in json_of(client.get(f"{BASE}/requests.json"))}
+    private = body[str(order.pk)]
+    assert (private["description"], private["address"], private["address_id"]) == (
+        None,
+        "甲村",
+        "V1",
+    )
+    assert (private["lat"], private["long"]) == (None, None)
+    # The step is shown (cancelled), the resident's reason is not.
+    assert private["status_notes"] == str(Action.CANCEL.label)
+    public = body[str(opened.order_id)]
+    assert public["description"] == "Lunch please"
+
+    extended = json_of(client.get(f"{BASE}/requests/{order.pk}.json", {"extensions": "true"}))
+    assert [(n["type"], n["description"]) for n in extended[0]["notes"]] == [
+        ("submit", None),
+        ("cancel", None),
+    ]
+    updates = json_of(
+        client.get(f"{BASE}/servicerequestupdates.json", {"service_request_id": str(order.pk)})
+    )
+    assert [u["description"] for u in updates] == [
+        str(Action.SUBMIT.label),
+        str(Action.CANCEL.label),
+    ]
