@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.translation import gettext, ngettext
 
 from minsheng.core.errors import DomainError
 from minsheng.open311 import limits
@@ -51,7 +52,7 @@ def test_create_prints_the_key_once_and_stores_only_its_digest(db):
 
 
 def test_create_refuses_a_blank_name_and_a_zero_rate(db):
-    with pytest.raises(CommandError, match="name: Give the key a name"):
+    with pytest.raises(CommandError, match=re.escape(f"name: {gettext('Give the key a name.')}")):
         run("create", "--name", "  ")
     with pytest.raises(CommandError, match="rate_limit"):
         run("create", "--name", "x", "--rate", "0")
@@ -131,7 +132,10 @@ def test_admin_add_shows_the_raw_key_once(admin_client):
     assert response.status_code == 200
     key = ApiKey.objects.get()
     messages = [str(m) for m in response.context["messages"]]
-    shown = [m for m in messages if "copy it now" in m]
+    shown = [m for m in messages if "%(key)s" not in m and re.search(r"[0-9a-f]{40}", m)]
+    expected = gettext("The new API key is %(key)s — copy it now: it is not shown again.")
+    assert len(shown) == 1
+    assert shown[0] == expected % {"key": re.search(r"[0-9a-f]{40}", shown[0]).group(0)}
     assert len(shown) == 1
     raw = re.search(r"[0-9a-f]{40}", shown[0]).group(0)
     assert key.digest == hashlib.sha256(raw.encode()).hexdigest()
@@ -167,7 +171,8 @@ def test_admin_revoke_action(admin_client, db):
     drop.refresh_from_db()
     keep.refresh_from_db()
     assert drop.revoked_at is not None and keep.revoked_at is None
-    assert "1 key revoked." in [str(m) for m in response.context["messages"]]
+    revoked = ngettext("%(n)d key revoked.", "%(n)d keys revoked.", 1) % {"n": 1}
+    assert revoked in [str(m) for m in response.context["messages"]]
 
 
 def test_admin_cannot_delete_keys_and_open311_rows_are_read_only(admin_client, world):
