@@ -237,6 +237,25 @@ def test_the_window_is_one_minute(db):
     assert limits.hit("t", 1, now=t + 40).allowed  # the next minute starts afresh
 
 
+def test_an_unreachable_cache_lets_calls_through_uncounted(
+    client, world, raw_key, settings, caplog
+):
+    # Nothing listens on port 1: every cache call fails to connect.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    settings.MINSHENG_OPEN311_KEY_RATE = 1
+    form = {"api_key": raw_key, "service_code": "meal-delivery", "address_id": "V1"}
+    assert [client.post(f"{BASE}/requests.json", form).status_code for _ in range(2)] == [201, 201]
+    assert limits.hit("t", 1).allowed
+    assert [r.getMessage() for r in caplog.records if r.name == "minsheng.open311.limits"] == [
+        "Open311 rate limit not counted: the cache is unreachable"
+    ] * 3
+
+
 def test_refused_keys_count_against_the_client_address(client, world, settings):
     settings.MINSHENG_OPEN311_ANON_RATE = 2
     form = {"api_key": "guess", "service_code": "meal-delivery", "address_id": "V1"}
