@@ -374,7 +374,10 @@ def order_submit(
         raise DomainError(errors)
 
     urgency = service.urgency if service is not None else UrgencyClass.objects.get(code="general")
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (Open311 adds its own row in the same one):
+    # every refusal above is raised before any write, so a failure here fails the caller's
+    # whole transaction anyway, and the savepoint would cost two round trips per order.
+    with transaction.atomic(savepoint=False):
         order = Order.objects.create(
             status=Status.SUBMITTED,
             service=service,
