@@ -24,6 +24,9 @@ demo: install
 	@echo
 	@echo "Minsheng demo county: http://$(HOST):$(PORT)/   (Ctrl-C to stop)"
 	$(BIN)/minsheng demo_logins
+	@echo "Open311 (GeoReport v2) at http://$(HOST):$(PORT)/open311/v2/ — an API key for trying POST requests:"
+	$(BIN)/minsheng open311_key create --name "demo client"
+	@echo "REST API docs: http://$(HOST):$(PORT)/api/docs/"
 	$(BIN)/minsheng runserver --noreload $(HOST):$(PORT)
 
 serve: install
