@@ -475,3 +475,25 @@ def test_url_import_reports_an_unreachable_server(world: Any) -> None:
         call_command("import_open311", "--url", "http://127.0.0.1:9/v2", "--commit", stderr=err)
     assert err.getvalue().startswith("http://127.0.0.1:9/v2/services.json: cannot reach the server")
     assert Order.objects.count() == 0
+
+
+def test_a_token_from_the_source_still_resolves_here(
+    world: Any, tmp_path: Path, client: Any
+) -> None:
+    rows = [
+        {
+            "service_request_id": "77",
+            "token": "old-token-77",
+            "status": "open",
+            "service_code": "meal-delivery",
+            "requested_datetime": "2026-11-01T08:00:00+08:00",
+            "address_id": "V1",
+        }
+    ]
+    path = tmp_path / "tokens.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    _run("--file", str(path), "--commit")
+    order = ServiceRequest.objects.get(source_id="77").order
+    response = client.get("/open311/v2/tokens/old-token-77.json")
+    assert response.status_code == 200
+    assert response.json() == [{"service_request_id": str(order.pk), "token": "old-token-77"}]
