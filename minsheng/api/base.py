@@ -42,9 +42,9 @@ from rest_framework.views import set_rollback
 from minsheng.accounts.models import Profile, Role
 from minsheng.accounts.selectors import profile_of
 from minsheng.core.errors import DomainError
+from minsheng.core.ids import MAX_ID
 from minsheng.core.refcache import RefCache, invalidate_on_change
 
-MAX_ID = 2**63 - 1
 MAX_TOKEN = 40  # rest_framework.authtoken keys are 40 hex digits
 
 

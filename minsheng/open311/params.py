@@ -19,8 +19,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from minsheng.open311.render import Problem, shown
 
-# Largest value a bigint primary key can hold.
-MAX_ID = 2**63 - 1
 # attribute[code] or attribute[code][]: codes are slugs (ServiceAttribute.code).
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([A-Za-z0-9_-]+)\](\[\])?$")
 _W3C_DATETIME = re.compile(
@@ -125,11 +123,6 @@ def as_int(value: str) -> int | None:
     if not (value.isascii() and value.isdecimal()) or len(value) > 19:
         return None
     return int(value)
-
-
-def as_id(value: str) -> int | None:
-    number = as_int(value)
-    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 def parse_w3c(value: str) -> datetime | None:

@@ -23,9 +23,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from minsheng.catalog.selectors import menu_entry
 from minsheng.core.errors import DomainError, NotFound
+from minsheng.core.ids import as_id
 from minsheng.open311 import documents, limits, selectors, services
 from minsheng.open311.models import ApiKey
-from minsheng.open311.params import Params, as_id, attributes, contains_nul, window
+from minsheng.open311.params import Params, attributes, contains_nul, window
 from minsheng.open311.render import (
     FORMATS,
     JSON,

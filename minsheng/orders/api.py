@@ -27,9 +27,10 @@ from rest_framework.response import Response
 
 from minsheng.accounts.models import Role
 from minsheng.accounts.selectors import profile_of
-from minsheng.api.base import MAX_ID, APIBase, BooleanFilter, IdFilter, StrictOrderingFilter
+from minsheng.api.base import APIBase, BooleanFilter, IdFilter, StrictOrderingFilter
 from minsheng.api.schema import READ_ERRORS, WRITE_ERRORS, errors
 from minsheng.core.errors import PermissionDenied
+from minsheng.core.ids import MAX_ID
 from minsheng.orders import dispatch, policy, selectors, services
 from minsheng.orders.models import OPEN_STATUSES, PUBLIC_ACTIONS, Channel, Order, Rating, Status
 from minsheng.orders.serializers import (
@@ -449,12 +450,9 @@ class OrderGrab(OrderAction):
         return order
 
     def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
-        provider_id = data.get("provider_id")
-        if provider_id is None:
-            mine = set(policy.provider_ids_of(request.user)) & dispatch.eligible_provider_ids(order)
-            # None of theirs serves it: the service refuses with its own words.
-            provider_id = min(mine) if mine else 0
-        services.order_grab(order_id=order.pk, actor=request.user, provider_id=provider_id)
+        services.order_grab(
+            order_id=order.pk, actor=request.user, provider_id=data.get("provider_id")
+        )
 
 
 class OrderStart(OrderAction):

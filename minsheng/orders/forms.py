@@ -366,12 +366,3 @@ def parse_rating(data: QueryDict) -> RatingInput:
         satisfaction=data.get("satisfaction", "").strip(),
         comment=data.get("comment", ""),
     )
-
-
-def parse_id(raw: str | None) -> int | None:
-    """A positive database id from a POST value, or None."""
-    raw = (raw or "").strip()
-    if not raw.isdigit() or len(raw) > 18:
-        return None
-    value = int(raw)
-    return value if value > 0 else None

@@ -23,6 +23,7 @@ from minsheng.accounts.selectors import profile_of
 from minsheng.catalog.models import Category, Provider, Service, ServiceArea, UrgencyClass
 from minsheng.catalog.selectors import menu_entry
 from minsheng.core.errors import Conflict, DomainError, ErrorDetail, NotFound, PermissionDenied
+from minsheng.core.ids import as_id
 from minsheng.orders import policy
 from minsheng.orders.attributes import MAX_TEXT, clean_answers
 from minsheng.orders.dispatch import best_candidate, eligible_provider_ids
@@ -50,26 +51,9 @@ STAFF_CHANNELS = frozenset({Channel.GRID_WORKER, Channel.HOTLINE, Channel.VISIT}
 # --- helpers ----------------------------------------------------------------------------------
 
 
-# Largest value a bigint primary key can hold; anything else cannot name a row.
-_MAX_ID = 2**63 - 1
-
-
-def _as_id(value: Any) -> int | None:
-    """An id from an adapter's input (int or digit string), or None if it cannot be one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
-        number = int(value.strip())
-    else:
-        return None
-    return number if 0 < number <= _MAX_ID else None
-
-
 def _lock(order_id: Any) -> Order:
     """Lock the order row for the rest of the transaction (SQLite: the whole database)."""
-    pk = _as_id(order_id)
+    pk = as_id(order_id)
     order = Order.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
     if order is None:
         raise NotFound.single("order_not_found", _("No such order."), "order")
@@ -470,7 +454,7 @@ def _lock_providers(ids: Iterable[int]) -> None:
 
 
 def _check_provider(order: Order, provider_id: Any, now: datetime) -> Provider:
-    pk = _as_id(provider_id)
+    pk = as_id(provider_id)
     if pk is not None:
         _lock_providers([pk])
     provider = Provider.objects.filter(pk=pk).first() if pk is not None else None
@@ -558,7 +542,7 @@ def order_dispatch(
         order = _lock(order_id)
         _require(policy.is_dispatcher_for(profile_of(actor), order))
         if order.status == Status.DISPATCHED:
-            if order.provider_id is not None and order.provider_id == _as_id(provider_id):
+            if order.provider_id is not None and order.provider_id == as_id(provider_id):
                 raise DomainError.single(
                     "provider_unchanged", _("The order is already with this provider."), "provider"
                 )
@@ -627,13 +611,20 @@ def order_accept(*, order_id: int, actor: Any, now: datetime | None = None) -> O
 
 
 def order_grab(
-    *, order_id: int, actor: Any, provider_id: int, now: datetime | None = None
+    *, order_id: int, actor: Any, provider_id: int | None = None, now: datetime | None = None
 ) -> Order:
-    """First come, first served: the row lock lets exactly one provider win."""
+    """First come, first served: the row lock lets exactly one provider win.
+
+    Without ``provider_id``, the order goes to the lowest-numbered of the actor's teams
+    that may take it (staff of one team, the usual case, need not name it).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         order = _lock(order_id)
-        _require(policy.is_provider_staff_for(actor, _as_id(provider_id)))
+        if provider_id is None:
+            mine = set(policy.provider_ids_of(actor)) & eligible_provider_ids(order)
+            provider_id = min(mine) if mine else 0  # 0: no team of theirs; refused below
+        _require(policy.is_provider_staff_for(actor, as_id(provider_id)))
         if _dispatch_mode(order) != Service.DispatchMode.GRAB:
             raise Conflict.single(
                 "not_grabbable", _("This order is dispatched, not grabbed."), "order"

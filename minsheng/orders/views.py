@@ -31,6 +31,7 @@ from minsheng.accounts.views import clean_request, role_required, signed_in
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import service_with_attributes
 from minsheng.core.errors import DomainError, ErrorDetail
+from minsheng.core.ids import as_id
 from minsheng.orders import dispatch, policy, selectors, services
 from minsheng.orders.forms import (
     FieldSpec,
@@ -40,7 +41,6 @@ from minsheng.orders.forms import (
     description_field,
     error_links,
     offered_village_ids,
-    parse_id,
     parse_order,
     parse_rating,
     place_fields,
@@ -516,7 +516,7 @@ def staff_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*DISPATCH_ROLES)
 @require_POST
 def staff_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
-    provider_id = parse_id(request.POST.get("provider_id"))
+    provider_id = as_id(request.POST.get("provider_id"))
     if provider_id is None:
         _staff_order_or_404(request, pk)
         return _render_staff_order(
@@ -688,18 +688,17 @@ def provider_grab(request: HttpRequest, pk: int) -> HttpResponse:
     mine = set(policy.provider_ids_of(request.user)) & dispatch.eligible_provider_ids(order)
     if not mine:
         raise Http404
-    requested = parse_id(request.POST.get("provider_id"))
+    requested = as_id(request.POST.get("provider_id"))
     if "provider_id" in request.POST and requested not in mine:
         return _render_provider_console(
             request, _bad_input("grab", order.pk, request.POST, "provider")
         )
-    provider_id = requested if requested is not None else min(mine)
     return _run(
         request,
         form="grab",
         order_id=order.pk,
         call=lambda: services.order_grab(
-            order_id=order.pk, actor=request.user, provider_id=provider_id
+            order_id=order.pk, actor=request.user, provider_id=requested
         ),
         success=_("Order %(number)s is yours.") % {"number": order.number},
         done=reverse("provider_console"),

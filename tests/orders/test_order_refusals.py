@@ -170,6 +170,19 @@ def test_grabbing_for_a_provider_one_does_not_work_for_is_refused(world):
     )
 
 
+def test_a_grab_without_a_provider_by_someone_with_no_team_for_it_is_refused(world):
+    set_mode(world, Service.DispatchMode.GRAB)
+    order = advance(world, submit(world, region_code="V2"), Status.APPROVED)
+    # provider_staff's team serves township T1 only; the order is in T2.
+    for actor in (world.provider_staff, world.dispatcher_b):
+        refused(
+            lambda actor=actor: s.order_grab(order_id=order.pk, actor=actor),
+            error=PermissionDenied,
+            errors=[("not_permitted", "order")],
+            order=order,
+        )
+
+
 def test_cancelling_a_closed_order_is_an_illegal_transition(world):
     order = advance(world, submit(world), Status.DELIVERED)
     rate(order, world.resident)()

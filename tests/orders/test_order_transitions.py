@@ -271,6 +271,15 @@ def test_provider_grabs_a_grab_mode_order(world):
     )
 
 
+def test_a_grab_without_a_provider_goes_to_the_grabbers_own_team(world):
+    set_mode(world, Service.DispatchMode.GRAB)
+    order = advance(world, submit(world), Status.APPROVED)
+    s.order_grab(order_id=order.pk, actor=world.provider_staff, now=T0 + DAY)
+    order.refresh_from_db()
+    assert (order.status, order.provider_id) == (Status.ACCEPTED, world.provider.pk)
+    assert events(order)[-1][:5] == ("grab", "approved", "accepted", "p1staff", world.provider.pk)
+
+
 def test_provider_accepts_starts_and_delivers(world, settings):
     settings.MINSHENG_AUTO_CLOSE_DAYS = 3
     order = advance(world, submit(world), Status.DISPATCHED)

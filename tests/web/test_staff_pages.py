@@ -157,9 +157,10 @@ def test_dispatcher_dispatches_then_redispatches(world):
 def test_dispatch_refuses_bad_and_ineligible_providers(world):
     order = order_at(world, "approved", region="V2")
     client = logged_in(world.dispatcher_b)
-    bad = client.post(f"/staff/orders/{order.pk}/dispatch/", {"provider_id": "abc"})
-    assert bad.status_code == 400
-    assert "This value is not valid." in bad.content.decode()
+    for raw in ("abc", "²", "１２"):  # a superscript and full-width digits are not ids either
+        bad = client.post(f"/staff/orders/{order.pk}/dispatch/", {"provider_id": raw})
+        assert bad.status_code == 400
+        assert "This value is not valid." in bad.content.decode()
     # provider (T1 only) does not serve V2
     ineligible = client.post(
         f"/staff/orders/{order.pk}/dispatch/", {"provider_id": world.provider.pk}
