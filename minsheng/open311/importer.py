@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -27,6 +27,7 @@ from minsheng.catalog.models import Category, Service, ServiceArea
 from minsheng.catalog.services import AttributeSpec, service_import
 from minsheng.open311 import parse
 from minsheng.open311.models import ServiceRequest
+from minsheng.open311.render import w3c
 from minsheng.orders.services import ImportedOrder, order_import
 from minsheng.regions.models import Region
 from minsheng.regions.selectors import region_at, region_by_code, region_named_in
@@ -101,10 +102,6 @@ def http_get(url: str) -> bytes:
         raise parse.DocumentError(f"{url}: cannot reach the server ({exc})") from None
 
 
-def _w3c(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def read_server(
     url: str,
     *,
@@ -143,13 +140,13 @@ def read_server(
             start = end
         while windows:
             start, end = windows.pop(0)
-            document = get("requests", start_date=_w3c(start), end_date=_w3c(end))
+            document = get("requests", start_date=w3c(start), end_date=w3c(end))
             if len(document.rows) >= SERVER_CAP and end - start > timedelta(minutes=1):
                 middle = start + (end - start) / 2
                 windows[:0] = [(start, middle), (middle, end)]
                 continue
             batch = Source(name=root)
-            batch.add(document, f"requests {_w3c(start)}–{_w3c(end)}")
+            batch.add(document, f"requests {w3c(start)}–{w3c(end)}")
             source.errors.extend(batch.errors)
             for request in batch.requests:
                 if request.id not in seen:

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -38,6 +38,14 @@ ITEM_NAMES = {
 
 # Characters XML 1.0 cannot carry, even escaped; text from other channels may hold them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@overload
+def w3c(value: datetime) -> str: ...
+@overload
+def w3c(value: None) -> None: ...
+@overload
+def w3c(value: datetime | None) -> str | None: ...
 
 
 def w3c(value: datetime | None) -> str | None:

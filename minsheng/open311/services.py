@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.core.errors import DomainError, NotFound
 from minsheng.open311.models import ApiKey, ServiceRequest
 from minsheng.orders import services as order_services
-from minsheng.orders.models import Channel, OrderEvent
+from minsheng.orders.models import Channel
 
 
 def key_digest(raw: str) -> str:
@@ -151,14 +151,3 @@ def request_submit(
             media_url=data.media_url,
             address_id=data.address_id,
         )
-
-
-def update_submit(
-    *, key: ApiKey, order_id: int, description: str, now: datetime | None = None
-) -> OrderEvent:
-    """A resident's update through a client app: a public comment on the order.
-
-    The key is checked by the caller; it is named here so every write says who made it.
-    """
-    del key  # the event has no actor column for an application; the key was checked
-    return order_services.order_comment(order_id=order_id, actor=None, note=description, now=now)

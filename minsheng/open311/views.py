@@ -38,6 +38,7 @@ from minsheng.open311.render import (
     respond,
     shown,
 )
+from minsheng.orders import services as order_services
 from minsheng.orders.attributes import MAX_TEXT
 from minsheng.orders.services import MAX_NOTE
 from minsheng.regions.models import Region
@@ -534,7 +535,8 @@ def post_update(call: Call) -> Document:
     if pk is None:
         raise Open311Error.one(404, f"service_request_id: no such request {shown(raw_id)}")
     try:
-        event = services.update_submit(key=call.key, order_id=pk, description=description)
+        # A client app's update has no account behind it: the key was checked above.
+        event = order_services.order_comment(order_id=pk, actor=None, note=description)
     except DomainError as error:
         raise Open311Error(_domain_problems(error)) from None
     return Document(

@@ -32,6 +32,7 @@ from minsheng.api.schema import READ_ERRORS, WRITE_ERRORS, errors
 from minsheng.core.errors import PermissionDenied
 from minsheng.core.ids import MAX_ID
 from minsheng.orders import dispatch, policy, selectors, services
+from minsheng.orders.forms import parse_month
 from minsheng.orders.models import OPEN_STATUSES, PUBLIC_ACTIONS, Channel, Order, Rating, Status
 from minsheng.orders.serializers import (
     CandidateSerializer,
@@ -96,8 +97,6 @@ class MonthField(forms.Field):
     def to_python(self, value: Any) -> date | None:
         if value in (None, ""):
             return None
-        from minsheng.orders.views import parse_month
-
         month = parse_month(str(value))
         if month is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")

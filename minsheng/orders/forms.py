@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.http import QueryDict
@@ -366,3 +367,17 @@ def parse_rating(data: QueryDict) -> RatingInput:
         satisfaction=data.get("satisfaction", "").strip(),
         comment=data.get("comment", ""),
     )
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(raw: str) -> date | None:
+    """The first day of a month given as YYYY-MM (the ranking page and the API), or None."""
+    m = _MONTH.match(raw.strip())
+    if m is None:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if not (2000 <= year <= 2999 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)

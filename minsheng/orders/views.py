@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -41,6 +40,7 @@ from minsheng.orders.forms import (
     description_field,
     error_links,
     offered_village_ids,
+    parse_month,
     parse_order,
     parse_rating,
     place_fields,
@@ -707,18 +707,6 @@ def provider_grab(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- the public ranking -----------------------------------------------------------------------
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def parse_month(raw: str) -> date | None:
-    m = _MONTH.match(raw.strip())
-    if m is None:
-        return None
-    year, month = int(m.group(1)), int(m.group(2))
-    if not (2000 <= year <= 2999 and 1 <= month <= 12):
-        return None
-    return date(year, month, 1)
 
 
 @clean_request

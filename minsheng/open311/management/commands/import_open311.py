@@ -8,18 +8,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from minsheng.catalog.models import Category
-from minsheng.open311 import parse
 from minsheng.open311.importer import ImportResult, open311_import, read_files, read_server
+from minsheng.open311.params import parse_w3c
 from minsheng.regions.models import Region
 
 
 def _when(text: str) -> datetime:
-    try:
-        return parse.parse_datetime(text, "option", "date")
-    except parse.DocumentError:
+    # As the Open311 calls read start_date/end_date: a date is local midnight.
+    moment = parse_w3c(text)
+    if moment is None:
         raise CommandError(
-            f"{text!r} is not a W3C datetime with a time zone, e.g. 2026-01-01T00:00:00+08:00"
-        ) from None
+            f"{text!r} is not a date or a W3C datetime with a time zone, "
+            "e.g. 2026-01-01 or 2026-01-01T00:00:00+08:00"
+        )
+    return moment
 
 
 class Command(BaseCommand):
