@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -22,9 +22,9 @@ from minsheng.catalog.models import (
     Provider,
     Service,
     ServiceArea,
-    ServiceAttribute,
     UrgencyClass,
 )
+from minsheng.catalog.selectors import ATTRIBUTES_IN_ORDER, covering, matching
 from minsheng.catalog.serializers import (
     CategorySerializer,
     ProviderSerializer,
@@ -38,12 +38,13 @@ from minsheng.regions.selectors import region_by_code
 CODE = 100  # longer than any code column: a longer value cannot match anything
 
 
-def _serving(queryset: QuerySet[Any], code: str, relation: str) -> QuerySet[Any]:
-    """Rows offered in or serving the region ``code``: directly or through an ancestor."""
+def _serving(queryset: QuerySet[Any], code: str) -> QuerySet[Any]:
+    """Services offered at, or providers serving, the region ``code``: directly or through
+    an ancestor (both through their ``regions``)."""
     region = region_by_code(code)
     if region is None:
         return queryset.none()
-    return queryset.filter(**{f"{relation}__in": region.ancestor_ids()}).distinct()
+    return covering(queryset, region)
 
 
 LIST_ERRORS = errors(400, 401, 404)
@@ -102,15 +103,11 @@ class ServiceFilter(django_filters.FilterSet):
         fields = ["area", "category", "region", "q", "published"]
 
     def offered_at(self, queryset: QuerySet[Service], name: str, value: str) -> QuerySet[Service]:
-        return _serving(queryset, value, "regions")
+        return _serving(queryset, value)
 
     def search(self, queryset: QuerySet[Service], name: str, value: str) -> QuerySet[Service]:
         value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name_zh__icontains=value) | Q(name_en__icontains=value) | Q(keywords__icontains=value)
-        )
+        return matching(queryset, value) if value else queryset
 
 
 def _services(user: Any) -> QuerySet[Service]:
@@ -141,10 +138,7 @@ class ServiceDetail(PublicReadBase, generics.RetrieveAPIView):
     lookup_field = "code"
 
     def get_queryset(self) -> QuerySet[Service]:
-        return _services(self.request.user).prefetch_related(
-            Prefetch("attributes", queryset=ServiceAttribute.objects.order_by("position", "pk")),
-            "regions",
-        )
+        return _services(self.request.user).prefetch_related(ATTRIBUTES_IN_ORDER, "regions")
 
 
 class ProviderFilter(django_filters.FilterSet):
@@ -166,7 +160,7 @@ class ProviderFilter(django_filters.FilterSet):
         fields = ["kind", "region", "category", "active"]
 
     def serving(self, queryset: QuerySet[Provider], name: str, value: str) -> QuerySet[Provider]:
-        return _serving(queryset, value, "regions")
+        return _serving(queryset, value)
 
 
 def _providers(user: Any) -> QuerySet[Provider]:

@@ -1,12 +1,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from minsheng.catalog.models import Category, Provider, Service, ServiceArea, ServiceAttribute
 from minsheng.core.refcache import RefCache
 from minsheng.regions.models import Region
+
+M = TypeVar("M", Service, Provider)
+
+# A service's questions in the order they are asked.
+ATTRIBUTES_IN_ORDER = Prefetch(
+    "attributes", queryset=ServiceAttribute.objects.order_by("position", "pk")
+)
+
+
+def covering(qs: QuerySet[M], region: Region) -> QuerySet[M]:
+    """Services offered at, or providers serving, ``region``: their ``regions`` hold it or
+    its township or county."""
+    return qs.filter(regions__in=region.ancestor_ids()).distinct()
+
+
+def matching(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
+    """Services whose name (either language) or keywords contain ``text``."""
+    return qs.filter(
+        Q(name_zh__icontains=text) | Q(name_en__icontains=text) | Q(keywords__icontains=text)
+    )
 
 
 def published_menu(
@@ -15,22 +36,18 @@ def published_menu(
     """Published services, offered at ``region`` (directly or through an ancestor)."""
     qs = Service.objects.filter(published=True)
     if region is not None:
-        qs = qs.filter(regions__in=region.ancestor_ids()).distinct()
+        qs = covering(qs, region)
     if area is not None:
         qs = qs.filter(category__area=area)
     if query:
-        qs = qs.filter(
-            Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(keywords__icontains=query)
-        )
+        qs = matching(qs, query)
     return qs.select_related("category__area", "urgency")
 
 
 def service_with_attributes(code: str) -> Service | None:
     return (
         Service.objects.select_related("category__area", "urgency")
-        .prefetch_related(
-            Prefetch("attributes", queryset=ServiceAttribute.objects.order_by("position", "pk"))
-        )
+        .prefetch_related(ATTRIBUTES_IN_ORDER)
         .filter(code=code)
         .first()
     )
@@ -38,10 +55,10 @@ def service_with_attributes(code: str) -> Service | None:
 
 def providers_serving(*, region: Region, category: Category | None) -> QuerySet[Provider]:
     """Active providers whose coverage includes ``region`` and who serve ``category``."""
-    qs = Provider.objects.filter(active=True, regions__in=region.ancestor_ids())
+    qs = covering(Provider.objects.filter(active=True), region)
     if category is not None:
         qs = qs.filter(categories=category)
-    return qs.distinct()
+    return qs
 
 
 @dataclass(frozen=True)

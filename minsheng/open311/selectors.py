@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from minsheng.catalog.models import Provider, Service, ServiceArea, ServiceAttribute, UrgencyClass
+from minsheng.catalog.selectors import service_with_attributes
 from minsheng.open311.models import ApiKey, ServiceRequest
 from minsheng.open311.services import key_digest
 from minsheng.orders.models import (
@@ -54,14 +55,8 @@ def need_areas() -> list[ServiceArea]:
 
 def published_service(code: str) -> Service | None:
     """A published service with its attributes in order (two queries)."""
-    return (
-        Service.objects.filter(published=True, code=code)
-        .select_related("category__area", "urgency")
-        .prefetch_related(
-            Prefetch("attributes", queryset=ServiceAttribute.objects.order_by("position", "pk"))
-        )
-        .first()
-    )
+    service = service_with_attributes(code)
+    return service if service is not None and service.published else None
 
 
 def need_area(service_code: str) -> ServiceArea | None:
