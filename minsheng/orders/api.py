@@ -250,11 +250,6 @@ class OrderListCreate(APIBase, generics.ListAPIView):
         order = services.order_submit(actor=request.user, data=serializer.order_input())
         # The list shape, from the rows order_submit already holds: ordering is the hot
         # write path, and the timeline (one submit step) is a GET away.
-        region = order.region
-        if region.parent_id is not None and region.parent_id == order.township_id:
-            Order.township.field.set_cached_value(order, region.parent)
-        elif region.pk == order.township_id:
-            Order.township.field.set_cached_value(order, region)
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 

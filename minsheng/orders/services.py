@@ -371,7 +371,9 @@ def order_submit(
             description=description,
             answers=answers,
             region=region,
-            township_id=region.township_id or region.pk,
+            # The object, not its id: the answer to the order then names its township
+            # without another query (region_by_code loaded the village's parent).
+            township=region.township or region,
             latitude=latitude,
             longitude=longitude,
             address=_text(data.address).strip(),

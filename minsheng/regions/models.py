@@ -74,6 +74,16 @@ class Region(models.Model):
             return self.parent_id
         return None
 
+    @property
+    def township(self) -> Region | None:
+        """The township this region is in (itself for a township): no query for a village
+        loaded with ``select_related("parent")``."""
+        if self.level == self.Level.TOWNSHIP:
+            return self
+        if self.level == self.Level.VILLAGE:
+            return self.parent
+        return None
+
     def ancestor_ids(self) -> list[int]:
         """This region's id and its ancestors', nearest first.
 
