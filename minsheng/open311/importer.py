@@ -233,14 +233,22 @@ def open311_import(
     now = now or timezone.now()
     result = ImportResult(source=source.name, dry_run=dry_run, errors=list(source.errors))
 
+    # Every code the source names, ours for it, and our services with those codes: one query.
+    remote_codes = {s.code for s in source.services}
+    remote_codes |= {r.service_code for r in source.requests if r.service_code}
+    local = {remote: local_code(remote, prefix) for remote in remote_codes}
+    ours = Service.objects.select_related("category__area").in_bulk(
+        {code for code in local.values() if code is not None}, field_name="code"
+    )
+
     planned: dict[str, _PlannedService] = {}  # remote code → plan
     existing: dict[str, Service] = {}
     for remote in source.services:
-        code = local_code(remote.code, prefix)
+        code = local[remote.code]
         if code is None:
             result.errors.append(f"service {remote.code!r}: cannot be made a service code")
             continue
-        service = Service.objects.filter(code=code).first()
+        service = ours.get(code)
         if service is not None:
             existing[remote.code] = service
             result.services_existing.append(code)
@@ -294,17 +302,17 @@ def open311_import(
         if request.service_code in planned or request.service_code in existing:
             remote_code = request.service_code
         else:
-            code = local_code(request.service_code, prefix) if request.service_code else None
-            if code is None or not Service.objects.filter(code=code).exists():
-                if category is None:
-                    result.errors.append(
-                        f"{where}: service_code {request.service_code!r} is not among the "
-                        "services read; give --category CODE to import it as a free-form need"
-                    )
-                    continue
-            else:
-                existing[request.service_code] = Service.objects.get(code=code)
+            code = local.get(request.service_code)
+            service = ours.get(code) if code is not None else None
+            if service is not None:
+                existing[request.service_code] = service
                 remote_code = request.service_code
+            elif category is None:
+                result.errors.append(
+                    f"{where}: service_code {request.service_code!r} is not among the "
+                    "services read; give --category CODE to import it as a free-form need"
+                )
+                continue
         region = _place(request, default_region, max_km)
         if region is None:
             result.errors.append(

@@ -501,3 +501,36 @@ def test_a_token_from_the_source_still_resolves_here(
     response = client.get("/open311/v2/tokens/old-token-77.json")
     assert response.status_code == 200
     assert response.json() == [{"service_request_id": str(order.pk), "token": "old-token-77"}]
+
+
+def test_planning_costs_the_same_queries_however_many_services_are_named(
+    world: Any, tmp_path: Path
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ServiceFactory
+
+    for i in range(8):
+        ServiceFactory(code=f"svc-{i}", regions=[world.county])
+
+    def planned(n: int) -> int:
+        rows = [
+            {
+                "service_request_id": f"N{n}-{i}",
+                "status": "open",
+                "service_code": f"svc-{i}",
+                "requested_datetime": "2026-11-01T08:00:00+08:00",
+                "address_id": "V1",
+            }
+            for i in range(n)
+        ]
+        path = tmp_path / f"{n}.json"
+        path.write_text(json.dumps(rows), encoding="utf-8")
+        with CaptureQueriesContext(connection) as ctx:
+            result = importer.open311_import(source=importer.read_files([str(path)], name="q"))
+        assert (result.errors, result.requests_created) == ([], n)
+        return len(ctx.captured_queries)
+
+    planned(1)  # the place, read once into the reference cache
+    assert planned(2) == planned(8)
