@@ -14,6 +14,9 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.GRID_WORKER, Role.DISPATCHER, Role.COUNTY_ADMIN})
+# Who reviews and dispatches orders, and sees what the public does not (unpublished
+# services, providers' capacity).
+DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.COUNTY_ADMIN})
 
 
 class Profile(models.Model):

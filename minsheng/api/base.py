@@ -39,7 +39,7 @@ from rest_framework.response import Response
 from rest_framework.utils.json import strict_constant as json_strict_constant
 from rest_framework.views import set_rollback
 
-from minsheng.accounts.models import Profile, Role
+from minsheng.accounts.models import DISPATCH_ROLES, Profile
 from minsheng.accounts.selectors import profile_of
 from minsheng.core.errors import DomainError
 from minsheng.core.ids import MAX_ID
@@ -274,4 +274,4 @@ class PublicReadBase(APIBase):
 def is_dispatch_staff(user: Any) -> bool:
     """Dispatchers and county administrators: they see unpublished services, capacities."""
     profile = profile_of(user)
-    return profile is not None and profile.role in (Role.DISPATCHER, Role.COUNTY_ADMIN)
+    return profile is not None and profile.role in DISPATCH_ROLES

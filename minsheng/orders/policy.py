@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from minsheng.accounts.models import Profile, Role
+from minsheng.accounts.models import DISPATCH_ROLES, Profile, Role
 from minsheng.accounts.selectors import profile_of
 from minsheng.orders.models import DISPATCH_QUEUE_STATUSES, Order, OrderEvent
 from minsheng.regions.models import Region
@@ -49,7 +49,7 @@ def visible_orders_q(user: Any) -> Q | None:
     if profile is None:
         return None
     role = profile.role
-    if role in (Role.DISPATCHER, Role.COUNTY_ADMIN):
+    if role in DISPATCH_ROLES:
         return region_scope_q(profile.region)
     if role == Role.GRID_WORKER:
         # A grid worker sees what they entered and their own village; one without a
@@ -73,7 +73,7 @@ def visible_orders_q(user: Any) -> Q | None:
 def is_dispatcher_for(profile: Profile | None, order: Order) -> bool:
     return (
         profile is not None
-        and profile.role in (Role.DISPATCHER, Role.COUNTY_ADMIN)
+        and profile.role in DISPATCH_ROLES
         and in_region_scope(profile.region, order)
     )
 
@@ -86,7 +86,7 @@ def is_staff_for(profile: Profile | None, order: Order) -> bool:
     """
     if profile is None:
         return False
-    if profile.role in (Role.DISPATCHER, Role.COUNTY_ADMIN):
+    if profile.role in DISPATCH_ROLES:
         return in_region_scope(profile.region, order)
     if profile.role == Role.GRID_WORKER:
         if order.created_by_id is not None and order.created_by_id == profile.user_id:

@@ -49,11 +49,11 @@ def dispatch_queue(user: Any) -> QuerySet[Order]:
 
     Only dispatchers and administrators have a queue (each within their region).
     """
-    from minsheng.accounts.models import Role
+    from minsheng.accounts.models import DISPATCH_ROLES
     from minsheng.accounts.selectors import profile_of
 
     profile = profile_of(user)
-    if profile is None or profile.role not in (Role.DISPATCHER, Role.COUNTY_ADMIN):
+    if profile is None or profile.role not in DISPATCH_ROLES:
         return Order.objects.none()
     return (
         orders_visible_to(user)

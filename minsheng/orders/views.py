@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from minsheng.accounts.models import Profile, Role
+from minsheng.accounts.models import DISPATCH_ROLES, Profile, Role
 from minsheng.accounts.selectors import profile_of
 from minsheng.accounts.views import clean_request, role_required, signed_in
 from minsheng.catalog.models import Service, ServiceArea
@@ -54,7 +54,6 @@ from minsheng.regions.selectors import region_choices_tree
 
 STAFF_ORDERING = (Role.GRID_WORKER, Role.DISPATCHER, Role.COUNTY_ADMIN)
 ORDERING_ROLES = (Role.RESIDENT, *STAFF_ORDERING)
-DISPATCH_ROLES = (Role.DISPATCHER, Role.COUNTY_ADMIN)
 PROVIDER_ROLES = (Role.PROVIDER_STAFF,)
 PAGE_SIZE = 25
 
