@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from minsheng.accounts.decorators import clean_request
 from minsheng.accounts.selectors import profile_of
-from minsheng.accounts.views import clean_request
 from minsheng.catalog.forms import parse_menu_filter
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import published_menu, service_with_attributes

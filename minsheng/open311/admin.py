@@ -16,9 +16,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from minsheng.core.admin import ReadOnlyMixin
 from minsheng.open311 import services
 from minsheng.open311.models import ApiKey, ServiceRequest
-from minsheng.orders.admin import ReadOnlyMixin
 
 
 @admin.register(ApiKey)

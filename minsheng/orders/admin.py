@@ -7,20 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from minsheng.core.admin import ReadOnlyMixin
 from minsheng.orders.models import Order, OrderEvent, Rating
-
-
-class ReadOnlyMixin:
-    """View only: no add, change or delete, in lists, forms and inlines alike."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class OrderEventInline(ReadOnlyMixin, admin.TabularInline):

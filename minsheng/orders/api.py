@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from minsheng.accounts.models import Role
 from minsheng.accounts.selectors import profile_of
 from minsheng.api.base import APIBase, BooleanFilter, IdFilter, StrictOrderingFilter
+from minsheng.api.fields import StrictSerializer
 from minsheng.api.schema import READ_ERRORS, WRITE_ERRORS, errors
 from minsheng.core.errors import PermissionDenied
 from minsheng.core.ids import MAX_ID
@@ -48,7 +49,6 @@ from minsheng.orders.serializers import (
     RatingSerializer,
     ReasonBody,
     RequiredNoteBody,
-    StrictSerializer,
 )
 from minsheng.regions.selectors import region_by_code
 

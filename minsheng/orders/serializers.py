@@ -9,7 +9,6 @@ with the same codes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from minsheng.api.fields import IdField, StrictFloatField, StrictSerializer
 from minsheng.orders.models import Channel, Order, OrderEvent, Rating, Satisfaction, Status
 from minsheng.orders.services import OrderInput
 
@@ -28,47 +28,9 @@ MAX_ANSWERS = 100
 MAX_CHOICES = 100
 
 
-class StrictFloatField(serializers.FloatField):
-    """A number, or a numeric string; never ``true``/``false`` (``float(True)`` is 1.0)."""
-
-    def to_internal_value(self, data: Any) -> float:
-        if isinstance(data, bool):
-            self.fail("invalid")
-        value: float = super().to_internal_value(data)
-        return value
-
-
 def _bad_text(value: str) -> bool:
     """NUL and lone surrogates: PostgreSQL (text and jsonb) and UTF-8 refuse them."""
     return "\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
-
-
-class StrictSerializer(serializers.Serializer):
-    """A JSON object with only the declared fields: a typo is refused, never ignored."""
-
-    default_error_messages = {
-        "unknown_field": _("Unknown field."),
-        "not_object": _("Give a JSON object."),
-    }
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, Mapping):
-            raise serializers.ValidationError(
-                {"non_field_errors": [self.error_messages["not_object"]]}, code="not_object"
-            )
-        unknown = sorted(str(k) for k in data if k not in self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {
-                    key: [
-                        serializers.ErrorDetail(
-                            str(self.error_messages["unknown_field"]), code="unknown_field"
-                        )
-                    ]
-                    for key in unknown
-                }
-            )
-        return super().to_internal_value(data)
 
 
 def _text(max_length: int = MAX_FIELD) -> serializers.CharField:
@@ -385,19 +347,6 @@ class ReasonBody(StrictSerializer):
 
 class OptionalReasonBody(StrictSerializer):
     reason = _note("Optional: why.")
-
-
-class IdField(serializers.IntegerField):
-    """A positive id that fits a bigint; never ``true``/``false``."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
-
-    def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool):
-            self.fail("invalid")
-        value: int = super().to_internal_value(data)
-        return value
 
 
 class DispatchBody(StrictSerializer):

@@ -24,9 +24,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.decorators import clean_request, role_required, signed_in
 from minsheng.accounts.models import DISPATCH_ROLES, Profile, Role
 from minsheng.accounts.selectors import profile_of
-from minsheng.accounts.views import clean_request, role_required, signed_in
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import service_with_attributes
 from minsheng.core.errors import DomainError, ErrorDetail
