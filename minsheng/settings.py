@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "minsheng.accounts.context_processors.role",
+                "minsheng.orders.context_processors.navigation",
             ],
         },
     },
@@ -260,3 +261,7 @@ MINSHENG_OPEN311_ANON_RATE = int(os.environ.get("MINSHENG_OPEN311_ANON_RATE", "6
 # A point given as lat/long is placed in the nearest village or township centroid within
 # this many kilometres; farther away it is outside the county and refused.
 MINSHENG_OPEN311_MAX_KM = float(os.environ.get("MINSHENG_OPEN311_MAX_KM", "10"))
+
+# A client application's key may add public updates to the requests it created (True), or
+# this server takes no updates from keys at all (False).
+MINSHENG_OPEN311_KEY_UPDATES = env_bool("MINSHENG_OPEN311_KEY_UPDATES", True)

@@ -11,8 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from minsheng.accounts.selectors import role_of
-
 View = Callable[..., HttpResponse]
 
 
@@ -36,13 +34,14 @@ def clean_request(view: View) -> View:
     return wrapped
 
 
-def role_required(*roles: str) -> Callable[[View], View]:
-    """Anonymous users go to the login page; a logged-in user of another role gets 403."""
+def allowed(may: Callable[[Any], bool]) -> Callable[[View], View]:
+    """A page for those ``may(user)`` admits (a rule of the owning app's policy module):
+    anonymous users go to the login page; a logged-in user it refuses gets 403."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if role_of(request.user) not in roles:
+            if not may(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

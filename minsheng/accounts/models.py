@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,29 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        constraints = [
+            # A dispatcher without a region would otherwise be read as "the whole county".
+            models.CheckConstraint(
+                condition=~models.Q(role__in=[Role.DISPATCHER, Role.COUNTY_ADMIN])
+                | models.Q(region__isnull=False),
+                name="profile_dispatcher_has_region",
+                violation_error_message=_(
+                    "Dispatchers and county administrators work in a region: choose one "
+                    "(the county for the whole county)."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name or self.user.get_username()} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.role in DISPATCH_ROLES and self.region_id is None:
+            raise ValidationError(
+                {
+                    "region": _(
+                        "Dispatchers and county administrators work in a region: choose one "
+                        "(the county for the whole county)."
+                    )
+                }
+            )

@@ -43,6 +43,7 @@ from minsheng.accounts.models import DISPATCH_ROLES, Profile
 from minsheng.accounts.selectors import profile_of
 from minsheng.core.errors import DomainError
 from minsheng.core.ids import MAX_ID
+from minsheng.core.inputs import Invalid, read_bool, read_int, storable
 from minsheng.core.refcache import RefCache, invalidate_on_change
 
 MAX_TOKEN = 40  # rest_framework.authtoken keys are 40 hex digits
@@ -161,11 +162,30 @@ class BoundedJSONParser(JSONParser):
 
 
 class Pagination(PageNumberPagination):
-    """``?page=`` and ``?page_size=`` (at most 200); a page past the end is a 404."""
+    """``?page=`` and ``?page_size=`` (1 to 200); a page past the end is a 404.
+
+    DRF answers a page size it cannot read with its default, silently; a client asking
+    for 500 or for "abc" is told instead.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if not raw.strip():
+            return self.page_size
+        try:
+            return read_int(raw, low=1, high=self.max_page_size)
+        except Invalid as exc:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        exceptions.ErrorDetail(str(exc.message), code="invalid")
+                    ]
+                }
+            ) from None
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -206,19 +226,16 @@ class StrictOrderingFilter(OrderingFilter):
 
 
 class StrictBooleanField(forms.Field):
-    """``true``/``false`` (or ``1``/``0``); anything else is an error, not "no filter"."""
-
-    default_error_messages = {"invalid": _("Give true or false.")}
+    """``true``/``false`` (``core.inputs.read_bool``); anything else is an error, not "no
+    filter"."""
 
     def to_python(self, value: Any) -> bool | None:
         if value in (None, ""):
             return None
-        text = str(value).strip().lower()
-        if text in ("true", "1"):
-            return True
-        if text in ("false", "0"):
-            return False
-        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return read_bool(value)
+        except Invalid:
+            raise forms.ValidationError(_("Give true or false."), code="invalid") from None
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
@@ -253,6 +270,9 @@ class APIBase(GenericAPIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        # No row is named with a NUL (PostgreSQL refuses it in any text): not found.
+        if any(isinstance(v, str) and not storable(v) for v in kwargs.values()):
+            raise exceptions.NotFound()
         # PostgreSQL refuses NUL in any text it is given: a bad parameter, not a crash.
         for key, values in request.query_params.lists():
             if "\x00" in key or any("\x00" in v for v in values):

@@ -10,29 +10,43 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from minsheng.core.ids import MAX_ID
+from minsheng.core.inputs import Invalid, read_bool, read_float, read_id
 
 
 class StrictFloatField(serializers.FloatField):
-    """A number, or a numeric string; never ``true``/``false`` (``float(True)`` is 1.0)."""
+    """A number, or a numeric string (``core.inputs.read_float``); never ``true``/``false``."""
 
     def to_internal_value(self, data: Any) -> float:
-        if isinstance(data, bool):
+        try:
+            return read_float(data)
+        except Invalid:
             self.fail("invalid")
-        value: float = super().to_internal_value(data)
-        return value
+            raise  # unreachable: fail() raises
 
 
 class IdField(serializers.IntegerField):
-    """A positive id that fits a bigint; never ``true``/``false``."""
+    """A row id (``core.inputs.read_id``): a positive whole number a bigint holds."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
     def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool):
+        try:
+            return read_id(data)
+        except Invalid:
             self.fail("invalid")
-        value: int = super().to_internal_value(data)
-        return value
+            raise  # unreachable: fail() raises
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """Yes or no (``core.inputs.read_bool``): true/false, 1/0, yes/no; nothing else."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        try:
+            return read_bool(data)
+        except Invalid:
+            self.fail("invalid", input=data)
+            raise  # unreachable: fail() raises
 
 
 class StrictSerializer(serializers.Serializer):

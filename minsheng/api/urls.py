@@ -3,10 +3,9 @@ and ``/api/docs/`` (see ``minsheng.urls``)."""
 
 from django.urls import path, re_path
 
-from minsheng.api import views
+from minsheng.api import regions, views
 from minsheng.catalog import api as catalog
 from minsheng.orders import api as orders
-from minsheng.regions import api as regions
 
 app_name = "api"
 

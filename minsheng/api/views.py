@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from minsheng.accounts.selectors import profile_of
 from minsheng.api.base import APIBase
 from minsheng.api.fields import StrictSerializer
+from minsheng.api.regions import RegionSerializer
 from minsheng.api.schema import errors
 from minsheng.core.errors import DomainError
 from minsheng.orders.policy import provider_ids_of
-from minsheng.regions.api import RegionSerializer
 
 
 class CredentialsSerializer(StrictSerializer):

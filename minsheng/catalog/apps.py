@@ -20,3 +20,4 @@ class CatalogConfig(AppConfig):
             models.UrgencyClass,
             m2m=(models.Service.regions.through,),
         )
+        invalidate_on_change(selectors._urgency, models.UrgencyClass)

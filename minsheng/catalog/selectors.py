@@ -5,7 +5,14 @@ from typing import TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from minsheng.catalog.models import Category, Provider, Service, ServiceArea, ServiceAttribute
+from minsheng.catalog.models import (
+    Category,
+    Provider,
+    Service,
+    ServiceArea,
+    ServiceAttribute,
+    UrgencyClass,
+)
 from minsheng.core.refcache import RefCache
 from minsheng.regions.models import Region
 
@@ -94,3 +101,24 @@ def _load_menu_entry(code: str) -> MenuEntry | None:
 def menu_entry(code: str) -> MenuEntry | None:
     """The service with this code (published or not), cached per process: read-only."""
     return _menu.get(code, lambda: _load_menu_entry(code))
+
+
+_urgency: RefCache[UrgencyClass | None] = RefCache("urgency-class")
+
+
+def urgency_class(*, pk: int | None = None, code: str | None = None) -> UrgencyClass:
+    """An urgency class by id or code, cached per process like the menu (read-only).
+
+    Every step of an order reads its time limits; the four classes change a few times a
+    year. Raises ``UrgencyClass.DoesNotExist`` for an unknown one (the migration seeds them).
+    """
+    key = ("pk", pk) if pk is not None else ("code", code)
+
+    def load() -> UrgencyClass | None:
+        lookup = {"pk": pk} if pk is not None else {"code": code}
+        return UrgencyClass.objects.filter(**lookup).first()
+
+    found = _urgency.get(key, load)
+    if found is None:
+        raise UrgencyClass.DoesNotExist(f"no urgency class {key[1]!r}")
+    return found

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from minsheng.accounts.decorators import clean_request
-from minsheng.accounts.selectors import profile_of
+from minsheng.accounts.selectors import home_region
 from minsheng.catalog.forms import parse_menu_filter
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import published_menu, service_with_attributes
@@ -14,8 +14,7 @@ from minsheng.regions.selectors import region_choices_tree
 @clean_request
 def home(request: HttpRequest) -> HttpResponse:
     """The portal: the published menu, by place, by service area and by text."""
-    profile = profile_of(request.user)
-    menu_filter = parse_menu_filter(request.GET, home=profile.region if profile else None)
+    menu_filter = parse_menu_filter(request.GET, home=home_region(request.user))
     services = list(
         published_menu(region=menu_filter.region, area=menu_filter.area, query=menu_filter.query)
     )

@@ -10,9 +10,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Self
 
 from django.utils.functional import Promise
+
+
+class Code(StrEnum):
+    """Codes every app's refusals share: reading input, and who may act at all.
+
+    An app's own refusals have their own enumeration (``orders.errors.OrderCode``); both are
+    strings, so an interface passes them on as they are or maps them to its own wording
+    (Open311 names the argument) by member, never by matching text.
+    """
+
+    # reading input (minsheng.core.inputs)
+    REQUIRED = "required"
+    INVALID = "invalid"
+    TOO_LONG = "too_long"
+    NOT_TEXT = "not_text"
+    MARKUP = "markup"
+    NOT_NUMBER = "not_number"
+    OUT_OF_RANGE = "out_of_range"
+    NOT_YES_NO = "not_yes_no"
+    NOT_DATETIME = "not_datetime"
+    NO_TIME_ZONE = "no_time_zone"
+    NOT_MONTH = "not_month"
+    LATITUDE_RANGE = "latitude_range"
+    LONGITUDE_RANGE = "longitude_range"
+    LOCATION_INCOMPLETE = "location_incomplete"
+    # who may act
+    LOGIN_REQUIRED = "login_required"
+    NOT_PERMITTED = "not_permitted"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from minsheng.catalog.models import Service, ServiceArea, ServiceAttribute, UrgencyClass
 from minsheng.open311.render import w3c
 from minsheng.open311.selectors import CLOSED_STATUSES, NEED_PREFIX, RequestView
-from minsheng.orders.models import Action, Channel, OrderEvent, Status
+from minsheng.orders import policy
+from minsheng.orders.models import Action, Audience, OrderEvent, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this server's interface last changed (discovery's changeset).
@@ -37,6 +38,8 @@ UPDATE_STATUS = {
 }
 
 Row = dict[str, Any]
+# The public's reading of a step (which notes show does not depend on the order).
+PUBLIC = policy.Reading(Audience.PUBLIC, details=False)
 
 
 def discovery(url: str) -> Row:
@@ -124,22 +127,10 @@ def service_notice(urgency: UrgencyClass) -> str:
     }
 
 
-# Orders that were public from the start: made through Open311 by a client app (whose
-# users post to a public API, as on FixMyStreet), or imported from a public server. Orders
-# residents placed on the web, by phone, through a grid worker or on a visit are for elderly
-# people, families and the disabled at home: anyone may see that a service was ordered in a
-# village and how it went, but not the resident's words, address or doorstep.
-PUBLIC_CHANNELS = frozenset({Channel.OPEN311, Channel.IMPORT})
-
-
-def is_public(channel: str) -> bool:
-    return channel in PUBLIC_CHANNELS
-
-
-def event_text(event: OrderEvent, *, public: bool = True) -> str:
-    """An event's note where the order is public, else only what kind of step it was."""
-    label = str(Action(event.action).label)
-    return (event.note or label) if public else label
+def event_text(event: OrderEvent) -> str:
+    """What the public reads of an event: its note where it was written for everyone,
+    else only what kind of step it was (``orders.policy.note_for``)."""
+    return policy.note_for(PUBLIC, event) or str(Action(event.action).label)
 
 
 def is_closed(status: str) -> bool:
@@ -182,14 +173,12 @@ def _request_row(view: RequestView, names: _Names, extensions: bool) -> Row:
     extra = view.open311
     service = order.service
     provider = order.provider
-    public = is_public(order.channel)
+    public = policy.public_reading(order).details
     place = names.get("region", order.region, lambda r: r.name)
     row: Row = {
         "service_request_id": str(order.pk),
         "status": "closed" if closed else "open",
-        "status_notes": (
-            event_text(view.latest, public=public) if view.latest is not None else None
-        ),
+        "status_notes": event_text(view.latest) if view.latest is not None else None,
         "service_name": (
             names.get("service", service, lambda s: s.name)
             if service is not None
@@ -220,7 +209,7 @@ def _request_row(view: RequestView, names: _Names, extensions: bool) -> Row:
                 "datetime": w3c(e.created_at),
                 "type": e.action,
                 "summary": str(Action(e.action).label),
-                "description": (e.note or None) if public else None,
+                "description": policy.note_for(PUBLIC, e) or None,
             }
             for e in view.events
         ]
@@ -233,7 +222,7 @@ def update_row(event: OrderEvent) -> Row:
         "service_request_id": str(event.order_id),
         "status": UPDATE_STATUS[Status(event.new_status)],
         "updated_datetime": w3c(event.created_at),
-        "description": event_text(event, public=is_public(event.order.channel)),
+        "description": event_text(event),
         "media_url": None,
         "external_status_code": event.new_status,
     }

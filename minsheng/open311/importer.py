@@ -9,7 +9,6 @@ the same import again changes nothing.
 from __future__ import annotations
 
 import re
-import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,6 +27,7 @@ from minsheng.catalog.services import AttributeSpec, service_import
 from minsheng.open311 import parse
 from minsheng.open311.models import ServiceRequest
 from minsheng.open311.render import w3c
+from minsheng.open311.services import request_import
 from minsheng.orders.services import ImportedOrder, order_import
 from minsheng.regions.models import Region
 from minsheng.regions.selectors import region_at, region_by_code, region_named_in
@@ -365,16 +365,13 @@ def open311_import(
                 ),
                 now=now,
             )
-            token = request.token
-            if not token or len(token) > 64 or ServiceRequest.objects.filter(token=token).exists():
-                token = secrets.token_hex(16)
-            ServiceRequest.objects.create(
+            request_import(
                 order=order,
-                token=token,
+                token=request.token,
                 source=source.name,
                 source_id=request.id,
-                address_id=request.address_id[:100],
-                zipcode=request.zipcode[:20],
-                media_url=request.media_url[:500],
+                address_id=request.address_id,
+                zipcode=request.zipcode,
+                media_url=request.media_url,
             )
     return result

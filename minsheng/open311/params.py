@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from django.http import QueryDict
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.http import HttpRequest, QueryDict
 
+from minsheng.core.inputs import Invalid, read_bool, read_datetime, read_float, read_int
 from minsheng.open311.render import Problem, shown
 
 # attribute[code] or attribute[code][]: codes are slugs (ServiceAttribute.code).
@@ -65,35 +65,31 @@ class Params:
         value = self.text(name)
         if value is None:
             return None
-        number = as_int(value)
-        if number is None or not low <= number <= high:
+        try:
+            return read_int(value, low=low, high=high)
+        except Invalid:
             self.bad(name, f"a whole number from {low} to {high}, not {shown(value)}")
             return None
-        return number
 
     def boolean(self, name: str) -> bool | None:
         value = self.text(name)
         if value is None:
             return None
-        if value.lower() in ("true", "1"):
-            return True
-        if value.lower() in ("false", "0"):
-            return False
-        self.bad(name, f"true or false, not {shown(value)}")
-        return None
+        try:
+            return read_bool(value)
+        except Invalid:
+            self.bad(name, f"true or false, not {shown(value)}")
+            return None
 
     def number(self, name: str, *, low: float, high: float) -> float | None:
         value = self.text(name)
         if value is None:
             return None
         try:
-            number = float(value)
-        except ValueError:
-            number = float("nan")
-        if not low <= number <= high:  # also refuses NaN and infinities
+            return read_float(value, low=low, high=high)
+        except Invalid:
             self.bad(name, f"a number from {low:g} to {high:g}, not {shown(value)}")
             return None
-        return number
 
     def when(self, name: str) -> datetime | None:
         value = self.text(name)
@@ -118,34 +114,44 @@ class Params:
         return None if wrong else items
 
 
-def as_int(value: str) -> int | None:
-    value = value.strip()
-    if not (value.isascii() and value.isdecimal()) or len(value) > 19:
-        return None
-    return int(value)
-
-
 def parse_w3c(value: str) -> datetime | None:
-    """A date (local midnight) or a datetime with a time zone (W3C-DTF); else None."""
-    try:
-        if _W3C_DATETIME.match(value):
-            parsed = parse_datetime(value)
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            day: date | None = parse_date(value)
-            parsed = (
-                timezone.make_aware(datetime.combine(day, time(0, 0))) if day is not None else None
-            )
-        else:
-            return None
-        if parsed is None:
-            return None
-        # Out-of-range offsets or years near 1 and 9999 fail only when converted.
-        parsed.astimezone(timezone.get_default_timezone())
-        (parsed - timedelta(days=91)).astimezone(timezone.get_default_timezone())
-        (parsed + timedelta(days=91)).astimezone(timezone.get_default_timezone())
-        return parsed
-    except (ValueError, OverflowError):
+    """A date (local midnight) or a datetime with a time zone (W3C-DTF); else None.
+
+    The syntax is the specification's; the reading is ``core.inputs.read_datetime``'s (an
+    offset no time zone has, a year out of range are refused there).
+    """
+    if not (_W3C_DATETIME.match(value) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
         return None
+    try:
+        return read_datetime(value, naive="refuse")
+    except Invalid:
+        return None
+
+
+def not_utf8(request: HttpRequest, data: QueryDict) -> str | None:
+    """The first argument (of the query string or the form body) whose bytes are not UTF-8.
+
+    Django decodes arguments with replacement characters, which would be stored as given:
+    the raw bytes are read again strictly. A multipart value holding U+FFFD that the body
+    does not hold encoded (EF BF BD) came from bytes that were not UTF-8.
+    """
+    raw_parts = [request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]
+    body = request.body if request.method == "POST" else b""
+    if request.content_type == "application/x-www-form-urlencoded":
+        raw_parts.append(body)
+    for raw in raw_parts:
+        for pair in raw.split(b"&"):
+            name, _sep, value = pair.partition(b"=")
+            for part in (name, value):
+                try:
+                    unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+                except UnicodeDecodeError:
+                    return shown(unquote_to_bytes(name).decode("utf-8", "replace"))
+    if request.content_type == "multipart/form-data" and b"\xef\xbf\xbd" not in body:
+        for key, values in data.lists():
+            if "\ufffd" in key or any("\ufffd" in v for v in values):
+                return shown(key)
+    return None
 
 
 def contains_nul(data: QueryDict) -> str | None:

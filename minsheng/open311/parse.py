@@ -8,13 +8,15 @@ defusedxml (no entities, no external references), and every refusal is a
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
+
+from minsheng.core.errors import Code
+from minsheng.core.inputs import Invalid, read_bool, read_datetime, read_float, read_int
 
 SERVICES = "services"
 DEFINITION = "service_definition"
@@ -179,28 +181,22 @@ def _text(row: dict[str, Any], name: str) -> str:
 
 def _bool(row: dict[str, Any], name: str, where: str) -> bool:
     value = row.get(name)
-    if isinstance(value, bool):
-        return value
-    text = _text(row, name).lower()
-    if text in ("true", "1"):
-        return True
-    if text in ("false", "0", ""):
+    if value is None or value == "":
         return False
-    raise DocumentError(f"{where}: {name} is {text!r}, not true or false")
+    try:
+        return read_bool(value)
+    except Invalid:
+        raise DocumentError(f"{where}: {name} is {_text(row, name)!r}, not true or false") from None
 
 
 def parse_datetime(value: str, where: str, name: str) -> datetime:
     """A W3C datetime; the time zone is mandatory (the specification says so)."""
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
+        return read_datetime(value, naive="refuse")
+    except Invalid as exc:
+        if exc.code == Code.NO_TIME_ZONE:
+            raise DocumentError(f"{where}: {name} {value!r} has no time zone") from None
         raise DocumentError(f"{where}: {name} {value!r} is not a W3C datetime") from None
-    if moment.tzinfo is None:
-        raise DocumentError(f"{where}: {name} {value!r} has no time zone")
-    return moment
 
 
 def _coordinate(row: dict[str, Any], name: str, where: str, limit: float) -> float | None:
@@ -208,10 +204,10 @@ def _coordinate(row: dict[str, Any], name: str, where: str, limit: float) -> flo
     if not text:
         return None
     try:
-        number = float(text)
-    except ValueError:
+        number = read_float(text)
+    except Invalid:
         raise DocumentError(f"{where}: {name} {text!r} is not a number") from None
-    if not math.isfinite(number) or abs(number) > limit:
+    if abs(number) > limit:
         raise DocumentError(f"{where}: {name} {text!r} is out of range")
     return number
 
@@ -268,8 +264,8 @@ def definition(document: Document) -> tuple[str, list[RemoteAttribute]]:
             raise DocumentError(f"{where}: no code")
         order_text = _text(attribute, "order") or str(i)
         try:
-            order = int(order_text)
-        except ValueError:
+            order = read_int(order_text, low=-(2**31), high=2**31)
+        except Invalid:
             raise DocumentError(f"{where}: order {order_text!r} is not a number") from None
         values = attribute.get("values") or []
         if not isinstance(values, list):

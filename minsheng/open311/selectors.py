@@ -1,9 +1,11 @@
 """Reads for Open311: keys, the service list, requests with their latest public event.
 
-Every list here is a fixed number of queries whatever its length: ``requests.json`` with
-1,000 requests costs seven (the orders, then their latest public events by id, then one
-query each for the services, areas, providers, places and urgency classes they name),
-eight with ``extensions=true`` (all their public events).
+Orders and their history are read through ``orders.selectors`` (what the public sees of
+each is ``orders.policy``'s answer); this module adds Open311's filters and rows. Every
+list here is a fixed number of queries whatever its length: ``requests.json`` with 1,000
+requests costs seven (the orders, then their latest public events by id, then one query
+each for the services, areas, providers, places and urgency classes they name), eight with
+``extensions=true`` (all their public events).
 """
 
 from __future__ import annotations
@@ -13,20 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from minsheng.catalog.models import Provider, Service, ServiceArea, ServiceAttribute, UrgencyClass
 from minsheng.catalog.selectors import service_with_attributes
 from minsheng.open311.models import ApiKey, ServiceRequest
 from minsheng.open311.services import key_digest
-from minsheng.orders.models import (
-    FINAL_STATUSES,
-    OPEN_STATUSES,
-    PUBLIC_ACTIONS,
-    Order,
-    OrderEvent,
-    Status,
-)
+from minsheng.orders.models import FINAL_STATUSES, OPEN_STATUSES, Order, OrderEvent, Status
+from minsheng.orders.selectors import public_steps, with_latest_public_step
 from minsheng.regions.models import Region
 
 NEED_PREFIX = "need."
@@ -155,17 +151,11 @@ def _attach_references(orders: list[Order]) -> None:
 
 
 def _base() -> QuerySet[Order]:
-    latest = (
-        OrderEvent.objects.filter(order=OuterRef("pk"), action__in=PUBLIC_ACTIONS)
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    return (
+    return with_latest_public_step(
         Order.objects.select_related("open311")
         # Only what a request element shows: a thousand rows of answers and person
         # fields would be read and decoded for nothing.
         .only(*REQUEST_COLUMNS)
-        .annotate(latest_public_id=Subquery(latest))
     )
 
 
@@ -201,9 +191,7 @@ def requests_matching(f: RequestFilter, *, with_events: bool = False) -> list[Re
         qs = qs.prefetch_related(
             Prefetch(
                 "events",
-                queryset=OrderEvent.objects.filter(action__in=PUBLIC_ACTIONS).order_by(
-                    "created_at", "pk"
-                ),
+                queryset=public_steps(),
                 to_attr="public_events",
             )
         )
@@ -233,16 +221,7 @@ class UpdateFilter:
 
 def public_updates(f: UpdateFilter) -> list[OrderEvent]:
     """Public events in a time range, oldest first (mySociety's servicerequestupdates)."""
-    qs = (
-        OrderEvent.objects.filter(
-            action__in=PUBLIC_ACTIONS,
-            created_at__gte=f.happened[0],
-            created_at__lte=f.happened[1],
-        )
-        # The order's channel decides whether a note may be shown (documents.is_public).
-        .select_related("order")
-        .only(*(f.name for f in OrderEvent._meta.concrete_fields), "order__channel")
-    )
+    qs = public_steps().filter(created_at__gte=f.happened[0], created_at__lte=f.happened[1])
     if f.order_ids is not None:
         qs = qs.filter(order_id__in=list(f.order_ids))
-    return list(qs.order_by("created_at", "pk")[f.offset : f.offset + f.limit])
+    return list(qs[f.offset : f.offset + f.limit])

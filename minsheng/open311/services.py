@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.errors import DomainError, NotFound
+from minsheng.open311 import policy
 from minsheng.open311.models import ApiKey, ServiceRequest
 from minsheng.orders import services as order_services
-from minsheng.orders.models import Channel
+from minsheng.orders.models import Channel, Order, OrderEvent
+from minsheng.orders.services import OrderInput
+from minsheng.regions.models import Region
 
 
 def key_digest(raw: str) -> str:
@@ -91,18 +92,9 @@ def api_key_revoke(*, key_id: int, now: datetime | None = None) -> ApiKey:
 
 
 @dataclass(frozen=True)
-class RequestInput:
-    """A POST requests call, its arguments already read and typed by the view."""
+class Person:
+    """What a POST requests call says of the person and device, beyond the order itself."""
 
-    region_code: str
-    service_code: str = ""
-    area_code: str = ""
-    description: str = ""
-    answers: Mapping[str, Any] = field(default_factory=dict)
-    latitude: float | None = None
-    longitude: float | None = None
-    address: str = ""
-    address_id: str = ""
     email: str = ""
     first_name: str = ""
     last_name: str = ""
@@ -110,44 +102,79 @@ class RequestInput:
     device_id: str = ""
     account_id: str = ""
     media_url: str = ""
+    address_id: str = ""
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
 def request_submit(
-    *, key: ApiKey, data: RequestInput, now: datetime | None = None
+    *,
+    key: ApiKey,
+    order: OrderInput,
+    region: Region,
+    person: Person = Person(),
+    now: datetime | None = None,
 ) -> ServiceRequest:
     """An order from a client application and its Open311 row, in one transaction.
 
-    Raises DomainError (from ``order_submit``) with nothing written.
+    ``order`` is the request's order as the adapter received it, ``region`` the place the
+    adapter resolved from its point or address; the order's contact is the person's name
+    and phone. Raises DomainError (from ``order_submit``) with nothing written.
     """
-    contact_name = " ".join(p for p in (data.first_name, data.last_name) if p)
+    data = replace(
+        order, channel=Channel.OPEN311, contact_name=person.name, contact_phone=person.phone
+    )
     with transaction.atomic():
-        order = order_services.order_submit(
-            actor=None,
-            data=order_services.OrderInput(
-                channel=Channel.OPEN311,
-                region_code=data.region_code,
-                service_code=data.service_code,
-                area_code=data.area_code,
-                description=data.description,
-                answers=data.answers,
-                latitude=data.latitude,
-                longitude=data.longitude,
-                address=data.address,
-                contact_name=contact_name,
-                contact_phone=data.phone,
-            ),
-            now=now,
-        )
+        placed = order_services.order_submit(actor=None, data=data, region=region, now=now)
         return ServiceRequest.objects.create(
-            order=order,
+            order=placed,
             api_key=key,
             token=secrets.token_hex(16),
-            email=data.email,
-            first_name=data.first_name,
-            last_name=data.last_name,
-            phone=data.phone,
-            device_id=data.device_id,
-            account_id=data.account_id,
-            media_url=data.media_url,
-            address_id=data.address_id,
+            email=person.email,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            phone=person.phone,
+            device_id=person.device_id,
+            account_id=person.account_id,
+            media_url=person.media_url,
+            address_id=person.address_id,
         )
+
+
+def update_submit(
+    *, key: ApiKey, order_id: int, description: str, now: datetime | None = None
+) -> OrderEvent:
+    """A client application's public update to a request (mySociety's
+    ``servicerequestupdates``): only to a request its key created, and only where this
+    server takes updates from keys at all (``open311.policy``)."""
+    refusal = policy.update_refusal(key, order_id)
+    if refusal is not None:
+        raise refusal
+    return order_services.client_comment(order_id=order_id, note=description, now=now)
+
+
+def request_import(
+    *,
+    order: Order,
+    token: str,
+    source: str,
+    source_id: str,
+    address_id: str = "",
+    zipcode: str = "",
+    media_url: str = "",
+) -> ServiceRequest:
+    """The Open311 row of an order imported from another server (its token kept where it
+    is still free here)."""
+    if not token or len(token) > 64 or ServiceRequest.objects.filter(token=token).exists():
+        token = secrets.token_hex(16)
+    return ServiceRequest.objects.create(
+        order=order,
+        token=token,
+        source=source,
+        source_id=source_id,
+        address_id=address_id[:100],
+        zipcode=zipcode[:20],
+        media_url=media_url[:500],
+    )

@@ -7,7 +7,6 @@ suffix names. Every refusal is an ``errors`` document in that format; nothing is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +21,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from minsheng.catalog.selectors import menu_entry
-from minsheng.core.errors import DomainError, NotFound
+from minsheng.core.errors import DomainError
 from minsheng.core.ids import as_id
+from minsheng.core.inputs import has_markup
 from minsheng.open311 import documents, limits, selectors, services
 from minsheng.open311.models import ApiKey
-from minsheng.open311.params import Params, attributes, contains_nul, window
+from minsheng.open311.params import Params, attributes, contains_nul, not_utf8, window
 from minsheng.open311.render import (
     FORMATS,
     JSON,
@@ -38,18 +38,15 @@ from minsheng.open311.render import (
     respond,
     shown,
 )
-from minsheng.orders import services as order_services
 from minsheng.orders.attributes import MAX_TEXT
-from minsheng.orders.services import MAX_NOTE
+from minsheng.orders.errors import OrderCode
+from minsheng.orders.services import MAX_NOTE, OrderInput
 from minsheng.regions.models import Region
 from minsheng.regions.selectors import region_at, region_by_code, region_named_in
 
 MAX_PAGE_SIZE = 1000
 # More codes than the menu will ever hold: a longer list is a mistake, not a query.
 MAX_CODES = 200
-# The spec: a description "may contain line breaks, but not html or code". A tag-like
-# "<x …>" or "</x>" is refused; a lone "<" ("a < b", "<3") is text.
-HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # order_submit's field names as the GeoReport arguments they came from.
 FIELD_ARGS = {
@@ -65,6 +62,8 @@ FIELD_ARGS = {
     "note": "description",
     "order": "service_request_id",
 }
+# Refusals about another argument than the field the service names.
+CODE_ARGS = {OrderCode.SERVICE_NOT_OFFERED: "service_code"}
 
 
 # The URL's path values as the GeoReport arguments they stand for.
@@ -159,6 +158,9 @@ def _read(request: HttpRequest) -> Params:
     nul = contains_nul(data)
     if nul is not None:
         raise Open311Error.one(400, f"{shown(nul)}: contains a NUL character")
+    garbled = not_utf8(request, data)
+    if garbled is not None:
+        raise Open311Error.one(400, f"{garbled}: not UTF-8 text")
     params = Params(data)
     jurisdiction = params.text("jurisdiction_id")
     _raise_problems(params)
@@ -429,16 +431,16 @@ def _place(params: Params) -> tuple[Region | None, float | None, float | None, s
 
 
 def _domain_problems(error: DomainError) -> list[Problem]:
-    status = 404 if isinstance(error, NotFound) else 400
+    """A service's refusals as Open311 errors: its status, each naming its argument."""
     problems = []
     for detail in error.errors:
-        if detail.code == "service_not_offered":
-            arg = "service_code"
+        if detail.code in CODE_ARGS:
+            arg = CODE_ARGS[OrderCode(detail.code)]
         elif detail.field and detail.field.startswith("attribute["):
             arg = detail.field
         else:
             arg = FIELD_ARGS.get(detail.field or "", detail.field or "request")
-        problems.append(Problem(status, f"{arg}: {detail.message}"))
+        problems.append(Problem(error.status_code, f"{arg}: {detail.message}"))
     return problems
 
 
@@ -449,7 +451,7 @@ def post_service_request(call: Call) -> Document:
     description = params.text("description") or ""
     if len(description) > MAX_TEXT:
         params.bad("description", f"at most {MAX_TEXT} characters (got {len(description)})")
-    elif HTML_TAG.search(description):
+    elif has_markup(description):
         params.bad("description", "plain text only: no HTML or code")
     answers = attributes(params.data, params.problems)
     person = _person(params)
@@ -470,8 +472,7 @@ def post_service_request(call: Call) -> Document:
     if not found:
         raise Open311Error.one(404, f"service_code: no such service {shown(code)}")
     assert region is not None
-    data = services.RequestInput(
-        region_code=region.code,
+    order = OrderInput(
         service_code="" if area_code else code,
         area_code=area_code,
         description=description,
@@ -479,11 +480,14 @@ def post_service_request(call: Call) -> Document:
         latitude=lat,
         longitude=lon,
         address=address,
-        address_id=params.text("address_id") or "",
-        **person,
     )
     try:
-        created = services.request_submit(key=call.key, data=data)
+        created = services.request_submit(
+            key=call.key,
+            order=order,
+            region=region,
+            person=services.Person(**person, address_id=params.text("address_id") or ""),
+        )
     except DomainError as error:
         raise Open311Error(_domain_problems(error)) from None
     row: dict[str, Any] = {
@@ -527,7 +531,7 @@ def post_update(call: Call) -> Document:
         params.bad("description", "required")
     elif len(description) > MAX_NOTE:
         params.bad("description", f"at most {MAX_NOTE} characters (got {len(description)})")
-    elif HTML_TAG.search(description):
+    elif has_markup(description):
         params.bad("description", "plain text only: no HTML or code")
     _raise_problems(params)
     assert raw_id is not None and description is not None
@@ -535,8 +539,7 @@ def post_update(call: Call) -> Document:
     if pk is None:
         raise Open311Error.one(404, f"service_request_id: no such request {shown(raw_id)}")
     try:
-        # A client app's update has no account behind it: the key was checked above.
-        event = order_services.order_comment(order_id=pk, actor=None, note=description)
+        event = services.update_submit(key=call.key, order_id=pk, description=description)
     except DomainError as error:
         raise Open311Error(_domain_problems(error)) from None
     return Document(

@@ -9,14 +9,13 @@ refusal keeps its code and status (403 not permitted, 409 not in this state).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -25,18 +24,16 @@ from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from minsheng.accounts.models import Role
-from minsheng.accounts.selectors import profile_of
 from minsheng.api.base import APIBase, BooleanFilter, IdFilter, StrictOrderingFilter
 from minsheng.api.fields import StrictSerializer
 from minsheng.api.schema import READ_ERRORS, WRITE_ERRORS, errors
-from minsheng.core.errors import PermissionDenied
 from minsheng.core.ids import MAX_ID
-from minsheng.orders import dispatch, policy, selectors, services
-from minsheng.orders.forms import parse_month
-from minsheng.orders.models import OPEN_STATUSES, PUBLIC_ACTIONS, Channel, Order, Rating, Status
+from minsheng.core.inputs import Invalid, read_datetime, read_month
+from minsheng.orders import candidates, policy, selectors, services
+from minsheng.orders.models import OPEN_STATUSES, Channel, Order, Rating, Status
 from minsheng.orders.serializers import (
     CandidateSerializer,
+    CommentBody,
     DispatchBody,
     EmptyBody,
     GrabBody,
@@ -60,31 +57,16 @@ _MONTH_HELP = "YYYY-MM"
 
 
 class InstantField(forms.Field):
-    """An ISO 8601 date-time, or a date meaning its first instant, in the local time zone."""
-
-    default_error_messages = {
-        "invalid": _(
-            "Give a date (2026-05-01) or an ISO 8601 date-time (2026-05-01T08:00:00+08:00)."
-        )
-    }
+    """An ISO 8601 date-time, or a date meaning its first instant, in the local time zone
+    (``core.inputs.read_datetime``)."""
 
     def to_python(self, value: Any) -> datetime | None:
         if value in (None, ""):
             return None
-        text = str(value).strip()
         try:
-            instant = parse_datetime(text)
-            day = None if instant is not None else parse_date(text)
-        except ValueError:  # well-formed but impossible: 2026-02-30
-            instant = day = None
-        if instant is None and day is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if instant is None:
-            assert day is not None
-            instant = datetime.combine(day, time.min)
-        if timezone.is_naive(instant):
-            instant = timezone.make_aware(instant)
-        return instant
+            return read_datetime(value)
+        except Invalid as exc:
+            raise forms.ValidationError(str(exc.message), code="invalid") from None
 
 
 class InstantFilter(django_filters.Filter):
@@ -92,15 +74,13 @@ class InstantFilter(django_filters.Filter):
 
 
 class MonthField(forms.Field):
-    default_error_messages = {"invalid": _("Give the month as YYYY-MM, for example 2026-05.")}
-
     def to_python(self, value: Any) -> date | None:
         if value in (None, ""):
             return None
-        month = parse_month(str(value))
-        if month is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month
+        try:
+            return read_month(value)
+        except Invalid as exc:
+            raise forms.ValidationError(str(exc.message), code="invalid") from None
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -202,20 +182,16 @@ def _visible(request: Request, order_id: int) -> Order:
     return order
 
 
-def _sees_everything(user: Any) -> bool:
-    """Staff read the whole timeline; residents only what was decided and added publicly."""
-    profile = profile_of(user)
-    return profile is not None and profile.role != Role.RESIDENT
-
-
 def order_detail(request: Request, order: Order) -> dict[str, Any]:
-    staff = _sees_everything(request.user)
-    events = selectors.order_timeline(order).select_related("actor__profile")
-    if not staff:
-        events = events.filter(action__in=PUBLIC_ACTIONS)
-    data: dict[str, Any] = OrderDetailSerializer(
-        order, context={"request": request, "staff": staff, "events": list(events)}
-    ).data
+    """One order as the caller reads it: the same timeline the web and Open311 show."""
+    user = request.user
+    context = {
+        "request": request,
+        "reading": policy.reading_of(user, order),
+        "entries": selectors.timeline_for(user, order),
+        "ratings": selectors.ratings_for(user, order),
+    }
+    data: dict[str, Any] = OrderDetailSerializer(order, context=context).data
     return data
 
 
@@ -231,6 +207,13 @@ class OrderListCreate(APIBase, generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Order]:
         return selectors.orders_visible_to(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            **super().get_serializer_context(),
+            "details": lambda order: policy.reading_of(user, order).details,
+        }
 
     @extend_schema(
         summary="List the orders you may see",
@@ -280,10 +263,7 @@ class OrderCandidates(APIBase):
     )
     def get(self, request: Request, order_id: int) -> Response:
         order = _visible(request, order_id)
-        if not policy.is_dispatcher_for(profile_of(request.user), order):
-            raise PermissionDenied.single(
-                "not_permitted", _("Only the order's dispatchers see candidates."), "order"
-            )
+        policy.require("candidates", request.user, order)
         rows = [
             {
                 "provider": {"id": c.provider.pk, "name": c.provider.name, "kind": c.provider.kind},
@@ -294,7 +274,7 @@ class OrderCandidates(APIBase):
                 "declined": c.declined,
                 "available": c.available,
             }
-            for c in dispatch.candidates(order)
+            for c in candidates.candidates(order)
         ]
         return Response(CandidateSerializer(rows, many=True).data)
 
@@ -374,7 +354,12 @@ class OrderApprove(OrderAction):
         return super().post(request, order_id)
 
     def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
-        services.order_approve(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+        services.order_approve(
+            order_id=order.pk,
+            actor=request.user,
+            note=data.get("note") or "",
+            audience=data.get("audience"),
+        )
 
 
 class OrderReject(OrderAction):
@@ -393,7 +378,12 @@ class OrderReject(OrderAction):
 class OrderDispatch(OrderAction):
     body = DispatchBody
 
-    @_action("dispatch", "Dispatch (派单) or re-dispatch to a provider; dispatchers", DispatchBody)
+    @_action(
+        "dispatch",
+        "Dispatch a queued order to a provider (派单); dispatchers. An order already "
+        "dispatched is a 409 (already_dispatched): re-dispatch it explicitly.",
+        DispatchBody,
+    )
     def post(self, request: Request, order_id: int) -> Response:
         return super().post(request, order_id)
 
@@ -403,6 +393,28 @@ class OrderDispatch(OrderAction):
             actor=request.user,
             provider_id=data["provider_id"],
             note=data.get("note") or "",
+            audience=data.get("audience"),
+        )
+
+
+class OrderRedispatch(OrderAction):
+    body = DispatchBody
+
+    @_action(
+        "redispatch",
+        "Take a dispatched order from its provider and send it to another; dispatchers",
+        DispatchBody,
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_redispatch(
+            order_id=order.pk,
+            actor=request.user,
+            provider_id=data["provider_id"],
+            note=data.get("note") or "",
+            audience=data.get("audience"),
         )
 
 
@@ -457,7 +469,12 @@ class OrderStart(OrderAction):
         return super().post(request, order_id)
 
     def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
-        services.order_start(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+        services.order_start(
+            order_id=order.pk,
+            actor=request.user,
+            note=data.get("note") or "",
+            audience=data.get("audience"),
+        )
 
 
 class OrderDeliver(OrderAction):
@@ -468,7 +485,12 @@ class OrderDeliver(OrderAction):
         return super().post(request, order_id)
 
     def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
-        services.order_deliver(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+        services.order_deliver(
+            order_id=order.pk,
+            actor=request.user,
+            note=data.get("note") or "",
+            audience=data.get("audience"),
+        )
 
 
 class OrderCancel(OrderAction):
@@ -492,12 +514,6 @@ class OrderRate(OrderAction):
         return super().post(request, order_id)
 
     def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
-        if not policy.is_resident_of(request.user, order):
-            raise PermissionDenied.single(
-                "not_permitted",
-                _("Only the order's resident rates it; staff record a callback."),
-                "order",
-            )
         services.order_rate(order_id=order.pk, actor=request.user, data=_rating(data))
 
 
@@ -509,22 +525,23 @@ class OrderCallback(OrderAction):
         return super().post(request, order_id)
 
     def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
-        if not policy.is_staff_for(profile_of(request.user), order):
-            raise PermissionDenied.single(
-                "not_permitted", _("Only staff in the order's region record callbacks."), "order"
-            )
-        services.order_rate(order_id=order.pk, actor=request.user, data=_rating(data))
+        services.order_callback(order_id=order.pk, actor=request.user, data=_rating(data))
 
 
 class OrderComment(OrderAction):
-    body = RequiredNoteBody
+    body = CommentBody
 
-    @_action("comment", "Add an update to the timeline; the resident or staff", RequiredNoteBody)
+    @_action("comment", "Add an update to the timeline; the resident or staff", CommentBody)
     def post(self, request: Request, order_id: int) -> Response:
         return super().post(request, order_id)
 
     def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
-        services.order_comment(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+        services.order_comment(
+            order_id=order.pk,
+            actor=request.user,
+            note=data.get("note") or "",
+            audience=data.get("audience"),
+        )
 
 
 def _rating(data: dict[str, Any]) -> services.RatingInput:
@@ -540,6 +557,7 @@ ACTIONS: dict[str, type[OrderAction]] = {
     "approve": OrderApprove,
     "reject": OrderReject,
     "dispatch": OrderDispatch,
+    "redispatch": OrderRedispatch,
     "decline": OrderDecline,
     "accept": OrderAccept,
     "grab": OrderGrab,

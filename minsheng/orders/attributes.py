@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.catalog.models import ServiceAttribute
-from minsheng.core.errors import DomainError, ErrorDetail
+from minsheng.core.errors import Code, DomainError, ErrorDetail
+from minsheng.core.inputs import Invalid, read_datetime, read_number, read_text
+from minsheng.orders.errors import OrderCode
 
 MAX_STRING = 200
 MAX_TEXT = 4000
@@ -41,80 +40,57 @@ def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
     field = f"attribute[{attr.code}]"
     dt = attr.datatype
     D = ServiceAttribute.Datatype
-    if dt in (D.STRING, D.TEXT):
-        if isinstance(value, list | tuple | dict | set):
+    if not attr.is_list and isinstance(value, list | tuple | dict | set):
+        if dt == D.NUMBER:
+            raise DomainError.single(OrderCode.ATTRIBUTE_NOT_NUMBER, _("Enter a number."), field)
+        if dt == D.DATETIME:
             raise DomainError.single(
-                "attribute_not_single", _("Give one value, not a list."), field
+                OrderCode.ATTRIBUTE_NOT_DATETIME, _("Enter a date and time."), field
             )
-        text = str(value).strip()
-        limit = MAX_STRING if dt == D.STRING else MAX_TEXT
-        if len(text) > limit:
-            raise DomainError.single(
-                "attribute_too_long",
-                _("At most %(limit)d characters.") % {"limit": limit},
-                field,
-            )
-        return text
-    if dt == D.NUMBER:
-        if isinstance(value, bool | list | tuple | dict | set):
-            raise DomainError.single("attribute_not_number", _("Enter a number."), field)
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise DomainError.single("attribute_not_number", _("Enter a number."), field) from None
-        if not number.is_finite():
-            raise DomainError.single("attribute_not_number", _("Enter a number."), field)
-        as_float = float(number)
-        if math.isinf(as_float):
-            raise DomainError.single("attribute_not_number", _("Enter a number."), field)
-        return (
-            int(number)
-            if number == number.to_integral_value() and abs(number) < 2**53
-            else as_float
+        raise DomainError.single(
+            OrderCode.ATTRIBUTE_NOT_SINGLE, _("Give one value, not a list."), field
         )
-    if dt == D.DATETIME:
-        if isinstance(value, list | tuple | dict | set):
-            raise DomainError.single("attribute_not_datetime", _("Enter a date and time."), field)
-        raw = str(value).strip()
+    if dt in (D.STRING, D.TEXT):
+        limit = MAX_STRING if dt == D.STRING else MAX_TEXT
+        text = value if isinstance(value, str) else str(value)
         try:
-            parsed = parse_datetime(raw)
-            if parsed is None:
-                day = parse_date(raw)
-                if day is not None:
-                    from datetime import datetime, time
-
-                    parsed = datetime.combine(day, time(0, 0))
-        except ValueError:
-            parsed = None
-        if parsed is None:
+            return read_text(text, max_length=limit)
+        except Invalid as exc:
+            code = OrderCode.ATTRIBUTE_TOO_LONG if exc.code == Code.TOO_LONG else exc.code
+            raise DomainError.single(code, exc.message, field) from None
+    if dt == D.NUMBER:
+        try:
+            return read_number(value)
+        except Invalid:
             raise DomainError.single(
-                "attribute_not_datetime",
+                OrderCode.ATTRIBUTE_NOT_NUMBER, _("Enter a number."), field
+            ) from None
+    if dt == D.DATETIME:
+        try:
+            moment = read_datetime(value if isinstance(value, str) else str(value))
+        except Invalid:
+            raise DomainError.single(
+                OrderCode.ATTRIBUTE_NOT_DATETIME,
                 _("Enter a date and time such as 2026-05-01T09:30."),
                 field,
-            )
-        # Stored in one form: the local time zone, whatever offset it was given in
-        # (a naive time is local time).
-        try:
-            if timezone.is_naive(parsed):
-                parsed = timezone.make_aware(parsed)
-            parsed = timezone.localtime(parsed)
-        except (OverflowError, ValueError):
-            raise DomainError.single(
-                "attribute_not_datetime", _("Enter a date and time."), field
             ) from None
-        return parsed.isoformat()
+        # Stored in one form: the local time zone, whatever offset it was given in (a
+        # naive time is local time).
+        return timezone.localtime(moment).isoformat()
     keys = {k for k, _label in attr.choice_pairs()}
     values = _as_list(value)
     unknown = [v for v in values if v not in keys]
     if unknown:
         raise DomainError.single(
-            "attribute_unknown_choice",
+            OrderCode.ATTRIBUTE_UNKNOWN_CHOICE,
             _("Not one of the choices: %(values)s.") % {"values": ", ".join(unknown)},
             field,
         )
     if dt == D.SINGLEVALUELIST:
         if len(values) != 1:
-            raise DomainError.single("attribute_not_single", _("Choose exactly one."), field)
+            raise DomainError.single(
+                OrderCode.ATTRIBUTE_NOT_SINGLE, _("Choose exactly one."), field
+            )
         return values[0]
     # multivaluelist: keep the order of the choices, without repeats
     chosen = set(values)
@@ -132,7 +108,7 @@ def clean_answers(
         if key not in known:
             errors.append(
                 ErrorDetail(
-                    "attribute_unknown",
+                    OrderCode.ATTRIBUTE_UNKNOWN,
                     _("This service asks no such question."),
                     f"attribute[{key}]",
                 )
@@ -144,7 +120,7 @@ def clean_answers(
             if attr.required:
                 errors.append(
                     ErrorDetail(
-                        "attribute_required",
+                        OrderCode.ATTRIBUTE_REQUIRED,
                         _("This answer is required."),
                         f"attribute[{attr.code}]",
                     )

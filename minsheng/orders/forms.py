@@ -9,11 +9,9 @@ an :class:`ErrorDetail` for the same field, and the service is not called.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.http import QueryDict
@@ -22,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.catalog.models import ServiceArea, ServiceAttribute
 from minsheng.core.errors import ErrorDetail
-from minsheng.orders.models import Channel, Satisfaction
-from minsheng.orders.services import STAFF_CHANNELS, OrderInput, RatingInput
+from minsheng.orders.models import Audience, Channel, Satisfaction
+from minsheng.orders.policy import STAFF_CHANNELS
+from minsheng.orders.services import OrderInput, RatingInput
 from minsheng.regions.models import Region
 
 Label = str | Promise
@@ -263,51 +262,34 @@ def area_field(
     )
 
 
-def _optional_float(raw: str, name: str, errors: list[ErrorDetail]) -> float | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        errors.append(ErrorDetail("not_number", _("Enter a number."), name))
-        return None
-    return value
-
-
 def parse_order(
     data: QueryDict,
     *,
     service_code: str = "",
     staff: bool,
     attributes: Iterable[ServiceAttribute] = (),
-) -> tuple[OrderInput, list[ErrorDetail]]:
-    """An :class:`OrderInput` from a POST, and the errors of values that could not be read."""
-    errors: list[ErrorDetail] = []
+) -> OrderInput:
+    """An :class:`OrderInput` from a POST, as given: the service reads and checks every
+    value (``core.inputs``), so the form refuses exactly what the REST API refuses."""
     multi = {a.code for a in attributes if a.datatype == ServiceAttribute.Datatype.MULTIVALUELIST}
     answers: dict[str, Any] = {}
     for key in data:
         if key.startswith("attribute[") and key.endswith("]"):
             code = key[len("attribute[") : -1]
             answers[code] = data.getlist(key) if code in multi else data.get(key, "")
-    latitude = _optional_float(data.get("latitude", ""), "latitude", errors)
-    longitude = _optional_float(data.get("longitude", ""), "longitude", errors)
-    parsed = OrderInput(
+    return OrderInput(
         region_code=data.get("region", "").strip(),
         service_code=service_code,
         area_code="" if service_code else data.get("area", "").strip(),
         description=data.get("description", ""),
         answers=answers,
-        latitude=latitude,
-        longitude=longitude,
+        latitude=data.get("latitude", ""),
+        longitude=data.get("longitude", ""),
         address=data.get("address", ""),
         channel=data.get("channel", "") if staff else Channel.WEB,
         contact_name=data.get("contact_name", "") if staff else "",
         contact_phone=data.get("contact_phone", "") if staff else "",
     )
-    return parsed, errors
 
 
 # --- rating (评单) and callbacks --------------------------------------------------------------
@@ -356,28 +338,37 @@ def rating_fields(data: QueryDict | None, *, callback: bool = False) -> list[Fie
     ]
 
 
-def _yes_no(raw: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get((raw or "").strip().lower())
-
-
 def parse_rating(data: QueryDict) -> RatingInput:
+    """The rating form's answers as given ("yes"/"no" are read by the service)."""
     return RatingInput(
-        contacted=_yes_no(data.get("contacted")),
-        solved=_yes_no(data.get("solved")),
+        contacted=data.get("contacted"),
+        solved=data.get("solved"),
         satisfaction=data.get("satisfaction", "").strip(),
         comment=data.get("comment", ""),
     )
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# --- who will read a note ---------------------------------------------------------------------
+
+AUDIENCE_CHOICES: ChoiceList = [
+    (Audience.STAFF.value, Audience.STAFF.label),
+    (Audience.RESIDENT.value, Audience.RESIDENT.label),
+    (Audience.PUBLIC.value, Audience.PUBLIC.label),
+]
 
 
-def parse_month(raw: str) -> date | None:
-    """The first day of a month given as YYYY-MM (the ranking page and the API), or None."""
-    m = _MONTH.match(raw.strip())
-    if m is None:
-        return None
-    year, month = int(m.group(1)), int(m.group(2))
-    if not (2000 <= year <= 2999 and 1 <= month <= 12):
-        return None
-    return date(year, month, 1)
+def audience_field(data: QueryDict | None, *, prefix: str) -> FieldSpec:
+    """Who will read a staff member's note: staff only unless they choose otherwise."""
+    return FieldSpec(
+        name="audience",
+        label=_("Who will read this note"),
+        kind="radio",
+        value=data.get("audience", Audience.STAFF) if data is not None else Audience.STAFF,
+        choices=AUDIENCE_CHOICES,
+        help=_(
+            "Staff only: the dispatchers and the team doing the work. The resident: also "
+            "the resident on their order page. Everyone: also the public, on the open data "
+            "feed."
+        ),
+        prefix=prefix,
+    )

@@ -53,28 +53,45 @@ FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.CANCELLED})
 # Orders waiting for a dispatcher (or a grab).
 DISPATCH_QUEUE_STATUSES = frozenset({Status.APPROVED, Status.REOPENED})
 
-# Events the public may read (Open311 status notes, the resident's timeline): what was
-# decided about the order and what the resident or a client app added. Internal steps
-# (a provider declining, a time-out, an escalation) stay with the staff.
-PUBLIC_ACTIONS = frozenset(
-    {
-        Action.SUBMIT,
-        Action.APPROVE,
-        Action.REJECT,
-        Action.DISPATCH,
-        Action.REDISPATCH,
-        Action.GRAB,
-        Action.ACCEPT,
-        Action.START,
-        Action.DELIVER,
-        Action.RATE,
-        Action.REOPEN,
-        Action.AUTO_CLOSE,
-        Action.CANCEL,
-        Action.COMMENT,
-        Action.IMPORT,
-    }
-)
+
+class Audience(models.TextChoices):
+    """Who may read a step of an order's history, narrowest last: everyone (the public, and
+    Open311's public feed), the order's resident (and staff), staff only.
+
+    Every event is written with the audience of its note; whether the step itself shows
+    is the action's (``STEP_AUDIENCE``). ``orders.policy`` decides what each reader sees.
+    """
+
+    PUBLIC = "public", _("Everyone (public)")
+    RESIDENT = "resident", _("The resident and staff")
+    STAFF = "staff", _("Staff only")
+
+
+# Who may see that a step happened (its note has the event's own audience). What was
+# decided about the order and what the resident or a client app added is public; internal
+# steps (a provider declining, a time-out, an escalation) stay with the staff. A comment is
+# nothing but its note: it shows to its own audience (see ``NOTE_ACTIONS``).
+STEP_AUDIENCE: dict[str, str] = {
+    Action.SUBMIT: Audience.PUBLIC,
+    Action.APPROVE: Audience.PUBLIC,
+    Action.REJECT: Audience.PUBLIC,
+    Action.DISPATCH: Audience.PUBLIC,
+    Action.REDISPATCH: Audience.PUBLIC,
+    Action.DECLINE: Audience.STAFF,
+    Action.ACCEPT_TIMEOUT: Audience.STAFF,
+    Action.GRAB: Audience.PUBLIC,
+    Action.ACCEPT: Audience.PUBLIC,
+    Action.START: Audience.PUBLIC,
+    Action.DELIVER: Audience.PUBLIC,
+    Action.RATE: Audience.PUBLIC,
+    Action.REOPEN: Audience.PUBLIC,
+    Action.AUTO_CLOSE: Audience.PUBLIC,
+    Action.CANCEL: Audience.PUBLIC,
+    Action.ESCALATE: Audience.STAFF,
+    Action.COMMENT: Audience.PUBLIC,
+    Action.IMPORT: Audience.PUBLIC,
+}
+NOTE_ACTIONS = frozenset({Action.COMMENT})
 
 # The one transition table. Escalation is a flag and an event, not a state change.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -310,6 +327,10 @@ class OrderEvent(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
+    # Who may read the note (and, for a comment, the whole entry); set when it is written.
+    audience = models.CharField(
+        _("who may read it"), max_length=8, choices=Audience.choices, default=Audience.STAFF
+    )
     round = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(_("at"))
 

@@ -1,24 +1,73 @@
-"""Who may see and do what with an order: roles and region scopes.
+"""Who may see and do what with an order: the one place that answers it.
 
-One place answers it for the web pages, the API and the services, so a township's
-dispatcher sees and acts on its own township's orders only, everywhere.
+Every rule about orders lives here, as a function of ``(user, order)``:
+
+- ``can_<verb>(user, order) -> bool`` for every step a person can take (approve, reject,
+  dispatch, redispatch, decline, accept, grab, start, deliver, cancel, rate, callback,
+  comment) and for seeing the order and its candidates: the role, the region scope, the
+  team, and whether the order's state allows the step now (``orders.lifecycle``);
+- ``require(verb, user, order)``: the same question, raising the refusal a service reports
+  (403 not permitted; 409 with a code saying what state stands in the way);
+- ``reading_of(user, order)``: what of the order a user reads (which steps, which notes,
+  which details), used by the one timeline selector that the web, the REST API and
+  Open311 all show;
+- ``visible_orders_q(user)`` and ``grab_queue_q(user)``: the same rules for lists.
+
+Services call ``require`` before they write; pages, templates (through the ``may`` value
+their views pass), the REST API and Open311 only ask. Nobody else reads roles.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.models import DISPATCH_ROLES, Profile, Role
 from minsheng.accounts.selectors import profile_of
-from minsheng.orders.models import DISPATCH_QUEUE_STATUSES, Order, OrderEvent
+from minsheng.accounts.types import Actor
+from minsheng.catalog.models import Provider, Service
+from minsheng.catalog.selectors import providers_serving
+from minsheng.core.errors import Code, Conflict, DomainError, PermissionDenied
+from minsheng.orders import lifecycle
+from minsheng.orders.errors import OrderCode
+from minsheng.orders.models import (
+    DISPATCH_QUEUE_STATUSES,
+    FINAL_STATUSES,
+    NOTE_ACTIONS,
+    STEP_AUDIENCE,
+    Action,
+    Audience,
+    Channel,
+    Order,
+    OrderEvent,
+    Rating,
+    Status,
+)
 from minsheng.regions.models import Region
 
+# Staff who order on a resident's behalf (grid workers, hotline agents at the dispatch
+# desk, county staff), and the ways residents reach them.
+ORDERING_FOR_OTHERS = frozenset({Role.GRID_WORKER, Role.DISPATCHER, Role.COUNTY_ADMIN})
+STAFF_CHANNELS = frozenset({Channel.GRID_WORKER, Channel.HOTLINE, Channel.VISIT})
+# Orders that were public from the start: made through Open311 by a client application
+# (whose users post to a public API, as on FixMyStreet), or imported from a public server.
+# Orders residents placed on the web, by phone, through a grid worker or on a visit are
+# for elderly people, families and the disabled at home: anyone may see that a service was
+# ordered in a village and how it went, but not the resident's words, address or doorstep.
+PUBLIC_CHANNELS = frozenset({Channel.OPEN311, Channel.IMPORT})
 
-def region_scope_q(region: Region | None) -> Q:
-    """Orders inside a staff member's region (None or the county: everything)."""
-    if region is None or region.level == Region.Level.COUNTY:
+_RANK = {Audience.PUBLIC: 0, Audience.RESIDENT: 1, Audience.STAFF: 2}
+
+
+# --- scopes -----------------------------------------------------------------------------------
+
+
+def region_scope_q(region: Region) -> Q:
+    """Orders placed in ``region`` or below it."""
+    if region.level == Region.Level.COUNTY:
         return Q()
     if region.level == Region.Level.TOWNSHIP:
         return Q(township_id=region.pk)
@@ -26,51 +75,28 @@ def region_scope_q(region: Region | None) -> Q:
 
 
 def in_region_scope(region: Region | None, order: Order) -> bool:
-    if region is None or region.level == Region.Level.COUNTY:
+    """Whether ``order`` was placed in ``region`` or below it; no region holds nothing."""
+    if region is None:
+        return False
+    if region.level == Region.Level.COUNTY:
         return True
     if region.level == Region.Level.TOWNSHIP:
         return order.township_id == region.pk
     return order.region_id == region.pk
 
 
-def provider_ids_of(user: Any) -> list[int]:
-    if user is None or not getattr(user, "is_authenticated", False):
+def provider_ids_of(user: Actor) -> list[int]:
+    """The active providers ``user`` works for (cached on the user object)."""
+    if user is None or not user.is_authenticated:
         return []
-    cached = getattr(user, "_minsheng_provider_ids", None)
+    cached: list[int] | None = getattr(user, "_minsheng_provider_ids", None)
     if cached is None:
-        cached = list(user.providers.filter(active=True).values_list("pk", flat=True))
-        user._minsheng_provider_ids = cached
+        cached = list(Provider.objects.filter(staff=user, active=True).values_list("pk", flat=True))
+        user._minsheng_provider_ids = cached  # type: ignore[attr-defined]
     return list(cached)
 
 
-def visible_orders_q(user: Any) -> Q | None:
-    """A filter for the orders ``user`` may see, or None for nothing at all."""
-    profile = profile_of(user)
-    if profile is None:
-        return None
-    role = profile.role
-    if role in DISPATCH_ROLES:
-        return region_scope_q(profile.region)
-    if role == Role.GRID_WORKER:
-        # A grid worker sees what they entered and their own village; one without a
-        # region sees only what they entered (never the whole county by default).
-        own = Q(created_by=user) | Q(resident=user)
-        if profile.region is None:
-            return own
-        scope = region_scope_q(profile.region)
-        # Q() | x would drop the empty (match-all) side: a county-level scope is everything.
-        return scope if not scope else own | scope
-    if role == Role.PROVIDER_STAFF:
-        ids = provider_ids_of(user)
-        if not ids:
-            return Q(pk__in=[])
-        # Orders assigned to them now, and those they once held (declined, timed out).
-        handled = OrderEvent.objects.filter(provider_id__in=ids).values("order_id")
-        return Q(provider_id__in=ids) | Q(pk__in=handled)
-    return Q(resident=user)
-
-
-def is_dispatcher_for(profile: Profile | None, order: Order) -> bool:
+def _dispatcher(profile: Profile | None, order: Order) -> bool:
     return (
         profile is not None
         and profile.role in DISPATCH_ROLES
@@ -78,12 +104,11 @@ def is_dispatcher_for(profile: Profile | None, order: Order) -> bool:
     )
 
 
-def is_staff_for(profile: Profile | None, order: Order) -> bool:
-    """Staff who may act for a resident on this order (callbacks, cancellation on request).
-
-    Dispatchers and administrators within their region (none: the county); grid workers
-    within their region, or on the orders they entered.
-    """
+def _staff_for(user: Actor, order: Order) -> bool:
+    """Staff who act for the resident on this order (callbacks, cancelling on request, notes):
+    dispatchers and administrators in their region; grid workers in their region, or on
+    the orders they entered."""
+    profile = profile_of(user)
     if profile is None:
         return False
     if profile.role in DISPATCH_ROLES:
@@ -91,31 +116,94 @@ def is_staff_for(profile: Profile | None, order: Order) -> bool:
     if profile.role == Role.GRID_WORKER:
         if order.created_by_id is not None and order.created_by_id == profile.user_id:
             return True
-        return profile.region is not None and in_region_scope(profile.region, order)
+        return in_region_scope(profile.region, order)
     return False
 
 
-def is_provider_staff_for(user: Any, provider_id: int | None) -> bool:
-    return provider_id is not None and provider_id in provider_ids_of(user)
-
-
-def is_resident_of(user: Any, order: Order) -> bool:
+def _resident_of(user: Actor, order: Order) -> bool:
     return (
         user is not None
-        and getattr(user, "is_authenticated", False)
+        and user.is_authenticated
         and order.resident_id is not None
         and order.resident_id == user.pk
     )
 
 
+def _assigned(user: Actor, order: Order) -> bool:
+    return order.provider_id is not None and order.provider_id in provider_ids_of(user)
+
+
+def _handed_on(user: Actor, order: Order) -> bool:
+    """A team of the user's held the order once and holds it no more."""
+    ids = provider_ids_of(user)
+    return (
+        bool(ids)
+        and not _assigned(user, order)
+        and OrderEvent.objects.filter(order_id=order.pk, provider_id__in=ids).exists()
+    )
+
+
+# --- who sees which orders --------------------------------------------------------------------
+
+
+def visible_orders_q(user: Actor) -> Q | None:
+    """A filter for the orders ``user`` may see, or None for nothing at all."""
+    profile = profile_of(user)
+    if profile is None:
+        return None
+    if profile.role in DISPATCH_ROLES:
+        return region_scope_q(profile.region) if profile.region is not None else None
+    if profile.role == Role.GRID_WORKER:
+        # What they entered, and their region's; without a region only what they entered
+        # (never the whole county by default).
+        own = Q(created_by=user) | Q(resident=user)
+        if profile.region is None:
+            return own
+        scope = region_scope_q(profile.region)
+        # Q() | x would drop the empty (match-all) side: a county-level scope is everything.
+        return scope if not scope else own | scope
+    if profile.role == Role.PROVIDER_STAFF:
+        ids = provider_ids_of(user)
+        if not ids:
+            return None
+        # Orders assigned to them now, and those they once held (declined, timed out): of
+        # those, ``reading_of`` shows them their own steps only.
+        handled = OrderEvent.objects.filter(provider_id__in=ids).values("order_id")
+        return Q(provider_id__in=ids) | Q(pk__in=handled)
+    return Q(resident=user)
+
+
+def can_view(user: Actor, order: Order) -> bool:
+    return (
+        _resident_of(user, order)
+        or _staff_for(user, order)
+        or _assigned(user, order)
+        or _handed_on(user, order)
+    )
+
+
+def eligible_providers(order: Order) -> QuerySet[Provider]:
+    """Active providers serving the order's place and kind of service.
+
+    A menu order names its category; a free-form need only its area, and is served by
+    providers of any category in that area (not by everyone in the place).
+    """
+    qs = providers_serving(region=order.region, category=order.category)
+    if order.category_id is None:
+        qs = qs.filter(categories__area_id=order.area_id).distinct()
+    return qs
+
+
+def eligible_provider_ids(order: Order) -> set[int]:
+    return set(eligible_providers(order).values_list("pk", flat=True))
+
+
 def coverage_q(provider_ids: list[int]) -> Q:
     """Orders inside the coverage of any of these (active) providers: place and category.
 
-    The same rule as ``catalog.selectors.providers_serving`` seen from the order's side:
-    a provider serving a village, its township or the county covers an order placed there.
+    ``eligible_providers`` seen from the order's side: a provider serving a village, its
+    township or the county covers an order placed there.
     """
-    from minsheng.catalog.models import Provider
-
     q = Q(pk__in=[])
     providers = Provider.objects.filter(pk__in=provider_ids, active=True).prefetch_related(
         "regions", "categories"
@@ -126,15 +214,432 @@ def coverage_q(provider_ids: list[int]) -> Q:
         areas = {c.area_id for c in provider.categories.all()}
         place = Q(region_id__in=regions) | Q(township_id__in=regions)
         place |= Q(township__parent_id__in=regions)
-        # A free-form need (no category) is served by any category of its area.
         kind = Q(category_id__in=categories) | Q(category__isnull=True, area_id__in=areas)
         q |= place & kind
     return q
 
 
-def grab_queue_q(user: Any) -> Q | None:
+def grab_queue_q(user: Actor) -> Q | None:
     """Orders a provider's staff may grab: queued, grab-mode, inside their coverage."""
     ids = provider_ids_of(user)
     if not ids:
         return None
-    return Q(status__in=DISPATCH_QUEUE_STATUSES, service__dispatch_mode="grab") & coverage_q(ids)
+    return Q(
+        status__in=DISPATCH_QUEUE_STATUSES, service__dispatch_mode=Service.DispatchMode.GRAB
+    ) & coverage_q(ids)
+
+
+def grab_teams(user: Actor, order: Order) -> set[int]:
+    """The user's teams that may take this order (grab it)."""
+    mine = provider_ids_of(user)
+    return set(mine) & eligible_provider_ids(order) if mine else set()
+
+
+# --- who may order ----------------------------------------------------------------------------
+
+
+def can_order(user: Actor) -> bool:
+    """Residents order for themselves; grid workers and dispatch staff for residents."""
+    profile = profile_of(user)
+    return profile is not None and (
+        profile.role == Role.RESIDENT or profile.role in ORDERING_FOR_OTHERS
+    )
+
+
+def orders_for_others(user: Actor) -> bool:
+    """Whether ``user`` orders on a resident's behalf (and must say for whom and how)."""
+    profile = profile_of(user)
+    return profile is not None and profile.role in ORDERING_FOR_OTHERS
+
+
+def ordering_scope(user: Actor) -> Region | None:
+    """The region a staff member may order in (None: anywhere, or not staff)."""
+    profile = profile_of(user)
+    if profile is None or profile.role not in ORDERING_FOR_OTHERS:
+        return None
+    return profile.region
+
+
+def can_order_at(user: Actor, region: Region) -> bool:
+    """Whether staff may order in ``region`` (their own region; a grid worker with none,
+    anywhere). Residents and client applications order where they are."""
+    scope = ordering_scope(user)
+    if scope is None:
+        return True
+    probe = Order(region=region, township_id=region.township_id or region.pk)
+    return in_region_scope(scope, probe)
+
+
+# --- consoles ---------------------------------------------------------------------------------
+
+
+def can_dispatch_anything(user: Actor) -> bool:
+    """The dispatch console, the escalations and the list of all orders in one's region."""
+    profile = profile_of(user)
+    return profile is not None and profile.role in DISPATCH_ROLES and profile.region is not None
+
+
+def can_work_as_provider(user: Actor) -> bool:
+    """The provider's console: staff of a provider team."""
+    profile = profile_of(user)
+    return profile is not None and profile.role == Role.PROVIDER_STAFF
+
+
+# --- steps on one order -----------------------------------------------------------------------
+
+
+def not_permitted() -> PermissionDenied:
+    return PermissionDenied.single(Code.NOT_PERMITTED, _("You may not act on this order."), "order")
+
+
+def illegal(order: Order, action: str) -> Conflict:
+    return Conflict.single(
+        OrderCode.ILLEGAL_TRANSITION,
+        _("This order is %(status)s: it cannot be %(action)s now.")
+        % {"status": order.get_status_display(), "action": Action(action).label},
+        "status",
+    )
+
+
+def last_delivery_rated(order: Order) -> bool:
+    """Whether the order's latest delivery already has its rating.
+
+    Rating closes the order (that round's rating exists) or reopens it into a new round that
+    has no delivery yet (the previous round's rating exists).
+    """
+    if Rating.objects.filter(order=order, round=order.round).exists():
+        return True
+    return (
+        order.round > 0
+        and order.delivered_at is None
+        and Rating.objects.filter(order=order, round=order.round - 1).exists()
+    )
+
+
+def _state(order: Order, action: str) -> DomainError | None:
+    return None if lifecycle.allows(order.status, action) else illegal(order, action)
+
+
+def _dispatcher_step(action: str) -> Callable[[Actor, Order], DomainError | None]:
+    def rule(user: Actor, order: Order) -> DomainError | None:
+        if not _dispatcher(profile_of(user), order):
+            return not_permitted()
+        return _state(order, action)
+
+    return rule
+
+
+def _provider_step(action: str) -> Callable[[Actor, Order], DomainError | None]:
+    def rule(user: Actor, order: Order) -> DomainError | None:
+        if not _assigned(user, order):
+            if _handed_on(user, order):
+                # They lost a race (re-dispatched, timed out): nothing forbidden was tried.
+                return Conflict.single(
+                    OrderCode.NOT_ASSIGNED,
+                    _("This order is no longer assigned to your team."),
+                    "order",
+                )
+            return not_permitted()
+        return _state(order, action)
+
+    return rule
+
+
+def _dispatch(user: Actor, order: Order) -> DomainError | None:
+    if not _dispatcher(profile_of(user), order):
+        return not_permitted()
+    if order.status == Status.DISPATCHED:
+        return Conflict.single(
+            OrderCode.ALREADY_DISPATCHED,
+            _(
+                "This order has already been dispatched to %(provider)s: re-dispatch it if "
+                "it should go to another provider."
+            )
+            % {"provider": order.provider.name if order.provider is not None else "-"},
+            "order",
+        )
+    return _state(order, Action.DISPATCH)
+
+
+def _grab(user: Actor, order: Order) -> DomainError | None:
+    if not grab_teams(user, order):
+        return not_permitted()
+    service = order.service
+    if service is None or service.dispatch_mode != Service.DispatchMode.GRAB:
+        return Conflict.single(
+            OrderCode.NOT_GRABBABLE, _("This order is dispatched, not grabbed."), "order"
+        )
+    if order.status not in DISPATCH_QUEUE_STATUSES:
+        return Conflict.single(
+            OrderCode.ALREADY_TAKEN,
+            _("This order has already been taken or is not open."),
+            "order",
+        )
+    return None
+
+
+def _rating_step(
+    who: Callable[[Actor, Order], bool],
+) -> Callable[[Actor, Order], DomainError | None]:
+    def rule(user: Actor, order: Order) -> DomainError | None:
+        if not who(user, order):
+            return not_permitted()
+        if order.status != Status.DELIVERED:
+            if last_delivery_rated(order):
+                return Conflict.single(
+                    OrderCode.ALREADY_RATED, _("This order has already been rated."), "order"
+                )
+            return illegal(order, Action.RATE)
+        return None
+
+    return rule
+
+
+def _cancel(user: Actor, order: Order) -> DomainError | None:
+    if not (_resident_of(user, order) or _staff_for(user, order)):
+        return not_permitted()
+    return _state(order, Action.CANCEL)
+
+
+def _comment(user: Actor, order: Order) -> DomainError | None:
+    if not (_resident_of(user, order) or _staff_for(user, order)):
+        return not_permitted()
+    return final_refusal(order)
+
+
+def final_refusal(order: Order) -> DomainError | None:
+    """An order that has ended (closed, rejected, cancelled) takes no more updates."""
+    if order.status in FINAL_STATUSES:
+        return Conflict.single(
+            OrderCode.ORDER_FINAL,
+            _("This order is %(status)s: it can no longer be updated.")
+            % {"status": order.get_status_display()},
+            "order",
+        )
+    return None
+
+
+def _candidates(user: Actor, order: Order) -> DomainError | None:
+    return None if _dispatcher(profile_of(user), order) else not_permitted()
+
+
+RULES: dict[str, Callable[[Actor, Order], DomainError | None]] = {
+    "approve": _dispatcher_step(Action.APPROVE),
+    "reject": _dispatcher_step(Action.REJECT),
+    "dispatch": _dispatch,
+    "redispatch": _dispatcher_step(Action.REDISPATCH),
+    "candidates": _candidates,
+    "decline": _provider_step(Action.DECLINE),
+    "accept": _provider_step(Action.ACCEPT),
+    "start": _provider_step(Action.START),
+    "deliver": _provider_step(Action.DELIVER),
+    "grab": _grab,
+    "cancel": _cancel,
+    "rate": _rating_step(_resident_of),
+    "callback": _rating_step(_staff_for),
+    "comment": _comment,
+}
+VERBS: tuple[str, ...] = tuple(RULES)
+
+
+def refusal(verb: str, user: Actor, order: Order) -> DomainError | None:
+    """Why ``user`` may not take step ``verb`` on ``order`` now, or None if they may."""
+    return RULES[verb](user, order)
+
+
+def require(verb: str, user: Actor, order: Order) -> None:
+    """Raise the refusal of ``verb`` (403 not permitted, 409 not in this state), if any."""
+    error = refusal(verb, user, order)
+    if error is not None:
+        raise error
+
+
+def can(verb: str, user: Actor, order: Order) -> bool:
+    return refusal(verb, user, order) is None
+
+
+def can_approve(user: Actor, order: Order) -> bool:
+    return can("approve", user, order)
+
+
+def can_reject(user: Actor, order: Order) -> bool:
+    return can("reject", user, order)
+
+
+def can_dispatch(user: Actor, order: Order) -> bool:
+    return can("dispatch", user, order)
+
+
+def can_redispatch(user: Actor, order: Order) -> bool:
+    return can("redispatch", user, order)
+
+
+def can_see_candidates(user: Actor, order: Order) -> bool:
+    return can("candidates", user, order)
+
+
+def can_decline(user: Actor, order: Order) -> bool:
+    return can("decline", user, order)
+
+
+def can_accept(user: Actor, order: Order) -> bool:
+    return can("accept", user, order)
+
+
+def can_start(user: Actor, order: Order) -> bool:
+    return can("start", user, order)
+
+
+def can_deliver(user: Actor, order: Order) -> bool:
+    return can("deliver", user, order)
+
+
+def can_grab(user: Actor, order: Order) -> bool:
+    return can("grab", user, order)
+
+
+def can_cancel(user: Actor, order: Order) -> bool:
+    return can("cancel", user, order)
+
+
+def can_rate(user: Actor, order: Order) -> bool:
+    return can("rate", user, order)
+
+
+def can_callback(user: Actor, order: Order) -> bool:
+    return can("callback", user, order)
+
+
+def can_comment(user: Actor, order: Order) -> bool:
+    return can("comment", user, order)
+
+
+def permissions(user: Actor, order: Order, verbs: tuple[str, ...] = VERBS) -> dict[str, bool]:
+    """``{verb: may}`` for a page's template (``may.approve``): the same answers as above."""
+    return {verb: can(verb, user, order) for verb in verbs}
+
+
+# --- what a reader reads ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What of an order one reader reads.
+
+    ``audience``: the widest audience they belong to (a step or note written for a wider
+    one than theirs is withheld); ``details``: the resident's words, contact, address,
+    point and answers; ``providers``: for a team that handed the order on, the teams whose
+    own steps (and ratings) they still read, and nothing else; ``actors``: who took each
+    step (staff only).
+    """
+
+    audience: str
+    details: bool
+    providers: frozenset[int] | None = None
+    actors: bool = False
+
+
+STAFF_READING = Reading(Audience.STAFF, details=True, actors=True)
+RESIDENT_READING = Reading(Audience.RESIDENT, details=True)
+
+
+def public_reading(order: Order) -> Reading:
+    """What anyone reads of an order (Open311's public feed): its public steps and notes;
+    its details only when it was made public from the start."""
+    return Reading(Audience.PUBLIC, details=order.channel in PUBLIC_CHANNELS)
+
+
+def reading_of(user: Actor, order: Order) -> Reading:
+    """What ``user`` reads of ``order``; someone with no part in it reads what the public
+    does (pages and the REST API show such orders to nobody: see ``can_view``)."""
+    if _staff_for(user, order) or _assigned(user, order):
+        return STAFF_READING
+    if provider_ids_of(user):
+        # A team that handed it on: its own past steps only, no details.
+        return Reading(
+            Audience.STAFF, details=False, providers=frozenset(provider_ids_of(user)), actors=True
+        )
+    if _resident_of(user, order):
+        return RESIDENT_READING
+    return public_reading(order)
+
+
+def step_audience(event: OrderEvent) -> str:
+    return event.audience if event.action in NOTE_ACTIONS else STEP_AUDIENCE[event.action]
+
+
+def sees_step(reading: Reading, event: OrderEvent) -> bool:
+    if reading.providers is not None and event.provider_id not in reading.providers:
+        return False
+    return _RANK[Audience(reading.audience)] >= _RANK[Audience(step_audience(event))]
+
+
+def note_for(reading: Reading, event: OrderEvent) -> str:
+    """The event's note if the reader may read it, else nothing (the step still shows)."""
+    return (
+        event.note if _RANK[Audience(reading.audience)] >= _RANK[Audience(event.audience)] else ""
+    )
+
+
+def _within(reading: Reading) -> list[str]:
+    top = _RANK[Audience(reading.audience)]
+    return [a.value for a in Audience if _RANK[a] <= top]
+
+
+def steps_q(reading: Reading) -> Q:
+    """``sees_step`` as a filter on events (lists and Open311's latest public step)."""
+    audiences = _within(reading)
+    shown = [a for a, aud in STEP_AUDIENCE.items() if a not in NOTE_ACTIONS and aud in audiences]
+    q = Q(action__in=shown) | Q(action__in=sorted(NOTE_ACTIONS), audience__in=audiences)
+    if reading.providers is not None:
+        q &= Q(provider_id__in=sorted(reading.providers))
+    return q
+
+
+def ratings_q(reading: Reading) -> Q | None:
+    """The ratings of an order a reader reads: none for the public; a team that handed the
+    order on, only those of its own work; everyone else all of them."""
+    if reading.audience == Audience.PUBLIC:
+        return None
+    if reading.providers is not None:
+        return Q(provider_id__in=sorted(reading.providers))
+    return Q()
+
+
+def ratings_visible_q(user: Actor) -> Q | None:
+    """Ratings in lists: of the orders one sees, except that provider staff see those of
+    their own work and of the orders they hold now."""
+    ids = provider_ids_of(user)
+    if ids:
+        return Q(provider_id__in=ids) | Q(order__provider_id__in=ids)
+    q = visible_orders_q(user)
+    if q is None:
+        return None
+    return Q(order__in=Order.objects.filter(q).values("pk"))
+
+
+def default_audience(action: str, *, by_resident: bool = False, by_client: bool = False) -> str:
+    """The audience an event is written with when nobody chose one.
+
+    A client application's update is public (Open311 is a public interface); what the
+    resident says, or what is said to them as a reason (a rejection, a cancellation, a
+    rating), goes to the resident and staff; a staff member's note stays with the staff.
+    """
+    if action in (Action.SUBMIT, Action.IMPORT) or by_client:
+        return Audience.PUBLIC
+    if by_resident or action in (Action.REJECT, Action.CANCEL, Action.RATE, Action.REOPEN):
+        return Audience.RESIDENT
+    return Audience.STAFF
+
+
+# Notes whose audience staff choose when they write them (staff-only by default).
+CHOSEN_AUDIENCE = frozenset(
+    {
+        Action.APPROVE,
+        Action.DISPATCH,
+        Action.REDISPATCH,
+        Action.START,
+        Action.DELIVER,
+        Action.COMMENT,
+    }
+)

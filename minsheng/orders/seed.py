@@ -56,6 +56,7 @@ from minsheng.orders.models import (
     Satisfaction,
     Status,
 )
+from minsheng.orders.policy import default_audience
 from minsheng.regions.models import Region
 
 COUNTY_CODE = "439901"  # fictional: no real county has this code
@@ -1424,6 +1425,7 @@ EVENT_COLUMNS = (
     "actor_id",
     "provider_id",
     "note",
+    "audience",
     "round",
     "created_at",
 )
@@ -1437,7 +1439,7 @@ def _insert_events(rows: list[tuple[Any, ...]]) -> None:
     table = ops.quote_name(OrderEvent._meta.db_table)
     columns = ", ".join(ops.quote_name(c) for c in EVENT_COLUMNS)
     row = "(" + ", ".join(["%s"] * len(EVENT_COLUMNS)) + ")"
-    per = 1000  # 9,000 parameters a statement: under SQLite's and PostgreSQL's limits
+    per = 900  # 9,000 parameters a statement: under SQLite's and PostgreSQL's limits
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
             batch = rows[start : start + per]
@@ -1462,7 +1464,18 @@ def _write(sims: list[_Sim]) -> tuple[int, int, int]:
                     % {"due": timezone.localtime(e.due).strftime("%Y-%m-%d %H:%M")}
                 )
             rows.append(
-                (s.o.pk, e.action, e.old, e.new, e.actor, e.provider, note, e.round, adapt(e.at))
+                (
+                    s.o.pk,
+                    e.action,
+                    e.old,
+                    e.new,
+                    e.actor,
+                    e.provider,
+                    note,
+                    default_audience(e.action),
+                    e.round,
+                    adapt(e.at),
+                )
             )
         for r in s.ratings:
             r.order_id = s.o.pk

@@ -1,4 +1,9 @@
-"""Reads for the order loop: scoped queues, timelines, candidates' inputs, the rates."""
+"""Reads for the order loop: scoped queues, timelines, candidates' inputs, the rates.
+
+What a reader may see is ``orders.policy``'s answer; the selectors here apply it, so the
+web pages, the REST API and Open311 show the same orders and the same entries to the same
+reader.
+"""
 
 from __future__ import annotations
 
@@ -7,53 +12,123 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from minsheng.accounts.types import Actor
+from minsheng.core.ids import as_id
+from minsheng.orders import policy
 from minsheng.orders.models import (
     DISPATCH_QUEUE_STATUSES,
     OPEN_STATUSES,
+    Audience,
     Order,
     OrderEvent,
     Rating,
     Satisfaction,
     Status,
 )
-from minsheng.orders.policy import grab_queue_q, visible_orders_q
 from minsheng.orders.scoring import CallbackCounts, Rates, RateWeights, rates_from_counts
 
 ORDER_JOINS = ("service", "area", "category", "urgency", "region", "township", "provider")
 
 
-def orders_visible_to(user: Any) -> QuerySet[Order]:
-    q = visible_orders_q(user)
+def orders_visible_to(user: Actor) -> QuerySet[Order]:
+    q = policy.visible_orders_q(user)
     if q is None:
         return Order.objects.none()
     return Order.objects.filter(q).select_related(*ORDER_JOINS)
 
 
-def order_for(user: Any, order_id: Any) -> Order | None:
+def order_for(user: Actor, order_id: Any) -> Order | None:
     """The order if ``user`` may see it; None for an unknown, invisible or malformed id."""
-    if isinstance(order_id, bool):
+    pk = as_id(order_id)
+    if pk is None:
         return None
-    if isinstance(order_id, str) and order_id.strip().isascii() and order_id.strip().isdecimal():
-        order_id = int(order_id.strip())
-    if not isinstance(order_id, int) or not 0 < order_id < 2**63:
-        return None
-    return orders_visible_to(user).filter(pk=order_id).first()
+    return orders_visible_to(user).filter(pk=pk).first()
 
 
-def dispatch_queue(user: Any) -> QuerySet[Order]:
+# --- timelines --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One step of an order's history as one reader reads it."""
+
+    event: OrderEvent
+    note: str  # empty when the reader may not read the note
+    actor: str  # who took the step, for readers who see that; else empty
+
+
+def _actor_name(event: OrderEvent) -> str:
+    if event.actor is None:
+        return ""
+    profile = getattr(event.actor, "profile", None)
+    return (profile.display_name if profile is not None else "") or event.actor.get_username()
+
+
+def entries(reading: policy.Reading, events: list[OrderEvent]) -> list[Entry]:
+    """The entries of ``events`` (one order's, in order) a reader reads."""
+    return [
+        Entry(
+            event=e,
+            note=policy.note_for(reading, e),
+            actor=_actor_name(e) if reading.actors else "",
+        )
+        for e in events
+        if policy.sees_step(reading, e)
+    ]
+
+
+def timeline_for(user: Actor, order: Order) -> list[Entry]:
+    """The order's history as ``user`` reads it (``None``: the public, as on Open311).
+
+    The one selector every interface shows: a step the reader may not see is left out, a
+    note they may not read is withheld while its step still shows.
+    """
+    reading = policy.reading_of(user, order)
+    events = (
+        order.events.filter(policy.steps_q(reading))
+        .select_related("actor__profile", "provider")
+        .order_by("created_at", "pk")
+    )
+    return entries(reading, list(events))
+
+
+def ratings_for(user: Actor, order: Order) -> list[Rating]:
+    """The order's ratings ``user`` reads, by round."""
+    q = policy.ratings_q(policy.reading_of(user, order))
+    if q is None:
+        return []
+    return list(order.ratings.filter(q).select_related("township").order_by("round"))
+
+
+# The public's view of events, for Open311's lists: which steps, and the latest of each order.
+PUBLIC_STEPS = policy.steps_q(policy.Reading(Audience.PUBLIC, details=False))
+
+
+def with_latest_public_step(qs: QuerySet[Order]) -> QuerySet[Order]:
+    """Annotate ``latest_public_id``: the newest event of each order the public sees."""
+    latest = (
+        OrderEvent.objects.filter(PUBLIC_STEPS, order=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    return qs.annotate(latest_public_id=Subquery(latest))
+
+
+def public_steps() -> QuerySet[OrderEvent]:
+    """Every event the public sees, oldest first (filter further as needed)."""
+    return OrderEvent.objects.filter(PUBLIC_STEPS).order_by("created_at", "pk")
+
+
+def dispatch_queue(user: Actor) -> QuerySet[Order]:
     """Orders waiting for review or dispatch, plus overdue open ones, most urgent first.
 
     Only dispatchers and administrators have a queue (each within their region).
     """
-    from minsheng.accounts.models import DISPATCH_ROLES
-    from minsheng.accounts.selectors import profile_of
-
-    profile = profile_of(user)
-    if profile is None or profile.role not in DISPATCH_ROLES:
+    if not policy.can_dispatch_anything(user):
         return Order.objects.none()
     return (
         orders_visible_to(user)
@@ -65,27 +140,23 @@ def dispatch_queue(user: Any) -> QuerySet[Order]:
     )
 
 
-def provider_orders(user: Any, *, open_only: bool = True) -> QuerySet[Order]:
-    from minsheng.orders.policy import provider_ids_of
-
-    qs = Order.objects.filter(provider_id__in=provider_ids_of(user)).select_related(*ORDER_JOINS)
+def provider_orders(user: Actor, *, open_only: bool = True) -> QuerySet[Order]:
+    qs = Order.objects.filter(provider_id__in=policy.provider_ids_of(user)).select_related(
+        *ORDER_JOINS
+    )
     if open_only:
         qs = qs.filter(status__in=[Status.DISPATCHED, Status.ACCEPTED, Status.IN_SERVICE])
     return qs.order_by("step_deadline", "created_at")
 
 
-def grabbable_orders(user: Any, *, limit: int = 200) -> list[Order]:
+def grabbable_orders(user: Actor, *, limit: int = 200) -> list[Order]:
     """Queued grab-mode orders that one of the user's providers is eligible for, oldest first."""
-    q = grab_queue_q(user)
+    q = policy.grab_queue_q(user)
     if q is None:
         return []
     return list(
         Order.objects.filter(q).select_related(*ORDER_JOINS).order_by("created_at", "pk")[:limit]
     )
-
-
-def order_timeline(order: Order) -> QuerySet[OrderEvent]:
-    return order.events.select_related("actor", "provider").order_by("created_at", "pk")
 
 
 def declined_provider_ids(order: Order) -> set[int]:
@@ -251,17 +322,15 @@ def months_with_ratings() -> list[date]:
     ]
 
 
-def ratings_visible_to(user: Any) -> QuerySet[Rating]:
-    """Ratings of the orders ``user`` may see: staff within their scope, residents their own."""
-    q = visible_orders_q(user)
+def ratings_visible_to(user: Actor) -> QuerySet[Rating]:
+    """Ratings ``user`` reads in lists (see ``policy.ratings_visible_q``)."""
+    q = policy.ratings_visible_q(user)
     if q is None:
         return Rating.objects.none()
-    return Rating.objects.filter(order__in=Order.objects.filter(q).values("pk")).select_related(
-        "township"
-    )
+    return Rating.objects.filter(q).select_related("township")
 
 
-def order_for_grab(user: Any, order_id: int) -> Order | None:
+def order_for_grab(user: Actor, order_id: Any) -> Order | None:
     """An order ``user`` may see, or a grab-mode order inside their teams' coverage.
 
     Whether it is still queued is the grab's own check: a lost race is a conflict, not a
@@ -270,13 +339,12 @@ def order_for_grab(user: Any, order_id: int) -> Order | None:
     order = order_for(user, order_id)
     if order is not None:
         return order
-    from minsheng.orders.policy import coverage_q, provider_ids_of
-
-    ids = provider_ids_of(user)
-    if not ids or not 0 < order_id < 2**63:
+    pk = as_id(order_id)
+    ids = policy.provider_ids_of(user)
+    if not ids or pk is None:
         return None
     return (
-        Order.objects.filter(coverage_q(ids), pk=order_id, service__dispatch_mode="grab")
+        Order.objects.filter(policy.coverage_q(ids), pk=pk, service__dispatch_mode="grab")
         .select_related(*ORDER_JOINS)
         .first()
     )

@@ -17,8 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from minsheng.api.fields import IdField, StrictFloatField, StrictSerializer
-from minsheng.orders.models import Channel, Order, OrderEvent, Rating, Satisfaction, Status
+from minsheng.api.fields import IdField, StrictBooleanField, StrictFloatField, StrictSerializer
+from minsheng.core.inputs import storable
+from minsheng.orders.models import (
+    Audience,
+    Channel,
+    Order,
+    OrderEvent,
+    Rating,
+    Satisfaction,
+    Status,
+)
+from minsheng.orders.policy import Reading
+from minsheng.orders.selectors import Entry
 from minsheng.orders.services import OrderInput
 
 # Generous bounds on raw input: the service applies the real limits and words them.
@@ -26,11 +37,6 @@ MAX_CODE = 100
 MAX_FIELD = 10_000
 MAX_ANSWERS = 100
 MAX_CHOICES = 100
-
-
-def _bad_text(value: str) -> bool:
-    """NUL and lone surrogates: PostgreSQL (text and jsonb) and UTF-8 refuse them."""
-    return "\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
 
 
 def _text(max_length: int = MAX_FIELD) -> serializers.CharField:
@@ -66,7 +72,7 @@ class OrderInputSerializer(StrictSerializer):
         if len(value) > MAX_ANSWERS:
             raise serializers.ValidationError(_("Too many answers."), code="too_many")
         for key, answer in value.items():
-            if _bad_text(key) or len(key) > MAX_CODE:
+            if not storable(key) or len(key) > MAX_CODE:
                 raise serializers.ValidationError(_("Invalid question code."), code="invalid")
             items = answer if isinstance(answer, list) else [answer]
             if isinstance(answer, list) and len(answer) > MAX_CHOICES:
@@ -79,7 +85,7 @@ class OrderInputSerializer(StrictSerializer):
                         _("Each answer is a string, a number or a list of them."),
                         code="invalid",
                     )
-                if isinstance(item, str) and (_bad_text(item) or len(item) > MAX_FIELD):
+                if isinstance(item, str) and (not storable(item) or len(item) > MAX_FIELD):
                     raise serializers.ValidationError(_("Invalid answer text."), code="invalid")
         return value
 
@@ -115,16 +121,29 @@ def _code(obj: Any) -> str | None:
     return None if obj is None else str(obj.code)
 
 
-def order_row(order: Order) -> dict[str, Any]:
+# What a reader who may not read an order's details gets instead of them (a team that
+# handed the order on: see ``orders.policy.Reading``).
+WITHHELD = {
+    "description": "",
+    "address": "",
+    "latitude": None,
+    "longitude": None,
+    "contact_name": "",
+    "contact_phone": "",
+}
+
+
+def order_row(order: Order, *, details: bool = True) -> dict[str, Any]:
     """What :class:`OrderSerializer` answers for an order, written out.
 
     Building a ModelSerializer's fields (model introspection, a label translated per
     field) cost more than the rest of ``POST /orders/`` together; the serializer's fields
     stay the schema, and ``test_order_row_is_what_the_serializer_fields_write`` holds the
-    two to the same output, key for key.
+    two to the same output, key for key. Without ``details`` the resident's words,
+    contact and place are withheld (``WITHHELD``).
     """
     zone = timezone.get_current_timezone()
-    return {
+    row = {
         "id": order.pk,
         "number": order.number,
         "status": order.status,
@@ -155,6 +174,9 @@ def order_row(order: Order) -> dict[str, Any]:
         "delivered_at": _when(order.delivered_at, zone),
         "closed_at": _when(order.closed_at, zone),
     }
+    if not details:
+        row.update(WITHHELD)
+    return row
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -212,7 +234,9 @@ class OrderSerializer(serializers.ModelSerializer):
         return obj.escalated_at is not None
 
     def to_representation(self, instance: Order) -> dict[str, Any]:
-        return order_row(instance)
+        """Context ``details``: a callable ``order -> bool`` (default: every detail)."""
+        details = self.context.get("details")
+        return order_row(instance, details=details(instance) if details is not None else True)
 
     def fields_representation(self, instance: Order) -> dict[str, Any]:
         """DRF's own output from the declared fields (to check :func:`order_row` against)."""
@@ -220,10 +244,18 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    """One timeline entry as its reader reads it (``orders.selectors.Entry``)."""
+
     old_status = serializers.SerializerMethodField(help_text="null for the first step.")
     provider = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     actor = serializers.SerializerMethodField(
-        help_text="Who took the step (staff, and the order's own views of staff only; else null)."
+        help_text="Who took the step (shown to staff only; else null)."
+    )
+    note = serializers.CharField(
+        read_only=True, help_text="Empty when there is none, or when the reader may not read it."
+    )
+    audience = serializers.ChoiceField(
+        choices=Audience.choices, read_only=True, help_text="Who may read the note."
     )
 
     class Meta:
@@ -236,6 +268,7 @@ class EventSerializer(serializers.ModelSerializer):
             "actor",
             "provider",
             "note",
+            "audience",
             "round",
             "created_at",
         ]
@@ -246,10 +279,27 @@ class EventSerializer(serializers.ModelSerializer):
         return obj.old_status or None
 
     def get_actor(self, obj: OrderEvent) -> str | None:
-        if not self.context.get("staff") or obj.actor is None:
-            return None
-        profile = getattr(obj.actor, "profile", None)
-        return (profile.display_name if profile is not None else "") or obj.actor.get_username()
+        return None  # the schema's; entries are written out by ``entry_row``
+
+    def to_representation(self, instance: Entry) -> dict[str, Any]:
+        return entry_row(instance)
+
+
+def entry_row(entry: Entry) -> dict[str, Any]:
+    e = entry.event
+    zone = timezone.get_current_timezone()
+    return {
+        "id": e.pk,
+        "action": e.action,
+        "old_status": e.old_status or None,
+        "new_status": e.new_status,
+        "actor": entry.actor or None,
+        "provider": e.provider_id,
+        "note": entry.note,
+        "audience": e.audience,
+        "round": e.round,
+        "created_at": _when(e.created_at, zone),
+    }
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -277,9 +327,10 @@ class RatingSerializer(serializers.ModelSerializer):
 
 
 class OrderDetailSerializer(OrderSerializer):
-    """One order with its answers, timeline and ratings.
+    """One order with its answers, timeline and ratings, as one reader reads it.
 
-    Context: ``events`` (the timeline rows the caller may read), ``staff`` (show actors).
+    Context: ``reading`` (``orders.policy.Reading``), ``entries`` (the reader's timeline:
+    ``orders.selectors.timeline_for``) and ``ratings`` (``orders.selectors.ratings_for``).
     """
 
     answers = serializers.JSONField(read_only=True)
@@ -291,25 +342,20 @@ class OrderDetailSerializer(OrderSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance: Order) -> dict[str, Any]:
-        row = order_row(instance)
-        row["answers"] = instance.answers
+        reading: Reading = self.context["reading"]
+        row = order_row(instance, details=reading.details)
+        row["answers"] = instance.answers if reading.details else {}
         row["events"] = self.get_events(instance)
         row["ratings"] = self.get_ratings(instance)
         return row
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, obj: Order) -> list[dict[str, Any]]:
-        events = self.context.get("events")
-        if events is None:
-            events = obj.events.select_related("actor__profile").order_by("created_at", "pk")
-        data: list[dict[str, Any]] = EventSerializer(events, many=True, context=self.context).data
-        return data
+        return [entry_row(e) for e in self.context["entries"]]
 
     @extend_schema_field(RatingSerializer(many=True))
     def get_ratings(self, obj: Order) -> list[dict[str, Any]]:
-        data: list[dict[str, Any]] = RatingSerializer(
-            obj.ratings.select_related("township").order_by("round"), many=True
-        ).data
+        data: list[dict[str, Any]] = RatingSerializer(self.context["ratings"], many=True).data
         return data
 
 
@@ -333,12 +379,33 @@ class EmptyBody(StrictSerializer):
     """No fields: ``{}`` or no body at all."""
 
 
+def _audience() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Audience.choices,
+        required=False,
+        help_text="Who may read the note: staff (the default), resident (the resident and "
+        "staff) or public (everyone, Open311's public feed included).",
+    )
+
+
 class NoteBody(StrictSerializer):
     note = _note("Optional note for the timeline.")
+    audience = _audience()
 
 
 class RequiredNoteBody(StrictSerializer):
     note = _note("Required: what was done.")
+    audience = _audience()
+
+
+class CommentBody(StrictSerializer):
+    note = _note("Required: the update.")
+    audience = serializers.ChoiceField(
+        choices=Audience.choices,
+        required=False,
+        help_text="Staff: who may read it (staff, the default; resident; public). A "
+        "resident's updates are read by the resident and staff.",
+    )
 
 
 class ReasonBody(StrictSerializer):
@@ -352,6 +419,7 @@ class OptionalReasonBody(StrictSerializer):
 class DispatchBody(StrictSerializer):
     provider_id = IdField(help_text="The provider to send it to (see candidates).")
     note = _note("Optional note for the timeline.")
+    audience = _audience()
 
 
 class GrabBody(StrictSerializer):
@@ -362,8 +430,8 @@ class GrabBody(StrictSerializer):
 
 
 class RatingBody(StrictSerializer):
-    contacted = serializers.BooleanField(help_text="Were you (was the resident) contacted?")
-    solved = serializers.BooleanField(help_text="Was it solved? No reopens the order.")
+    contacted = StrictBooleanField(help_text="Were you (was the resident) contacted?")
+    solved = StrictBooleanField(help_text="Was it solved? No reopens the order.")
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
     comment = _note("Optional comment.")
 

@@ -2,8 +2,9 @@
 
 Every action is a POST. A :class:`DomainError` re-renders the page it came from with each
 message next to its field and the error's status code (nothing was written). Who sees an
-order is decided by ``orders.selectors``/``orders.policy`` only: an order outside the
-user's scope is a 404, a console of another role a 403.
+order and what they may do with it is ``orders.policy``'s answer only: an order outside the
+user's scope is a 404, a console they may not use a 403, and a page shows an action's form
+exactly when ``policy`` says they may take it (the ``may`` value of its context).
 """
 
 from __future__ import annotations
@@ -24,23 +25,23 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from minsheng.accounts.decorators import clean_request, role_required, signed_in
-from minsheng.accounts.models import DISPATCH_ROLES, Profile, Role
-from minsheng.accounts.selectors import profile_of
+from minsheng.accounts.decorators import allowed, clean_request, signed_in
+from minsheng.accounts.selectors import home_region
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import service_with_attributes
 from minsheng.core.errors import DomainError, ErrorDetail
 from minsheng.core.ids import as_id
-from minsheng.orders import dispatch, policy, selectors, services
+from minsheng.core.inputs import Invalid, read_month
+from minsheng.orders import candidates, policy, selectors, services
 from minsheng.orders.forms import (
     FieldSpec,
     area_field,
     attach_errors,
     attribute_field,
+    audience_field,
     description_field,
     error_links,
     offered_village_ids,
-    parse_month,
     parse_order,
     parse_rating,
     place_fields,
@@ -52,9 +53,6 @@ from minsheng.orders.models import DISPATCH_QUEUE_STATUSES, OPEN_STATUSES, Order
 from minsheng.orders.templatetags.minsheng_ui import list_separator
 from minsheng.regions.selectors import region_choices_tree
 
-STAFF_ORDERING = (Role.GRID_WORKER, Role.DISPATCHER, Role.COUNTY_ADMIN)
-ORDERING_ROLES = (Role.RESIDENT, *STAFF_ORDERING)
-PROVIDER_ROLES = (Role.PROVIDER_STAFF,)
 PAGE_SIZE = 25
 
 
@@ -74,12 +72,6 @@ class Failure:
     @property
     def messages(self) -> list[str]:
         return [str(e.message) for e in self.errors]
-
-
-def _profile(request: HttpRequest) -> Profile:
-    profile = profile_of(request.user)
-    assert profile is not None  # role_required has checked it
-    return profile
 
 
 def _run(
@@ -114,20 +106,31 @@ def _note_fields(
     name: str,
     label: Any,
     required: bool,
+    help: Any = "",
+    audience: bool = False,
 ) -> list[FieldSpec]:
+    """A note or reason field; with ``audience``, the choice of who will read the note
+    (staff only unless the writer says otherwise). A reason's reader is fixed: ``help``
+    says who it is."""
     data = failure.data if failure is not None and failure.matches(form, order_id) else None
-    spec = FieldSpec(
-        name=name,
-        label=label,
-        kind="textarea",
-        required=required,
-        value=data.get(name, "") if data is not None else "",
-        maxlength=services.MAX_NOTE,
-        prefix=f"o{order_id}-{form}",
-    )
+    prefix = f"o{order_id}-{form}"
+    specs = [
+        FieldSpec(
+            name=name,
+            label=label,
+            kind="textarea",
+            required=required,
+            value=data.get(name, "") if data is not None else "",
+            maxlength=services.MAX_NOTE,
+            help=help,
+            prefix=prefix,
+        )
+    ]
+    if audience:
+        specs.append(audience_field(data, prefix=prefix))
     if data is not None and failure is not None:
-        attach_errors([spec], failure.errors)
-    return [spec]
+        attach_errors(specs, failure.errors)
+    return specs
 
 
 def _rating_form(
@@ -171,8 +174,8 @@ def answer_rows(order: Order) -> list[tuple[str, str]]:
 # --- 点单: ordering ---------------------------------------------------------------------------
 
 
-def _after_order(order: Order, profile: Profile) -> str:
-    if profile.role in DISPATCH_ROLES:
+def _after_order(order: Order, user: Any) -> str:
+    if policy.can_dispatch_anything(user):
         return reverse("staff_order", args=[order.pk])
     return reverse("my_order", args=[order.pk])
 
@@ -184,39 +187,35 @@ def _order_page(
     offered: set[int] | None,
 ) -> HttpResponse:
     """The order form of a menu item (``service``) or of a free-form need (None)."""
-    profile = _profile(request)
-    staff = profile.role in STAFF_ORDERING
-    scope = profile.region if staff else None
+    user = request.user
+    staff = policy.orders_for_others(user)
     attributes = list(service.attributes.all()) if service is not None else []
     tree = region_choices_tree()
-    allowed = offered_village_ids(tree, offered, scope)
-    groups = place_groups(tree, allowed=allowed)
-    default_region = (
-        profile.region.code if profile.region is not None and profile.region.pk in allowed else ""
-    )
+    places = offered_village_ids(tree, offered, policy.ordering_scope(user))
+    groups = place_groups(tree, allowed=places)
+    home = home_region(user)
+    default_region = home.code if home is not None and home.pk in places else ""
     data = request.POST if request.method == "POST" else None
     errors: list[ErrorDetail] = []
     status = 200
     if data is not None:
-        parsed, errors = parse_order(
+        parsed = parse_order(
             data,
             service_code=service.code if service is not None else "",
             staff=staff,
             attributes=attributes,
         )
-        status = 400
-        if not errors:
-            try:
-                order = services.order_submit(actor=request.user, data=parsed)
-            except DomainError as exc:
-                errors, status = exc.errors, exc.status_code
-            else:
-                messages.success(
-                    request,
-                    _("Order %(number)s has been placed. We will review it soon.")
-                    % {"number": order.number},
-                )
-                return redirect(_after_order(order, profile))
+        try:
+            order = services.order_submit(actor=request.user, data=parsed)
+        except DomainError as exc:
+            errors, status = exc.errors, exc.status_code
+        else:
+            messages.success(
+                request,
+                _("Order %(number)s has been placed. We will review it soon.")
+                % {"number": order.number},
+            )
+            return redirect(_after_order(order, user))
 
     sections: list[tuple[Any, list[FieldSpec]]] = []
     if service is not None:
@@ -256,7 +255,7 @@ def _order_page(
     return render(request, "orders/order_form.html", context, status=status)
 
 
-@role_required(*ORDERING_ROLES)
+@allowed(policy.can_order)
 def service_order(request: HttpRequest, code: str) -> HttpResponse:
     service = service_with_attributes(code)
     if service is None or not service.published:
@@ -265,7 +264,7 @@ def service_order(request: HttpRequest, code: str) -> HttpResponse:
     return _order_page(request, service=service, offered=offered)
 
 
-@role_required(*ORDERING_ROLES)
+@allowed(policy.can_order)
 def need_order(request: HttpRequest) -> HttpResponse:
     return _order_page(request, service=None, offered=None)
 
@@ -275,11 +274,11 @@ def need_order(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def my_orders(request: HttpRequest) -> HttpResponse:
-    profile = profile_of(request.user)
-    qs = selectors.orders_visible_to(request.user)
-    if profile is None or profile.role != Role.RESIDENT:
-        # Staff: the orders they entered or that are their own, not their whole scope.
-        qs = qs.filter(Q(created_by=request.user) | Q(resident=request.user))
+    # "Mine": the orders one placed, for oneself or (staff) for a resident; not the whole
+    # of a staff member's scope.
+    qs = selectors.orders_visible_to(request.user).filter(
+        Q(created_by=request.user) | Q(resident=request.user)
+    )
     page = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orders/my_orders.html", {"page": page, "orders": page.object_list})
 
@@ -294,22 +293,26 @@ def _my_order_or_404(request: HttpRequest, pk: int) -> Order:
 def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = None) -> HttpResponse:
     order = _my_order_or_404(request, pk)
     user = request.user
-    profile = profile_of(user)
-    is_resident = policy.is_resident_of(user, order)
-    may_act = is_resident or policy.is_staff_for(profile, order)
+    may = policy.permissions(user, order, ("cancel", "rate", "callback"))
     context = {
         "order": order,
         "answers": answer_rows(order),
-        "timeline": selectors.order_timeline(order).select_related("actor__profile"),
-        "ratings": list(order.ratings.order_by("round")),
+        "timeline": selectors.timeline_for(user, order),
+        "ratings": selectors.ratings_for(user, order),
         "failure": failure,
-        "can_cancel": may_act and order.is_open,
+        "may": may,
         "cancel_fields": _note_fields(
-            "cancel", order.pk, failure, name="reason", label=_("Reason (optional)"), required=False
+            "cancel",
+            order.pk,
+            failure,
+            name="reason",
+            label=_("Reason (optional)"),
+            required=False,
+            help=_("The resident and staff will read this."),
         ),
-        "can_rate": may_act and order.status == Status.DELIVERED,
-        "rating_fields": _rating_form("rate", order.pk, failure, callback=not is_resident),
-        "is_resident": is_resident,
+        "rating_fields": _rating_form(
+            "callback" if may["callback"] else "rate", order.pk, failure, callback=may["callback"]
+        ),
         # After a refused action the page is shown at the action's URL: come back here.
         "page_url": reverse("my_order", args=[order.pk]),
     }
@@ -360,10 +363,28 @@ def my_order_rate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@signed_in
+@require_POST
+def my_order_callback(request: HttpRequest, pk: int) -> HttpResponse:
+    """A grid worker (or other staff) records the resident's answers to a callback."""
+    order = _my_order_or_404(request, pk)
+    return _run(
+        request,
+        form="callback",
+        order_id=order.pk,
+        call=lambda: services.order_callback(
+            order_id=order.pk, actor=request.user, data=parse_rating(request.POST)
+        ),
+        success=_("Callback for order %(number)s recorded.") % {"number": order.number},
+        done=reverse("my_order", args=[order.pk]),
+        rerender=lambda f: _render_my_order(request, pk, f),
+    )
+
+
 # --- 审单 / 派单: the dispatcher's console ------------------------------------------------------
 
 
-@role_required(*DISPATCH_ROLES)
+@allowed(policy.can_dispatch_anything)
 def dispatch_console(request: HttpRequest) -> HttpResponse:
     queue = list(selectors.dispatch_queue(request.user)[:200])
     context = {
@@ -376,7 +397,7 @@ def dispatch_console(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/dispatch_console.html", context)
 
 
-@role_required(*DISPATCH_ROLES)
+@allowed(policy.can_dispatch_anything)
 def escalations(request: HttpRequest) -> HttpResponse:
     orders = list(
         selectors.orders_visible_to(request.user)
@@ -389,7 +410,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
 _NUMBER = re.compile(r"^(?:\d{8}-)?0*(\d{1,12})$")
 
 
-@role_required(*DISPATCH_ROLES)
+@allowed(policy.can_dispatch_anything)
 def staff_orders(request: HttpRequest) -> HttpResponse:
     """Every order in the dispatcher's scope, newest first, optionally of one status."""
     status = request.GET.get("status", "")
@@ -426,17 +447,27 @@ def _render_staff_order(
     request: HttpRequest, pk: int, failure: Failure | None = None
 ) -> HttpResponse:
     order = _staff_order_or_404(request, pk)
-    show_candidates = order.status in (*DISPATCH_QUEUE_STATUSES, Status.DISPATCHED)
+    user = request.user
+    may = policy.permissions(
+        user, order, ("approve", "reject", "dispatch", "redispatch", "cancel", "callback")
+    )
+    show_candidates = may["dispatch"] or may["redispatch"]
     context = {
         "order": order,
         "answers": answer_rows(order),
-        "timeline": selectors.order_timeline(order).select_related("actor__profile"),
-        "ratings": list(order.ratings.order_by("round")),
+        "timeline": selectors.timeline_for(user, order),
+        "ratings": selectors.ratings_for(user, order),
         "failure": failure,
         "now": timezone.now(),
-        "can_review": order.status == Status.SUBMITTED,
+        "may": may,
         "approve_fields": _note_fields(
-            "approve", order.pk, failure, name="note", label=_("Note (optional)"), required=False
+            "approve",
+            order.pk,
+            failure,
+            name="note",
+            label=_("Note (optional)"),
+            required=False,
+            audience=True,
         ),
         "reject_fields": _note_fields(
             "reject",
@@ -445,14 +476,22 @@ def _render_staff_order(
             name="reason",
             label=_("Reason for rejecting"),
             required=True,
+            help=_("The resident will read this reason."),
         ),
-        "candidates": dispatch.candidates(order) if show_candidates else [],
+        "candidates": candidates.candidates(order) if show_candidates else [],
         "show_candidates": show_candidates,
-        "can_cancel": order.is_open,
-        "cancel_fields": _note_fields(
-            "cancel", order.pk, failure, name="reason", label=_("Reason (optional)"), required=False
+        "dispatch_url": reverse(
+            "staff_dispatch" if may["dispatch"] else "staff_redispatch", args=[order.pk]
         ),
-        "can_callback": order.status == Status.DELIVERED,
+        "cancel_fields": _note_fields(
+            "cancel",
+            order.pk,
+            failure,
+            name="reason",
+            label=_("Reason (optional)"),
+            required=False,
+            help=_("The resident and staff will read this."),
+        ),
         "callback_fields": _rating_form("callback", order.pk, failure, callback=True),
         "page_url": reverse("staff_order", args=[order.pk]),
     }
@@ -464,7 +503,7 @@ def _render_staff_order(
     )
 
 
-@role_required(*DISPATCH_ROLES)
+@allowed(policy.can_dispatch_anything)
 def staff_order(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_staff_order(request, pk)
 
@@ -484,7 +523,7 @@ def _staff_action(
     )
 
 
-@role_required(*DISPATCH_ROLES)
+@allowed(policy.can_dispatch_anything)
 @require_POST
 def staff_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_action(
@@ -492,13 +531,16 @@ def staff_approve(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form="approve",
         call=lambda o: services.order_approve(
-            order_id=o.pk, actor=request.user, note=request.POST.get("note", "")
+            order_id=o.pk,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            audience=request.POST.get("audience"),
         ),
         success=_("Order %(number)s approved."),
     )
 
 
-@role_required(*DISPATCH_ROLES)
+@allowed(policy.can_dispatch_anything)
 @require_POST
 def staff_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_action(
@@ -512,27 +554,37 @@ def staff_reject(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*DISPATCH_ROLES)
-@require_POST
-def staff_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+def _dispatch_view(request: HttpRequest, pk: int, *, redispatch: bool) -> HttpResponse:
+    form = "redispatch" if redispatch else "dispatch"
     provider_id = as_id(request.POST.get("provider_id"))
     if provider_id is None:
         _staff_order_or_404(request, pk)
-        return _render_staff_order(
-            request, pk, _bad_input("dispatch", pk, request.POST, "provider")
-        )
+        return _render_staff_order(request, pk, _bad_input(form, pk, request.POST, "provider"))
+    send = services.order_redispatch if redispatch else services.order_dispatch
     return _staff_action(
         request,
         pk,
-        form="dispatch",
-        call=lambda o: services.order_dispatch(
-            order_id=o.pk, actor=request.user, provider_id=provider_id
-        ),
-        success=_("Order %(number)s dispatched."),
+        form=form,
+        call=lambda o: send(order_id=o.pk, actor=request.user, provider_id=provider_id),
+        success=_("Order %(number)s re-dispatched.")
+        if redispatch
+        else _("Order %(number)s dispatched."),
     )
 
 
-@role_required(*DISPATCH_ROLES)
+@allowed(policy.can_dispatch_anything)
+@require_POST
+def staff_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dispatch_view(request, pk, redispatch=False)
+
+
+@allowed(policy.can_dispatch_anything)
+@require_POST
+def staff_redispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dispatch_view(request, pk, redispatch=True)
+
+
+@allowed(policy.can_dispatch_anything)
 @require_POST
 def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_action(
@@ -546,14 +598,14 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*DISPATCH_ROLES)
+@allowed(policy.can_dispatch_anything)
 @require_POST
 def staff_callback(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_action(
         request,
         pk,
         form="callback",
-        call=lambda o: services.order_rate(
+        call=lambda o: services.order_callback(
             order_id=o.pk, actor=request.user, data=parse_rating(request.POST)
         ),
         success=_("Callback for order %(number)s recorded."),
@@ -570,6 +622,7 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
         rows.append(
             {
                 "order": order,
+                "may": policy.permissions(user, order, ("accept", "decline", "start", "deliver")),
                 "answers": answer_rows(order),
                 "decline_fields": _note_fields(
                     "decline",
@@ -578,6 +631,7 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
                     name="reason",
                     label=_("Reason for declining"),
                     required=True,
+                    help=_("The dispatcher will read this reason; the resident will not."),
                 ),
                 "deliver_fields": _note_fields(
                     "deliver",
@@ -586,6 +640,7 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
                     name="note",
                     label=_("What was done"),
                     required=True,
+                    audience=True,
                 ),
             }
         )
@@ -604,7 +659,7 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
     )
 
 
-@role_required(*PROVIDER_ROLES)
+@allowed(policy.can_work_as_provider)
 def provider_console(request: HttpRequest) -> HttpResponse:
     return _render_provider_console(request)
 
@@ -626,7 +681,7 @@ def _provider_action(
     )
 
 
-@role_required(*PROVIDER_ROLES)
+@allowed(policy.can_work_as_provider)
 @require_POST
 def provider_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _provider_action(
@@ -638,7 +693,7 @@ def provider_accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*PROVIDER_ROLES)
+@allowed(policy.can_work_as_provider)
 @require_POST
 def provider_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _provider_action(
@@ -652,7 +707,7 @@ def provider_decline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*PROVIDER_ROLES)
+@allowed(policy.can_work_as_provider)
 @require_POST
 def provider_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _provider_action(
@@ -664,7 +719,7 @@ def provider_start(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*PROVIDER_ROLES)
+@allowed(policy.can_work_as_provider)
 @require_POST
 def provider_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     return _provider_action(
@@ -672,19 +727,22 @@ def provider_deliver(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form="deliver",
         call=lambda o: services.order_deliver(
-            order_id=o.pk, actor=request.user, note=request.POST.get("note", "")
+            order_id=o.pk,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            audience=request.POST.get("audience"),
         ),
         success=_("Order %(number)s delivered."),
     )
 
 
-@role_required(*PROVIDER_ROLES)
+@allowed(policy.can_work_as_provider)
 @require_POST
 def provider_grab(request: HttpRequest, pk: int) -> HttpResponse:
-    order = Order.objects.select_related("region", "category").filter(pk=pk).first()
+    order = selectors.order_for_grab(request.user, pk)
     if order is None:
         raise Http404
-    mine = set(policy.provider_ids_of(request.user)) & dispatch.eligible_provider_ids(order)
+    mine = policy.grab_teams(request.user, order)
     if not mine:
         raise Http404
     requested = as_id(request.POST.get("provider_id"))
@@ -716,11 +774,10 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     error = ""
     month = default
     if raw:
-        parsed = parse_month(raw)
-        if parsed is None:
-            error = str(_("Give the month as YYYY-MM, for example 2026-05."))
-        else:
-            month = parsed
+        try:
+            month = read_month(raw)
+        except Invalid as exc:
+            error = str(exc.message)
     context = {
         "month": month,
         "months": months,

@@ -106,11 +106,14 @@ def test_unknown_ordering_names_the_allowed_fields(world: Any) -> None:
     )
 
 
-def test_page_size_is_capped_at_200(world: Any) -> None:
-    response = APIClient().get(V + "regions/", {"page_size": 5000})
+def test_a_page_size_over_200_is_refused_not_capped(world: Any) -> None:
+    response = APIClient().get(V + "regions/", {"page_size": 5000}, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 200
-    assert response.json()["count"] == 5
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"code": "invalid", "field": "page_size", "message": "A whole number from 1 to 200."}
+    ]
+    assert APIClient().get(V + "regions/", {"page_size": 200}).json()["count"] == 5
 
 
 def test_region_detail_by_code_and_unknown_is_404(world: Any) -> None:

@@ -184,11 +184,18 @@ def test_dispatch_then_redispatch(world: Any) -> None:
         world,
         "dispatcher_a",
         order,
-        "dispatch",
+        "redispatch",
         {"provider_id": world.provider2.pk, "note": "closer"},
     )
 
     assert (first.status_code, first.json()["provider"]) == (200, world.provider.pk)
+    # A colleague's dispatch of the same order is told, not silently turned into a
+    # re-dispatch.
+    colleague = post(world, "county_admin", order, "dispatch", {"provider_id": world.provider2.pk})
+    assert colleague.status_code == 409
+    assert [(e["code"], e["field"]) for e in colleague.json()["errors"]] == [
+        ("already_dispatched", "order")
+    ]
     assert (second.status_code, second.json()["provider"]) == (200, world.provider2.pk)
     assert second.json()["status"] == "dispatched"
     assert [e["action"] for e in second.json()["events"]] == [
@@ -407,7 +414,7 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "dispatch",
             {"provider_id": 2**63},
             400,
-            "max_value",
+            "invalid",
             "provider_id",
         ),
         (

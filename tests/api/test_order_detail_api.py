@@ -55,6 +55,7 @@ def test_staff_read_the_whole_timeline_with_actors(world: Any) -> None:
         "actor": "p1staff",
         "provider": world.provider.pk,
         "note": "Van broken",
+        "audience": "staff",
         "round": 0,
         "created_at": timezone.localtime(event.created_at).isoformat(),
     }

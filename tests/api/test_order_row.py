@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from minsheng.orders import policy
 from minsheng.orders import services as s
 from minsheng.orders.models import Order
+from minsheng.orders.selectors import ratings_for, timeline_for
 from minsheng.orders.serializers import OrderDetailSerializer, OrderSerializer, order_row
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +70,13 @@ def test_order_row_is_what_the_serializer_fields_write(world: Any, zone: str) ->
 
 def test_the_detail_adds_answers_timeline_and_ratings_in_schema_order(world: Any) -> None:
     order = _orders(world)[1]
-    data = OrderDetailSerializer(order, context={"staff": True}).data
+    user = world.dispatcher_a
+    context = {
+        "reading": policy.reading_of(user, order),
+        "entries": timeline_for(user, order),
+        "ratings": ratings_for(user, order),
+    }
+    data = OrderDetailSerializer(order, context=context).data
     assert list(data) == OrderDetailSerializer.Meta.fields
     assert data["answers"] == order.answers
     assert [e["action"] for e in data["events"]] == [

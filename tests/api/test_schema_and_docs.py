@@ -35,6 +35,7 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         "approve",
         "reject",
         "dispatch",
+        "redispatch",
         "decline",
         "accept",
         "grab",

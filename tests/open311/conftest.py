@@ -126,13 +126,31 @@ def counts() -> dict[str, int]:
     }
 
 
-def create_request(key: ApiKey, *, now: Any = None, **fields: Any) -> Any:
-    """A request made the way POST requests makes one (through the service)."""
-    from minsheng.open311.services import RequestInput, request_submit
+PERSON_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "device_id",
+    "account_id",
+    "media_url",
+    "address_id",
+)
 
-    fields.setdefault("region_code", "V1")
+
+def create_request(key: ApiKey, *, now: Any = None, **fields: Any) -> Any:
+    """A request made the way POST requests makes one (through the service): the order's
+    fields, the person's, and the place as a region code."""
+    from minsheng.open311.services import Person, request_submit
+    from minsheng.orders.services import OrderInput
+    from minsheng.regions.selectors import region_by_code
+
+    region = region_by_code(fields.pop("region_code", "V1"))
     fields.setdefault("service_code", "meal-delivery")
-    return request_submit(key=key, data=RequestInput(**fields), now=now)
+    person = Person(**{k: fields.pop(k) for k in PERSON_FIELDS if k in fields})
+    return request_submit(
+        key=key, order=OrderInput(**fields), region=region, person=person, now=now
+    )
 
 
 def errors_json(response: Any, status: int) -> list[dict[str, Any]]:

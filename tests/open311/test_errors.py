@@ -57,15 +57,13 @@ def test_nul_in_a_posted_field_writes_nothing(client, world, raw_key):
     assert counts() == before
 
 
-def test_non_utf8_percent_encoding_is_read_as_replacement_characters(client, world):
+def test_non_utf8_percent_encoding_in_a_query_is_400(client, world):
     response = client.get(f"{BASE}/requests.json", QUERY_STRING="status=%ff%fe")
-    assert errors_json(response, 400) == [
-        {"code": 400, "description": "status: '\ufffd\ufffd' is not open or closed"}
-    ]
+    assert errors_json(response, 400) == [{"code": 400, "description": "'status': not UTF-8 text"}]
     response = client.get(
         f"{BASE}/services.xml", QUERY_STRING="x=%c3%28&jurisdiction_id=minsheng.local"
     )
-    assert response.status_code == 200
+    assert errors_xml(response, 400) == [(400, "'x': not UTF-8 text")]
 
 
 def test_non_utf8_form_body_writes_nothing(client, world, raw_key):
@@ -75,8 +73,8 @@ def test_non_utf8_form_body_writes_nothing(client, world, raw_key):
         f"api_key={raw_key}&service_code=%ff&address_id=V1",
         content_type="application/x-www-form-urlencoded",
     )
-    assert errors_json(response, 404) == [
-        {"code": 404, "description": "service_code: no such service '\ufffd'"}
+    assert errors_json(response, 400) == [
+        {"code": 400, "description": "'service_code': not UTF-8 text"}
     ]
     assert counts() == before
 
@@ -217,3 +215,60 @@ def test_a_newline_in_the_path_is_still_our_404(client, world):
     ]
     response = client.get(f"{BASE}/tokens/a%0Ab%2Fc.json")
     assert errors_json(response, 404)[0]["code"] == 404
+
+
+@pytest.mark.parametrize("name", ["start_date", "end_date", "updated_after", "updated_before"])
+@pytest.mark.parametrize("offset", ["+23:00", "-16:00", "+16:00"])
+def test_an_offset_beyond_any_time_zone_is_400(client, world, name, offset):
+    value = f"2026-01-01T00:00:00{offset}"
+    for call in ("requests.json", "servicerequestupdates.json"):
+        if name.startswith("updated") and call.startswith("servicerequest"):
+            continue
+        response = client.get(f"{BASE}/{call}", {name: value})
+        assert errors_json(response, 400) == [
+            {
+                "code": 400,
+                "description": f"{name}: a W3C date or datetime with a time zone such as "
+                f"2010-01-01T00:00:00Z, not '{value}'",
+            }
+        ]
+
+
+def test_a_form_body_that_is_not_utf8_is_400_and_writes_nothing(client, world, raw_key):
+    before = counts()
+    response = client.post(
+        f"{BASE}/requests.json",
+        f"api_key={raw_key}&service_code=meal-delivery&address_id=V1&description=%ff%fe",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert errors_json(response, 400) == [
+        {"code": 400, "description": "'description': not UTF-8 text"}
+    ]
+    assert counts() == before
+
+
+def test_a_multipart_body_that_is_not_utf8_is_400_and_writes_nothing(client, world, raw_key):
+    before = counts()
+    boundary = "BoUnDaRy"
+    parts = [
+        ("api_key", raw_key.encode()),
+        ("service_code", b"meal-delivery"),
+        ("address_id", b"V1"),
+        ("description", "老人".encode("gbk")),
+    ]
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + value
+            + b"\r\n"
+            for name, value in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    response = client.post(
+        f"{BASE}/requests.json", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert errors_json(response, 400) == [
+        {"code": 400, "description": "'description': not UTF-8 text"}
+    ]
+    assert counts() == before

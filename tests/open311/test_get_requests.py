@@ -148,7 +148,9 @@ def test_delivered_order_is_closed_with_the_provider_and_delivery_time(client, w
     response = client.get(f"{BASE}/requests.json", {"extensions": "false"})
     row = json_of(response)[0]
     assert row["status"] == "closed"
-    assert row["status_notes"] == "已送达"
+    # The provider's delivery note is for staff (its default audience): the public reads
+    # the step.
+    assert row["status_notes"] == "已完成服务"
     assert row["agency_responsible"] == "甲镇志愿队"
     assert row["updated_datetime"] == w3c(made.delivered_at)
     assert row["expected_datetime"] is None
@@ -186,7 +188,7 @@ def test_cancelled_order_is_closed_at_its_cancel_time(client, world, made, now):
     s.order_cancel(order_id=order.pk, actor=world.dispatcher_a, reason="duplicate", now=now)
     rows = json_of(client.get(f"{BASE}/requests.json", {"status": "closed"}))
     assert [(r["service_request_id"], r["status_notes"], r["updated_datetime"]) for r in rows] == [
-        (str(order.pk), "duplicate", w3c(now))
+        (str(order.pk), "已取消", w3c(now))  # the reason is the resident's to read
     ]
 
 
@@ -322,9 +324,7 @@ def test_bad_date_ranges_are_400(client, made, query, error):
 
 def test_updated_after_and_before(client, world, made, key, now):
     older = create_request(key[0], now=now - timedelta(days=10)).order
-    s.order_comment(
-        order_id=older.pk, actor=None, note="still waiting", now=now - timedelta(hours=1)
-    )
+    s.client_comment(order_id=older.pk, note="still waiting", now=now - timedelta(hours=1))
     q = {"updated_after": w3c(now - timedelta(hours=2))}
     rows = json_of(client.get(f"{BASE}/requests.json", q))
     assert [(r["service_request_id"], r["status_notes"]) for r in rows] == [
@@ -361,8 +361,8 @@ def test_extensions_true_adds_token_detailed_status_channel_and_public_notes(cli
 
 
 def test_bad_extensions_value_is_400(client, made):
-    assert errors_json(client.get(f"{BASE}/requests.json", {"extensions": "yes"}), 400) == [
-        {"code": 400, "description": "extensions: true or false, not 'yes'"}
+    assert errors_json(client.get(f"{BASE}/requests.json", {"extensions": "maybe"}), 400) == [
+        {"code": 400, "description": "extensions: true or false, not 'maybe'"}
     ]
 
 

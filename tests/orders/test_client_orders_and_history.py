@@ -79,7 +79,7 @@ def _order(world: Any) -> Order:
     )
 
 
-def test_a_comment_is_a_public_event_that_leaves_the_state_alone(world: Any) -> None:
+def test_a_residents_comment_leaves_the_state_alone(world: Any) -> None:
     order = _order(world)
     event = services.order_comment(
         order_id=order.pk,
@@ -101,8 +101,17 @@ def test_a_comment_is_a_public_event_that_leaves_the_state_alone(world: Any) -> 
 
 def test_a_client_app_comments_without_an_account(world: Any) -> None:
     order = _order(world)
-    event = services.order_comment(order_id=order.pk, actor=None, note="Photo added")
-    assert (event.action, event.actor) == (Action.COMMENT, None)
+    event = services.client_comment(order_id=order.pk, note="Photo added")
+    assert (event.action, event.actor, event.audience) == (Action.COMMENT, None, "public")
+
+
+def test_an_update_without_an_account_is_not_a_residents_or_staff_comment(world: Any) -> None:
+    order = _order(world)
+    before = _counts()
+    with pytest.raises(DomainError) as exc:
+        services.order_comment(order_id=order.pk, actor=None, note="Official: closed")
+    assert exc.value.codes == ["not_permitted"]
+    assert _counts() == before
 
 
 @pytest.mark.parametrize(

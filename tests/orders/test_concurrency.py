@@ -160,7 +160,7 @@ def test_accept_racing_a_redispatch_never_both(world):
         at = T0 + i * DAY + HOUR
         accept = partial(s.order_accept, order_id=order.pk, actor=world.provider_staff, now=at)
         redispatch = partial(
-            s.order_dispatch,
+            s.order_redispatch,
             order_id=order.pk,
             actor=world.dispatcher_a,
             provider_id=world.provider2.pk,
@@ -196,7 +196,7 @@ def test_resident_and_callback_rate_at_once_exactly_one_rating(world):
             data=s.RatingInput(contacted=True, solved=True, satisfaction="satisfied"),
         )
         callback = partial(
-            s.order_rate,
+            s.order_callback,
             order_id=order.pk,
             actor=world.dispatcher_a,
             data=s.RatingInput(contacted=True, solved=False, satisfaction="dissatisfied"),
@@ -298,3 +298,50 @@ def test_two_auto_approvals_never_overfill_a_provider(world):
         )
         # The township team takes one (its only slot today); the county centre the other.
         assert providers == sorted([world.provider.pk, world.provider2.pk])
+
+
+def test_parallel_dispatches_of_one_order_one_wins_and_the_rest_are_told(world):
+    """24 dispatchers press "dispatch" on one approved order at once: one sends it, the
+    other 23 are told it is already dispatched, instead of silently re-dispatching it."""
+    Provider.objects.update(daily_capacity=100)
+    order = advance(world, submit(world), Status.APPROVED)
+    providers = [world.provider.pk, world.provider2.pk]
+    calls = [
+        partial(
+            s.order_dispatch,
+            order_id=order.pk,
+            actor=world.dispatcher_a if i % 2 else world.county_admin,
+            provider_id=providers[i % 2],
+        )
+        for i in range(24)
+    ]
+    wins, losses = split(race(*calls))
+    assert len(wins) == 1
+    assert {(type(e), tuple(e.codes)) for e in losses} == {(Conflict, ("already_dispatched",))}
+    assert len(losses) == 23
+    order.refresh_from_db()
+    assert order.provider_id == wins[0].provider_id
+    assert action_count(order, Action.DISPATCH) == 1
+    assert action_count(order, Action.REDISPATCH) == 0
+
+
+def test_event_times_follow_the_lock_and_updated_at_is_the_newest_event(world):
+    """Many people add to one order at once: each step takes its time after the order's
+    lock, so the history reads in the order it was written and ``updated_at`` is never
+    older than the newest event (Open311 clients poll with updated_after)."""
+    for _round in range(3):
+        order = advance(world, submit(world), Status.APPROVED, now=None)
+        calls = [
+            partial(s.order_comment, order_id=order.pk, actor=world.dispatcher_a, note=f"n{i}")
+            for i in range(16)
+        ]
+        wins, losses = split(race(*calls))
+        assert (len(wins), losses) == (16, [])
+        times = list(
+            OrderEvent.objects.filter(order_id=order.pk)
+            .order_by("pk")
+            .values_list("created_at", flat=True)
+        )
+        assert times == sorted(times)
+        order.refresh_from_db()
+        assert order.updated_at == times[-1]

@@ -10,7 +10,7 @@ import pytest
 from minsheng.catalog.models import Category, Provider
 from minsheng.core.geo import haversine_km
 from minsheng.orders import services as s
-from minsheng.orders.dispatch import best_candidate, candidates, order_point
+from minsheng.orders.candidates import best_candidate, candidates, order_point
 from minsheng.orders.models import Status
 from minsheng.regions.models import Region
 from tests.factories import ProviderFactory, RegionFactory

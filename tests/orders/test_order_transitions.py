@@ -172,7 +172,7 @@ def test_dispatcher_dispatches_an_approved_order_to_a_provider(world):
 
 def test_county_admin_redispatches_a_dispatched_order_to_another_provider(world):
     order = advance(world, submit(world), Status.DISPATCHED)
-    s.order_dispatch(
+    s.order_redispatch(
         order_id=order.pk,
         actor=world.county_admin,
         provider_id=str(world.provider2.pk),  # adapters may pass the id as text
@@ -370,7 +370,7 @@ def test_rating_solved_closes_the_order(world):
 
 def test_staff_callback_rates_for_the_resident(world):
     order = advance(world, submit(world), Status.DELIVERED)
-    rating = s.order_rate(
+    rating = s.order_callback(
         order_id=order.pk,
         actor=world.dispatcher_a,
         data=s.RatingInput(contacted=True, solved=True, satisfaction="basic"),

@@ -343,7 +343,11 @@ def test_order_page_shows_timeline_and_cancel_while_open(world):
     response = logged_in(world.resident).get(f"/me/orders/{order.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
-    assert [e.action for e in response.context["timeline"]] == ["submit", "approve", "dispatch"]
+    assert [e.event.action for e in response.context["timeline"]] == [
+        "submit",
+        "approve",
+        "dispatch",
+    ]
     assert f'action="/me/orders/{order.pk}/cancel/"' in body
     assert f'action="/me/orders/{order.pk}/rate/"' not in body
 

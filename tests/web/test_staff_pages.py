@@ -145,9 +145,18 @@ def test_dispatcher_dispatches_then_redispatches(world):
     order.refresh_from_db()
     assert first.status_code == 302
     assert (order.status, order.provider) == (Status.DISPATCHED, world.provider)
-    page = client.get(f"/staff/orders/{order.pk}/")
-    assert "Re-dispatch to another provider" in page.content.decode()
-    again = client.post(f"/staff/orders/{order.pk}/dispatch/", {"provider_id": world.provider2.pk})
+    page = client.get(f"/staff/orders/{order.pk}/").content.decode()
+    assert "Re-dispatch to another provider" in page
+    assert f'action="/staff/orders/{order.pk}/redispatch/"' in page
+    # A stale page's "dispatch" (a colleague sent it meanwhile) is told, not a re-dispatch.
+    stale = client.post(f"/staff/orders/{order.pk}/dispatch/", {"provider_id": world.provider2.pk})
+    assert stale.status_code == 409
+    assert "re-dispatch it if it should go to another provider" in stale.content.decode()
+    order.refresh_from_db()
+    assert (order.provider, events_of(order)) == (world.provider, ["submit", "approve", "dispatch"])
+    again = client.post(
+        f"/staff/orders/{order.pk}/redispatch/", {"provider_id": world.provider2.pk}
+    )
     order.refresh_from_db()
     assert again.status_code == 302
     assert (order.status, order.provider) == (Status.DISPATCHED, world.provider2)
@@ -338,10 +347,11 @@ def test_provider_grabs_a_grab_mode_order(world):
 
 
 def test_grabbing_a_dispatch_mode_order_is_refused(world):
+    """Not in anyone's grab queue, so not found, as through the REST API."""
     order = order_at(world, "approved")
     response = logged_in(world.provider_staff).post(f"/staff/provider/orders/{order.pk}/grab/")
     order.refresh_from_db()
-    assert response.status_code == 409
+    assert response.status_code == 404
     assert order.status == Status.APPROVED
 
 

@@ -1,4 +1,4 @@
-"""Ranking candidate providers for an order (派单)."""
+"""Ranking the providers that may take an order (派单), best first."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from minsheng.catalog.models import Provider
-from minsheng.catalog.selectors import providers_serving
 from minsheng.core.geo import haversine_km
 from minsheng.orders.models import Order
+from minsheng.orders.policy import eligible_providers
 from minsheng.orders.scoring import DispatchWeights, candidate_score
 from minsheng.orders.selectors import (
     declined_provider_ids,
@@ -58,27 +57,10 @@ def order_point(order: Order) -> tuple[float, float] | None:
     return None
 
 
-def providers_for(order: Order) -> QuerySet[Provider]:
-    """Active providers serving the order's place and kind of service.
-
-    A menu order names its category; a free-form need only its area, and is served by
-    providers of any category in that area (not by everyone in the place).
-    """
-    qs = providers_serving(region=order.region, category=order.category)
-    if order.category_id is None:
-        qs = qs.filter(categories__area_id=order.area_id).distinct()
-    return qs
-
-
-def eligible_provider_ids(order: Order) -> set[int]:
-    """Active providers serving the order's place and category (capacity aside)."""
-    return set(providers_for(order).values_list("pk", flat=True))
-
-
 def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
     """Eligible providers, best first; those who declined this round or are full come last."""
     now = now or timezone.now()
-    providers = list(providers_for(order))
+    providers = list(eligible_providers(order))
     if not providers:
         return []
     ids = [p.pk for p in providers]

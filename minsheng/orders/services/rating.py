@@ -1,0 +1,123 @@
+"""评单: the resident rates a delivered order, or staff record a callback for them.
+
+Solved closes the order; not solved reopens it (back to dispatch, a new round). The order
+lock serialises a resident and a callback rating at once: the second is told
+``already_rated``; the unique (order, round) constraint backs this up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.types import Actor
+from minsheng.core.errors import Code, Conflict, DomainError, ErrorDetail
+from minsheng.core.inputs import Invalid, read_bool, read_text
+from minsheng.orders import policy
+from minsheng.orders.attributes import MAX_TEXT
+from minsheng.orders.errors import OrderCode
+from minsheng.orders.models import Action, Rating, Satisfaction
+from minsheng.orders.services.dispatch import auto_dispatch
+from minsheng.orders.services.events import actor_id_of
+from minsheng.orders.services.steps import lock, moment, take
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    contacted: bool | str | None
+    solved: bool | str | None
+    satisfaction: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class _Rating:
+    contacted: bool
+    solved: bool
+    satisfaction: str
+    comment: str
+
+
+def _read(data: RatingInput) -> _Rating:
+    errors: list[ErrorDetail] = []
+    answers: dict[str, bool] = {}
+    for field, value, message in (
+        ("contacted", data.contacted, _("Say whether you were contacted.")),
+        ("solved", data.solved, _("Say whether it was solved.")),
+    ):
+        try:
+            answers[field] = read_bool(value)
+        except Invalid:
+            errors.append(ErrorDetail(Code.REQUIRED, message, field))
+    satisfaction = data.satisfaction.strip() if isinstance(data.satisfaction, str) else ""
+    if satisfaction not in Satisfaction.values:
+        errors.append(
+            ErrorDetail(
+                OrderCode.SATISFACTION_INVALID, _("Choose how satisfied you are."), "satisfaction"
+            )
+        )
+    comment = ""
+    try:
+        comment = read_text(data.comment, max_length=MAX_TEXT)
+    except Invalid as exc:
+        errors.append(exc.detail("comment"))
+    if errors:
+        raise DomainError(errors)
+    return _Rating(answers["contacted"], answers["solved"], satisfaction, comment)
+
+
+def _rate(
+    verb: str, via: str, *, order_id: int, actor: Actor, data: RatingInput, now: datetime | None
+) -> Rating:
+    answer = _read(data)
+    with transaction.atomic():
+        order = lock(order_id)
+        policy.require(verb, actor, order)
+        at = moment(order, now)
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(
+                    order=order,
+                    round=order.round,
+                    via=via,
+                    contacted=answer.contacted,
+                    solved=answer.solved,
+                    satisfaction=answer.satisfaction,
+                    comment=answer.comment,
+                    rated_by_id=actor_id_of(actor),
+                    township_id=order.township_id,
+                    provider_id=order.provider_id,
+                    created_at=at,
+                )
+        except IntegrityError:
+            raise Conflict.single(
+                OrderCode.ALREADY_RATED, _("This order has already been rated."), "order"
+            ) from None
+        summary = str(Satisfaction(answer.satisfaction).label) + (
+            f": {answer.comment}" if answer.comment else ""
+        )
+        if answer.solved:
+            take(order, Action.RATE, actor=actor, at=at, note=summary)
+        else:
+            take(order, Action.REOPEN, actor=actor, at=at, note=summary)
+            auto_dispatch(order, at=at)
+    return rating
+
+
+def order_rate(
+    *, order_id: int, actor: Actor, data: RatingInput, now: datetime | None = None
+) -> Rating:
+    """The order's resident rates its delivery."""
+    return _rate("rate", Rating.Via.RESIDENT, order_id=order_id, actor=actor, data=data, now=now)
+
+
+def order_callback(
+    *, order_id: int, actor: Actor, data: RatingInput, now: datetime | None = None
+) -> Rating:
+    """Staff record the resident's answers to a callback, on the resident's behalf."""
+    return _rate(
+        "callback", Rating.Via.CALLBACK, order_id=order_id, actor=actor, data=data, now=now
+    )
