@@ -6,8 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 
+from minsheng.catalog.errors import CatalogCode
 from minsheng.catalog.models import Category, Service, ServiceAttribute, UrgencyClass
+from minsheng.core.errors import DomainError
 from minsheng.regions.models import Region
 
 
@@ -34,13 +38,22 @@ def service_import(
     urgency, dispatched by hand); ``(service, created)``.
 
     An existing service is left as the county has set it up, but gains any attribute it
-    lacks: importing the same services twice changes nothing. Names and texts are taken
-    as Chinese, the language the county works in, and cut to the columns' lengths.
+    lacks, asked after its own questions: importing the same services twice changes
+    nothing. Names and texts are taken as Chinese, the language the county works in, and
+    cut to the columns' lengths. Without a county (the root of the region tree) a new
+    service could be offered nowhere: that is refused.
     """
     with transaction.atomic():
         service = Service.objects.filter(code=code).first()
         created = service is None
         if service is None:
+            county = Region.objects.filter(level=Region.Level.COUNTY)
+            if not county.exists():
+                raise DomainError.single(
+                    CatalogCode.NO_COUNTY,
+                    _("There is no county to offer the service in: import the regions first."),
+                    "region",
+                )
             service = Service.objects.create(
                 code=code,
                 name_zh=name[:200],
@@ -51,9 +64,9 @@ def service_import(
                 keywords=keywords[:200],
                 published=publish,
             )
-            service.regions.set(Region.objects.filter(level=Region.Level.COUNTY))
+            service.regions.set(county)
         known = set(service.attributes.values_list("code", flat=True))
-        position = len(known)
+        position = service.attributes.aggregate(last=Max("position"))["last"] or 0
         for spec in attributes:
             if spec.code in known:
                 continue

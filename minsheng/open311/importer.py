@@ -283,6 +283,12 @@ def open311_import(
             )
         planned[remote.code] = _PlannedService(code, remote, chosen, attributes)
         result.services_created.append(code)
+    if planned and not Region.objects.filter(level=Region.Level.COUNTY).exists():
+        # A new service is offered county-wide (service_import refuses it otherwise).
+        result.errors.append(
+            "services: there is no county to offer new services in; import the regions "
+            "first (minsheng import_regions)"
+        )
 
     already = set(
         ServiceRequest.objects.filter(

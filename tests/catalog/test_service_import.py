@@ -13,6 +13,7 @@ from django.utils import translation
 from minsheng.catalog.models import Category, Service, ServiceAttribute, UrgencyClass
 from minsheng.catalog.selectors import menu_entry, published_menu, service_with_attributes
 from minsheng.catalog.services import AttributeSpec, service_import
+from minsheng.core.errors import DomainError
 from minsheng.orders.attributes import clean_answer
 from minsheng.regions.models import Region
 from tests.factories import AttributeFactory, RegionFactory, ServiceFactory
@@ -284,12 +285,6 @@ def test_an_existing_service_keeps_the_countys_settings_and_gains_only_missing_q
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service_import numbers new questions from the count of existing ones "
-    "(position = len(known) + 1), not from the highest position: a service whose questions "
-    "the county numbered 10 and 20 gets the imported ones at 3 and 4, asked first",
-)
 def test_questions_gained_on_import_come_after_existing_ones_numbered_with_gaps(
     tree: Tree, elderly: Category
 ) -> None:
@@ -305,24 +300,12 @@ def test_questions_gained_on_import_come_after_existing_ones_numbered_with_gaps(
 # --- no county --------------------------------------------------------------------------------
 
 
-def test_import_without_a_county_region_creates_a_service_offered_nowhere(
+def test_import_without_a_county_region_is_refused_and_writes_nothing(
     elderly: Category,
 ) -> None:
-    """What the code does today, pinned so that a change is deliberate: nothing refuses
-    the import, and the service is linked to no region. Published, it is on the unfiltered
-    menu yet can be ordered nowhere, and stays so once the county is created. Refusing the
-    import (no county to offer it in) would be the safer behaviour."""
-    service, created = imported(elderly, publish=True)
-    county = RegionFactory(code="C", level=Region.Level.COUNTY, parent=None)
-    village = RegionFactory(
-        code="V1",
-        parent=RegionFactory(code="T1", level=Region.Level.TOWNSHIP, parent=county),
-    )
-
-    assert (created, service.published) == (True, True)
-    assert offered_in("meal") == []
-    assert [s.code for s in published_menu()] == ["meal"]
-    assert [s.code for s in published_menu(region=village)] == []
-    entry = menu_entry("meal")
-    assert entry is not None
-    assert entry.offered_at(village) is False
+    """A new service is offered county-wide: with no county it could be ordered nowhere."""
+    before = (Service.objects.count(), ServiceAttribute.objects.count())
+    with pytest.raises(DomainError) as info:
+        imported(elderly, publish=True)
+    assert [(e.code, e.field) for e in info.value.errors] == [("no_county", "region")]
+    assert (Service.objects.count(), ServiceAttribute.objects.count()) == before

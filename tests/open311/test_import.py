@@ -534,3 +534,43 @@ def test_planning_costs_the_same_queries_however_many_services_are_named(
 
     planned(1)  # the place, read once into the reference cache
     assert planned(2) == planned(8)
+
+
+def test_new_services_without_a_county_are_refused_and_nothing_is_written(
+    tmp_path, standard_catalog
+):
+    """No regions yet: the plan says so before anything is written."""
+    import json
+
+    from minsheng.catalog.models import Category, Service
+    from minsheng.open311.importer import open311_import, read_files
+
+    services = tmp_path / "services.json"
+    services.write_text(
+        json.dumps(
+            [
+                {
+                    "service_code": "pothole",
+                    "service_name": "Pothole",
+                    "metadata": False,
+                    "type": "realtime",
+                    "group": "Roads",
+                }
+            ]
+        )
+    )
+    before = Service.objects.count()
+    result = open311_import(
+        source=read_files([str(services)], name="elsewhere"),
+        default_region=None,
+        category=Category.objects.get(code="elderly-care"),
+        prefix="",
+        publish=False,
+        max_km=10.0,
+        dry_run=False,
+    )
+    assert result.errors == [
+        "services: there is no county to offer new services in; import the regions first "
+        "(minsheng import_regions)"
+    ]
+    assert Service.objects.count() == before
