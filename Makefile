@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/minsheng
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-sqlite test-postgres lint typecheck migrations-check browser bench clean
+.PHONY: install demo serve test test-sqlite test-postgres lint typecheck migrations-check browser gettext bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
+# GNU gettext's xgettext: the translations test checks the catalogue holds every message.
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else echo "Install GNU gettext (sudo apt-get install gettext) for the translations test"; exit 1; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -50,10 +57,10 @@ typecheck: install
 migrations-check: install
 	$(BIN)/minsheng makemigrations --check --dry-run
 
-test-sqlite: install browser
+test-sqlite: install browser gettext
 	MINSHENG_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
 
-test-postgres: install browser
+test-postgres: install browser gettext
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
