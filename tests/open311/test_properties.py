@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.open311.conftest import BASE
 
-STATUSES = {200, 201, 400, 403, 404, 429}
+STATUSES = {200, 201, 400, 403, 404, 409, 429}
 # Each call's success shape: (XML root, XML item or None, JSON type).
 SHAPES = {
     "discovery": ("discovery", None, dict),
