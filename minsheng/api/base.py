@@ -39,8 +39,7 @@ from rest_framework.response import Response
 from rest_framework.utils.json import strict_constant as json_strict_constant
 from rest_framework.views import set_rollback
 
-from minsheng.accounts.models import DISPATCH_ROLES, Profile
-from minsheng.accounts.selectors import profile_of
+from minsheng.accounts.models import Profile
 from minsheng.core.errors import DomainError
 from minsheng.core.ids import MAX_ID
 from minsheng.core.inputs import Invalid, read_bool, read_int, storable
@@ -289,9 +288,3 @@ class PublicReadBase(APIBase):
     """Reads anyone may make, as on the public portal (a bad token is still a 401)."""
 
     permission_classes = [AllowAny]
-
-
-def is_dispatch_staff(user: Any) -> bool:
-    """Dispatchers and county administrators: they see unpublished services, capacities."""
-    profile = profile_of(user)
-    return profile is not None and profile.role in DISPATCH_ROLES

@@ -15,7 +15,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
-from minsheng.api.base import BooleanFilter, PublicReadBase, StrictOrderingFilter, is_dispatch_staff
+from minsheng.accounts.types import Actor
+from minsheng.api.base import BooleanFilter, PublicReadBase, StrictOrderingFilter
 from minsheng.api.schema import errors
 from minsheng.catalog.models import (
     Category,
@@ -24,6 +25,7 @@ from minsheng.catalog.models import (
     ServiceArea,
     UrgencyClass,
 )
+from minsheng.catalog.policy import can_see_whole_catalog
 from minsheng.catalog.selectors import ATTRIBUTES_IN_ORDER, covering, matching
 from minsheng.catalog.serializers import (
     CategorySerializer,
@@ -110,9 +112,9 @@ class ServiceFilter(django_filters.FilterSet):
         return matching(queryset, value) if value else queryset
 
 
-def _services(user: Any) -> QuerySet[Service]:
+def _services(user: Actor) -> QuerySet[Service]:
     qs = Service.objects.select_related("category__area", "urgency")
-    return qs if is_dispatch_staff(user) else qs.filter(published=True)
+    return qs if can_see_whole_catalog(user) else qs.filter(published=True)
 
 
 @extend_schema(tags=["catalog"], responses={200: ServiceSerializer(many=True), **LIST_ERRORS})
@@ -163,9 +165,9 @@ class ProviderFilter(django_filters.FilterSet):
         return _serving(queryset, value)
 
 
-def _providers(user: Any) -> QuerySet[Provider]:
+def _providers(user: Actor) -> QuerySet[Provider]:
     qs = Provider.objects.prefetch_related("regions", "categories")
-    return qs if is_dispatch_staff(user) else qs.filter(active=True)
+    return qs if can_see_whole_catalog(user) else qs.filter(active=True)
 
 
 class _ProviderContext:
@@ -173,7 +175,7 @@ class _ProviderContext:
 
     def get_serializer_context(self) -> dict[str, Any]:
         context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
-        context["staff"] = is_dispatch_staff(self.request.user)
+        context["staff"] = can_see_whole_catalog(self.request.user)
         return context
 
 

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from minsheng.accounts.decorators import allowed, clean_request, signed_in
 from minsheng.accounts.selectors import home_region
+from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import service_with_attributes
 from minsheng.core.errors import DomainError, ErrorDetail
@@ -174,7 +175,7 @@ def answer_rows(order: Order) -> list[tuple[str, str]]:
 # --- 点单: ordering ---------------------------------------------------------------------------
 
 
-def _after_order(order: Order, user: Any) -> str:
+def _after_order(order: Order, user: Actor) -> str:
     if policy.can_dispatch_anything(user):
         return reverse("staff_order", args=[order.pk])
     return reverse("my_order", args=[order.pk])

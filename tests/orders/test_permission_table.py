@@ -393,3 +393,25 @@ def test_who_may_call_each_list_endpoint(table_world, path, who):
     user = user_of(table_world, who)
     response = api_client(user).get(path)
     assert response.status_code == (200 if user.is_authenticated else 401)
+
+
+# The catalog: everyone reads the published menu and active providers; dispatchers and
+# county administrators also see unpublished services and providers' capacity and phone.
+WHOLE_CATALOG = {"dispatcher_a", "dispatcher_b", "county_admin"}
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_sees_the_whole_catalog(table_world, who):
+    from minsheng.catalog import policy as catalog_policy
+    from tests.factories import ServiceFactory
+
+    world = table_world
+    user = user_of(world, who)
+    ServiceFactory(code="draft", published=False, regions=[world.county])
+    whole = who in WHOLE_CATALOG
+    assert catalog_policy.can_see_whole_catalog(user) is whole
+    services = api_client(user).get("/api/v1/services/", {"page_size": 200}).json()["results"]
+    assert ("draft" in {row["code"] for row in services}) is whole
+    providers = api_client(user).get("/api/v1/providers/").json()["results"]
+    capacities = {row["daily_capacity"] for row in providers}
+    assert capacities == ({10_000} if whole else {None})
