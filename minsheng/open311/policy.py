@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.core.errors import Code, DomainError, NotFound, PermissionDenied
 from minsheng.open311.models import ApiKey, ServiceRequest
 from minsheng.orders.errors import OrderCode
-from minsheng.orders.models import Order
+from minsheng.orders.selectors import order_exists
 
 
 def update_refusal(key: ApiKey, order_id: int) -> DomainError | None:
@@ -28,7 +28,7 @@ def update_refusal(key: ApiKey, order_id: int) -> DomainError | None:
         )
     creator = ServiceRequest.objects.filter(order_id=order_id).values_list("api_key_id", flat=True)
     found = list(creator[:1])
-    if not found and not Order.objects.filter(pk=order_id).exists():
+    if not found and not order_exists(order_id):
         return NotFound.single(OrderCode.ORDER_NOT_FOUND, _("No such order."), "order")
     if not found or found[0] != key.pk:
         return PermissionDenied.single(

@@ -22,7 +22,7 @@ from minsheng.catalog.selectors import service_with_attributes
 from minsheng.open311.models import ApiKey, ServiceRequest
 from minsheng.open311.services import key_digest
 from minsheng.orders.models import FINAL_STATUSES, OPEN_STATUSES, Order, OrderEvent, Status
-from minsheng.orders.selectors import public_steps, with_latest_public_step
+from minsheng.orders.selectors import events_by_id, public_orders, public_steps
 from minsheng.regions.models import Region
 
 NEED_PREFIX = "need."
@@ -151,12 +151,9 @@ def _attach_references(orders: list[Order]) -> None:
 
 
 def _base() -> QuerySet[Order]:
-    return with_latest_public_step(
-        Order.objects.select_related("open311")
-        # Only what a request element shows: a thousand rows of answers and person
-        # fields would be read and decoded for nothing.
-        .only(*REQUEST_COLUMNS)
-    )
+    # Only what a request element shows: a thousand rows of answers and person fields
+    # would be read and decoded for nothing.
+    return public_orders(*REQUEST_COLUMNS).select_related("open311")
 
 
 def _code_filter(codes: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -198,13 +195,12 @@ def requests_matching(f: RequestFilter, *, with_events: bool = False) -> list[Re
     orders = list(qs.order_by("-created_at", "-pk")[f.offset : f.offset + f.limit])
     _attach_references(orders)
     # The annotation from _base(); django-stubs cannot see annotated attributes.
-    latest_of = {o.pk: getattr(o, "latest_public_id", None) for o in orders}
-    event_ids = [pk for pk in latest_of.values() if pk is not None]
-    latest = OrderEvent.objects.in_bulk(event_ids) if event_ids else {}
+    latest_of: dict[int, int | None] = {o.pk: getattr(o, "latest_public_id", None) for o in orders}
+    latest = events_by_id([pk for pk in latest_of.values() if pk is not None])
     return [
         RequestView(
             order=o,
-            latest=latest.get(latest_of[o.pk]) if latest_of[o.pk] is not None else None,
+            latest=latest.get(pk) if (pk := latest_of[o.pk]) is not None else None,
             events=list(getattr(o, "public_events", [])),
         )
         for o in orders

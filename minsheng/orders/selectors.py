@@ -123,6 +123,24 @@ def public_steps() -> QuerySet[OrderEvent]:
     return OrderEvent.objects.filter(PUBLIC_STEPS).order_by("created_at", "pk")
 
 
+def public_orders(*columns: str) -> QuerySet[Order]:
+    """Every order, as the public feed lists it (Open311): only ``columns`` read, and the
+    id of its latest public step annotated as ``latest_public_id``. What of each the
+    public may read is ``policy.public_reading``'s answer."""
+    qs = Order.objects.all()
+    if columns:
+        qs = qs.only(*columns)
+    return with_latest_public_step(qs)
+
+
+def events_by_id(ids: list[int]) -> dict[int, OrderEvent]:
+    return OrderEvent.objects.in_bulk(ids) if ids else {}
+
+
+def order_exists(order_id: int) -> bool:
+    return Order.objects.filter(pk=order_id).exists()
+
+
 def dispatch_queue(user: Actor) -> QuerySet[Order]:
     """Orders waiting for review or dispatch, plus overdue open ones, most urgent first.
 
