@@ -10,7 +10,7 @@ an :class:`ErrorDetail` for the same field, and the service is not called.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,21 +117,18 @@ def place_groups(
 
 
 def offered_village_ids(
-    tree: list[tuple[Region, list[Region]]], offered: set[int] | None, scope: Region | None
+    tree: list[tuple[Region, list[Region]]],
+    offered: set[int] | None,
+    may_order_at: Callable[[Region], bool],
 ) -> set[int]:
     """Villages where a service offered at ``offered`` regions (None: everywhere) is
-    available, within a staff member's ``scope`` (None: no limit)."""
-    out: set[int] = set()
-    for town, villages in tree:
-        for v in villages:
-            if offered is not None and not ({v.pk, town.pk, town.parent_id} & offered):
-                continue
-            if scope is not None and scope.level == Region.Level.TOWNSHIP and town.pk != scope.pk:
-                continue
-            if scope is not None and scope.level == Region.Level.VILLAGE and v.pk != scope.pk:
-                continue
-            out.add(v.pk)
-    return out
+    available, and where the person may order (``policy.can_order_at``)."""
+    return {
+        v.pk
+        for town, villages in tree
+        for v in villages
+        if (offered is None or {v.pk, town.pk, town.parent_id} & offered) and may_order_at(v)
+    }
 
 
 # --- ordering (点单) --------------------------------------------------------------------------

@@ -192,7 +192,7 @@ def _order_page(
     staff = policy.orders_for_others(user)
     attributes = list(service.attributes.all()) if service is not None else []
     tree = region_choices_tree()
-    places = offered_village_ids(tree, offered, policy.ordering_scope(user))
+    places = offered_village_ids(tree, offered, lambda v: policy.can_order_at(user, v))
     groups = place_groups(tree, allowed=places)
     home = home_region(user)
     default_region = home.code if home is not None and home.pk in places else ""
@@ -295,9 +295,11 @@ def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = No
     order = _my_order_or_404(request, pk)
     user = request.user
     may = policy.permissions(user, order, ("cancel", "rate", "callback"))
+    details = policy.reading_of(user, order).details
     context = {
         "order": order,
-        "answers": answer_rows(order),
+        "details": details,
+        "answers": answer_rows(order) if details else [],
         "timeline": selectors.timeline_for(user, order),
         "ratings": selectors.ratings_for(user, order),
         "failure": failure,
@@ -455,6 +457,7 @@ def _render_staff_order(
     show_candidates = may["dispatch"] or may["redispatch"]
     context = {
         "order": order,
+        "details": policy.reading_of(user, order).details,
         "answers": answer_rows(order),
         "timeline": selectors.timeline_for(user, order),
         "ratings": selectors.ratings_for(user, order),

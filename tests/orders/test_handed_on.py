@@ -172,3 +172,27 @@ def test_a_team_keeps_its_own_delivery_and_rating_after_a_reopening(world):
     ]
     assert [(r["round"], r["comment"]) for r in detail["ratings"]] == [(0, "没修好")]
     assert detail["description"] == ""
+
+
+@pytest.mark.parametrize("hand_on", [declined, redispatched])
+def test_the_web_page_of_an_order_handed_on_shows_the_team_only_its_own_steps(world, hand_on):
+    from tests.web.conftest import logged_in
+
+    Provider.objects.update(daily_capacity=50)
+    order, own_steps = hand_on(world)
+    finish_with_next_team(world, order)
+    response = logged_in(world.provider_staff).get(f"/me/orders/{order.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for private in (
+        "老人独居",
+        "3组12号",
+        "30.011",
+        "张秀英",
+        "13800001234",
+        NEXT_TEAM_NOTE,
+        "第二队很好",
+    ):
+        assert private not in page
+    assert [e.event.action for e in response.context["timeline"]] == own_steps
+    assert response.context["ratings"] == []
