@@ -1,9 +1,9 @@
 """Settings, read only from the environment (12-factor).
 
 One code path for development and production; they differ only by variables:
-``DATABASE_URL`` (default: a SQLite file under ``var/``), ``SECRET_KEY``, ``DEBUG``,
-``ALLOWED_HOSTS``, ``REDIS_URL`` (unset: tasks run inline), and the ``MINSHENG_*``
-policy knobs below.
+``DATABASE_URL`` (default: a SQLite file under ``var/``), ``SECRET_KEY`` (required unless
+``DEBUG`` is on), ``DEBUG``, ``ALLOWED_HOSTS``, the HTTPS switches (``SECURE_*``),
+``REDIS_URL`` (unset: tasks run inline), and the ``MINSHENG_*`` policy knobs below.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -31,14 +33,42 @@ def env_float(name: str, default: float) -> float:
     return default if raw is None or raw == "" else float(raw)
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_header(name: str) -> tuple[str, str] | None:
+    """``"X-Forwarded-Proto: https"`` as Django's ``("HTTP_X_FORWARDED_PROTO", "https")``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, colon, value = (part.strip() for part in raw.partition(":"))
+    if not (header and colon and value):
+        raise ImproperlyConfigured(
+            f'{name} must be "Header-Name: value", such as "X-Forwarded-Proto: https"; not {raw!r}'
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or os.environ.get("MINSHENG_INSECURE_DEV_KEY", "1") == "1":
-        # A development key: fine for `make demo` and tests, refused by `check --deploy`.
-        SECRET_KEY = "minsheng-insecure-development-key-change-me-in-production-0123456789"  # noqa: S105
-    else:  # pragma: no cover
-        raise RuntimeError("SECRET_KEY must be set")
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random string, e.g. "
+            "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "`make demo` and `make test` keep one in var/secret_key. "
+            "Only with DEBUG=1 does a public development key stand in."
+        )
+    # Public, so never for production: `check --deploy` refuses every key that starts with
+    # "minsheng-insecure-" (minsheng.core.checks).
+    SECRET_KEY = "minsheng-insecure-development-key-change-me-in-production-0123456789"  # noqa: S105
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -66,10 +96,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minsheng.core.middleware.ChineseFirstLocaleMiddleware",
@@ -153,8 +185,33 @@ STORAGES = {
     },
 }
 
+# --- HTTPS (production sets these; see docs/deployment.md) ------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The header (and value) by which the reverse proxy says the client came over HTTPS; the proxy
+# must set it on every request, overwriting what a client sent.
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+
+# Content-Security-Policy (django-csp): this site's own files only. No page has an inline
+# script, style or event handler; the API docs page adds the hash of its one inline style
+# (minsheng.api.docs). Inline data: images are Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
