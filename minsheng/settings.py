@@ -9,6 +9,7 @@ One code path for development and production; they differ only by variables:
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,15 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as Django REST framework reads it: ``N/second|minute|hour|day``."""
+    raw = os.environ.get(name, "").strip() or default
+    count, _slash, period = raw.partition("/")
+    if not (count.isdigit() and period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(f"{name} must be like 30/minute (or /second, /hour, /day)")
+    return raw
 
 
 def env_header(name: str) -> tuple[str, str] | None:
@@ -77,7 +87,10 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its changepassword command replaces django.contrib.auth's.
+    "minsheng.accounts",
+    # django.contrib.admin, with our site's login and password forms (minsheng.accounts.sites).
+    "minsheng.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,7 +99,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "minsheng.core",
-    "minsheng.accounts",
     "minsheng.regions",
     "minsheng.catalog",
     "minsheng.orders",
@@ -97,6 +109,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a locked-out login's answer into a 429 (minsheng.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = os.environ.get("MINSHENG_URLCONF", "minsheng.urls")
@@ -152,6 +167,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# axes' backend first (minsheng.accounts.backends): a locked-out attempt is refused before any
+# password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "minsheng.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -278,6 +299,33 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Login throttling (minsheng.accounts.lockout; docs/deployment.md) --------------------------
+# django-axes counts failed logins in the database, on every way in (the login page, the
+# admin's, the REST token endpoint, the current-password check of a password change). This
+# many failures within the cool-off lock the account (from every address: stops guessing
+# spread over many machines) and, separately, the client address (for every account: stops
+# one machine trying many accounts). Each new failure restarts the cool-off; a success does
+# not clear the count (it would let anyone with an account unlock their address). An
+# administrator lifts a lock in the admin (Access attempts) or with `minsheng
+# axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env_int("MINSHENG_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("MINSHENG_LOGIN_COOLOFF_MINUTES", 15.0))
+if AXES_COOLOFF_TIME.total_seconds() <= 0:
+    raise ImproperlyConfigured("MINSHENG_LOGIN_COOLOFF_MINUTES must be more than 0")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "minsheng.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "minsheng.accounts.lockout.client_address"
+# Behind a reverse proxy: the header it sets to the client's address (e.g. X-Real-IP). Unset,
+# the address is the TCP peer's (REMOTE_ADDR); a header the proxy does not overwrite would
+# let a client choose its own address.
+MINSHENG_CLIENT_IP_HEADER = os.environ.get("MINSHENG_CLIENT_IP_HEADER", "").strip()
+# Requests to POST /api/v1/auth/token/ per client address and per account name, counted in
+# the cache before the database is asked (DRF rates: N/second, N/minute, N/hour, N/day).
+MINSHENG_LOGIN_ADDRESS_RATE = env_rate("MINSHENG_LOGIN_ADDRESS_RATE", "30/minute")
+MINSHENG_LOGIN_ACCOUNT_RATE = env_rate("MINSHENG_LOGIN_ACCOUNT_RATE", "10/minute")
 
 # --- REST API (/api/v1/) ---------------------------------------------------------------------
 REST_FRAMEWORK = {

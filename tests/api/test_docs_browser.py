@@ -33,9 +33,10 @@ def test_swagger_ui_renders_every_operation_offline(browser: Any, live_server: A
     page.locator(".opblock").first.wait_for()
 
     paths = page.locator(".opblock-summary-path").all_inner_texts()
-    assert len(paths) == page.locator(".opblock").count() == 28
+    assert len(paths) == page.locator(".opblock").count() == 29
     normalised = {p.replace("\u200b", "").strip() for p in paths}
     assert "/api/v1/orders/{order_id}/dispatch/" in normalised
     assert "/api/v1/auth/token/" in normalised
+    assert "/api/v1/me/password/" in normalised
     assert blocked == []
     assert csp_violations(page, seen) == []

@@ -134,9 +134,12 @@ def test_https_settings_come_from_the_environment(tmp_path: Path) -> None:
     [
         ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"),
         ("SECURE_HSTS_SECONDS", "a year"),
+        ("MINSHENG_LOGIN_ADDRESS_RATE", "30 a minute"),
+        ("MINSHENG_LOGIN_COOLOFF_MINUTES", "0"),
+        ("MINSHENG_LOGIN_FAILURE_LIMIT", "ten"),
     ],
 )
-def test_a_malformed_https_variable_stops_the_start_naming_it(
+def test_a_malformed_variable_stops_the_start_naming_it(
     tmp_path: Path, name: str, value: str
 ) -> None:
     done = run(["check"], {"SECRET_KEY": A_KEY, name: value}, tmp_path)
