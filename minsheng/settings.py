@@ -305,9 +305,10 @@ CACHES = {
 # admin's, the REST token endpoint, the current-password check of a password change). This
 # many failures within the cool-off lock the account (from every address: stops guessing
 # spread over many machines) and, separately, the client address (for every account: stops
-# one machine trying many accounts). Each new failure restarts the cool-off; a success does
-# not clear the count (it would let anyone with an account unlock their address). An
-# administrator lifts a lock in the admin (Access attempts) or with `minsheng
+# one machine trying many accounts). A lock ends a cool-off after the failure that set it:
+# attempts while locked are refused without a write (cheap under a flood) and do not prolong
+# it. A success does not clear the count (it would let anyone with an account unlock their
+# address). An administrator lifts a lock in the admin (Access attempts) or with `minsheng
 # axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
 AXES_FAILURE_LIMIT = env_int("MINSHENG_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_float("MINSHENG_LOGIN_COOLOFF_MINUTES", 15.0))
@@ -315,6 +316,7 @@ if AXES_COOLOFF_TIME.total_seconds() <= 0:
     raise ImproperlyConfigured("MINSHENG_LOGIN_COOLOFF_MINUTES must be more than 0")
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "minsheng.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "minsheng.accounts.lockout.client_address"

@@ -80,7 +80,7 @@ def test_token_endpoint_locks_after_three_failures_and_then_refuses_the_right_pa
     assert (attempt.username, attempt.ip_address, attempt.failures_since_start) == (
         "resident",
         "10.0.0.1",
-        4,  # the refused right password counts too: it keeps the lock for its full time
+        3,  # the refused right password is not counted: refusing writes nothing
     )
 
 
@@ -132,15 +132,21 @@ def test_failures_on_each_way_in_add_up(world: Any) -> None:
     assert Token.objects.filter(user=superuser).exists() is False
 
 
-def test_the_lock_ends_after_the_cool_off(world: Any) -> None:
+def test_the_lock_ends_a_cool_off_after_the_failure_that_set_it(world: Any) -> None:
     from axes.models import AccessAttempt
 
     lock_resident_by_api()
-    assert token(api(), "resident").status_code == 429
+    locked_at = timezone.now() - timedelta(minutes=14)
+    AccessAttempt.objects.update(attempt_time=locked_at)
 
+    still_locked = [token(api(), "resident", p).status_code for p in ("wrong", PASSWORD)]
+    unchanged = AccessAttempt.objects.values_list("attempt_time", "failures_since_start").get()
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=15, seconds=1))
+    after_cool_off = token(api(), "resident")
 
-    assert token(api(), "resident").status_code == 200
+    assert still_locked == [429, 429]
+    assert unchanged == (locked_at, 3)  # attempts while locked do not prolong the lock
+    assert after_cool_off.status_code == 200
 
 
 # --- the login page and the admin's ----------------------------------------------------------
