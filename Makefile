@@ -7,6 +7,12 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/minsheng
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Django's SECRET_KEY for this checkout (demo, tests, bench): random, made once, kept out of
+# git in var/. A SECRET_KEY already in the environment wins. The settings refuse to start
+# without one unless DEBUG=1; to run pytest or minsheng by hand, export it first:
+#   export SECRET_KEY="$(cat var/secret_key)"
+KEY_FILE := var/secret_key
+WITH_KEY = SECRET_KEY="$${SECRET_KEY:-$$(cat $(KEY_FILE))}"
 
 .PHONY: install demo serve test test-sqlite test-postgres lint typecheck migrations-check browser gettext bench clean
 
@@ -16,21 +22,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(KEY_FILE):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+install: $(STAMP) $(KEY_FILE)
 
 demo: install
-	$(BIN)/minsheng migrate --noinput
-	$(BIN)/minsheng seed_demo --reset
+	$(WITH_KEY) $(BIN)/minsheng migrate --noinput
+	$(WITH_KEY) $(BIN)/minsheng seed_demo --reset
 	@echo
 	@echo "Minsheng demo county: http://$(HOST):$(PORT)/   (Ctrl-C to stop)"
-	$(BIN)/minsheng demo_logins
+	$(WITH_KEY) $(BIN)/minsheng demo_logins
 	@echo "Open311 (GeoReport v2) at http://$(HOST):$(PORT)/open311/v2/ — an API key for trying POST requests:"
-	$(BIN)/minsheng open311_key create --name "demo client"
+	$(WITH_KEY) $(BIN)/minsheng open311_key create --name "demo client"
 	@echo "REST API docs: http://$(HOST):$(PORT)/api/docs/"
-	$(BIN)/minsheng runserver --noreload $(HOST):$(PORT)
+	$(WITH_KEY) $(BIN)/minsheng runserver --noreload $(HOST):$(PORT)
 
 serve: install
-	$(BIN)/minsheng runserver $(HOST):$(PORT)
+	$(WITH_KEY) $(BIN)/minsheng runserver $(HOST):$(PORT)
 
 # Debian's Chromium for the browser tests (no browser download at run time).
 browser:
@@ -52,22 +62,22 @@ lint: install
 	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy minsheng
+	$(WITH_KEY) $(BIN)/mypy minsheng
 
 migrations-check: install
-	$(BIN)/minsheng makemigrations --check --dry-run
+	$(WITH_KEY) $(BIN)/minsheng makemigrations --check --dry-run
 
 test-sqlite: install browser gettext
-	MINSHENG_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
+	$(WITH_KEY) MINSHENG_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
 
 test-postgres: install browser gettext
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	$(WITH_KEY) DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
 test: lint typecheck migrations-check test-sqlite test-postgres
 
 bench: install
-	DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py
+	$(WITH_KEY) DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -28,6 +28,7 @@ import json
 import math
 import os
 import platform
+import secrets
 import signal
 import socket
 import subprocess
@@ -434,6 +435,9 @@ def server_env(db_url: str) -> dict[str, str]:
         MINSHENG_URLCONF="bench.urls",
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
         DEBUG="0",
+        # DEBUG off needs a key: `make bench` passes this checkout's; run by hand, a throwaway
+        # one for this run's own server and database.
+        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
         LOG_LEVEL="ERROR",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         # The load generator is one client address with one key: no rate limit in the way.

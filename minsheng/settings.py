@@ -1,17 +1,20 @@
 """Settings, read only from the environment (12-factor).
 
 One code path for development and production; they differ only by variables:
-``DATABASE_URL`` (default: a SQLite file under ``var/``), ``SECRET_KEY``, ``DEBUG``,
-``ALLOWED_HOSTS``, ``REDIS_URL`` (unset: tasks run inline), and the ``MINSHENG_*``
-policy knobs below.
+``DATABASE_URL`` (default: a SQLite file under ``var/``), ``SECRET_KEY`` (required unless
+``DEBUG`` is on), ``DEBUG``, ``ALLOWED_HOSTS``, the HTTPS switches (``SECURE_*``),
+``REDIS_URL`` (unset: tasks run inline), and the ``MINSHENG_*`` policy knobs below.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -31,14 +34,51 @@ def env_float(name: str, default: float) -> float:
     return default if raw is None or raw == "" else float(raw)
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as Django REST framework reads it: ``N/second|minute|hour|day``."""
+    raw = os.environ.get(name, "").strip() or default
+    count, _slash, period = raw.partition("/")
+    if not (count.isdigit() and period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(f"{name} must be like 30/minute (or /second, /hour, /day)")
+    return raw
+
+
+def env_header(name: str) -> tuple[str, str] | None:
+    """``"X-Forwarded-Proto: https"`` as Django's ``("HTTP_X_FORWARDED_PROTO", "https")``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, colon, value = (part.strip() for part in raw.partition(":"))
+    if not (header and colon and value):
+        raise ImproperlyConfigured(
+            f'{name} must be "Header-Name: value", such as "X-Forwarded-Proto: https"; not {raw!r}'
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or os.environ.get("MINSHENG_INSECURE_DEV_KEY", "1") == "1":
-        # A development key: fine for `make demo` and tests, refused by `check --deploy`.
-        SECRET_KEY = "minsheng-insecure-development-key-change-me-in-production-0123456789"  # noqa: S105
-    else:  # pragma: no cover
-        raise RuntimeError("SECRET_KEY must be set")
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random string, e.g. "
+            "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "`make demo` and `make test` keep one in var/secret_key. "
+            "Only with DEBUG=1 does a public development key stand in."
+        )
+    # Public, so never for production: `check --deploy` refuses every key that starts with
+    # "minsheng-insecure-" (minsheng.core.checks).
+    SECRET_KEY = "minsheng-insecure-development-key-change-me-in-production-0123456789"  # noqa: S105
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -47,7 +87,10 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its changepassword command replaces django.contrib.auth's.
+    "minsheng.accounts",
+    # django.contrib.admin, with our site's login and password forms (minsheng.accounts.sites).
+    "minsheng.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,7 +99,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "minsheng.core",
-    "minsheng.accounts",
     "minsheng.regions",
     "minsheng.catalog",
     "minsheng.orders",
@@ -66,10 +108,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minsheng.core.middleware.ChineseFirstLocaleMiddleware",
@@ -78,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a locked-out login's answer into a 429 (minsheng.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = os.environ.get("MINSHENG_URLCONF", "minsheng.urls")
@@ -121,6 +168,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# axes' backend first (minsheng.accounts.backends): a locked-out attempt is refused before any
+# password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "minsheng.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -154,8 +207,33 @@ STORAGES = {
     },
 }
 
+# --- HTTPS (production sets these; see docs/deployment.md) ------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The header (and value) by which the reverse proxy says the client came over HTTPS; the proxy
+# must set it on every request, overwriting what a client sent.
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+
+# Content-Security-Policy (django-csp): this site's own files only. No page has an inline
+# script, style or event handler; the API docs page adds the hash of its one inline style
+# (minsheng.api.docs). Inline data: images are Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -222,6 +300,35 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Login throttling (minsheng.accounts.lockout; docs/deployment.md) --------------------------
+# django-axes counts failed logins in the database, on every way in (the login page, the
+# admin's, the REST token endpoint, the current-password check of a password change). This
+# many failures within the cool-off lock the account (from every address: stops guessing
+# spread over many machines) and, separately, the client address (for every account: stops
+# one machine trying many accounts). A lock ends a cool-off after the failure that set it:
+# attempts while locked are refused without a write (cheap under a flood) and do not prolong
+# it. A success does not clear the count (it would let anyone with an account unlock their
+# address). An administrator lifts a lock in the admin (Access attempts) or with `minsheng
+# axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env_int("MINSHENG_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("MINSHENG_LOGIN_COOLOFF_MINUTES", 15.0))
+if AXES_COOLOFF_TIME.total_seconds() <= 0:
+    raise ImproperlyConfigured("MINSHENG_LOGIN_COOLOFF_MINUTES must be more than 0")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "minsheng.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "minsheng.core.network.client_address"
+# Behind a reverse proxy: the header it sets to the client's address (e.g. X-Real-IP). Unset,
+# the address is the TCP peer's (REMOTE_ADDR); a header the proxy does not overwrite would
+# let a client choose its own address.
+MINSHENG_CLIENT_IP_HEADER = os.environ.get("MINSHENG_CLIENT_IP_HEADER", "").strip()
+# Requests to POST /api/v1/auth/token/ per client address and per account name, counted in
+# the cache before the database is asked (DRF rates: N/second, N/minute, N/hour, N/day).
+MINSHENG_LOGIN_ADDRESS_RATE = env_rate("MINSHENG_LOGIN_ADDRESS_RATE", "30/minute")
+MINSHENG_LOGIN_ACCOUNT_RATE = env_rate("MINSHENG_LOGIN_ACCOUNT_RATE", "10/minute")
 
 # --- REST API (/api/v1/) ---------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.forms import AdminPasswordChangeForm
 from minsheng.accounts.models import Profile
 
 User = get_user_model()
@@ -23,6 +24,8 @@ if admin.site.is_registered(User):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    # Saves through accounts.services.user_set_password, revoking the user's API tokens.
+    change_password_form = AdminPasswordChangeForm
     inlines = [ProfileInline]
     list_display = ("username", "profile_role", "profile_region", "is_staff", "is_active")
     list_select_related = ("profile", "profile__region")

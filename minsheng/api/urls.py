@@ -12,6 +12,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", views.TokenObtain.as_view(), name="token"),
     path("me/", views.Me.as_view(), name="me"),
+    path("me/password/", views.MePassword.as_view(), name="me-password"),
     path("regions/", regions.RegionList.as_view(), name="regions"),
     path("regions/<str:code>/", regions.RegionDetail.as_view(), name="region"),
     path("areas/", catalog.AreaList.as_view(), name="areas"),

@@ -24,6 +24,7 @@ from minsheng.catalog.selectors import menu_entry
 from minsheng.core.errors import DomainError
 from minsheng.core.ids import as_id
 from minsheng.core.inputs import has_markup
+from minsheng.core.network import client_address
 from minsheng.open311 import documents, limits, selectors, services
 from minsheng.open311.models import ApiKey
 from minsheng.open311.params import Params, attributes, contains_nul, not_utf8, window
@@ -124,7 +125,7 @@ def _rate(request: HttpRequest, key: ApiKey | None) -> None:
         ident, limit = f"key:{key.pk}", key.rate_limit or settings.MINSHENG_OPEN311_KEY_RATE
         who = "this API key"
     else:
-        ident = "addr:" + str(request.META.get("REMOTE_ADDR", ""))
+        ident = "addr:" + str(client_address(request) or "")
         limit, who = settings.MINSHENG_OPEN311_ANON_RATE, "this client address"
     verdict = limits.hit(ident, limit)
     if not verdict.allowed:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, OrderEvent
@@ -20,6 +22,14 @@ PASSWORD = "pass-word-123"  # tests.factories.UserFactory
 @pytest.fixture(autouse=True)
 def english(settings: Any) -> None:
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _own_throttle_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The login throttles count in this test's own cache keys (see tests/accounts)."""
+    monkeypatch.setattr(
+        SimpleRateThrottle, "cache_format", f"throttle:test:{uuid.uuid4().hex}:%(scope)s:%(ident)s"
+    )
 
 
 def test_right_password_gets_the_users_token_created_once(world: Any) -> None:

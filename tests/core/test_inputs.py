@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from minsheng.core.errors import DomainError
 from minsheng.core.inputs import (
@@ -24,6 +25,13 @@ from minsheng.core.inputs import (
 )
 
 SHANGHAI = timezone(timedelta(hours=8))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids); the default language is Chinese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

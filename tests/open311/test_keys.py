@@ -230,6 +230,21 @@ def test_calls_without_a_key_are_limited_per_client_address(client, world, setti
     assert other.status_code == 200
 
 
+def test_behind_a_proxy_calls_are_counted_per_address_the_proxy_gives(client, world, settings):
+    """The same rule as the login lock-out (``core.network.client_address``): the proxy's
+    header names the client; every call through the proxy shares its REMOTE_ADDR."""
+    settings.MINSHENG_OPEN311_ANON_RATE = 2
+    settings.MINSHENG_CLIENT_IP_HEADER = "X-Real-IP"
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(2):
+        response = client.get(f"{BASE}/discovery.json", HTTP_X_REAL_IP="203.0.113.7", **proxy)
+        assert response.status_code == 200
+    late = client.get(f"{BASE}/discovery.json", HTTP_X_REAL_IP="203.0.113.7", **proxy)
+    assert late.status_code == 429
+    other = client.get(f"{BASE}/discovery.json", HTTP_X_REAL_IP="203.0.113.8", **proxy)
+    assert other.status_code == 200
+
+
 def test_the_window_is_one_minute(db):
     t = 60 * 16_667 + 20.0  # 20 s into a minute
     assert limits.hit("t", 1, now=t) == limits.Verdict(allowed=True, limit=1, retry_after=40)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
@@ -23,6 +24,30 @@ from minsheng.orders.models import Order, Status
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "pass-word-123"
+
+# Every Content-Security-Policy refusal the page meets, as the browser reports it (an init
+# script runs before the page's own and is not itself subject to the policy).
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+}, true);
+"""
+
+
+def watch_csp(page: Any) -> list[str]:
+    """Collect the page's CSP violations: its events and the console's reports."""
+    seen: list[str] = []
+    page.add_init_script(WATCH_CSP)
+    page.on(
+        "console",
+        lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return seen
+
+
+def csp_violations(page: Any, seen: list[str]) -> list[str]:
+    return [*seen, *page.evaluate("window.__cspViolations || []")]
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +146,44 @@ def test_portal_on_a_phone_screenshot(world, repair, live_server, browser):
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / "portal-phone.png"), full_page=True)
     assert (folder / "portal-phone.png").stat().st_size > 10_000
+
+
+def test_pages_load_with_no_content_security_policy_violation(world, repair, live_server, browser):
+    base = live_server.url
+    root = get_user_model().objects.create_superuser("root", "root@example.invalid", PASSWORD)
+    page = browser.new_context().new_page()
+    page.set_default_timeout(10_000)
+    seen = watch_csp(page)
+    visited = []
+
+    def visit(path: str) -> None:
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("load")
+        visited.append((path, csp_violations(page, seen)))
+        seen.clear()
+
+    visit("/")
+    visit("/services/home-repair/")
+    visit("/accounts/login/")
+    page.get_by_label("用户名").fill("resident")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.locator("main").get_by_role("button").click()
+    page.wait_for_url(f"{base}/")
+    visit("/accounts/password/")
+    visit("/services/home-repair/order/")
+    visit("/me/")
+    admin = browser.new_context().new_page()
+    admin.set_default_timeout(10_000)
+    seen_admin = watch_csp(admin)
+    admin.goto(f"{base}/admin/login/")
+    admin_login = csp_violations(admin, seen_admin)
+    admin.get_by_label("用户名").fill("root")
+    admin.get_by_label("密码").fill(PASSWORD)
+    admin.locator("input[type=submit]").click()
+    admin.wait_for_url(f"{base}/admin/")
+    admin.goto(f"{base}/admin/auth/user/{root.pk}/change/")
+    admin.wait_for_load_state("load")
+    admin_change = csp_violations(admin, seen_admin)
+
+    assert visited == [(path, []) for path, _ in visited]
+    assert (admin_login, admin_change) == ([], [])
