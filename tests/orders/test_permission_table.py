@@ -367,6 +367,9 @@ PAGES: list[tuple[str, set[str] | None]] = [
     ("/staff/escalations/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/orders/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/provider/", {"provider_staff", "provider2_staff"}),
+    # Changing one's password (its POSTs, and the REST endpoint, are in
+    # tests/accounts/test_access_table.py).
+    ("/accounts/password/", set(ACTORS) - {"anonymous"}),
 ]
 
 
