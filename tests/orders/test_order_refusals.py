@@ -14,7 +14,8 @@ from minsheng.core.errors import Conflict, DomainError, NotFound, PermissionDeni
 from minsheng.orders import services as s
 from minsheng.orders.models import Channel, Order, Status
 from tests.factories import AttributeFactory, ServiceFactory
-from tests.orders.conftest import T0, advance, refused, set_mode, snapshot, submit
+from tests.helpers import T0, advance, order_at, submit
+from tests.orders.conftest import refused, set_mode, snapshot
 
 DAY = timedelta(days=1)
 D = ServiceAttribute.Datatype
@@ -51,7 +52,7 @@ def rate(order, actor, solved=True):
 
 
 def test_rating_an_open_order_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.ACCEPTED)
+    order = order_at(world, Status.ACCEPTED)
     refused(
         rate(order, world.resident),
         error=Conflict,
@@ -61,7 +62,7 @@ def test_rating_an_open_order_is_an_illegal_transition(world):
 
 
 def test_accepting_a_cancelled_order_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     s.order_cancel(order_id=order.pk, actor=world.resident, now=T0 + DAY)
     refused(
         lambda: s.order_accept(order_id=order.pk, actor=world.provider_staff),
@@ -72,7 +73,7 @@ def test_accepting_a_cancelled_order_is_an_illegal_transition(world):
 
 
 def test_delivering_before_starting_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.ACCEPTED)
+    order = order_at(world, Status.ACCEPTED)
     refused(
         lambda: s.order_deliver(order_id=order.pk, actor=world.provider_staff, note="好了"),
         error=Conflict,
@@ -82,7 +83,7 @@ def test_delivering_before_starting_is_an_illegal_transition(world):
 
 
 def test_approving_twice_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     refused(
         lambda: s.order_approve(order_id=order.pk, actor=world.dispatcher_a),
         error=Conflict,
@@ -92,7 +93,7 @@ def test_approving_twice_is_an_illegal_transition(world):
 
 
 def test_rejecting_an_approved_order_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     refused(
         lambda: s.order_reject(order_id=order.pk, actor=world.dispatcher_a, reason="晚了"),
         error=Conflict,
@@ -102,7 +103,7 @@ def test_rejecting_an_approved_order_is_an_illegal_transition(world):
 
 
 def test_declining_an_accepted_order_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.ACCEPTED)
+    order = order_at(world, Status.ACCEPTED)
     refused(
         lambda: s.order_decline(order_id=order.pk, actor=world.provider_staff, reason="忙"),
         error=Conflict,
@@ -112,7 +113,7 @@ def test_declining_an_accepted_order_is_an_illegal_transition(world):
 
 
 def test_dispatching_a_dispatched_order_is_already_dispatched(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     refused(
         lambda: s.order_dispatch(
             order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider2.pk
@@ -124,7 +125,7 @@ def test_dispatching_a_dispatched_order_is_already_dispatched(world):
 
 
 def test_redispatching_a_queued_order_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     refused(
         lambda: s.order_redispatch(
             order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider2.pk
@@ -148,7 +149,7 @@ def test_dispatching_a_submitted_order_is_an_illegal_transition(world):
 
 
 def test_redispatching_to_the_same_provider_is_refused(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     refused(
         lambda: s.order_redispatch(
             order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider.pk
@@ -159,7 +160,7 @@ def test_redispatching_to_the_same_provider_is_refused(world):
 
 
 def test_grabbing_a_manual_order_is_refused(world):
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     refused(
         lambda: s.order_grab(
             order_id=order.pk, actor=world.provider_staff, provider_id=world.provider.pk
@@ -172,7 +173,7 @@ def test_grabbing_a_manual_order_is_refused(world):
 
 def test_grabbing_a_taken_grab_order_is_already_taken(world):
     set_mode(world, Service.DispatchMode.GRAB)
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     s.order_grab(order_id=order.pk, actor=world.provider2_staff, provider_id=world.provider2.pk)
     refused(
         lambda: s.order_grab(
@@ -186,7 +187,7 @@ def test_grabbing_a_taken_grab_order_is_already_taken(world):
 
 def test_grabbing_for_a_provider_one_does_not_work_for_is_refused(world):
     set_mode(world, Service.DispatchMode.GRAB)
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     refused(
         lambda: s.order_grab(
             order_id=order.pk, actor=world.provider_staff, provider_id=world.provider2.pk
@@ -199,7 +200,7 @@ def test_grabbing_for_a_provider_one_does_not_work_for_is_refused(world):
 
 def test_a_grab_without_a_provider_by_someone_with_no_team_for_it_is_refused(world):
     set_mode(world, Service.DispatchMode.GRAB)
-    order = advance(world, submit(world, region_code="V2"), Status.APPROVED)
+    order = order_at(world, Status.APPROVED, region_code="V2")
     # provider_staff's team serves township T1 only; the order is in T2.
     for actor in (world.provider_staff, world.dispatcher_b):
         refused(
@@ -211,7 +212,7 @@ def test_a_grab_without_a_provider_by_someone_with_no_team_for_it_is_refused(wor
 
 
 def test_cancelling_a_closed_order_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     rate(order, world.resident)()
     refused(
         lambda: s.order_cancel(order_id=order.pk, actor=world.resident),
@@ -222,7 +223,7 @@ def test_cancelling_a_closed_order_is_an_illegal_transition(world):
 
 
 def test_rating_twice_is_already_rated(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     rate(order, world.resident)()
     refused(
         rate(order, world.dispatcher_a),
@@ -233,7 +234,7 @@ def test_rating_twice_is_already_rated(world):
 
 
 def test_rating_a_reopened_order_again_is_already_rated(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     rate(order, world.resident, solved=False)()
     refused(
         rate(order, world.resident),
@@ -260,7 +261,7 @@ def test_rating_a_reopened_auto_order_already_redispatched_is_already_rated(worl
 
 
 def test_rating_an_auto_closed_order_is_an_illegal_transition(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     s.sweep(now=T0 + 30 * DAY)
     refused(
         rate(order, world.resident),
@@ -287,7 +288,7 @@ def test_rating_an_auto_closed_order_is_an_illegal_transition(world):
     ],
 )
 def test_rating_input_is_validated(world, data, errors):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     refused(
         lambda: s.order_rate(order_id=order.pk, actor=world.resident, data=data),
         errors=errors,
@@ -310,7 +311,7 @@ def test_dispatcher_of_another_township_may_not_act(world, verb):
 
 
 def test_dispatcher_of_another_township_may_not_dispatch(world):
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     refused(
         lambda: s.order_dispatch(
             order_id=order.pk, actor=world.dispatcher_b, provider_id=world.provider2.pk
@@ -322,7 +323,7 @@ def test_dispatcher_of_another_township_may_not_dispatch(world):
 
 
 def test_dispatcher_of_another_township_may_not_record_a_callback(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     refused(
         rate(order, world.dispatcher_b),
         error=PermissionDenied,
@@ -333,7 +334,7 @@ def test_dispatcher_of_another_township_may_not_record_a_callback(world):
 
 @pytest.mark.parametrize("verb", ["accept", "decline"])
 def test_staff_of_another_provider_may_not_act_on_a_dispatched_order(world, verb):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     calls = {
         "accept": lambda: s.order_accept(order_id=order.pk, actor=world.provider2_staff),
         "decline": lambda: s.order_decline(
@@ -345,7 +346,7 @@ def test_staff_of_another_provider_may_not_act_on_a_dispatched_order(world, verb
 
 @pytest.mark.parametrize("verb", ["start", "deliver"])
 def test_staff_of_another_provider_may_not_work_an_accepted_order(world, verb):
-    order = advance(world, submit(world), Status.ACCEPTED)
+    order = order_at(world, Status.ACCEPTED)
     calls = {
         "start": lambda: s.order_start(order_id=order.pk, actor=world.provider2_staff),
         "deliver": lambda: s.order_deliver(
@@ -356,7 +357,7 @@ def test_staff_of_another_provider_may_not_work_an_accepted_order(world, verb):
 
 
 def test_staff_whose_team_was_redispatched_away_get_not_assigned(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     s.order_redispatch(order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider2.pk)
     refused(
         lambda: s.order_accept(order_id=order.pk, actor=world.provider_staff),
@@ -368,7 +369,7 @@ def test_staff_whose_team_was_redispatched_away_get_not_assigned(world):
 
 @pytest.mark.parametrize("verb", ["cancel", "rate"])
 def test_another_resident_may_not_act_on_the_order(world, verb):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     calls = {
         "cancel": lambda: s.order_cancel(order_id=order.pk, actor=world.resident2),
         "rate": rate(order, world.resident2),
@@ -597,7 +598,7 @@ def test_resident_may_not_use_a_staff_channel(world):
 
 
 def test_dispatch_to_a_provider_not_serving_the_place_is_refused(world):
-    order = advance(world, submit(world, region_code="V2"), Status.APPROVED)
+    order = order_at(world, Status.APPROVED, region_code="V2")
     refused(
         lambda: s.order_dispatch(
             order_id=order.pk, actor=world.dispatcher_b, provider_id=world.provider.pk
@@ -608,7 +609,7 @@ def test_dispatch_to_a_provider_not_serving_the_place_is_refused(world):
 
 
 def test_dispatch_to_an_inactive_provider_is_refused(world):
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     Provider.objects.filter(pk=world.provider.pk).update(active=False)
     refused(
         lambda: s.order_dispatch(
@@ -621,7 +622,7 @@ def test_dispatch_to_an_inactive_provider_is_refused(world):
 
 @pytest.mark.parametrize("provider_id", [999_999, "abc", None, 1.5, True, -1, 2**70])
 def test_dispatch_to_an_unknown_or_malformed_provider_id_is_refused(world, provider_id):
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     refused(
         lambda: s.order_dispatch(
             order_id=order.pk, actor=world.dispatcher_a, provider_id=provider_id
@@ -633,9 +634,9 @@ def test_dispatch_to_an_unknown_or_malformed_provider_id_is_refused(world, provi
 
 def test_dispatch_to_a_provider_at_full_capacity_is_refused(world):
     Provider.objects.filter(pk=world.provider.pk).update(daily_capacity=1)
-    first = advance(world, submit(world), Status.DISPATCHED)
+    first = order_at(world, Status.DISPATCHED)
     assert first.provider_id == world.provider.pk
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     refused(
         lambda: s.order_dispatch(
             order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider.pk, now=T0
@@ -647,8 +648,8 @@ def test_dispatch_to_a_provider_at_full_capacity_is_refused(world):
 
 def test_capacity_is_counted_per_local_day(world):
     Provider.objects.filter(pk=world.provider.pk).update(daily_capacity=1)
-    advance(world, submit(world), Status.DISPATCHED)  # today
-    order = advance(world, submit(world), Status.APPROVED)
+    order_at(world, Status.DISPATCHED)  # today
+    order = order_at(world, Status.APPROVED)
     tomorrow = T0 + DAY
     s.order_dispatch(
         order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider.pk, now=tomorrow
@@ -659,7 +660,7 @@ def test_capacity_is_counted_per_local_day(world):
 
 def test_grab_by_a_provider_not_covering_the_place_is_refused(world):
     set_mode(world, Service.DispatchMode.GRAB)
-    order = advance(world, submit(world, region_code="V2"), Status.APPROVED)
+    order = order_at(world, Status.APPROVED, region_code="V2")
     refused(
         lambda: s.order_grab(
             order_id=order.pk, actor=world.provider_staff, provider_id=world.provider.pk
@@ -682,7 +683,7 @@ def test_reject_without_a_reason_is_refused(world, reason):
 
 @pytest.mark.parametrize("reason", ["", "  "])
 def test_decline_without_a_reason_is_refused(world, reason):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     refused(
         lambda: s.order_decline(order_id=order.pk, actor=world.provider_staff, reason=reason),
         errors=[("reason_required", "reason")],
@@ -691,7 +692,7 @@ def test_decline_without_a_reason_is_refused(world, reason):
 
 
 def test_deliver_without_a_note_is_refused(world):
-    order = advance(world, submit(world), Status.IN_SERVICE)
+    order = order_at(world, Status.IN_SERVICE)
     refused(
         lambda: s.order_deliver(order_id=order.pk, actor=world.provider_staff, note=""),
         errors=[("reason_required", "note")],
@@ -813,7 +814,7 @@ def test_any_submitted_value_is_accepted_or_refused_never_a_crash(world, asking,
 def test_any_rating_value_is_accepted_or_refused_never_a_crash(world):
     Provider.objects.update(daily_capacity=100)
     for value in GARBAGE:
-        order = advance(world, submit(world), Status.DELIVERED)
+        order = order_at(world, Status.DELIVERED)
         rate_with_garbage(world, order, value)
 
 
