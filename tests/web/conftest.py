@@ -1,5 +1,5 @@
-"""Fixtures for the web pages: a service with one question of every type, orders at a
-given step of the loop, and clients logged in as a given user."""
+"""Fixtures for the web pages: a service with one question of every type, and clients
+logged in as a given user. (Orders at a given step come from ``tests.helpers``.)"""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from django.conf import settings
 from django.test import Client
 
 from minsheng.catalog.models import Service, ServiceAttribute
-from minsheng.orders import services as s
-from minsheng.orders.models import Order
 from tests.factories import AttributeFactory, ServiceFactory
 
 D = ServiceAttribute.Datatype
@@ -102,27 +100,3 @@ def english_client() -> Client:
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-def order_at(world: Any, step: str, *, region: str = "V1", service: str = "meal-delivery") -> Order:
-    """An order of the world's resident (V1) or resident2 (V2) moved through services to ``step``."""
-    w = world
-    resident = w.resident if region == "V1" else w.resident2
-    dispatcher = w.dispatcher_a if region == "V1" else w.dispatcher_b
-    order = s.order_submit(
-        actor=resident, data=s.OrderInput(region_code=region, service_code=service)
-    )
-    steps = ["submitted", "approved", "dispatched", "accepted", "in_service", "delivered"]
-    target = steps.index(step)
-    if target >= 1:
-        s.order_approve(order_id=order.pk, actor=dispatcher)
-    if target >= 2:
-        s.order_dispatch(order_id=order.pk, actor=dispatcher, provider_id=w.provider2.pk)
-    if target >= 3:
-        s.order_accept(order_id=order.pk, actor=w.provider2_staff)
-    if target >= 4:
-        s.order_start(order_id=order.pk, actor=w.provider2_staff)
-    if target >= 5:
-        s.order_deliver(order_id=order.pk, actor=w.provider2_staff, note="done")
-    order.refresh_from_db()
-    return order

@@ -17,8 +17,8 @@ from django.conf import settings
 
 from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
-from minsheng.orders import services as s
 from minsheng.orders.models import Order, Status
+from tests.helpers import advance
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,8 +78,7 @@ def test_order_loop_in_the_browser(world, repair, live_server, browser):
     assert "Submitted" in resident.locator(".order-row").inner_text()
 
     # the dispatcher of T1 reviews and dispatches it (through the services)
-    s.order_approve(order_id=order.pk, actor=world.dispatcher_a)
-    s.order_dispatch(order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider.pk)
+    advance(world, order, Status.DISPATCHED)
 
     # (b) the provider's staff accepts, starts and delivers it
     staff = log_in(browser, base, "p1staff")

@@ -6,7 +6,8 @@ from django.test import Client
 
 from minsheng.orders.models import Order, OrderEvent, Rating, Status
 from tests.factories import ServiceFactory
-from tests.web.conftest import english_client, logged_in, order_at
+from tests.helpers import order_at
+from tests.web.conftest import english_client, logged_in
 
 VALID = {
     "attribute[appliance]": "tv",
@@ -287,7 +288,7 @@ def test_anonymous_user_is_sent_to_login(world, repair):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/?next="), url
-    order = order_at(world, "submitted")
+    order = order_at(world, Status.SUBMITTED)
     for url in (
         f"/me/orders/{order.pk}/cancel/",
         f"/staff/orders/{order.pk}/approve/",
@@ -320,8 +321,8 @@ def test_login_and_logout(world):
 
 
 def test_my_orders_lists_only_my_own(world):
-    mine = order_at(world, "submitted")
-    theirs = order_at(world, "submitted", region="V2")
+    mine = order_at(world, Status.SUBMITTED)
+    theirs = order_at(world, Status.SUBMITTED, region_code="V2")
     response = logged_in(world.resident).get("/me/")
     assert response.status_code == 200
     assert [o.pk for o in response.context["orders"]] == [mine.pk]
@@ -329,7 +330,7 @@ def test_my_orders_lists_only_my_own(world):
 
 
 def test_someone_elses_order_is_404(world):
-    theirs = order_at(world, "submitted", region="V2")
+    theirs = order_at(world, Status.SUBMITTED, region_code="V2")
     client = logged_in(world.resident)
     assert client.get(f"/me/orders/{theirs.pk}/").status_code == 404
     assert client.get("/me/orders/99999999999999999999/").status_code == 404
@@ -339,7 +340,7 @@ def test_someone_elses_order_is_404(world):
 
 
 def test_order_page_shows_timeline_and_cancel_while_open(world):
-    order = order_at(world, "dispatched")
+    order = order_at(world, Status.DISPATCHED)
     response = logged_in(world.resident).get(f"/me/orders/{order.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -353,7 +354,7 @@ def test_order_page_shows_timeline_and_cancel_while_open(world):
 
 
 def test_resident_cancels_an_open_order(world):
-    order = order_at(world, "approved")
+    order = order_at(world, Status.APPROVED)
     client = logged_in(world.resident)
     response = client.post(f"/me/orders/{order.pk}/cancel/", {"reason": "Solved myself"})
     order.refresh_from_db()
@@ -363,7 +364,7 @@ def test_resident_cancels_an_open_order(world):
 
 
 def test_cancelling_a_finished_order_is_a_409_and_writes_nothing(world):
-    order = order_at(world, "delivered")
+    order = order_at(world, Status.DELIVERED)
     events = OrderEvent.objects.filter(order=order).count()
     response = logged_in(world.resident).post(f"/me/orders/{order.pk}/cancel/")
     order.refresh_from_db()
@@ -374,7 +375,7 @@ def test_cancelling_a_finished_order_is_a_409_and_writes_nothing(world):
 
 
 def test_resident_rates_a_delivered_order_and_it_closes(world):
-    order = order_at(world, "delivered")
+    order = order_at(world, Status.DELIVERED)
     client = logged_in(world.resident)
     page = client.get(f"/me/orders/{order.pk}/")
     assert f'action="/me/orders/{order.pk}/rate/"' in page.content.decode()
@@ -396,7 +397,7 @@ def test_resident_rates_a_delivered_order_and_it_closes(world):
 
 
 def test_incomplete_rating_is_refused_with_field_messages(world):
-    order = order_at(world, "delivered")
+    order = order_at(world, Status.DELIVERED)
     response = logged_in(world.resident).post(
         f"/me/orders/{order.pk}/rate/", {"contacted": "maybe", "satisfaction": "wow"}
     )
@@ -415,7 +416,7 @@ def test_incomplete_rating_is_refused_with_field_messages(world):
 
 
 def test_rating_an_order_not_yet_delivered_is_a_409(world):
-    order = order_at(world, "accepted")
+    order = order_at(world, Status.ACCEPTED)
     response = logged_in(world.resident).post(
         f"/me/orders/{order.pk}/rate/",
         {"contacted": "yes", "solved": "yes", "satisfaction": "satisfied"},
@@ -427,5 +428,5 @@ def test_rating_an_order_not_yet_delivered_is_a_409(world):
 
 
 def test_action_urls_refuse_get(world):
-    order = order_at(world, "submitted")
+    order = order_at(world, Status.SUBMITTED)
     assert logged_in(world.resident).get(f"/me/orders/{order.pk}/cancel/").status_code == 405
