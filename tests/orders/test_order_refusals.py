@@ -14,7 +14,7 @@ from minsheng.core.errors import Conflict, DomainError, NotFound, PermissionDeni
 from minsheng.orders import services as s
 from minsheng.orders.models import Channel, Order, Status
 from tests.factories import AttributeFactory, ServiceFactory
-from tests.helpers import T0, advance, order_at, submit
+from tests.helpers import T0, order_at, submit
 from tests.orders.conftest import refused, set_mode, snapshot
 
 DAY = timedelta(days=1)
@@ -246,9 +246,7 @@ def test_rating_a_reopened_order_again_is_already_rated(world):
 
 def test_rating_a_reopened_auto_order_already_redispatched_is_already_rated(world):
     set_mode(world, Service.DispatchMode.AUTO)
-    order = submit(world)
-    s.order_approve(order_id=order.pk, actor=world.dispatcher_a, now=T0)
-    advance(world, order, Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)  # approving dispatches at once
     rate(order, world.resident, solved=False)()
     order.refresh_from_db()
     assert order.status == Status.DISPATCHED

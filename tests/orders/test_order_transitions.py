@@ -444,9 +444,7 @@ def test_not_solved_reopens_then_is_dispatched_delivered_and_rated_again(world):
 
 def test_not_solved_auto_order_is_redispatched_at_once(world):
     set_mode(world, Service.DispatchMode.AUTO)
-    order = submit(world)
-    s.order_approve(order_id=order.pk, actor=world.dispatcher_a, now=T0)
-    advance(world, order, Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)  # approving dispatches at once
     s.order_rate(
         order_id=order.pk,
         actor=world.resident,

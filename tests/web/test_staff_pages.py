@@ -9,7 +9,7 @@ from django.utils import timezone
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, OrderEvent, Rating, Status
 from tests.factories import ServiceFactory
-from tests.helpers import order_at
+from tests.helpers import MINUTE, T0, order_at
 from tests.web.conftest import logged_in
 
 
@@ -367,9 +367,9 @@ def test_grab_outside_the_providers_coverage_or_unknown_is_404(world):
 
 
 def test_all_orders_list_is_scoped_and_filters_by_status(world):
-    submitted = order_at(world, Status.SUBMITTED)
-    delivered = order_at(world, Status.DELIVERED)
-    order_at(world, Status.SUBMITTED, region_code="V2")
+    submitted = order_at(world, Status.SUBMITTED, now=T0)
+    delivered = order_at(world, Status.DELIVERED, now=T0 + MINUTE)
+    order_at(world, Status.SUBMITTED, region_code="V2", now=T0 + 2 * MINUTE)
     client = logged_in(world.dispatcher_a)
     everything = client.get("/staff/orders/")
     assert everything.status_code == 200
