@@ -9,31 +9,15 @@ from datetime import timedelta
 
 import pytest
 
-from minsheng.catalog.models import Provider, Service, ServiceAttribute
+from minsheng.catalog.models import Provider, Service
 from minsheng.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from minsheng.orders import services as s
 from minsheng.orders.models import Channel, Order, Status
-from tests.factories import AttributeFactory, ServiceFactory
+from tests.factories import ServiceFactory
 from tests.helpers import T0, order_at, submit
 from tests.orders.conftest import refused, set_mode, snapshot
 
 DAY = timedelta(days=1)
-D = ServiceAttribute.Datatype
-CHOICES = [
-    {"key": "a", "name_zh": "甲", "name_en": "A"},
-    {"key": "b", "name_zh": "乙", "name_en": "B"},
-]
-
-
-@pytest.fixture
-def asking(world):
-    """A service that asks one question of each type; only the number is required."""
-    service = ServiceFactory(code="home-visit", regions=[world.county])
-    AttributeFactory(service=service, code="people", datatype=D.NUMBER, required=True)
-    AttributeFactory(service=service, code="when", datatype=D.DATETIME)
-    AttributeFactory(service=service, code="diet", datatype=D.SINGLEVALUELIST, choices=CHOICES)
-    AttributeFactory(service=service, code="extras", datatype=D.MULTIVALUELIST, choices=CHOICES)
-    return service
 
 
 def rate(order, actor, solved=True):
@@ -446,9 +430,9 @@ def test_unknown_region_is_refused(world, code):
     refused(lambda: submit(world, region_code=code), errors=[("region_unknown", "region")])
 
 
-def test_missing_required_attribute_is_refused(world, asking):
+def test_missing_required_attribute_is_refused(world, questions):
     refused(
-        lambda: submit(world, service_code="home-visit", answers={"diet": "a"}),
+        lambda: submit(world, answers={"mobility": "aided", "extras": ["carry"]}),
         errors=[("attribute_required", "attribute[people]")],
     )
 
@@ -457,12 +441,15 @@ def test_missing_required_attribute_is_refused(world, asking):
     ("answers", "errors"),
     [
         ({"people": "three"}, [("attribute_not_number", "attribute[people]")]),
-        ({"people": 2, "when": "next friday"}, [("attribute_not_datetime", "attribute[when]")]),
-        ({"people": 2, "diet": "z"}, [("attribute_unknown_choice", "attribute[diet]")]),
-        ({"people": 2, "diet": ["a", "b"]}, [("attribute_not_single", "attribute[diet]")]),
-        ({"people": 2, "pets": "cat"}, [("attribute_unknown", "attribute[pets]")]),
+        ({"when": "next friday"}, [("attribute_not_datetime", "attribute[when]")]),
+        ({"mobility": "z"}, [("attribute_unknown_choice", "attribute[mobility]")]),
         (
-            {"people": "x", "extras": ["a", "q"], "pets": 1},
+            {"mobility": ["unaided", "aided"]},
+            [("attribute_not_single", "attribute[mobility]")],
+        ),
+        ({"pets": "cat"}, [("attribute_unknown", "attribute[pets]")]),
+        (
+            {"people": "x", "extras": ["carry", "q"], "pets": 1},
             [
                 ("attribute_unknown", "attribute[pets]"),
                 ("attribute_not_number", "attribute[people]"),
@@ -471,15 +458,18 @@ def test_missing_required_attribute_is_refused(world, asking):
         ),
     ],
 )
-def test_ill_typed_answers_are_refused(world, asking, answers, errors):
-    refused(lambda: submit(world, service_code="home-visit", answers=answers), errors=errors)
+def test_ill_typed_answers_are_refused(world, questions, answers, errors):
+    """Each answer on its own; the required ones are answered where the case does not."""
+    answers = {"mobility": "aided", "people": 2, **answers}
+    refused(lambda: submit(world, answers=answers), errors=errors)
 
 
-def test_answers_that_are_not_a_mapping_are_refused(world, asking):
+def test_answers_that_are_not_a_mapping_are_refused(world, questions):
     refused(
-        lambda: submit(world, service_code="home-visit", answers=["people", 2]),
+        lambda: submit(world, answers=["people", 2]),
         errors=[
             ("attributes_invalid", "attribute"),
+            ("attribute_required", "attribute[mobility]"),
             ("attribute_required", "attribute[people]"),
         ],
     )
@@ -797,9 +787,9 @@ GARBAGE = [
         "contact_phone",
     ],
 )
-def test_any_submitted_value_is_accepted_or_refused_never_a_crash(world, asking, field):
+def test_any_submitted_value_is_accepted_or_refused_never_a_crash(world, questions, field):
     for value, actor in itertools.product(GARBAGE, (world.resident, world.grid_worker)):
-        fields = {"service_code": "home-visit", "answers": {"people": 2}, field: value}
+        fields = {"answers": {"mobility": "aided", "people": 2}, field: value}
         before = snapshot()
         try:
             submit(world, actor=actor, **fields)

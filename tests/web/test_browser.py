@@ -55,20 +55,20 @@ def test_order_loop_in_the_browser(world, repair, live_server, browser):
     resident = log_in(browser, base, "resident")
     resident.get_by_role("link", name="Home repair", exact=True).click()
     resident.get_by_role("link", name="Order this service").click()
-    resident.get_by_label("TV").check()
-    resident.get_by_label("How many").fill("2")
+    resident.get_by_label("Needs a hand").check()
+    resident.get_by_label("How many people").fill("2")
     resident.get_by_label("When").fill("2026-05-01T09:30")
-    resident.get_by_label("Spare parts").check()
+    resident.get_by_label("Carrying upstairs").check()
     resident.get_by_label("Anything else we should know?").fill("The screen flickers")
     assert resident.get_by_label("Place (village)").input_value() == "V1"
     resident.get_by_role("button", name="Place the order").click()
     resident.wait_for_url(re.compile(r"/me/orders/\d+/$"))
     order = Order.objects.get()
     assert order.answers == {
-        "appliance": "tv",
-        "count": 2,
+        "mobility": "aided",
+        "people": 2,
         "when": "2026-05-01T09:30:00+08:00",
-        "extras": ["parts"],
+        "extras": ["carry"],
     }
     assert f"Order {order.number} has been placed." in resident.locator(".messages").inner_text()
     resident.get_by_role("navigation", name="Main menu").get_by_role(

@@ -10,12 +10,12 @@ from tests.helpers import order_at
 from tests.web.conftest import english_client, logged_in
 
 VALID = {
-    "attribute[appliance]": "tv",
-    "attribute[count]": "2",
+    "attribute[mobility]": "aided",
+    "attribute[people]": "2",
     "attribute[when]": "2026-05-01T09:30",
-    "attribute[brand]": "Haier",
-    "attribute[symptoms]": "No picture",
-    "attribute[extras]": ["haul", "parts"],
+    "attribute[landmark]": "By the old well",
+    "attribute[details]": "The tap leaks",
+    "attribute[extras]": ["tidy", "carry"],
     "region": "V1",
     "address": "3 组 12 号",
     "latitude": "30.02",
@@ -79,7 +79,7 @@ def test_service_page_shows_the_questions(world, repair):
     response = english_client().get("/services/home-repair/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Which appliance" in body
+    assert "Mobility" in body
     assert 'href="/services/home-repair/order/"' in body
 
 
@@ -96,11 +96,11 @@ def test_unknown_or_unpublished_service_page_is_404(world):
 def test_order_form_in_english_shows_english_questions(world, repair):
     body = logged_in(world.resident).get("/services/home-repair/order/").content.decode()
     assert '<html lang="en">' in body
-    assert "Which appliance" in body
-    assert "Spare parts" in body
+    assert "Mobility" in body
+    assert "Carrying upstairs" in body
     chinese = logged_in(world.resident, language=None).get("/services/home-repair/order/")
     text = chinese.content.decode()
-    assert "什么电器" in text
+    assert "行动能力" in text
     assert "提交点单" in text
 
 
@@ -109,14 +109,15 @@ def test_order_form_is_built_from_the_services_attributes(world, repair):
     assert response.status_code == 200
     body = response.content.decode()
     assert (
-        'type="radio" id="f-attribute-appliance-1" name="attribute[appliance]" value="tv"' in body
+        'type="radio" id="f-attribute-mobility-1" name="attribute[mobility]" value="unaided"'
+        in body
     )
-    assert 'name="attribute[count]" value="" type="number"' in body
+    assert 'name="attribute[people]" value="" type="number"' in body
     assert 'name="attribute[when]" value="" type="datetime-local"' in body
-    assert 'name="attribute[brand]" value="" type="text"' in body
-    assert '<textarea id="f-attribute-symptoms" name="attribute[symptoms]"' in body
+    assert 'name="attribute[landmark]" value="" type="text"' in body
+    assert '<textarea id="f-attribute-details" name="attribute[details]"' in body
     assert (
-        'type="checkbox" id="f-attribute-extras-1" name="attribute[extras]" value="parts"' in body
+        'type="checkbox" id="f-attribute-extras-1" name="attribute[extras]" value="carry"' in body
     )
     # Only villages where the service is offered, the resident's own preselected.
     assert '<option value="V1" selected>' in body
@@ -137,37 +138,37 @@ def test_resident_orders_a_service_with_answers(world, repair):
     assert order.region == world.village_a
     assert (order.latitude, order.longitude, order.address) == (30.02, 110.02, "3 组 12 号")
     assert order.answers == {
-        "appliance": "tv",
-        "count": 2,
+        "mobility": "aided",
+        "people": 2,
         "when": "2026-05-01T09:30:00+08:00",
-        "brand": "Haier",
-        "symptoms": "No picture",
-        "extras": ["parts", "haul"],
+        "landmark": "By the old well",
+        "details": "The tap leaks",
+        "extras": ["carry", "tidy"],
     }
     page = client.get(response["Location"])
     assert f"Order {order.number} has been placed." in page.content.decode()
 
 
 def test_missing_and_ill_typed_answers_are_shown_next_to_their_fields(world, repair):
-    data = {**VALID, "attribute[appliance]": "", "attribute[count]": "two"}
+    data = {**VALID, "attribute[mobility]": "", "attribute[people]": "two"}
     response = logged_in(world.resident).post("/services/home-repair/order/", data)
     assert response.status_code == 400
     body = response.content.decode()
     assert (
-        '<p class="field-error" id="f-attribute-appliance-error">This answer is required.</p>'
+        '<p class="field-error" id="f-attribute-mobility-error">This answer is required.</p>'
         in body
     )
-    assert '<p class="field-error" id="f-attribute-count-error">Enter a number.</p>' in body
-    assert 'aria-describedby="f-attribute-count-error" aria-invalid="true"' in body
+    assert '<p class="field-error" id="f-attribute-people-error">Enter a number.</p>' in body
+    assert 'aria-describedby="f-attribute-people-error" aria-invalid="true"' in body
     # The summary at the top links to each field.
-    assert '<li><a href="#f-attribute-count">Enter a number.</a></li>' in body
+    assert '<li><a href="#f-attribute-people">Enter a number.</a></li>' in body
     # What was typed is kept.
-    assert 'name="attribute[count]" value="two"' in body
+    assert 'name="attribute[people]" value="two"' in body
     assert Order.objects.count() == 0
 
 
 def test_unknown_choice_is_refused(world, repair):
-    data = {**VALID, "attribute[appliance]": "rocket"}
+    data = {**VALID, "attribute[mobility]": "rocket"}
     response = logged_in(world.resident).post("/services/home-repair/order/", data)
     assert response.status_code == 400
     assert "Not one of the choices: rocket." in response.content.decode()
