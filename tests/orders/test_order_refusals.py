@@ -1,10 +1,10 @@
 """Every refusal of the order services: the exact error class, code and field, and nothing
-written (order row, event count, rating count, order count all unchanged)."""
+written (order row, event count, rating count, order count all unchanged). At the end,
+any value at all in each field: what it is read as, or exactly how it is refused."""
 
 from __future__ import annotations
 
-import contextlib
-import itertools
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -12,10 +12,10 @@ import pytest
 from minsheng.catalog.models import Provider, Service
 from minsheng.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from minsheng.orders import services as s
-from minsheng.orders.models import Channel, Order, Status
+from minsheng.orders.models import Channel, Order, Rating, Status
 from tests.factories import ServiceFactory
 from tests.helpers import T0, order_at, submit
-from tests.orders.conftest import refused, set_mode, snapshot
+from tests.orders.conftest import events, refused, set_mode, snapshot
 
 DAY = timedelta(days=1)
 
@@ -752,84 +752,310 @@ def test_errors_are_domain_errors_with_messages(world):
     assert all(str(e.message) for e in info.value.errors)
 
 
-# --- no input crashes --------------------------------------------------------------------------
+# --- any value at all: read as what it means, or refused with its code; never a crash ---------
 
-GARBAGE = [
-    None,
-    "",
-    "  ",
-    0,
-    -1,
-    1.5,
-    float("nan"),
-    True,
-    [],
-    ["x", 1],
-    {},
-    {"a": [1]},
-    "字" * 5000,
-]
+# Values an interface might pass on without reading them: nothing, blanks, numbers (one
+# not a number at all), a yes, lists, mappings, and text over every limit. Each case below
+# is named "<field>-<name>".
+GARBAGE = {
+    "none": None,
+    "empty": "",
+    "blank": "  ",
+    "zero": 0,
+    "minus_one": -1,
+    "fraction": 1.5,
+    "nan": float("nan"),
+    "true": True,
+    "empty_list": [],
+    "list": ["x", 1],
+    "empty_dict": {},
+    "dict": {"a": [1]},
+    "too_long": "字" * 5000,
+}
+# Read as no text at all ...
+BLANK = ("none", "empty", "blank")
+# ... and not text: refused as not_text wherever text is read.
+NOT_TEXT = (
+    "zero",
+    "minus_one",
+    "fraction",
+    "nan",
+    "true",
+    "empty_list",
+    "list",
+    "empty_dict",
+    "dict",
+)
+
+
+def every(names, outcome):
+    """The same outcome for each of these garbage values."""
+    return {name: outcome for name in names}
+
+
+def cases(field, expected):
+    """One case per garbage value given to ``field``: ``expected`` says what each one
+    comes to (a list of (code, field) refusals, or what was written), for every one."""
+    assert sorted(expected) == sorted(GARBAGE)
+    return [
+        pytest.param(field, GARBAGE[name], expected[name], id=f"{field}-{name}") for name in GARBAGE
+    ]
+
+
+def text_cases(field, *, blank):
+    """Text read with ``read_text``: blanks come to ``blank``, anything not a string is
+    not_text, and 5000 characters are over every limit."""
+    return cases(
+        field,
+        {
+            **every(BLANK, blank),
+            **every(NOT_TEXT, [("not_text", field)]),
+            "too_long": [("too_long", field)],
+        },
+    )
+
+
+# ratings ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A rating that was written, and where it left the order."""
+
+    contacted: bool = True
+    solved: bool = True
+    satisfaction: str = "satisfied"
+    comment: str = ""
+
+    @property
+    def status(self):
+        return Status.CLOSED if self.solved else Status.REOPENED
+
+
+RATING = {"contacted": True, "solved": True, "satisfaction": "satisfied", "comment": ""}
 
 
 @pytest.mark.parametrize(
-    "field",
+    ("field", "value", "expected"),
     [
-        "region_code",
-        "service_code",
-        "area_code",
-        "description",
-        "answers",
-        "latitude",
-        "longitude",
-        "address",
-        "channel",
-        "contact_name",
-        "contact_phone",
+        # Yes and no are true/false, 1/0 and the words: 0 is no, True is yes.
+        *cases(
+            "contacted",
+            {
+                **every(GARBAGE, [("required", "contacted")]),
+                "zero": Rated(contacted=False),
+                "true": Rated(contacted=True),
+            },
+        ),
+        *cases(
+            "solved",
+            {
+                **every(GARBAGE, [("required", "solved")]),
+                "zero": Rated(solved=False),
+                "true": Rated(solved=True),
+            },
+        ),
+        # Satisfaction is one of its three values, or refused.
+        *cases("satisfaction", every(GARBAGE, [("satisfaction_invalid", "satisfaction")])),
+        # A comment is optional text of at most 4000 characters.
+        *text_cases("comment", blank=Rated(comment="")),
     ],
 )
-def test_any_submitted_value_is_accepted_or_refused_never_a_crash(world, questions, field):
-    for value, actor in itertools.product(GARBAGE, (world.resident, world.grid_worker)):
-        fields = {"answers": {"mobility": "aided", "people": 2}, field: value}
-        before = snapshot()
-        try:
-            submit(world, actor=actor, **fields)
-        except DomainError as exc:
-            assert exc.errors
-            assert all(e.code and str(e.message) for e in exc.errors)
-            assert snapshot() == before
+def test_any_rating_answer_is_read_or_refused_with_its_code(world, field, value, expected):
+    order = order_at(world, Status.DELIVERED)
+    data = s.RatingInput(**{**RATING, field: value})
+
+    def rate():
+        return s.order_rate(order_id=order.pk, actor=world.resident, data=data, now=T0 + DAY)
+
+    if isinstance(expected, Rated):
+        rating = rate()
+        order.refresh_from_db()
+        assert (rating.contacted, rating.solved, rating.satisfaction, rating.comment) == (
+            expected.contacted,
+            expected.solved,
+            expected.satisfaction,
+            expected.comment,
+        )
+        assert (order.status, Rating.objects.filter(order=order).count()) == (expected.status, 1)
+    else:
+        refused(rate, errors=expected, order=order)
 
 
-def test_any_rating_value_is_accepted_or_refused_never_a_crash(world):
-    Provider.objects.update(daily_capacity=100)
-    for value in GARBAGE:
-        order = order_at(world, Status.DELIVERED)
-        rate_with_garbage(world, order, value)
+# notes and reasons -----------------------------------------------------------------------------
 
 
-def rate_with_garbage(world, order, value):
-    for data in (
-        s.RatingInput(value, True, "satisfied"),
-        s.RatingInput(True, value, "satisfied"),
-        s.RatingInput(True, True, value),
-        s.RatingInput(True, True, "satisfied", value),
-    ):
-        try:
-            s.order_rate(order_id=order.pk, actor=world.resident, data=data)
-        except DomainError:
-            pass
-        else:
-            break  # rated; the rest would be already_rated
-
-
-def test_any_note_or_reason_is_accepted_or_refused_never_a_crash(world):
-    for value in GARBAGE:
-        note_garbage(world, value)
-
-
-def note_garbage(world, value):
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    # A reason must be given: no text is reason_required.
+    text_cases("reason", blank=[("reason_required", "reason")]),
+)
+def test_any_rejection_reason_that_is_not_text_is_refused_with_its_code(
+    world, field, value, expected
+):
     order = submit(world)
-    with contextlib.suppress(DomainError):
-        s.order_reject(order_id=order.pk, actor=world.dispatcher_a, reason=value)
-    order2 = submit(world)
-    with contextlib.suppress(DomainError):
-        s.order_approve(order_id=order2.pk, actor=world.dispatcher_a, note=value)
+    refused(
+        lambda: s.order_reject(order_id=order.pk, actor=world.dispatcher_a, reason=value),
+        errors=expected,
+        order=order,
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    # A note is optional: no text is an approval without one (the note written: "").
+    text_cases("note", blank=""),
+)
+def test_any_approval_note_is_read_as_text_or_refused_with_its_code(world, field, value, expected):
+    order = submit(world)
+
+    def approve():
+        return s.order_approve(order_id=order.pk, actor=world.dispatcher_a, note=value, now=T0)
+
+    if isinstance(expected, str):
+        approve()
+        order.refresh_from_db()
+        assert order.status == Status.APPROVED
+        assert events(order)[1:] == [
+            ("approve", "submitted", "approved", "disp_a", None, expected, 0)
+        ]
+    else:
+        refused(approve, errors=expected, order=order)
+
+
+# placing an order ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An order that was written, with these values (``Order.objects.values()`` names)."""
+
+    values: dict
+
+
+# Answered: the service's two required questions (the fixture ``questions``).
+ANSWERS = {"mobility": "aided", "people": 2}
+# What a grid worker ordering for a resident adds: how the resident asked, and who they are.
+ON_BEHALF = {"channel": Channel.GRID_WORKER, "contact_name": "李", "contact_phone": "139"}
+REQUIRED = [
+    ("attribute_required", "attribute[mobility]"),
+    ("attribute_required", "attribute[people]"),
+]
+# With no service named, the order is a free-form need: it asks no questions, and needs an
+# area and a description, neither given.
+FREE_FORM = [
+    ("attribute_unknown", "attribute"),
+    ("area_required", "service"),
+    ("description_required", "description"),
+]
+CHANNEL = [("channel_invalid", "channel")]
+NOWHERE = {"latitude": None, "longitude": None}
+
+
+def submission_cases(actor, *, contact_blank):
+    """Every garbage value in every field, for ``actor``; the contact fields are the only
+    ones read differently for a resident and for staff ordering on someone's behalf."""
+    return [
+        pytest.param(actor, *case.values, id=f"{actor}-{case.id}")
+        for case in [
+            *cases(
+                "region_code",
+                {
+                    **every(BLANK, [("region_unknown", "region")]),
+                    **every(NOT_TEXT, [("not_text", "region")]),
+                    "too_long": [("too_long", "region")],
+                },
+            ),
+            *cases(
+                "service_code",
+                {
+                    **every(BLANK, FREE_FORM),
+                    **every(NOT_TEXT, [("not_text", "service"), *FREE_FORM]),
+                    "too_long": [("too_long", "service"), *FREE_FORM],
+                },
+            ),
+            # An area is read only for a free-form need: with a service named, it comes
+            # from the service, whatever was given.
+            *cases("area_code", every(GARBAGE, Placed({"area__code": "elderly"}))),
+            *text_cases("description", blank=Placed({"description": ""})),
+            *cases(
+                "answers",
+                {
+                    **every(GARBAGE, [("attributes_invalid", "attribute"), *REQUIRED]),
+                    "none": REQUIRED,
+                    "empty_dict": REQUIRED,
+                    "dict": [("attribute_unknown", "attribute[a]"), *REQUIRED],
+                },
+            ),
+            # A point is both coordinates or neither: a number alone is incomplete.
+            *cases(
+                "latitude",
+                {
+                    **every(
+                        GARBAGE,
+                        [("not_number", "latitude"), ("location_incomplete", "longitude")],
+                    ),
+                    **every(BLANK, Placed(NOWHERE)),
+                    **every(
+                        ("zero", "minus_one", "fraction"), [("location_incomplete", "longitude")]
+                    ),
+                },
+            ),
+            *cases(
+                "longitude",
+                {
+                    **every(
+                        GARBAGE,
+                        [("not_number", "longitude"), ("location_incomplete", "latitude")],
+                    ),
+                    **every(BLANK, Placed(NOWHERE)),
+                    **every(
+                        ("zero", "minus_one", "fraction"), [("location_incomplete", "latitude")]
+                    ),
+                },
+            ),
+            *text_cases("address", blank=Placed({"address": ""})),
+            # No channel is no channel a resident or a grid worker may use.
+            *cases(
+                "channel",
+                {
+                    **every(BLANK, CHANNEL),
+                    **every(NOT_TEXT, [("not_text", "channel"), *CHANNEL]),
+                    "too_long": [("too_long", "channel"), *CHANNEL],
+                },
+            ),
+            *text_cases("contact_name", blank=contact_blank("contact_name")),
+            *text_cases("contact_phone", blank=contact_blank("contact_phone")),
+        ]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("actor", "field", "value", "expected"),
+    [
+        # A resident orders for themselves: a contact is optional.
+        *submission_cases("resident", contact_blank=lambda field: Placed({field: ""})),
+        # A grid worker orders for someone, who must be named and reachable.
+        *submission_cases("grid_worker", contact_blank=lambda field: [("contact_required", field)]),
+    ],
+)
+def test_any_submitted_value_is_read_or_refused_with_its_code(
+    world, questions, actor, field, value, expected
+):
+    fields = {"answers": ANSWERS, **(ON_BEHALF if actor == "grid_worker" else {})}
+    fields[field] = value
+
+    def place():
+        return submit(world, actor=getattr(world, actor), **fields)
+
+    if isinstance(expected, Placed):
+        before = snapshot()
+        order = place()
+        assert Order.objects.filter(pk=order.pk).values(*expected.values).get() == expected.values
+        assert snapshot() == {
+            **before,
+            "orders": before["orders"] + 1,
+            "events": before["events"] + 1,
+        }
+    else:
+        refused(place, errors=expected)
