@@ -1,11 +1,13 @@
 """Shared fixtures: a small county with two townships, a service, a provider and one user
-per role. Everything is built through factories against the real database."""
+per role, and the questions a service can ask. Everything is built through factories
+against the real database."""
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,11 +16,24 @@ import pytest
 from django.db import connection
 
 from minsheng.accounts.models import Role
-from minsheng.catalog.models import Category, Provider, Service, ServiceArea, UrgencyClass
+from minsheng.catalog.models import (
+    Category,
+    Provider,
+    Service,
+    ServiceArea,
+    ServiceAttribute,
+    UrgencyClass,
+)
 from minsheng.catalog.standard import seed_standard
 from minsheng.core.refcache import clear_all
 from minsheng.regions.models import Region
-from tests.factories import ProviderFactory, RegionFactory, ServiceFactory, make_user
+from tests.factories import (
+    AttributeFactory,
+    ProviderFactory,
+    RegionFactory,
+    ServiceFactory,
+    make_user,
+)
 
 
 @dataclass
@@ -149,6 +164,80 @@ def world(standard_catalog: None) -> World:
         provider_staff=p1_staff,
         provider2_staff=p2_staff,
     )
+
+
+# --- the questions a service asks -------------------------------------------------------------
+
+D = ServiceAttribute.Datatype
+
+# One question of each datatype, in this order, as any service done at a person's home may
+# ask them (meals delivered, a repair, a visit): the two it cannot be done without are
+# required, the rest optional. The single choice offers two values, as the GeoReport
+# specification's example does (tests/open311/test_spec_examples.py compares the shapes).
+EVERY_TYPE: list[dict[str, Any]] = [
+    {
+        "code": "mobility",
+        "label_zh": "行动能力",
+        "label_en": "Mobility",
+        "datatype": D.SINGLEVALUELIST,
+        "required": True,
+        "choices": [
+            {"key": "unaided", "name_zh": "能自己走动", "name_en": "Walks unaided"},
+            {"key": "aided", "name_zh": "需要搀扶", "name_en": "Needs a hand"},
+        ],
+    },
+    {
+        "code": "people",
+        "label_zh": "服务人数",
+        "label_en": "How many people",
+        "datatype": D.NUMBER,
+        "required": True,
+    },
+    {"code": "when", "label_zh": "上门时间", "label_en": "When", "datatype": D.DATETIME},
+    {
+        "code": "landmark",
+        "label_zh": "附近标志",
+        "label_en": "Nearby landmark",
+        "datatype": D.STRING,
+    },
+    {"code": "details", "label_zh": "情况说明", "label_en": "Details", "datatype": D.TEXT},
+    {
+        "code": "extras",
+        "label_zh": "其他需要",
+        "label_en": "Extras",
+        "datatype": D.MULTIVALUELIST,
+        "choices": [
+            {"key": "carry", "name_zh": "搬运上楼", "name_en": "Carrying upstairs"},
+            {"key": "company", "name_zh": "陪伴聊天", "name_en": "Company"},
+            {"key": "tidy", "name_zh": "打扫整理", "name_en": "Tidying up"},
+        ],
+    },
+]
+
+
+@pytest.fixture
+def ask_every_type(db: Any) -> Callable[[Service], list[ServiceAttribute]]:
+    """Give a service the questions of ``EVERY_TYPE``, at positions 1 to 6.
+
+    Call it with the service that should ask them: the world's own (see ``questions``), or
+    one a test makes.
+    """
+
+    def ask(service: Service) -> list[ServiceAttribute]:
+        return [
+            AttributeFactory(service=service, position=position, **copy.deepcopy(question))
+            for position, question in enumerate(EVERY_TYPE, start=1)
+        ]
+
+    return ask
+
+
+@pytest.fixture
+def questions(
+    world: World, ask_every_type: Callable[[Service], list[ServiceAttribute]]
+) -> list[ServiceAttribute]:
+    """The world's meal-delivery service asking one question of every type."""
+    return ask_every_type(world.service)
 
 
 def on_postgres() -> bool:

@@ -12,7 +12,7 @@ from minsheng.orders import services as s
 from minsheng.orders.models import Order
 from tests.api.conftest import token_client
 from tests.factories import UserFactory, make_user
-from tests.orders.conftest import submit
+from tests.helpers import submit
 
 
 @pytest.mark.parametrize("role", [Role.DISPATCHER, Role.COUNTY_ADMIN])

@@ -8,9 +8,6 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from minsheng.catalog.models import ServiceAttribute
-from tests.factories import AttributeFactory
-
 URL = "/api/v1/orders/"
 
 
@@ -19,30 +16,6 @@ def token_client(user: Any) -> APIClient:
     token = Token.objects.create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
-
-
-@pytest.fixture
-def questions(world: Any) -> list[ServiceAttribute]:
-    """Two questions on the world's meal-delivery service: a required count, a diet list."""
-    return [
-        AttributeFactory(
-            service=world.service,
-            code="people",
-            datatype=ServiceAttribute.Datatype.NUMBER,
-            required=True,
-            position=1,
-        ),
-        AttributeFactory(
-            service=world.service,
-            code="diet",
-            datatype=ServiceAttribute.Datatype.MULTIVALUELIST,
-            position=2,
-            choices=[
-                {"key": "soft", "name_zh": "软食", "name_en": "Soft"},
-                {"key": "low-salt", "name_zh": "低盐", "name_en": "Low salt"},
-            ],
-        ),
-    ]
 
 
 @pytest.fixture

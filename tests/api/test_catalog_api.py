@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from minsheng.catalog.models import Category, Provider, ServiceArea, ServiceAttribute
 from tests.api.conftest import token_client
-from tests.factories import AttributeFactory, ProviderFactory, ServiceFactory
+from tests.factories import ProviderFactory, ServiceFactory
 
 V = "/api/v1/"
 
@@ -241,30 +241,69 @@ def test_bad_published_flag_is_a_400(world: Any) -> None:
     }
 
 
-def test_service_detail_has_questions_and_places(world: Any, menu: dict[str, Any]) -> None:
-    AttributeFactory(
-        service=world.service,
-        code="diet",
-        label_en="Diet",
-        datatype=ServiceAttribute.Datatype.SINGLEVALUELIST,
-        required=True,
-        position=1,
-        choices=[{"key": "soft", "name_zh": "软食", "name_en": "Soft"}],
-    )
-
+def test_service_detail_has_questions_and_places(
+    world: Any, menu: dict[str, Any], questions: list[ServiceAttribute]
+) -> None:
     response = APIClient().get(V + "services/meal-delivery/")
 
     assert response.status_code == 200
     data = response.json()
     assert data["attributes"] == [
         {
-            "code": "diet",
-            "label": "Diet",
+            "code": "mobility",
+            "label": "Mobility",
             "datatype": "singlevaluelist",
             "required": True,
             "position": 1,
-            "choices": [{"key": "soft", "name": "Soft"}],
-        }
+            "choices": [
+                {"key": "unaided", "name": "Walks unaided"},
+                {"key": "aided", "name": "Needs a hand"},
+            ],
+        },
+        {
+            "code": "people",
+            "label": "How many people",
+            "datatype": "number",
+            "required": True,
+            "position": 2,
+            "choices": [],
+        },
+        {
+            "code": "when",
+            "label": "When",
+            "datatype": "datetime",
+            "required": False,
+            "position": 3,
+            "choices": [],
+        },
+        {
+            "code": "landmark",
+            "label": "Nearby landmark",
+            "datatype": "string",
+            "required": False,
+            "position": 4,
+            "choices": [],
+        },
+        {
+            "code": "details",
+            "label": "Details",
+            "datatype": "text",
+            "required": False,
+            "position": 5,
+            "choices": [],
+        },
+        {
+            "code": "extras",
+            "label": "Extras",
+            "datatype": "multivaluelist",
+            "required": False,
+            "position": 6,
+            "choices": [
+                {"key": "carry", "name": "Carrying upstairs"},
+                {"key": "company", "name": "Company"},
+                {"key": "tidy", "name": "Tidying up"},
+            ],
+        },
     ]
     assert data["offered_in"] == ["C"]
     assert (data["area"], data["category"], data["urgency"], data["published"]) == (

@@ -13,51 +13,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from minsheng.catalog.models import Service
-from minsheng.orders import services as s
-from minsheng.orders.models import Order, OrderEvent, Rating
+from minsheng.orders.models import Order, OrderEvent, Rating, Status
 from tests.api.conftest import URL
+from tests.helpers import order_at
 
 
 @pytest.fixture(autouse=True)
 def english(settings: Any) -> None:
     settings.LANGUAGE_CODE = "en"
-
-
-def submitted(world: Any, region: str = "V1") -> Order:
-    who = world.resident if region == "V1" else world.resident2
-    return s.order_submit(
-        actor=who, data=s.OrderInput(region_code=region, service_code="meal-delivery")
-    )
-
-
-def approved(world: Any) -> Order:
-    order = submitted(world)
-    s.order_approve(order_id=order.pk, actor=world.dispatcher_a)
-    return order
-
-
-def dispatched(world: Any) -> Order:
-    order = approved(world)
-    s.order_dispatch(order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider.pk)
-    return order
-
-
-def accepted(world: Any) -> Order:
-    order = dispatched(world)
-    s.order_accept(order_id=order.pk, actor=world.provider_staff)
-    return order
-
-
-def in_service(world: Any) -> Order:
-    order = accepted(world)
-    s.order_start(order_id=order.pk, actor=world.provider_staff)
-    return order
-
-
-def delivered(world: Any) -> Order:
-    order = in_service(world)
-    s.order_deliver(order_id=order.pk, actor=world.provider_staff, note="Meals delivered.")
-    return order
 
 
 def client_for(user: Any) -> APIClient:
@@ -93,12 +56,19 @@ def last_event(order: Order) -> tuple[Any, ...]:
 
 
 @pytest.mark.parametrize(
-    ("setup", "who", "action", "body", "status", "event"),
+    ("step", "who", "action", "body", "status", "event"),
     [
-        (submitted, "dispatcher_a", "approve", {"note": "ok"}, "approved", ("approve", "ok")),
-        (submitted, "dispatcher_a", "approve", None, "approved", ("approve", "")),
         (
-            submitted,
+            Status.SUBMITTED,
+            "dispatcher_a",
+            "approve",
+            {"note": "ok"},
+            "approved",
+            ("approve", "ok"),
+        ),
+        (Status.SUBMITTED, "dispatcher_a", "approve", None, "approved", ("approve", "")),
+        (
+            Status.SUBMITTED,
             "county_admin",
             "reject",
             {"reason": "Duplicate"},
@@ -106,16 +76,16 @@ def last_event(order: Order) -> tuple[Any, ...]:
             ("reject", "Duplicate"),
         ),
         (
-            dispatched,
+            Status.DISPATCHED,
             "provider_staff",
             "decline",
             {"reason": "Full"},
             "approved",
             ("decline", "Full"),
         ),
-        (dispatched, "provider_staff", "accept", {}, "accepted", ("accept", "")),
+        (Status.DISPATCHED, "provider_staff", "accept", {}, "accepted", ("accept", "")),
         (
-            accepted,
+            Status.ACCEPTED,
             "provider_staff",
             "start",
             {"note": "On my way"},
@@ -123,7 +93,7 @@ def last_event(order: Order) -> tuple[Any, ...]:
             ("start", "On my way"),
         ),
         (
-            in_service,
+            Status.IN_SERVICE,
             "provider_staff",
             "deliver",
             {"note": "Done"},
@@ -131,16 +101,16 @@ def last_event(order: Order) -> tuple[Any, ...]:
             ("deliver", "Done"),
         ),
         (
-            submitted,
+            Status.SUBMITTED,
             "resident",
             "cancel",
             {"reason": "Not needed"},
             "cancelled",
             ("cancel", "Not needed"),
         ),
-        (approved, "dispatcher_a", "cancel", {}, "cancelled", ("cancel", "")),
+        (Status.APPROVED, "dispatcher_a", "cancel", {}, "cancelled", ("cancel", "")),
         (
-            approved,
+            Status.APPROVED,
             "resident",
             "comment",
             {"note": "Gate code 12"},
@@ -151,14 +121,14 @@ def last_event(order: Order) -> tuple[Any, ...]:
 )
 def test_action_moves_the_order_and_appends_one_event(
     world: Any,
-    setup: Any,
+    step: str,
     who: str,
     action: str,
     body: Any,
     status: str,
     event: tuple[str, str],
 ) -> None:
-    order = setup(world)
+    order = order_at(world, step)
     order.refresh_from_db()
     old = order.status
     events_before = OrderEvent.objects.filter(order=order).count()
@@ -177,7 +147,7 @@ def test_action_moves_the_order_and_appends_one_event(
 
 
 def test_dispatch_then_redispatch(world: Any) -> None:
-    order = approved(world)
+    order = order_at(world, Status.APPROVED)
 
     first = post(world, "dispatcher_a", order, "dispatch", {"provider_id": world.provider.pk})
     second = post(
@@ -215,7 +185,7 @@ def test_dispatch_then_redispatch(world: Any) -> None:
 
 
 def test_resident_rating_closes_the_order(world: Any) -> None:
-    order = delivered(world)
+    order = order_at(world, Status.DELIVERED)
 
     response = post(
         world,
@@ -257,7 +227,7 @@ def test_resident_rating_closes_the_order(world: Any) -> None:
 
 
 def test_staff_callback_not_solved_reopens_the_order(world: Any) -> None:
-    order = delivered(world)
+    order = order_at(world, Status.DELIVERED)
 
     response = post(
         world,
@@ -277,7 +247,7 @@ def test_staff_callback_not_solved_reopens_the_order(world: Any) -> None:
 
 def test_grab_takes_a_grab_mode_order_for_the_staffs_team(world: Any) -> None:
     Service.objects.filter(pk=world.service.pk).update(dispatch_mode="grab")
-    order = approved(world)
+    order = order_at(world, Status.APPROVED)
 
     response = post(world, "provider_staff", order, "grab")
 
@@ -296,7 +266,7 @@ def test_grab_takes_a_grab_mode_order_for_the_staffs_team(world: Any) -> None:
 
 def test_grab_lost_race_is_a_conflict_and_writes_nothing(world: Any) -> None:
     Service.objects.filter(pk=world.service.pk).update(dispatch_mode="grab")
-    order = approved(world)
+    order = order_at(world, Status.APPROVED)
     assert post(world, "provider2_staff", order, "grab").status_code == 200
     before = snapshot(order)
 
@@ -308,7 +278,7 @@ def test_grab_lost_race_is_a_conflict_and_writes_nothing(world: Any) -> None:
 
 
 def test_grab_of_a_manual_order_outside_sight_is_404(world: Any) -> None:
-    order = approved(world)
+    order = order_at(world, Status.APPROVED)
     before = snapshot(order)
 
     response = post(world, "provider_staff", order, "grab")
@@ -318,7 +288,7 @@ def test_grab_of_a_manual_order_outside_sight_is_404(world: Any) -> None:
 
 
 def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any) -> None:
-    order = dispatched(world)
+    order = order_at(world, Status.DISPATCHED)
 
     response = post(world, "provider_staff", order, "decline", {"reason": "No car"})
 
@@ -330,19 +300,27 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
 
 
 @pytest.mark.parametrize(
-    ("setup", "who", "action", "body", "status", "code", "field"),
+    ("step", "who", "action", "body", "status", "code", "field"),
     [
         # Outside the caller's region or team: as if it did not exist.
-        (submitted, "dispatcher_b", "approve", {}, 404, "order_not_found", None),
-        (submitted, "resident2", "cancel", {}, 404, "order_not_found", None),
-        (dispatched, "provider2_staff", "accept", {}, 404, "order_not_found", None),
+        (Status.SUBMITTED, "dispatcher_b", "approve", {}, 404, "order_not_found", None),
+        (Status.SUBMITTED, "resident2", "cancel", {}, 404, "order_not_found", None),
+        (Status.DISPATCHED, "provider2_staff", "accept", {}, 404, "order_not_found", None),
         # Visible, but not theirs to do.
-        (submitted, "resident", "approve", {}, 403, "not_permitted", "order"),
-        (submitted, "resident", "reject", {"reason": "x"}, 403, "not_permitted", "order"),
-        (approved, "resident", "dispatch", {"provider_id": 1}, 403, "not_permitted", "order"),
-        (dispatched, "resident", "accept", {}, 403, "not_permitted", "order"),
+        (Status.SUBMITTED, "resident", "approve", {}, 403, "not_permitted", "order"),
+        (Status.SUBMITTED, "resident", "reject", {"reason": "x"}, 403, "not_permitted", "order"),
         (
-            delivered,
+            Status.APPROVED,
+            "resident",
+            "dispatch",
+            {"provider_id": 1},
+            403,
+            "not_permitted",
+            "order",
+        ),
+        (Status.DISPATCHED, "resident", "accept", {}, 403, "not_permitted", "order"),
+        (
+            Status.DELIVERED,
             "dispatcher_a",
             "rate",
             {"contacted": True, "solved": True, "satisfaction": "basic"},
@@ -351,7 +329,7 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "order",
         ),
         (
-            delivered,
+            Status.DELIVERED,
             "resident",
             "callback",
             {"contacted": True, "solved": True, "satisfaction": "basic"},
@@ -359,11 +337,11 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "not_permitted",
             "order",
         ),
-        (approved, "resident", "candidates", None, 403, "not_permitted", "order"),
+        (Status.APPROVED, "resident", "candidates", None, 403, "not_permitted", "order"),
         # Not in a state that allows it.
-        (approved, "dispatcher_a", "approve", {}, 409, "illegal_transition", "status"),
+        (Status.APPROVED, "dispatcher_a", "approve", {}, 409, "illegal_transition", "status"),
         (
-            submitted,
+            Status.SUBMITTED,
             "dispatcher_a",
             "dispatch",
             {"provider_id": 1},
@@ -371,9 +349,9 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "illegal_transition",
             "status",
         ),
-        (dispatched, "provider_staff", "start", {}, 409, "illegal_transition", "status"),
+        (Status.DISPATCHED, "provider_staff", "start", {}, 409, "illegal_transition", "status"),
         (
-            approved,
+            Status.APPROVED,
             "resident",
             "rate",
             {"contacted": True, "solved": True, "satisfaction": "basic"},
@@ -382,15 +360,39 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "status",
         ),
         # Bad input, named.
-        (submitted, "dispatcher_a", "reject", {}, 400, "reason_required", "reason"),
-        (submitted, "dispatcher_a", "reject", {"reason": "   "}, 400, "reason_required", "reason"),
-        (submitted, "dispatcher_a", "reject", {"reason": "x" * 2001}, 400, "too_long", "reason"),
-        (in_service, "provider_staff", "deliver", {}, 400, "reason_required", "note"),
-        (submitted, "dispatcher_a", "approve", {"notes": "typo"}, 400, "unknown_field", "notes"),
-        (submitted, "dispatcher_a", "approve", [1], 400, "not_object", None),
-        (submitted, "dispatcher_a", "approve", {"note": ["x"]}, 400, "invalid", "note"),
+        (Status.SUBMITTED, "dispatcher_a", "reject", {}, 400, "reason_required", "reason"),
         (
-            submitted,
+            Status.SUBMITTED,
+            "dispatcher_a",
+            "reject",
+            {"reason": "   "},
+            400,
+            "reason_required",
+            "reason",
+        ),
+        (
+            Status.SUBMITTED,
+            "dispatcher_a",
+            "reject",
+            {"reason": "x" * 2001},
+            400,
+            "too_long",
+            "reason",
+        ),
+        (Status.IN_SERVICE, "provider_staff", "deliver", {}, 400, "reason_required", "note"),
+        (
+            Status.SUBMITTED,
+            "dispatcher_a",
+            "approve",
+            {"notes": "typo"},
+            400,
+            "unknown_field",
+            "notes",
+        ),
+        (Status.SUBMITTED, "dispatcher_a", "approve", [1], 400, "not_object", None),
+        (Status.SUBMITTED, "dispatcher_a", "approve", {"note": ["x"]}, 400, "invalid", "note"),
+        (
+            Status.SUBMITTED,
             "dispatcher_a",
             "approve",
             {"note": "a\x00b"},
@@ -398,9 +400,9 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "null_characters_not_allowed",
             "note",
         ),
-        (approved, "dispatcher_a", "dispatch", {}, 400, "required", "provider_id"),
+        (Status.APPROVED, "dispatcher_a", "dispatch", {}, 400, "required", "provider_id"),
         (
-            approved,
+            Status.APPROVED,
             "dispatcher_a",
             "dispatch",
             {"provider_id": True},
@@ -409,7 +411,7 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "provider_id",
         ),
         (
-            approved,
+            Status.APPROVED,
             "dispatcher_a",
             "dispatch",
             {"provider_id": 2**63},
@@ -418,7 +420,7 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "provider_id",
         ),
         (
-            approved,
+            Status.APPROVED,
             "dispatcher_a",
             "dispatch",
             {"provider_id": 999},
@@ -427,7 +429,7 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "provider",
         ),
         (
-            delivered,
+            Status.DELIVERED,
             "resident",
             "rate",
             {"contacted": True, "solved": True, "satisfaction": "meh"},
@@ -436,7 +438,7 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "satisfaction",
         ),
         (
-            delivered,
+            Status.DELIVERED,
             "resident",
             "rate",
             {"solved": True, "satisfaction": "basic"},
@@ -444,12 +446,12 @@ def test_decline_answers_even_though_the_order_leaves_the_teams_hands(world: Any
             "required",
             "contacted",
         ),
-        (approved, "resident", "comment", {"note": ""}, 400, "reason_required", "note"),
+        (Status.APPROVED, "resident", "comment", {"note": ""}, 400, "reason_required", "note"),
     ],
 )
 def test_refusal_keeps_its_code_and_writes_nothing(
     world: Any,
-    setup: Any,
+    step: str,
     who: str,
     action: str,
     body: Any,
@@ -457,7 +459,7 @@ def test_refusal_keeps_its_code_and_writes_nothing(
     code: str,
     field: str | None,
 ) -> None:
-    order = setup(world)
+    order = order_at(world, step)
     before = snapshot(order)
     client = client_for(getattr(world, who))
 
@@ -473,7 +475,7 @@ def test_refusal_keeps_its_code_and_writes_nothing(
 
 
 def test_rating_twice_is_already_rated(world: Any) -> None:
-    order = delivered(world)
+    order = order_at(world, Status.DELIVERED)
     body = {"contacted": True, "solved": True, "satisfaction": "basic"}
     assert post(world, "resident", order, "rate", body).status_code == 200
     before = snapshot(order)
@@ -486,7 +488,7 @@ def test_rating_twice_is_already_rated(world: Any) -> None:
 
 
 def test_anonymous_action_is_401_and_writes_nothing(world: Any) -> None:
-    order = submitted(world)
+    order = order_at(world, Status.SUBMITTED)
     before = snapshot(order)
 
     response = APIClient().post(f"{URL}{order.pk}/cancel/", {}, format="json")
@@ -496,7 +498,7 @@ def test_anonymous_action_is_401_and_writes_nothing(world: Any) -> None:
 
 
 def test_get_on_an_action_is_405(world: Any) -> None:
-    order = submitted(world)
+    order = order_at(world, Status.SUBMITTED)
 
     response = client_for(world.resident).get(f"{URL}{order.pk}/cancel/")
 

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from minsheng.orders import services as s
-from minsheng.orders.models import Order, OrderEvent, Rating
+from minsheng.orders.models import Order, OrderEvent, Rating, Status
 from tests.api.conftest import URL, token_client
+from tests.helpers import order_at, submit
 
 RATINGS = "/api/v1/ratings/"
 
@@ -21,11 +22,7 @@ def english(settings: Any) -> None:
 
 
 def declined_then_dispatched(world: Any) -> Order:
-    order = s.order_submit(
-        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
-    )
-    s.order_approve(order_id=order.pk, actor=world.dispatcher_a)
-    s.order_dispatch(order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider.pk)
+    order = order_at(world, Status.DISPATCHED)
     s.order_decline(order_id=order.pk, actor=world.provider_staff, reason="Van broken")
     s.order_dispatch(order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider2.pk)
     return order
@@ -77,10 +74,7 @@ def test_residents_see_only_public_steps_and_no_staff_names(world: Any) -> None:
 
 
 def test_candidates_for_the_orders_dispatcher_best_first(world: Any) -> None:
-    order = s.order_submit(
-        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
-    )
-    s.order_approve(order_id=order.pk, actor=world.dispatcher_a)
+    order = order_at(world, Status.APPROVED)
 
     response = token_client(world.dispatcher_a).get(f"{URL}{order.pk}/candidates/")
 
@@ -102,9 +96,7 @@ def test_candidates_for_the_orders_dispatcher_best_first(world: Any) -> None:
 
 @pytest.mark.parametrize(("who", "status"), [("dispatcher_b", 404), ("provider_staff", 404)])
 def test_candidates_outside_scope(world: Any, who: str, status: int) -> None:
-    order = s.order_submit(
-        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
-    )
+    order = submit(world)
 
     response = token_client(getattr(world, who)).get(f"{URL}{order.pk}/candidates/")
 
@@ -118,21 +110,12 @@ JUNE = timezone.make_aware(datetime(2026, 6, 10, 9, 0))
 
 
 def rated(world: Any, region: str, at: datetime, satisfaction: str = "satisfied") -> Rating:
-    resident = world.resident if region == "V1" else world.resident2
-    dispatcher = world.dispatcher_a if region == "V1" else world.dispatcher_b
-    order = s.order_submit(
-        actor=resident,
-        data=s.OrderInput(region_code=region, service_code="meal-delivery"),
-        now=at,
-    )
-    s.order_approve(order_id=order.pk, actor=dispatcher, now=at)
-    s.order_dispatch(order_id=order.pk, actor=dispatcher, provider_id=world.provider2.pk, now=at)
-    s.order_accept(order_id=order.pk, actor=world.provider2_staff, now=at)
-    s.order_start(order_id=order.pk, actor=world.provider2_staff, now=at)
-    s.order_deliver(order_id=order.pk, actor=world.provider2_staff, note="done", now=at)
+    """An order placed at ``at`` in ``region``, delivered by the county centre, and rated by
+    its resident an hour later."""
+    order = order_at(world, Status.DELIVERED, region_code=region, provider=world.provider2, now=at)
     return s.order_rate(
         order_id=order.pk,
-        actor=resident,
+        actor=order.resident,
         data=s.RatingInput(contacted=True, solved=True, satisfaction=satisfaction),
         now=at + timedelta(hours=1),
     )

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minsheng.orders import services as s
-from minsheng.orders.models import Order
+from minsheng.orders.models import Order, Status
 from tests.api.conftest import URL, token_client
 from tests.factories import ProviderFactory, RegionFactory, ServiceFactory
+from tests.helpers import advance, submit
 
 
 @pytest.fixture(autouse=True)
@@ -24,29 +25,14 @@ def english(settings: Any) -> None:
 T0 = timezone.make_aware(datetime(2026, 5, 10, 9, 0))
 
 
-def submit(world: Any, who: str, region: str, at: datetime, **kw: Any) -> Order:
-    return s.order_submit(
-        actor=getattr(world, who),
-        data=s.OrderInput(region_code=region, service_code="meal-delivery", **kw),
-        now=at,
-    )
-
-
 @pytest.fixture
 def orders(world: Any) -> dict[str, Order]:
     """a1 (V1, day 0, approved then dispatched), a2 (V1, day 1, submitted via the API),
     b1 (V2, day 2, submitted), b2 (V2, day 3, cancelled)."""
-    a1 = submit(world, "resident", "V1", T0)
-    s.order_approve(order_id=a1.pk, actor=world.dispatcher_a, now=T0 + timedelta(hours=1))
-    s.order_dispatch(
-        order_id=a1.pk,
-        actor=world.dispatcher_a,
-        provider_id=world.provider.pk,
-        now=T0 + timedelta(hours=2),
-    )
-    a2 = submit(world, "resident", "V1", T0 + timedelta(days=1), channel="api")
-    b1 = submit(world, "resident2", "V2", T0 + timedelta(days=2))
-    b2 = submit(world, "resident2", "V2", T0 + timedelta(days=3))
+    a1 = advance(world, submit(world, now=T0), Status.DISPATCHED, now=T0 + timedelta(hours=1))
+    a2 = submit(world, now=T0 + timedelta(days=1), channel="api")
+    b1 = submit(world, region_code="V2", now=T0 + timedelta(days=2))
+    b2 = submit(world, region_code="V2", now=T0 + timedelta(days=3))
     s.order_cancel(order_id=b2.pk, actor=world.resident2, now=T0 + timedelta(days=3, hours=1))
     return {"a1": a1, "a2": a2, "b1": b1, "b2": b2}
 
@@ -193,7 +179,7 @@ def test_lists_cost_the_same_queries_however_long(world: Any, orders: dict[str, 
     before = [list_queries(client, url) for url in urls]
 
     for _ in range(3):
-        submit(world, "resident", "V1", T0)
+        submit(world, now=T0)
     ProviderFactory(regions=[world.town_a], categories=world.provider.categories.all())
     ServiceFactory(regions=[world.town_b])
     RegionFactory(code="V3", parent=world.town_b)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
@@ -11,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from minsheng.orders import services as s
 from minsheng.orders.models import Order
 from tests.api.conftest import URL, token_client
+from tests.helpers import MINUTE, T0, submit
 
 
 @pytest.fixture(autouse=True)
@@ -21,18 +19,12 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-def order_for(resident: Any, region: str) -> Order:
-    return s.order_submit(
-        actor=resident, data=s.OrderInput(region_code=region, service_code="meal-delivery")
-    )
-
-
 @pytest.fixture
 def orders(world) -> dict[str, Order]:
     return {
-        "a1": order_for(world.resident, "V1"),
-        "a2": order_for(world.resident, "V1"),
-        "b1": order_for(world.resident2, "V2"),
+        "a1": submit(world, now=T0),
+        "a2": submit(world, now=T0 + MINUTE),
+        "b1": submit(world, region_code="V2", now=T0 + 2 * MINUTE),
     }
 
 

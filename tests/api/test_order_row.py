@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from minsheng.orders import policy
 from minsheng.orders import services as s
-from minsheng.orders.models import Order
+from minsheng.orders.models import Order, Status
 from minsheng.orders.selectors import ratings_for, timeline_for
 from minsheng.orders.serializers import OrderDetailSerializer, OrderSerializer, order_row
+from tests.helpers import advance, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -33,21 +34,8 @@ def _orders(world: Any) -> list[Order]:
         ),
         now=T0,
     )
-    menu = s.order_submit(
-        actor=world.resident,
-        data=s.OrderInput(
-            region_code="V1", service_code="meal-delivery", latitude=30.0105, longitude=110.01
-        ),
-        now=T0 + timedelta(minutes=1),
-    )
-    s.order_approve(order_id=menu.pk, actor=world.dispatcher_a, now=T0 + timedelta(hours=1))
-    s.order_dispatch(
-        order_id=menu.pk,
-        actor=world.dispatcher_a,
-        provider_id=world.provider.pk,
-        now=T0 + timedelta(hours=2),
-    )
-    s.order_accept(order_id=menu.pk, actor=world.provider_staff, now=T0 + timedelta(hours=3))
+    menu = submit(world, latitude=30.0105, longitude=110.01, now=T0 + timedelta(minutes=1))
+    advance(world, menu, Status.ACCEPTED, now=T0 + timedelta(hours=1))
     s.sweep(now=T0 + timedelta(days=30))  # escalates what is overdue
     return list(
         Order.objects.select_related(

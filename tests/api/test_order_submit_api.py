@@ -36,7 +36,7 @@ def menu_body(**overrides: Any) -> dict[str, Any]:
         "latitude": 30.01,
         "longitude": 110.01,
         "address": " 甲村 3 组 ",
-        "answers": {"people": "2", "diet": ["low-salt", "soft"]},
+        "answers": {"mobility": "aided", "people": "2", "extras": ["tidy", "carry"]},
     }
     body.update(overrides)
     return body
@@ -85,7 +85,7 @@ def test_resident_orders_a_menu_item_with_a_token(world, questions, resident_api
     assert order.resident == world.resident
     assert order.created_by == world.resident
     assert order.channel == "api"
-    assert order.answers == {"people": 2, "diet": ["soft", "low-salt"]}
+    assert order.answers == {"mobility": "aided", "people": 2, "extras": ["carry", "tidy"]}
     assert order.address == "甲村 3 组"
     assert (order.latitude, order.longitude) == (30.01, 110.01)
     assert order.township == world.town_a
@@ -212,7 +212,11 @@ def test_provider_staff_may_not_order(world, questions):
 def test_domain_errors_are_all_reported_with_their_fields(world, questions, resident_api):
     response = resident_api.post(
         URL,
-        menu_body(region="T9", latitude=95.0, answers={"diet": ["caviar"], "pets": "1"}),
+        menu_body(
+            region="T9",
+            latitude=95.0,
+            answers={"mobility": "aided", "extras": ["caviar"], "pets": "1"},
+        ),
         format="json",
     )
 
@@ -220,7 +224,7 @@ def test_domain_errors_are_all_reported_with_their_fields(world, questions, resi
     assert sorted((e["code"], e["field"]) for e in response.json()["errors"]) == [
         ("attribute_required", "attribute[people]"),
         ("attribute_unknown", "attribute[pets]"),
-        ("attribute_unknown_choice", "attribute[diet]"),
+        ("attribute_unknown_choice", "attribute[extras]"),
         ("latitude_range", "latitude"),
         ("region_unknown", "region"),
     ]
@@ -337,7 +341,7 @@ BAD_BODIES: list[tuple[str, str]] = [
     ("bool answer", '{"region": "V1", "service": "meal-delivery", "answers": {"people": true}}'),
     (
         "list in list",
-        '{"region": "V1", "service": "meal-delivery", "answers": {"diet": [["soft"]]}}',
+        '{"region": "V1", "service": "meal-delivery", "answers": {"extras": [["carry"]]}}',
     ),
     (
         "infinite answer",
@@ -436,11 +440,11 @@ FUZZ_VALUES: list[Any] = [
     "长" * 5000,
     [],
     [None],
-    ["soft", 2],
+    ["carry", 2],
     {},
     {"a": 1},
     {"people": "x"},
-    {"diet": "soft"},
+    {"extras": "carry"},
     "NaN",
     "1e999",
     "hotline",

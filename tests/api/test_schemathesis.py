@@ -24,9 +24,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from minsheng.orders import services as s
+from minsheng.orders.models import Status
 from minsheng.wsgi import application
 from tests.api.conftest import token_client
+from tests.helpers import order_at
 
 CHECKS = [
     not_a_server_error,
@@ -62,26 +63,11 @@ def keep_test_connection() -> Iterator[None]:
 @pytest.fixture
 def real_ids(world: Any) -> dict[str, Any]:
     """An order in each of several states, and ids and codes that exist."""
-    submitted = s.order_submit(
-        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
-    )
-    dispatched = s.order_submit(
-        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
-    )
-    s.order_approve(order_id=dispatched.pk, actor=world.dispatcher_a)
-    s.order_dispatch(
-        order_id=dispatched.pk, actor=world.dispatcher_a, provider_id=world.provider.pk
-    )
-    delivered = s.order_submit(
-        actor=world.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
-    )
-    s.order_approve(order_id=delivered.pk, actor=world.dispatcher_a)
-    s.order_dispatch(order_id=delivered.pk, actor=world.dispatcher_a, provider_id=world.provider.pk)
-    s.order_accept(order_id=delivered.pk, actor=world.provider_staff)
-    s.order_start(order_id=delivered.pk, actor=world.provider_staff)
-    s.order_deliver(order_id=delivered.pk, actor=world.provider_staff, note="done")
+    orders = [
+        order_at(world, step) for step in (Status.SUBMITTED, Status.DISPATCHED, Status.DELIVERED)
+    ]
     return {
-        "order_id": [submitted.pk, dispatched.pk, delivered.pk],
+        "order_id": [order.pk for order in orders],
         "provider_id": [world.provider.pk, world.provider2.pk],
         "code": ["V1", "T1", "meal-delivery"],
     }

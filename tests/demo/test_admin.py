@@ -9,8 +9,9 @@ from django.urls import reverse
 from minsheng.accounts.models import Profile
 from minsheng.catalog.models import Category, Provider, Service, ServiceArea, UrgencyClass
 from minsheng.orders import services as s
-from minsheng.orders.models import Order, OrderEvent, Rating
+from minsheng.orders.models import Order, OrderEvent, Rating, Status
 from minsheng.regions.models import Region
+from tests.helpers import DELIVERY_NOTE, order_at
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +28,10 @@ def superuser_client(world):
 
 @pytest.fixture
 def closed_order(world):
-    w = world
-    order = s.order_submit(
-        actor=w.resident, data=s.OrderInput(region_code="V1", service_code="meal-delivery")
+    order = order_at(world, Status.DELIVERED)
+    s.order_rate(
+        order_id=order.pk, actor=world.resident, data=s.RatingInput(True, True, "satisfied")
     )
-    s.order_approve(order_id=order.pk, actor=w.dispatcher_a)
-    s.order_dispatch(order_id=order.pk, actor=w.dispatcher_a, provider_id=w.provider.pk)
-    s.order_accept(order_id=order.pk, actor=w.provider_staff)
-    s.order_start(order_id=order.pk, actor=w.provider_staff)
-    s.order_deliver(order_id=order.pk, actor=w.provider_staff, note="送到了")
-    s.order_rate(order_id=order.pk, actor=w.resident, data=s.RatingInput(True, True, "satisfied"))
     return order
 
 
@@ -56,7 +51,7 @@ def test_order_page_shows_its_history_read_only(superuser_client, closed_order):
     response = superuser_client.get(url)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "送到了" in body  # the deliver event's note, in the inline
+    assert DELIVERY_NOTE in body  # the deliver event's note, in the inline
     assert 'name="events-TOTAL_FORMS"' not in body or 'name="events-0-note"' not in body
     # Posting a change is refused: the order is view-only in the admin.
     before = list(OrderEvent.objects.values_list("pk", "action", "note"))

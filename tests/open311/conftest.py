@@ -1,4 +1,5 @@
-"""Open311 fixtures: the shared ``world`` plus attributes, a key, and XML/JSON readers."""
+"""Open311 fixtures: the shared ``world`` (its service asks ``questions``), a key, and
+XML/JSON readers."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.test import Client
 
-from minsheng.catalog.models import ServiceAttribute
 from minsheng.open311 import limits
 from minsheng.open311.models import ApiKey
 from minsheng.open311.services import api_key_create
-from tests.factories import AttributeFactory
 
 BASE = "/open311/v2"
 
@@ -38,50 +37,6 @@ def key(db: Any) -> tuple[ApiKey, str]:
 @pytest.fixture
 def raw_key(key: tuple[ApiKey, str]) -> str:
     return key[1]
-
-
-@pytest.fixture
-def attrs(world: Any) -> list[ServiceAttribute]:
-    """Three questions on the world's service: a required choice, several choices, a number."""
-    D = ServiceAttribute.Datatype
-    return [
-        AttributeFactory(
-            service=world.service,
-            code="meal",
-            label_zh="餐型",
-            label_en="Meal",
-            datatype=D.SINGLEVALUELIST,
-            required=True,
-            position=1,
-            choices=[
-                {"key": "lunch", "name_zh": "午餐", "name_en": "Lunch"},
-                {"key": "dinner", "name_zh": "晚餐", "name_en": "Dinner"},
-            ],
-        ),
-        AttributeFactory(
-            service=world.service,
-            code="diet",
-            label_zh="饮食要求",
-            label_en="Diet",
-            datatype=D.MULTIVALUELIST,
-            required=False,
-            position=2,
-            choices=[
-                {"key": "soft", "name_zh": "软食", "name_en": "Soft"},
-                {"key": "low-salt", "name_zh": "低盐", "name_en": "Low salt"},
-                {"key": "halal", "name_zh": "清真", "name_en": "Halal"},
-            ],
-        ),
-        AttributeFactory(
-            service=world.service,
-            code="people",
-            label_zh="人数",
-            label_en="People",
-            datatype=D.NUMBER,
-            required=False,
-            position=3,
-        ),
-    ]
 
 
 def xml_root(response: Any) -> ET.Element:

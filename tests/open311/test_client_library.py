@@ -25,7 +25,7 @@ def standard_catalog(transactional_db: Any) -> None:
 
 
 @pytest.fixture
-def posted(live_server, world, attrs) -> list[str]:
+def posted(live_server, world, questions) -> list[str]:
     """Two requests created over HTTP the way any client would."""
     _key, raw = api_key_create(name="georeport test")
     ids = []
@@ -34,8 +34,9 @@ def posted(live_server, world, attrs) -> list[str]:
             "service_code": "meal-delivery",
             "lat": "30.01",
             "long": "110.01",
-            "attribute[meal]": "dinner",
-            "attribute[diet][]": ["soft", "low-salt"],
+            "attribute[mobility]": "aided",
+            "attribute[people]": "2",
+            "attribute[extras][]": ["carry", "company"],
             "description": "Dinner for two",
         },
         {"service_code": "need.elderly", "address_id": "V2", "description": "Fix the stove"},
@@ -72,12 +73,22 @@ def test_georeport_reads_a_service_definition(live_server, posted, fmt):
     attributes = (
         definition["attributes"] if fmt == "json" else definition["attributes"]["attribute"]
     )
-    assert [a["code"] for a in attributes] == ["meal", "diet", "people"]
-    meal = attributes[0]
-    values = meal["values"] if fmt == "json" else meal["values"]["value"]
-    assert [(v["key"], v["name"]) for v in values] == [("lunch", "午餐"), ("dinner", "晚餐")]
-    assert meal["order"] == (1 if fmt == "json" else "1")
-    assert meal["required"] == (True if fmt == "json" else "true")
+    assert [a["code"] for a in attributes] == [
+        "mobility",
+        "people",
+        "when",
+        "landmark",
+        "details",
+        "extras",
+    ]
+    mobility = attributes[0]
+    values = mobility["values"] if fmt == "json" else mobility["values"]["value"]
+    assert [(v["key"], v["name"]) for v in values] == [
+        ("unaided", "能自己走动"),
+        ("aided", "需要搀扶"),
+    ]
+    assert mobility["order"] == (1 if fmt == "json" else "1")
+    assert mobility["required"] == (True if fmt == "json" else "true")
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

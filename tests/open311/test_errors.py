@@ -128,7 +128,7 @@ def test_huge_and_odd_numbers_are_400(client, world, raw_key):
     ]
 
 
-def test_wrong_attribute_type_is_400(client, world, attrs, raw_key):
+def test_wrong_attribute_type_is_400(client, world, questions, raw_key):
     before = counts()
     response = client.post(
         f"{BASE}/requests.json",
@@ -136,7 +136,7 @@ def test_wrong_attribute_type_is_400(client, world, attrs, raw_key):
             "api_key": raw_key,
             "service_code": "meal-delivery",
             "address_id": "V1",
-            "attribute[meal]": "lunch",
+            "attribute[mobility]": "aided",
             "attribute[people]": "two",
         },
         HTTP_ACCEPT_LANGUAGE="en",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from minsheng.orders import services as s
 from minsheng.orders.models import Action, Order, OrderEvent, Status
+from tests.helpers import advance
 from tests.open311.conftest import (
     BASE,
     children,
@@ -25,7 +26,6 @@ from tests.open311.conftest import (
     text,
     xml_root,
 )
-from tests.orders.conftest import advance
 
 # The spec's request fields, in its order (GET Service Requests response).
 FIELDS = [

@@ -26,15 +26,15 @@ from tests.open311.conftest import (
 
 
 @pytest.fixture
-def form(world, attrs, raw_key):
+def form(world, questions, raw_key):
     return {
         "api_key": raw_key,
         "service_code": "meal-delivery",
         "lat": "30.011",
         "long": "110.012",
-        "attribute[meal]": "lunch",
-        "attribute[diet][]": ["soft", "halal"],
+        "attribute[mobility]": "aided",
         "attribute[people]": "2",
+        "attribute[extras][]": ["carry", "tidy"],
         "description": "Lunch for my mother, please.",
         "first_name": "Wei",
         "last_name": "Li",
@@ -70,7 +70,7 @@ def test_post_with_lat_long_creates_the_order_and_its_open311_row(client, world,
     assert order.region == world.village_a
     assert order.township == world.town_a
     assert (order.latitude, order.longitude) == (30.011, 110.012)
-    assert order.answers == {"meal": "lunch", "diet": ["soft", "halal"], "people": 2}
+    assert order.answers == {"mobility": "aided", "people": 2, "extras": ["carry", "tidy"]}
     assert order.description == "Lunch for my mother, please."
     assert order.resident is None and order.created_by is None
     assert (order.contact_name, order.contact_phone) == ("Wei Li", "13800000000")
@@ -345,22 +345,22 @@ def test_description_over_4000_characters_is_400(client, world, form):
 
 
 def test_missing_required_attribute_is_400(client, world, form):
-    del form["attribute[meal]"]
-    _refused(client, form, 400, [(400, "attribute[meal]: This answer is required.")])
+    del form["attribute[mobility]"]
+    _refused(client, form, 400, [(400, "attribute[mobility]: This answer is required.")])
 
 
 def test_domain_messages_follow_the_request_language(client, world, form):
-    del form["attribute[meal]"]
+    del form["attribute[mobility]"]
     before = counts()
     response = client.post(f"{BASE}/requests.json", form)
     assert errors_json(response, 400) == [
-        {"code": 400, "description": "attribute[meal]: 此项必须回答。"}
+        {"code": 400, "description": "attribute[mobility]: 此项必须回答。"}
     ]
     assert counts() == before
 
 
 def test_unknown_choice_and_unknown_attribute_are_400(client, world, form):
-    form["attribute[meal]"] = "breakfast"
+    form["attribute[mobility]"] = "flying"
     form["attribute[colour]"] = "red"
     _refused(
         client,
@@ -368,15 +368,15 @@ def test_unknown_choice_and_unknown_attribute_are_400(client, world, form):
         400,
         [
             (400, "attribute[colour]: This service asks no such question."),
-            (400, "attribute[meal]: Not one of the choices: breakfast."),
+            (400, "attribute[mobility]: Not one of the choices: flying."),
         ],
     )
 
 
 def test_two_values_for_a_single_choice_is_400(client, world, form):
-    form["attribute[meal][]"] = ["lunch", "dinner"]
-    del form["attribute[meal]"]
-    _refused(client, form, 400, [(400, "attribute[meal]: Choose exactly one.")])
+    form["attribute[mobility][]"] = ["unaided", "aided"]
+    del form["attribute[mobility]"]
+    _refused(client, form, 400, [(400, "attribute[mobility]: Choose exactly one.")])
 
 
 @pytest.mark.parametrize(
@@ -399,9 +399,12 @@ def test_malformed_attribute_keys_are_400(client, world, form, bad_key):
 
 
 def test_attribute_given_both_ways_is_400(client, world, form):
-    form["attribute[diet]"] = "soft"
+    form["attribute[extras]"] = "carry"
     _refused(
-        client, form, 400, [(400, "attribute[diet]: given both as attribute[diet] and [diet][]")]
+        client,
+        form,
+        400,
+        [(400, "attribute[extras]: given both as attribute[extras] and [extras][]")],
     )
 
 
@@ -415,7 +418,7 @@ def test_free_need_takes_no_attributes_and_needs_a_description(client, world, ra
 def test_service_not_offered_at_the_place_is_400(client, world, form):
     ServiceFactory(code="town-b-only", regions=[world.town_b])
     form["service_code"] = "town-b-only"
-    for name in ("attribute[meal]", "attribute[diet][]", "attribute[people]"):
+    for name in ("attribute[mobility]", "attribute[people]", "attribute[extras][]"):
         del form[name]
     _refused(client, form, 400, [(400, "service_code: This service is not offered at this place.")])
 

@@ -36,9 +36,9 @@ NAMES = [
     "address_string",
     "address_id",
     "description",
-    "attribute[meal]",
-    "attribute[diet][]",
+    "attribute[mobility]",
     "attribute[people]",
+    "attribute[extras][]",
     "attribute[",
     "attribute[a][b]",
     "status",
@@ -63,8 +63,8 @@ VALUES = [
     "C",
     "meal-delivery",
     "need.elderly",
-    "lunch",
-    "soft",
+    "aided",
+    "carry",
     "30.01",
     "110.01",
     "-91",
@@ -136,7 +136,7 @@ def _fill(data: dict[str, list[str]], raw_key: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def ready(world, attrs, key):
+def ready(world, questions, key):
     return key[1]
 
 

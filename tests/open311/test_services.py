@@ -46,7 +46,7 @@ def _need_rows(lang: str = "zh") -> list[dict]:
     ]
 
 
-def test_service_list_json_metadata_true_only_where_there_are_attributes(client, world, attrs):
+def test_service_list_json_metadata_true_only_where_there_are_attributes(client, world, questions):
     plain = ServiceFactory(
         code="haircut",
         name_zh="上门理发",
@@ -84,7 +84,7 @@ def test_service_list_json_metadata_true_only_where_there_are_attributes(client,
     assert "hidden" not in [row["service_code"] for row in body]
 
 
-def test_service_list_in_english_on_accept_language(client, world, attrs):
+def test_service_list_in_english_on_accept_language(client, world, questions):
     response = client.get(f"{BASE}/services.json", HTTP_ACCEPT_LANGUAGE="en")
     body = json_of(response)
     assert body[0]["service_name"] == world.service.name_en
@@ -92,7 +92,7 @@ def test_service_list_in_english_on_accept_language(client, world, attrs):
     assert body[1:] == _need_rows("en")
 
 
-def test_service_list_xml_element_by_element(client, world, attrs):
+def test_service_list_xml_element_by_element(client, world, questions):
     response = client.get(f"{BASE}/services.xml")
     assert response.status_code == 200
     root = xml_root(response)
@@ -114,7 +114,7 @@ def test_service_list_xml_element_by_element(client, world, attrs):
     assert text(need, "metadata") == "false"
 
 
-def test_service_definition_json(client, world, attrs):
+def test_service_definition_json(client, world, questions):
     response = client.get(f"{BASE}/services/meal-delivery.json")
     assert response.status_code == 200
     assert json_of(response) == {
@@ -122,53 +122,83 @@ def test_service_definition_json(client, world, attrs):
         "attributes": [
             {
                 "variable": True,
-                "code": "meal",
+                "code": "mobility",
                 "datatype": "singlevaluelist",
                 "required": True,
                 "datatype_description": "单选",
                 "order": 1,
-                "description": "餐型",
-                "values": [{"key": "lunch", "name": "午餐"}, {"key": "dinner", "name": "晚餐"}],
-            },
-            {
-                "variable": True,
-                "code": "diet",
-                "datatype": "multivaluelist",
-                "required": False,
-                "datatype_description": "多选",
-                "order": 2,
-                "description": "饮食要求",
+                "description": "行动能力",
                 "values": [
-                    {"key": "soft", "name": "软食"},
-                    {"key": "low-salt", "name": "低盐"},
-                    {"key": "halal", "name": "清真"},
+                    {"key": "unaided", "name": "能自己走动"},
+                    {"key": "aided", "name": "需要搀扶"},
                 ],
             },
             {
                 "variable": True,
                 "code": "people",
                 "datatype": "number",
-                "required": False,
+                "required": True,
                 "datatype_description": "数字",
+                "order": 2,
+                "description": "服务人数",
+            },
+            {
+                "variable": True,
+                "code": "when",
+                "datatype": "datetime",
+                "required": False,
+                "datatype_description": "日期和时间",
                 "order": 3,
-                "description": "人数",
+                "description": "上门时间",
+            },
+            {
+                "variable": True,
+                "code": "landmark",
+                "datatype": "string",
+                "required": False,
+                "datatype_description": "短文本",
+                "order": 4,
+                "description": "附近标志",
+            },
+            {
+                "variable": True,
+                "code": "details",
+                "datatype": "text",
+                "required": False,
+                "datatype_description": "长文本",
+                "order": 5,
+                "description": "情况说明",
+            },
+            {
+                "variable": True,
+                "code": "extras",
+                "datatype": "multivaluelist",
+                "required": False,
+                "datatype_description": "多选",
+                "order": 6,
+                "description": "其他需要",
+                "values": [
+                    {"key": "carry", "name": "搬运上楼"},
+                    {"key": "company", "name": "陪伴聊天"},
+                    {"key": "tidy", "name": "打扫整理"},
+                ],
             },
         ],
     }
 
 
-def test_service_definition_in_english(client, world, attrs):
+def test_service_definition_in_english(client, world, questions):
     response = client.get(f"{BASE}/services/meal-delivery.json", HTTP_ACCEPT_LANGUAGE="en")
     first = json_of(response)["attributes"][0]
-    assert first["description"] == "Meal"
+    assert first["description"] == "Mobility"
     assert first["datatype_description"] == "Single choice"
     assert first["values"] == [
-        {"key": "lunch", "name": "Lunch"},
-        {"key": "dinner", "name": "Dinner"},
+        {"key": "unaided", "name": "Walks unaided"},
+        {"key": "aided", "name": "Needs a hand"},
     ]
 
 
-def test_service_definition_xml_element_by_element(client, world, attrs):
+def test_service_definition_xml_element_by_element(client, world, questions):
     response = client.get(f"{BASE}/services/meal-delivery.xml")
     assert response.status_code == 200
     root = xml_root(response)
@@ -176,7 +206,7 @@ def test_service_definition_xml_element_by_element(client, world, attrs):
     assert children(root) == ["service_code", "attributes"]
     assert text(root, "service_code") == "meal-delivery"
     attributes = root.find("attributes")
-    assert attributes is not None and children(attributes) == ["attribute"] * 3
+    assert attributes is not None and children(attributes) == ["attribute"] * 6
     fields = [
         "variable",
         "code",
@@ -186,27 +216,33 @@ def test_service_definition_xml_element_by_element(client, world, attrs):
         "order",
         "description",
     ]
-    meal, diet, people = attributes
-    assert children(meal) == [*fields, "values"]
-    assert [text(meal, f) for f in fields] == [
+    mobility, people, when, landmark, details, extras = attributes
+    assert children(mobility) == [*fields, "values"]
+    assert [text(mobility, f) for f in fields] == [
         "true",
-        "meal",
+        "mobility",
         "singlevaluelist",
         "true",
         "单选",
         "1",
-        "餐型",
+        "行动能力",
     ]
-    values = meal.find("values")
+    values = mobility.find("values")
     assert values is not None
     assert [(v.tag, children(v), text(v, "key"), text(v, "name")) for v in values] == [
-        ("value", ["key", "name"], "lunch", "午餐"),
-        ("value", ["key", "name"], "dinner", "晚餐"),
+        ("value", ["key", "name"], "unaided", "能自己走动"),
+        ("value", ["key", "name"], "aided", "需要搀扶"),
     ]
-    assert text(diet, "order") == "2"
-    assert text(diet, "required") == "false"
-    assert children(people) == fields
-    assert text(people, "datatype") == "number"
+    assert children(extras) == [*fields, "values"]
+    assert (text(extras, "order"), text(extras, "required")) == ("6", "false")
+    for question, datatype in (
+        (people, "number"),
+        (when, "datetime"),
+        (landmark, "string"),
+        (details, "text"),
+    ):
+        assert children(question) == fields
+        assert text(question, "datatype") == datatype
 
 
 def test_definition_of_a_service_without_attributes_is_empty(client, world):

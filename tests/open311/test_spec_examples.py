@@ -134,7 +134,7 @@ def test_service_list_has_the_examples_elements(client, example_service):
     assert {shape(s) for s in ours} == {shape(example[0])}
 
 
-def test_service_definition_has_the_examples_elements(client, world, attrs):
+def test_service_definition_has_the_examples_elements(client, world, questions):
     ours = xml_root(client.get(f"{BASE}/services/meal-delivery.xml"))
     # The first attribute is a single choice of two, like the example's.
     example = spec(DEFINITION)

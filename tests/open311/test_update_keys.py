@@ -9,8 +9,8 @@ import pytest
 from minsheng.open311.services import api_key_create
 from minsheng.orders import services as s
 from minsheng.orders.models import OrderEvent, Status
+from tests.helpers import order_at, submit
 from tests.open311.conftest import BASE, counts, create_request, errors_json, json_of
-from tests.orders.conftest import advance, submit
 
 
 def update(client, raw_key, order_id, text="Please hurry, the old man is alone"):
@@ -90,8 +90,7 @@ def test_updates_from_keys_can_be_turned_off(client, world, key, settings):
 
 
 def test_a_refused_update_never_reaches_the_residents_page_or_the_api(client, world, key):
-    order = submit(world)
-    advance(world, order, Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     update(client, key[1], order.pk, text="Official: your case is closed")
     from tests.api.conftest import token_client
     from tests.web.conftest import logged_in

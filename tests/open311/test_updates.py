@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from minsheng.orders import services as s
 from minsheng.orders.models import Action, OrderEvent, Status
+from tests.helpers import advance
 from tests.open311.conftest import (
     BASE,
     children,
@@ -22,7 +23,6 @@ from tests.open311.conftest import (
     text,
     xml_root,
 )
-from tests.orders.conftest import advance
 
 UPDATE_FIELDS = [
     "update_id",

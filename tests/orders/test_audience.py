@@ -19,8 +19,8 @@ from minsheng.orders import services as s
 from minsheng.orders.models import Action, Audience, OrderEvent, Status
 from minsheng.orders.selectors import timeline_for
 from tests.api.conftest import token_client
+from tests.helpers import submit
 from tests.open311.conftest import BASE, create_request, json_of
-from tests.orders.conftest import submit
 from tests.web.conftest import logged_in
 
 APPROVAL_NOTE = "门禁密码 4321，老人患糖尿病"  # a door code and a diagnosis

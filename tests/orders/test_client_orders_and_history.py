@@ -12,6 +12,7 @@ from minsheng.catalog.models import ServiceArea
 from minsheng.core.errors import DomainError, PermissionDenied
 from minsheng.orders import services
 from minsheng.orders.models import Action, Channel, Order, OrderEvent, Status
+from tests.helpers import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -71,16 +72,8 @@ def test_a_resident_cannot_claim_the_open311_channel(world: Any) -> None:
     assert _counts() == before
 
 
-def _order(world: Any) -> Order:
-    return services.order_submit(
-        actor=world.resident,
-        data=services.OrderInput(region_code="V1", service_code="meal-delivery"),
-        now=NOW,
-    )
-
-
 def test_a_residents_comment_leaves_the_state_alone(world: Any) -> None:
-    order = _order(world)
+    order = submit(world, now=NOW)
     event = services.order_comment(
         order_id=order.pk,
         actor=world.resident,
@@ -100,13 +93,13 @@ def test_a_residents_comment_leaves_the_state_alone(world: Any) -> None:
 
 
 def test_a_client_app_comments_without_an_account(world: Any) -> None:
-    order = _order(world)
+    order = submit(world, now=NOW)
     event = services.client_comment(order_id=order.pk, note="Photo added")
     assert (event.action, event.actor, event.audience) == (Action.COMMENT, None, "public")
 
 
 def test_an_update_without_an_account_is_not_a_residents_or_staff_comment(world: Any) -> None:
-    order = _order(world)
+    order = submit(world, now=NOW)
     before = _counts()
     with pytest.raises(DomainError) as exc:
         services.order_comment(order_id=order.pk, actor=None, note="Official: closed")
@@ -124,7 +117,7 @@ def test_an_update_without_an_account_is_not_a_residents_or_staff_comment(world:
     ],
 )
 def test_refused_comments_write_nothing(world: Any, actor: str, note: str, code: str) -> None:
-    order = _order(world)
+    order = submit(world, now=NOW)
     before = (_counts(), Order.objects.get(pk=order.pk).updated_at)
     with pytest.raises(DomainError) as exc:
         services.order_comment(order_id=order.pk, actor=getattr(world, actor), note=note)

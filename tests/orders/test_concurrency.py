@@ -26,7 +26,8 @@ from minsheng.core.errors import Conflict, DomainError
 from minsheng.orders import services as s
 from minsheng.orders.models import Action, Order, OrderEvent, Rating, Status
 from tests.factories import make_user
-from tests.orders.conftest import T0, advance, set_mode, submit
+from tests.helpers import T0, order_at, submit
+from tests.orders.conftest import set_mode
 
 pytestmark = [
     pytest.mark.postgres,
@@ -101,7 +102,7 @@ def test_two_providers_grab_the_same_order_exactly_one_wins(world):
     set_mode(world, Service.DispatchMode.GRAB)
     winners = set()
     for i in range(ROUNDS):
-        order = advance(world, submit(world, now=T0 + i * DAY), Status.APPROVED)
+        order = order_at(world, Status.APPROVED, now=T0 + i * DAY)
         at = T0 + i * DAY + HOUR  # one order a day: capacity never interferes
         calls = [
             partial(
@@ -138,7 +139,7 @@ def test_two_staff_of_one_provider_accept_at_once_exactly_one_accept(world):
     colleague = make_user("provider_staff", username="p1staff_b")
     world.provider.staff.add(colleague)
     for i in range(ROUNDS):
-        order = advance(world, submit(world, now=T0 + i * DAY), Status.DISPATCHED)
+        order = order_at(world, Status.DISPATCHED, now=T0 + i * DAY)
         at = T0 + i * DAY + HOUR
         wins, losses = split(
             race(
@@ -156,7 +157,7 @@ def test_two_staff_of_one_provider_accept_at_once_exactly_one_accept(world):
 def test_accept_racing_a_redispatch_never_both(world):
     outcomes = set()
     for i in range(ROUNDS):
-        order = advance(world, submit(world, now=T0 + i * DAY), Status.DISPATCHED)
+        order = order_at(world, Status.DISPATCHED, now=T0 + i * DAY)
         at = T0 + i * DAY + HOUR
         accept = partial(s.order_accept, order_id=order.pk, actor=world.provider_staff, now=at)
         redispatch = partial(
@@ -188,7 +189,7 @@ def test_accept_racing_a_redispatch_never_both(world):
 
 def test_resident_and_callback_rate_at_once_exactly_one_rating(world):
     for i in range(ROUNDS):
-        order = advance(world, submit(world, now=T0 + i * DAY), Status.DELIVERED)
+        order = order_at(world, Status.DELIVERED, now=T0 + i * DAY)
         resident = partial(
             s.order_rate,
             order_id=order.pk,
@@ -251,8 +252,8 @@ def test_two_dispatches_to_the_last_slot_of_a_provider_exactly_one_gets_it(world
     Provider.objects.filter(pk=world.provider.pk).update(daily_capacity=1)
     for i in range(ROUNDS):
         day = T0 + i * DAY
-        first = advance(world, submit(world, now=day), Status.APPROVED)
-        second = advance(world, submit(world, now=day), Status.APPROVED)
+        first = order_at(world, Status.APPROVED, now=day)
+        second = order_at(world, Status.APPROVED, now=day)
         at = day + HOUR
         wins, losses = split(
             race(
@@ -304,7 +305,7 @@ def test_parallel_dispatches_of_one_order_one_wins_and_the_rest_are_told(world):
     """24 dispatchers press "dispatch" on one approved order at once: one sends it, the
     other 23 are told it is already dispatched, instead of silently re-dispatching it."""
     Provider.objects.update(daily_capacity=100)
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     providers = [world.provider.pk, world.provider2.pk]
     calls = [
         partial(
@@ -330,7 +331,7 @@ def test_event_times_follow_the_lock_and_updated_at_is_the_newest_event(world):
     lock, so the history reads in the order it was written and ``updated_at`` is never
     older than the newest event (Open311 clients poll with updated_after)."""
     for _round in range(3):
-        order = advance(world, submit(world), Status.APPROVED, now=None)
+        order = order_at(world, Status.APPROVED)
         calls = [
             partial(s.order_comment, order_id=order.pk, actor=world.dispatcher_a, note=f"n{i}")
             for i in range(16)

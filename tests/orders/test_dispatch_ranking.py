@@ -14,7 +14,7 @@ from minsheng.orders.candidates import best_candidate, candidates, order_point
 from minsheng.orders.models import Status
 from minsheng.regions.models import Region
 from tests.factories import ProviderFactory, RegionFactory
-from tests.orders.conftest import T0, advance, submit
+from tests.helpers import T0, advance, order_at, submit
 
 DAY = timedelta(days=1)
 NOW = T0 + timedelta(hours=1)
@@ -134,7 +134,7 @@ def test_a_village_without_a_centroid_uses_its_townships(world):
 
 def test_full_providers_go_last_and_are_not_chosen(world):
     Provider.objects.filter(pk=world.provider.pk).update(daily_capacity=1)
-    advance(world, submit(world), Status.DISPATCHED)  # uses the team's one slot today
+    order_at(world, Status.DISPATCHED)  # uses the team's one slot today
     order = submit(world)
     cands = candidates(order, now=NOW)
     assert ids(cands) == [world.provider2.pk, world.provider.pk]
@@ -145,8 +145,8 @@ def test_full_providers_go_last_and_are_not_chosen(world):
 
 
 def test_spare_capacity_counts_todays_dispatches_except_cancelled(world):
-    a = advance(world, submit(world), Status.DISPATCHED)
-    advance(world, submit(world), Status.ACCEPTED)
+    a = order_at(world, Status.DISPATCHED)
+    order_at(world, Status.ACCEPTED)
     s.order_cancel(order_id=a.pk, actor=world.resident, now=T0 + timedelta(minutes=30))
     cand = candidates(submit(world), now=NOW)[0]
     assert (cand.provider, cand.remaining) == (world.provider, 4)
@@ -154,15 +154,15 @@ def test_spare_capacity_counts_todays_dispatches_except_cancelled(world):
 
 def test_when_everyone_is_full_there_is_no_best_candidate(world):
     Provider.objects.filter(pk__in=[world.provider.pk, world.provider2.pk]).update(daily_capacity=1)
-    advance(world, submit(world), Status.DISPATCHED, provider=world.provider)
-    advance(world, submit(world), Status.DISPATCHED, provider=world.provider2)
+    order_at(world, Status.DISPATCHED, provider=world.provider)
+    order_at(world, Status.DISPATCHED, provider=world.provider2)
     order = submit(world)
     assert [c.available for c in candidates(order, now=NOW)] == [False, False]
     assert best_candidate(order, now=NOW) is None
 
 
 def test_a_provider_who_declined_this_round_goes_last_and_is_not_chosen(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     s.order_decline(order_id=order.pk, actor=world.provider_staff, reason="忙", now=NOW)
     order.refresh_from_db()
     cands = candidates(order, now=NOW)
@@ -172,7 +172,7 @@ def test_a_provider_who_declined_this_round_goes_last_and_is_not_chosen(world):
 
 
 def test_a_decline_in_an_earlier_round_does_not_count_in_the_next(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     s.order_decline(order_id=order.pk, actor=world.provider_staff, reason="忙", now=T0)
     advance(world, order, Status.DELIVERED, provider=world.provider2)
     s.order_rate(
@@ -188,7 +188,7 @@ def test_a_decline_in_an_earlier_round_does_not_count_in_the_next(world):
 
 def test_past_performance_ranks_providers(world):
     # The township team's one rated order in the last 90 days was not solved: composite 0.1.
-    rated = advance(world, submit(world), Status.DELIVERED)
+    rated = order_at(world, Status.DELIVERED)
     s.order_rate(
         order_id=rated.pk,
         actor=world.resident,

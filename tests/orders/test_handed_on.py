@@ -12,7 +12,7 @@ from minsheng.catalog.models import Provider
 from minsheng.orders import services as s
 from minsheng.orders.models import Audience, Status
 from tests.api.conftest import token_client
-from tests.orders.conftest import T0, advance, submit
+from tests.helpers import T0, advance, submit
 
 PRIVATE = {
     "description": "老人独居，门禁密码 4321",

@@ -17,7 +17,8 @@ from minsheng.orders.models import (
     Satisfaction,
     Status,
 )
-from tests.orders.conftest import MINUTE, T0, advance, events, set_mode, submit
+from tests.helpers import MINUTE, T0, advance, order_at, submit
+from tests.orders.conftest import events, set_mode
 
 DAY = timedelta(days=1)
 
@@ -150,7 +151,7 @@ def test_dispatcher_rejects_with_a_reason(world):
 
 
 def test_dispatcher_dispatches_an_approved_order_to_a_provider(world):
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     s.order_dispatch(
         order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider.pk, now=T0 + DAY
     )
@@ -171,7 +172,7 @@ def test_dispatcher_dispatches_an_approved_order_to_a_provider(world):
 
 
 def test_county_admin_redispatches_a_dispatched_order_to_another_provider(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     s.order_redispatch(
         order_id=order.pk,
         actor=world.county_admin,
@@ -196,7 +197,7 @@ def test_county_admin_redispatches_a_dispatched_order_to_another_provider(world)
 
 
 def test_declined_manual_order_returns_to_the_dispatch_queue(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     s.order_decline(
         order_id=order.pk, actor=world.provider_staff, reason="今天人手不足", now=T0 + DAY
     )
@@ -250,7 +251,7 @@ def test_declined_auto_order_goes_to_the_next_candidate_not_back_to_the_decliner
 
 def test_provider_grabs_a_grab_mode_order(world):
     set_mode(world, Service.DispatchMode.GRAB)
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     s.order_grab(
         order_id=order.pk, actor=world.provider2_staff, provider_id=world.provider2.pk, now=T0 + DAY
     )
@@ -273,7 +274,7 @@ def test_provider_grabs_a_grab_mode_order(world):
 
 def test_a_grab_without_a_provider_goes_to_the_grabbers_own_team(world):
     set_mode(world, Service.DispatchMode.GRAB)
-    order = advance(world, submit(world), Status.APPROVED)
+    order = order_at(world, Status.APPROVED)
     s.order_grab(order_id=order.pk, actor=world.provider_staff, now=T0 + DAY)
     order.refresh_from_db()
     assert (order.status, order.provider_id) == (Status.ACCEPTED, world.provider.pk)
@@ -282,7 +283,7 @@ def test_a_grab_without_a_provider_goes_to_the_grabbers_own_team(world):
 
 def test_provider_accepts_starts_and_delivers(world, settings):
     settings.MINSHENG_AUTO_CLOSE_DAYS = 3
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
 
     s.order_accept(order_id=order.pk, actor=world.provider_staff, now=T0 + DAY)
     order.refresh_from_db()
@@ -309,7 +310,7 @@ def test_provider_accepts_starts_and_delivers(world, settings):
 
 
 def test_accept_after_start_past_the_resolution_deadline_sets_the_step_to_now(world):
-    order = advance(world, submit(world), Status.DISPATCHED)
+    order = order_at(world, Status.DISPATCHED)
     late = T0 + 10 * DAY
     s.order_accept(order_id=order.pk, actor=world.provider_staff, now=late)
     order.refresh_from_db()
@@ -317,7 +318,7 @@ def test_accept_after_start_past_the_resolution_deadline_sets_the_step_to_now(wo
 
 
 def test_rating_solved_closes_the_order(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     rating = s.order_rate(
         order_id=order.pk,
         actor=world.resident,
@@ -369,7 +370,7 @@ def test_rating_solved_closes_the_order(world):
 
 
 def test_staff_callback_rates_for_the_resident(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     rating = s.order_callback(
         order_id=order.pk,
         actor=world.dispatcher_a,
@@ -383,7 +384,7 @@ def test_staff_callback_rates_for_the_resident(world):
 
 
 def test_not_solved_reopens_then_is_dispatched_delivered_and_rated_again(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     r0 = s.order_rate(
         order_id=order.pk,
         actor=world.resident,
@@ -443,9 +444,7 @@ def test_not_solved_reopens_then_is_dispatched_delivered_and_rated_again(world):
 
 def test_not_solved_auto_order_is_redispatched_at_once(world):
     set_mode(world, Service.DispatchMode.AUTO)
-    order = submit(world)
-    s.order_approve(order_id=order.pk, actor=world.dispatcher_a, now=T0)
-    advance(world, order, Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)  # approving dispatches at once
     s.order_rate(
         order_id=order.pk,
         actor=world.resident,

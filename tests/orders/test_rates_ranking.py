@@ -16,7 +16,7 @@ from minsheng.orders.selectors import (
     previous_month,
     ranking,
 )
-from tests.orders.conftest import TZ
+from tests.helpers import TZ
 
 S, B, X = Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.DISSATISFIED
 

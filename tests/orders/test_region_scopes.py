@@ -21,7 +21,7 @@ from minsheng.orders.selectors import (
     timeline_for,
 )
 from tests.factories import ServiceFactory, make_user
-from tests.orders.conftest import MINUTE, T0, advance, submit
+from tests.helpers import MINUTE, T0, advance, order_at, submit
 
 DAY = timedelta(days=1)
 
@@ -36,12 +36,9 @@ def orders(world):
     o5  resident, V1, dispatched to the township team then re-dispatched to the centre
     o6  resident, at township level T1 (no village), submitted
     """
-    o1 = advance(world, submit(world), Status.DISPATCHED)
-    o2 = advance(
-        world,
-        submit(world, actor=world.resident2, region_code="V2"),
-        Status.DISPATCHED,
-        provider=world.provider2,
+    o1 = order_at(world, Status.DISPATCHED)
+    o2 = order_at(
+        world, Status.DISPATCHED, actor=world.resident2, region_code="V2", provider=world.provider2
     )
     o3 = submit(
         world,
@@ -210,15 +207,11 @@ def test_grabbable_orders_are_queued_grab_orders_inside_the_teams_coverage(world
     grab = ServiceFactory(
         code="grab-help", regions=[world.county], dispatch_mode=Service.DispatchMode.GRAB
     )
-    g1 = advance(world, submit(world, service_code=grab.code), Status.APPROVED)
-    g2 = advance(
-        world,
-        submit(world, service_code=grab.code, region_code="V2", now=T0 + MINUTE),
-        Status.APPROVED,
-    )
+    g1 = order_at(world, Status.APPROVED, service_code=grab.code)
+    g2 = order_at(world, Status.APPROVED, service_code=grab.code, region_code="V2", now=T0 + MINUTE)
     g3 = submit(world, service_code=grab.code, now=T0 + 2 * MINUTE)  # not yet reviewed
-    advance(world, submit(world, now=T0 + 3 * MINUTE), Status.APPROVED)  # manual
-    g4 = advance(world, submit(world, service_code=grab.code, now=T0 + 4 * MINUTE), Status.APPROVED)
+    order_at(world, Status.APPROVED, now=T0 + 3 * MINUTE)  # manual
+    g4 = order_at(world, Status.APPROVED, service_code=grab.code, now=T0 + 4 * MINUTE)
     s.order_grab(order_id=g4.pk, actor=world.provider2_staff, provider_id=world.provider2.pk)
 
     assert [o.pk for o in grabbable_orders(world.provider_staff)] == [g1.pk]  # T1 only
@@ -238,7 +231,7 @@ def test_grabbable_orders_skip_categories_the_team_does_not_serve(world):
         regions=[world.county],
         dispatch_mode=Service.DispatchMode.GRAB,
     )
-    advance(world, submit(world, service_code=grab.code), Status.APPROVED)
+    order_at(world, Status.APPROVED, service_code=grab.code)
     assert grabbable_orders(world.provider_staff) == []
 
 

@@ -13,7 +13,8 @@ from minsheng.catalog.models import Service, UrgencyClass
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, OrderEvent, Status
 from minsheng.orders.services import SweepResult, sweep
-from tests.orders.conftest import MINUTE, T0, advance, events, set_mode, snapshot, submit
+from tests.helpers import MINUTE, T0, advance, order_at, submit
+from tests.orders.conftest import events, set_mode, snapshot
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -72,7 +73,7 @@ def test_each_step_gets_its_deadline_from_the_urgency_class(
 
 def overdue_at(world, status):
     """An order in ``status`` (reached at T0…T0+4min) and an instant just past its step."""
-    order = advance(world, submit(world), status)
+    order = order_at(world, status)
     return order, order.step_deadline + SECOND
 
 
@@ -105,7 +106,7 @@ def test_sweep_escalates_an_overdue_step_exactly_once(world, status):
 
 
 def test_a_reopened_order_left_in_the_queue_is_escalated_once(world):
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     s.order_rate(
         order_id=order.pk,
         actor=world.resident,
@@ -192,7 +193,7 @@ def test_a_dispatched_auto_order_not_taken_in_time_goes_to_the_next_candidate(wo
 
 def test_a_delivered_order_left_unrated_is_closed_after_the_configured_days(world, settings):
     settings.MINSHENG_AUTO_CLOSE_DAYS = 3
-    order = advance(world, submit(world), Status.DELIVERED)
+    order = order_at(world, Status.DELIVERED)
     delivered_at = order.delivered_at
     assert order.step_deadline == delivered_at + 3 * DAY
 
@@ -230,7 +231,7 @@ def test_a_delivered_order_left_unrated_is_closed_after_the_configured_days(worl
     ],
 )
 def test_sweep_leaves_orders_within_their_time_limits_untouched(world, status):
-    order = advance(world, submit(world), status)
+    order = order_at(world, status)
     before = snapshot(order)
     assert sweep(now=order.step_deadline) == SweepResult()  # due, not yet overdue
     assert snapshot(order) == before
@@ -259,8 +260,8 @@ def test_sweep_ignores_finished_orders(world, status):
 def test_sweep_handles_a_mix_in_one_run(world, settings):
     settings.MINSHENG_AUTO_CLOSE_DAYS = 7
     submitted = submit(world)
-    dispatched = advance(world, submit(world), Status.DISPATCHED)
-    delivered = advance(world, submit(world), Status.DELIVERED)
+    dispatched = order_at(world, Status.DISPATCHED)
+    delivered = order_at(world, Status.DELIVERED)
     fresh = submit(world, now=T0 + 10 * DAY)
 
     assert sweep(now=T0 + 8 * DAY) == SweepResult(escalated=1, requeued=1, auto_closed=1)
@@ -285,7 +286,7 @@ def test_sweep_batch_limits_the_orders_handled_per_run(world):
 def test_sweep_command_prints_a_summary(world):
     # T0 lies in the past of the real clock the command uses: the order is long overdue.
     submit(world)
-    advance(world, submit(world), Status.DISPATCHED)
+    order_at(world, Status.DISPATCHED)
     out = StringIO()
     call_command("sweep", stdout=out)
     assert out.getvalue() == "escalated=1 redispatched=0 requeued=1 auto_closed=0\n"

@@ -1,20 +1,17 @@
-"""Fixtures for the web pages: a service with one question of every type, orders at a
-given step of the loop, and clients logged in as a given user."""
+"""Fixtures for the web pages: a service with one question of every type, and clients
+logged in as a given user. (Orders at a given step come from ``tests.helpers``.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from minsheng.catalog.models import Service, ServiceAttribute
-from minsheng.orders import services as s
-from minsheng.orders.models import Order
-from tests.factories import AttributeFactory, ServiceFactory
-
-D = ServiceAttribute.Datatype
+from minsheng.catalog.models import Service
+from tests.factories import ServiceFactory
 
 
 @pytest.fixture(autouse=True)
@@ -24,69 +21,18 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture
-def repair(world: Any) -> Service:
-    """A published service offered in township T1 only, asking one question of each type."""
-    svc = ServiceFactory(
+def repair(world: Any, ask_every_type: Callable[[Service], Any]) -> Service:
+    """A second published service, home repair, offered in township T1 only and asking
+    one question of every type (``ask_every_type``)."""
+    service = ServiceFactory(
         code="home-repair",
         name_zh="上门维修",
         name_en="Home repair",
         regions=[world.town_a],
         keywords="修理 repair",
     )
-    AttributeFactory(
-        service=svc,
-        code="appliance",
-        label_zh="什么电器",
-        label_en="Which appliance",
-        datatype=D.SINGLEVALUELIST,
-        required=True,
-        position=1,
-        choices=[
-            {"key": "tv", "name_zh": "电视", "name_en": "TV"},
-            {"key": "fridge", "name_zh": "冰箱", "name_en": "Fridge"},
-        ],
-    )
-    AttributeFactory(
-        service=svc,
-        code="count",
-        label_zh="几台",
-        label_en="How many",
-        datatype=D.NUMBER,
-        required=True,
-        position=2,
-    )
-    AttributeFactory(
-        service=svc,
-        code="when",
-        label_zh="上门时间",
-        label_en="When",
-        datatype=D.DATETIME,
-        position=3,
-    )
-    AttributeFactory(
-        service=svc, code="brand", label_zh="品牌", label_en="Brand", datatype=D.STRING, position=4
-    )
-    AttributeFactory(
-        service=svc,
-        code="symptoms",
-        label_zh="故障描述",
-        label_en="Symptoms",
-        datatype=D.TEXT,
-        position=5,
-    )
-    AttributeFactory(
-        service=svc,
-        code="extras",
-        label_zh="其他需要",
-        label_en="Extras",
-        datatype=D.MULTIVALUELIST,
-        position=6,
-        choices=[
-            {"key": "parts", "name_zh": "更换零件", "name_en": "Spare parts"},
-            {"key": "haul", "name_zh": "搬运", "name_en": "Carrying"},
-        ],
-    )
-    return svc
+    ask_every_type(service)
+    return service
 
 
 def logged_in(user: Any, *, language: str | None = "en") -> Client:
@@ -102,27 +48,3 @@ def english_client() -> Client:
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-def order_at(world: Any, step: str, *, region: str = "V1", service: str = "meal-delivery") -> Order:
-    """An order of the world's resident (V1) or resident2 (V2) moved through services to ``step``."""
-    w = world
-    resident = w.resident if region == "V1" else w.resident2
-    dispatcher = w.dispatcher_a if region == "V1" else w.dispatcher_b
-    order = s.order_submit(
-        actor=resident, data=s.OrderInput(region_code=region, service_code=service)
-    )
-    steps = ["submitted", "approved", "dispatched", "accepted", "in_service", "delivered"]
-    target = steps.index(step)
-    if target >= 1:
-        s.order_approve(order_id=order.pk, actor=dispatcher)
-    if target >= 2:
-        s.order_dispatch(order_id=order.pk, actor=dispatcher, provider_id=w.provider2.pk)
-    if target >= 3:
-        s.order_accept(order_id=order.pk, actor=w.provider2_staff)
-    if target >= 4:
-        s.order_start(order_id=order.pk, actor=w.provider2_staff)
-    if target >= 5:
-        s.order_deliver(order_id=order.pk, actor=w.provider2_staff, note="done")
-    order.refresh_from_db()
-    return order

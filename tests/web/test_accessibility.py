@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 
 from django.test import Client
 
-from tests.web.conftest import logged_in, order_at
+from minsheng.orders.models import Status
+from tests.helpers import order_at
+from tests.web.conftest import logged_in
 
 FIELDS = {"input", "select", "textarea"}
 UNLABELLED_TYPES = {"hidden", "submit", "button"}
@@ -79,7 +81,7 @@ def test_public_pages(world, repair):
 
 
 def test_resident_pages_including_refusals(world, repair):
-    delivered = order_at(world, "delivered")
+    delivered = order_at(world, Status.DELIVERED)
     client = logged_in(world.resident)
     for url in (
         "/",
@@ -97,9 +99,9 @@ def test_resident_pages_including_refusals(world, repair):
 
 
 def test_staff_pages_including_refusals(world, repair):
-    submitted = order_at(world, "submitted")
-    approved = order_at(world, "approved")
-    dispatched = order_at(world, "dispatched")
+    submitted = order_at(world, Status.SUBMITTED)
+    approved = order_at(world, Status.APPROVED)
+    dispatched = order_at(world, Status.DISPATCHED, provider=world.provider2)
     dispatcher = logged_in(world.dispatcher_a)
     for url in (
         "/staff/dispatch/",

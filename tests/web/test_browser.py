@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 
 from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
-from minsheng.orders import services as s
 from minsheng.orders.models import Order, Status
+from tests.helpers import advance
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,20 +80,20 @@ def test_order_loop_in_the_browser(world, repair, live_server, browser):
     resident = log_in(browser, base, "resident")
     resident.get_by_role("link", name="Home repair", exact=True).click()
     resident.get_by_role("link", name="Order this service").click()
-    resident.get_by_label("TV").check()
-    resident.get_by_label("How many").fill("2")
+    resident.get_by_label("Needs a hand").check()
+    resident.get_by_label("How many people").fill("2")
     resident.get_by_label("When").fill("2026-05-01T09:30")
-    resident.get_by_label("Spare parts").check()
+    resident.get_by_label("Carrying upstairs").check()
     resident.get_by_label("Anything else we should know?").fill("The screen flickers")
     assert resident.get_by_label("Place (village)").input_value() == "V1"
     resident.get_by_role("button", name="Place the order").click()
     resident.wait_for_url(re.compile(r"/me/orders/\d+/$"))
     order = Order.objects.get()
     assert order.answers == {
-        "appliance": "tv",
-        "count": 2,
+        "mobility": "aided",
+        "people": 2,
         "when": "2026-05-01T09:30:00+08:00",
-        "extras": ["parts"],
+        "extras": ["carry"],
     }
     assert f"Order {order.number} has been placed." in resident.locator(".messages").inner_text()
     resident.get_by_role("navigation", name="Main menu").get_by_role(
@@ -103,8 +103,7 @@ def test_order_loop_in_the_browser(world, repair, live_server, browser):
     assert "Submitted" in resident.locator(".order-row").inner_text()
 
     # the dispatcher of T1 reviews and dispatches it (through the services)
-    s.order_approve(order_id=order.pk, actor=world.dispatcher_a)
-    s.order_dispatch(order_id=order.pk, actor=world.dispatcher_a, provider_id=world.provider.pk)
+    advance(world, order, Status.DISPATCHED)
 
     # (b) the provider's staff accepts, starts and delivers it
     staff = log_in(browser, base, "p1staff")

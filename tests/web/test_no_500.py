@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 
-from tests.web.conftest import logged_in, order_at
+from minsheng.orders.models import Status
+from tests.helpers import order_at
+from tests.web.conftest import logged_in
 
 BAD_POSTS = [
     {},
@@ -19,8 +21,8 @@ BAD_POSTS = [
         "region": "C",
         "area": "'; drop table orders; --",
         "channel": "api",
-        "attribute[appliance]": ["tv", "fridge"],
-        "attribute[count]": "1e999",
+        "attribute[mobility]": ["unaided", "aided"],
+        "attribute[people]": "1e999",
         "attribute[nope]": "?",
         "attribute[": "x",
         "latitude": "1e400",
@@ -60,7 +62,11 @@ def actions_for(pk: int) -> list[str]:
 
 
 def test_garbage_never_gives_a_server_error(world, repair):
-    orders = [order_at(world, "dispatched").pk, order_at(world, "delivered").pk, 99999999]
+    orders = [
+        order_at(world, Status.DISPATCHED, provider=world.provider2).pk,
+        order_at(world, Status.DELIVERED, provider=world.provider2).pk,
+        99999999,
+    ]
     clients = {
         "anonymous": Client(),
         "resident": logged_in(world.resident),

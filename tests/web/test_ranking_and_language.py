@@ -8,7 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from minsheng.orders import services as s
-from tests.web.conftest import english_client, order_at
+from minsheng.orders.models import Status
+from tests.helpers import order_at
+from tests.web.conftest import english_client
 
 
 def test_ranking_without_ratings_is_empty_not_an_error(world):
@@ -19,7 +21,7 @@ def test_ranking_without_ratings_is_empty_not_an_error(world):
 
 
 def test_ranking_defaults_to_the_latest_month_with_ratings(world):
-    order = order_at(world, "delivered")
+    order = order_at(world, Status.DELIVERED, provider=world.provider2)
     s.order_rate(
         order_id=order.pk, actor=world.resident, data=s.RatingInput(True, True, "satisfied")
     )

@@ -6,15 +6,16 @@ from django.test import Client
 
 from minsheng.orders.models import Order, OrderEvent, Rating, Status
 from tests.factories import ServiceFactory
-from tests.web.conftest import english_client, logged_in, order_at
+from tests.helpers import order_at
+from tests.web.conftest import english_client, logged_in
 
 VALID = {
-    "attribute[appliance]": "tv",
-    "attribute[count]": "2",
+    "attribute[mobility]": "aided",
+    "attribute[people]": "2",
     "attribute[when]": "2026-05-01T09:30",
-    "attribute[brand]": "Haier",
-    "attribute[symptoms]": "No picture",
-    "attribute[extras]": ["haul", "parts"],
+    "attribute[landmark]": "By the old well",
+    "attribute[details]": "The tap leaks",
+    "attribute[extras]": ["tidy", "carry"],
     "region": "V1",
     "address": "3 组 12 号",
     "latitude": "30.02",
@@ -78,7 +79,7 @@ def test_service_page_shows_the_questions(world, repair):
     response = english_client().get("/services/home-repair/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Which appliance" in body
+    assert "Mobility" in body
     assert 'href="/services/home-repair/order/"' in body
 
 
@@ -95,11 +96,11 @@ def test_unknown_or_unpublished_service_page_is_404(world):
 def test_order_form_in_english_shows_english_questions(world, repair):
     body = logged_in(world.resident).get("/services/home-repair/order/").content.decode()
     assert '<html lang="en">' in body
-    assert "Which appliance" in body
-    assert "Spare parts" in body
+    assert "Mobility" in body
+    assert "Carrying upstairs" in body
     chinese = logged_in(world.resident, language=None).get("/services/home-repair/order/")
     text = chinese.content.decode()
-    assert "什么电器" in text
+    assert "行动能力" in text
     assert "提交点单" in text
 
 
@@ -108,14 +109,15 @@ def test_order_form_is_built_from_the_services_attributes(world, repair):
     assert response.status_code == 200
     body = response.content.decode()
     assert (
-        'type="radio" id="f-attribute-appliance-1" name="attribute[appliance]" value="tv"' in body
+        'type="radio" id="f-attribute-mobility-1" name="attribute[mobility]" value="unaided"'
+        in body
     )
-    assert 'name="attribute[count]" value="" type="number"' in body
+    assert 'name="attribute[people]" value="" type="number"' in body
     assert 'name="attribute[when]" value="" type="datetime-local"' in body
-    assert 'name="attribute[brand]" value="" type="text"' in body
-    assert '<textarea id="f-attribute-symptoms" name="attribute[symptoms]"' in body
+    assert 'name="attribute[landmark]" value="" type="text"' in body
+    assert '<textarea id="f-attribute-details" name="attribute[details]"' in body
     assert (
-        'type="checkbox" id="f-attribute-extras-1" name="attribute[extras]" value="parts"' in body
+        'type="checkbox" id="f-attribute-extras-1" name="attribute[extras]" value="carry"' in body
     )
     # Only villages where the service is offered, the resident's own preselected.
     assert '<option value="V1" selected>' in body
@@ -136,37 +138,37 @@ def test_resident_orders_a_service_with_answers(world, repair):
     assert order.region == world.village_a
     assert (order.latitude, order.longitude, order.address) == (30.02, 110.02, "3 组 12 号")
     assert order.answers == {
-        "appliance": "tv",
-        "count": 2,
+        "mobility": "aided",
+        "people": 2,
         "when": "2026-05-01T09:30:00+08:00",
-        "brand": "Haier",
-        "symptoms": "No picture",
-        "extras": ["parts", "haul"],
+        "landmark": "By the old well",
+        "details": "The tap leaks",
+        "extras": ["carry", "tidy"],
     }
     page = client.get(response["Location"])
     assert f"Order {order.number} has been placed." in page.content.decode()
 
 
 def test_missing_and_ill_typed_answers_are_shown_next_to_their_fields(world, repair):
-    data = {**VALID, "attribute[appliance]": "", "attribute[count]": "two"}
+    data = {**VALID, "attribute[mobility]": "", "attribute[people]": "two"}
     response = logged_in(world.resident).post("/services/home-repair/order/", data)
     assert response.status_code == 400
     body = response.content.decode()
     assert (
-        '<p class="field-error" id="f-attribute-appliance-error">This answer is required.</p>'
+        '<p class="field-error" id="f-attribute-mobility-error">This answer is required.</p>'
         in body
     )
-    assert '<p class="field-error" id="f-attribute-count-error">Enter a number.</p>' in body
-    assert 'aria-describedby="f-attribute-count-error" aria-invalid="true"' in body
+    assert '<p class="field-error" id="f-attribute-people-error">Enter a number.</p>' in body
+    assert 'aria-describedby="f-attribute-people-error" aria-invalid="true"' in body
     # The summary at the top links to each field.
-    assert '<li><a href="#f-attribute-count">Enter a number.</a></li>' in body
+    assert '<li><a href="#f-attribute-people">Enter a number.</a></li>' in body
     # What was typed is kept.
-    assert 'name="attribute[count]" value="two"' in body
+    assert 'name="attribute[people]" value="two"' in body
     assert Order.objects.count() == 0
 
 
 def test_unknown_choice_is_refused(world, repair):
-    data = {**VALID, "attribute[appliance]": "rocket"}
+    data = {**VALID, "attribute[mobility]": "rocket"}
     response = logged_in(world.resident).post("/services/home-repair/order/", data)
     assert response.status_code == 400
     assert "Not one of the choices: rocket." in response.content.decode()
@@ -287,7 +289,7 @@ def test_anonymous_user_is_sent_to_login(world, repair):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/?next="), url
-    order = order_at(world, "submitted")
+    order = order_at(world, Status.SUBMITTED)
     for url in (
         f"/me/orders/{order.pk}/cancel/",
         f"/staff/orders/{order.pk}/approve/",
@@ -320,8 +322,8 @@ def test_login_and_logout(world):
 
 
 def test_my_orders_lists_only_my_own(world):
-    mine = order_at(world, "submitted")
-    theirs = order_at(world, "submitted", region="V2")
+    mine = order_at(world, Status.SUBMITTED)
+    theirs = order_at(world, Status.SUBMITTED, region_code="V2")
     response = logged_in(world.resident).get("/me/")
     assert response.status_code == 200
     assert [o.pk for o in response.context["orders"]] == [mine.pk]
@@ -329,7 +331,7 @@ def test_my_orders_lists_only_my_own(world):
 
 
 def test_someone_elses_order_is_404(world):
-    theirs = order_at(world, "submitted", region="V2")
+    theirs = order_at(world, Status.SUBMITTED, region_code="V2")
     client = logged_in(world.resident)
     assert client.get(f"/me/orders/{theirs.pk}/").status_code == 404
     assert client.get("/me/orders/99999999999999999999/").status_code == 404
@@ -339,7 +341,7 @@ def test_someone_elses_order_is_404(world):
 
 
 def test_order_page_shows_timeline_and_cancel_while_open(world):
-    order = order_at(world, "dispatched")
+    order = order_at(world, Status.DISPATCHED)
     response = logged_in(world.resident).get(f"/me/orders/{order.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -353,7 +355,7 @@ def test_order_page_shows_timeline_and_cancel_while_open(world):
 
 
 def test_resident_cancels_an_open_order(world):
-    order = order_at(world, "approved")
+    order = order_at(world, Status.APPROVED)
     client = logged_in(world.resident)
     response = client.post(f"/me/orders/{order.pk}/cancel/", {"reason": "Solved myself"})
     order.refresh_from_db()
@@ -363,7 +365,7 @@ def test_resident_cancels_an_open_order(world):
 
 
 def test_cancelling_a_finished_order_is_a_409_and_writes_nothing(world):
-    order = order_at(world, "delivered")
+    order = order_at(world, Status.DELIVERED)
     events = OrderEvent.objects.filter(order=order).count()
     response = logged_in(world.resident).post(f"/me/orders/{order.pk}/cancel/")
     order.refresh_from_db()
@@ -374,7 +376,7 @@ def test_cancelling_a_finished_order_is_a_409_and_writes_nothing(world):
 
 
 def test_resident_rates_a_delivered_order_and_it_closes(world):
-    order = order_at(world, "delivered")
+    order = order_at(world, Status.DELIVERED)
     client = logged_in(world.resident)
     page = client.get(f"/me/orders/{order.pk}/")
     assert f'action="/me/orders/{order.pk}/rate/"' in page.content.decode()
@@ -396,7 +398,7 @@ def test_resident_rates_a_delivered_order_and_it_closes(world):
 
 
 def test_incomplete_rating_is_refused_with_field_messages(world):
-    order = order_at(world, "delivered")
+    order = order_at(world, Status.DELIVERED)
     response = logged_in(world.resident).post(
         f"/me/orders/{order.pk}/rate/", {"contacted": "maybe", "satisfaction": "wow"}
     )
@@ -415,7 +417,7 @@ def test_incomplete_rating_is_refused_with_field_messages(world):
 
 
 def test_rating_an_order_not_yet_delivered_is_a_409(world):
-    order = order_at(world, "accepted")
+    order = order_at(world, Status.ACCEPTED)
     response = logged_in(world.resident).post(
         f"/me/orders/{order.pk}/rate/",
         {"contacted": "yes", "solved": "yes", "satisfaction": "satisfied"},
@@ -427,5 +429,5 @@ def test_rating_an_order_not_yet_delivered_is_a_409(world):
 
 
 def test_action_urls_refuse_get(world):
-    order = order_at(world, "submitted")
+    order = order_at(world, Status.SUBMITTED)
     assert logged_in(world.resident).get(f"/me/orders/{order.pk}/cancel/").status_code == 405

@@ -9,7 +9,8 @@ from django.utils import timezone
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, OrderEvent, Rating, Status
 from tests.factories import ServiceFactory
-from tests.web.conftest import logged_in, order_at
+from tests.helpers import MINUTE, T0, order_at
+from tests.web.conftest import logged_in
 
 
 def events_of(order: Order) -> list[str]:
@@ -20,8 +21,8 @@ def events_of(order: Order) -> list[str]:
 
 
 def test_dispatch_queue_shows_only_the_dispatchers_township(world):
-    mine = order_at(world, "submitted")
-    other = order_at(world, "submitted", region="V2")
+    mine = order_at(world, Status.SUBMITTED)
+    other = order_at(world, Status.SUBMITTED, region_code="V2")
     response = logged_in(world.dispatcher_a).get("/staff/dispatch/")
     assert response.status_code == 200
     assert [o.pk for o in response.context["orders"]] == [mine.pk]
@@ -57,7 +58,7 @@ def test_consoles_refuse_other_roles_with_403(world):
 
 
 def test_staff_order_page_shows_review_buttons_for_a_new_order(world):
-    order = order_at(world, "submitted")
+    order = order_at(world, Status.SUBMITTED)
     response = logged_in(world.dispatcher_a).get(f"/staff/orders/{order.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -67,7 +68,7 @@ def test_staff_order_page_shows_review_buttons_for_a_new_order(world):
 
 
 def test_order_outside_the_dispatchers_township_is_404_and_untouched(world):
-    order = order_at(world, "submitted", region="V2")
+    order = order_at(world, Status.SUBMITTED, region_code="V2")
     client = logged_in(world.dispatcher_a)
     assert client.get(f"/staff/orders/{order.pk}/").status_code == 404
     for action in ("approve", "reject", "cancel", "callback"):
@@ -86,7 +87,7 @@ def test_order_outside_the_dispatchers_township_is_404_and_untouched(world):
 
 
 def test_dispatcher_approves(world):
-    order = order_at(world, "submitted")
+    order = order_at(world, Status.SUBMITTED)
     response = logged_in(world.dispatcher_a).post(
         f"/staff/orders/{order.pk}/approve/", {"note": "fine"}
     )
@@ -97,7 +98,7 @@ def test_dispatcher_approves(world):
 
 
 def test_approving_twice_is_an_illegal_transition_409(world):
-    order = order_at(world, "approved")
+    order = order_at(world, Status.APPROVED)
     response = logged_in(world.dispatcher_a).post(f"/staff/orders/{order.pk}/approve/")
     order.refresh_from_db()
     assert response.status_code == 409
@@ -108,7 +109,7 @@ def test_approving_twice_is_an_illegal_transition_409(world):
 
 
 def test_reject_needs_a_reason(world):
-    order = order_at(world, "submitted")
+    order = order_at(world, Status.SUBMITTED)
     client = logged_in(world.dispatcher_a)
     refused = client.post(f"/staff/orders/{order.pk}/reject/", {"reason": "  "})
     assert refused.status_code == 400
@@ -129,7 +130,7 @@ def test_reject_needs_a_reason(world):
 
 
 def test_candidates_are_ranked_with_a_dispatch_button_each(world):
-    order = order_at(world, "approved")
+    order = order_at(world, Status.APPROVED)
     response = logged_in(world.dispatcher_a).get(f"/staff/orders/{order.pk}/")
     candidates = response.context["candidates"]
     body = response.content.decode()
@@ -139,7 +140,7 @@ def test_candidates_are_ranked_with_a_dispatch_button_each(world):
 
 
 def test_dispatcher_dispatches_then_redispatches(world):
-    order = order_at(world, "approved")
+    order = order_at(world, Status.APPROVED)
     client = logged_in(world.dispatcher_a)
     first = client.post(f"/staff/orders/{order.pk}/dispatch/", {"provider_id": world.provider.pk})
     order.refresh_from_db()
@@ -164,7 +165,7 @@ def test_dispatcher_dispatches_then_redispatches(world):
 
 
 def test_dispatch_refuses_bad_and_ineligible_providers(world):
-    order = order_at(world, "approved", region="V2")
+    order = order_at(world, Status.APPROVED, region_code="V2")
     client = logged_in(world.dispatcher_b)
     for raw in ("abc", "²", "１２"):  # a superscript and full-width digits are not ids either
         bad = client.post(f"/staff/orders/{order.pk}/dispatch/", {"provider_id": raw})
@@ -186,7 +187,7 @@ def test_dispatch_refuses_bad_and_ineligible_providers(world):
 
 
 def test_staff_cancels_an_open_order(world):
-    order = order_at(world, "accepted")
+    order = order_at(world, Status.ACCEPTED)
     response = logged_in(world.dispatcher_a).post(
         f"/staff/orders/{order.pk}/cancel/", {"reason": "Resident called"}
     )
@@ -196,7 +197,7 @@ def test_staff_cancels_an_open_order(world):
 
 
 def test_staff_records_a_callback_for_a_delivered_order(world):
-    order = order_at(world, "delivered")
+    order = order_at(world, Status.DELIVERED)
     client = logged_in(world.dispatcher_a)
     page = client.get(f"/staff/orders/{order.pk}/")
     assert f'action="/staff/orders/{order.pk}/callback/"' in page.content.decode()
@@ -217,7 +218,7 @@ def test_staff_records_a_callback_for_a_delivered_order(world):
 
 
 def test_callback_on_an_open_order_is_a_409(world):
-    order = order_at(world, "in_service")
+    order = order_at(world, Status.IN_SERVICE)
     response = logged_in(world.dispatcher_a).post(
         f"/staff/orders/{order.pk}/callback/",
         {"contacted": "yes", "solved": "yes", "satisfaction": "satisfied"},
@@ -266,7 +267,7 @@ def test_dispatcher_orders_on_behalf_only_inside_the_township(world):
 
 
 def test_provider_console_lists_our_orders_with_their_buttons(world):
-    order = order_at(world, "dispatched")
+    order = order_at(world, Status.DISPATCHED, provider=world.provider2)
     response = logged_in(world.provider2_staff).get("/staff/provider/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -278,7 +279,7 @@ def test_provider_console_lists_our_orders_with_their_buttons(world):
 
 
 def test_provider_accepts_starts_and_delivers(world):
-    order = order_at(world, "dispatched")
+    order = order_at(world, Status.DISPATCHED, provider=world.provider2)
     client = logged_in(world.provider2_staff)
     assert client.post(f"/staff/provider/orders/{order.pk}/accept/").status_code == 302
     assert client.post(f"/staff/provider/orders/{order.pk}/start/").status_code == 302
@@ -298,7 +299,7 @@ def test_provider_accepts_starts_and_delivers(world):
 
 
 def test_provider_declines_with_a_reason(world):
-    order = order_at(world, "dispatched")
+    order = order_at(world, Status.DISPATCHED, provider=world.provider2)
     client = logged_in(world.provider2_staff)
     refused = client.post(f"/staff/provider/orders/{order.pk}/decline/")
     assert refused.status_code == 400
@@ -311,7 +312,7 @@ def test_provider_declines_with_a_reason(world):
 
 
 def test_provider_cannot_act_on_another_providers_order(world):
-    order = order_at(world, "dispatched")
+    order = order_at(world, Status.DISPATCHED, provider=world.provider2)
     response = logged_in(world.provider_staff).post(f"/staff/provider/orders/{order.pk}/accept/")
     order.refresh_from_db()
     assert response.status_code == 404
@@ -319,7 +320,7 @@ def test_provider_cannot_act_on_another_providers_order(world):
 
 
 def test_starting_before_accepting_is_a_409(world):
-    order = order_at(world, "dispatched")
+    order = order_at(world, Status.DISPATCHED, provider=world.provider2)
     response = logged_in(world.provider2_staff).post(f"/staff/provider/orders/{order.pk}/start/")
     order.refresh_from_db()
     assert response.status_code == 409
@@ -331,7 +332,7 @@ def test_provider_grabs_a_grab_mode_order(world):
     ServiceFactory(
         code="snow", name_en="Snow clearing", dispatch_mode="grab", regions=[world.county]
     )
-    order = order_at(world, "approved", service="snow")
+    order = order_at(world, Status.APPROVED, service_code="snow")
     client = logged_in(world.provider_staff)
     page = client.get("/staff/provider/")
     assert [o.pk for o in page.context["grabbable"]] == [order.pk]
@@ -348,7 +349,7 @@ def test_provider_grabs_a_grab_mode_order(world):
 
 def test_grabbing_a_dispatch_mode_order_is_refused(world):
     """Not in anyone's grab queue, so not found, as through the REST API."""
-    order = order_at(world, "approved")
+    order = order_at(world, Status.APPROVED)
     response = logged_in(world.provider_staff).post(f"/staff/provider/orders/{order.pk}/grab/")
     order.refresh_from_db()
     assert response.status_code == 404
@@ -357,7 +358,7 @@ def test_grabbing_a_dispatch_mode_order_is_refused(world):
 
 def test_grab_outside_the_providers_coverage_or_unknown_is_404(world):
     ServiceFactory(code="snow", dispatch_mode="grab", regions=[world.county])
-    order = order_at(world, "approved", region="V2", service="snow")
+    order = order_at(world, Status.APPROVED, region_code="V2", service_code="snow")
     client = logged_in(world.provider_staff)  # provider serves T1 only
     assert client.post(f"/staff/provider/orders/{order.pk}/grab/").status_code == 404
     assert client.post("/staff/provider/orders/987654/grab/").status_code == 404
@@ -366,9 +367,9 @@ def test_grab_outside_the_providers_coverage_or_unknown_is_404(world):
 
 
 def test_all_orders_list_is_scoped_and_filters_by_status(world):
-    submitted = order_at(world, "submitted")
-    delivered = order_at(world, "delivered")
-    order_at(world, "submitted", region="V2")
+    submitted = order_at(world, Status.SUBMITTED, now=T0)
+    delivered = order_at(world, Status.DELIVERED, now=T0 + MINUTE)
+    order_at(world, Status.SUBMITTED, region_code="V2", now=T0 + 2 * MINUTE)
     client = logged_in(world.dispatcher_a)
     everything = client.get("/staff/orders/")
     assert everything.status_code == 200
@@ -394,11 +395,11 @@ def test_consoles_make_no_query_per_order(world):
 
     provider = logged_in(world.provider2_staff)
     dispatcher = logged_in(world.dispatcher_a)
-    order_at(world, "dispatched")
-    order_at(world, "submitted")
+    order_at(world, Status.DISPATCHED, provider=world.provider2)
+    order_at(world, Status.SUBMITTED)
     few = (queries(provider, "/staff/provider/"), queries(dispatcher, "/staff/dispatch/"))
     for _ in range(3):
-        order_at(world, "dispatched")
-        order_at(world, "submitted")
+        order_at(world, Status.DISPATCHED, provider=world.provider2)
+        order_at(world, Status.SUBMITTED)
     many = (queries(provider, "/staff/provider/"), queries(dispatcher, "/staff/dispatch/"))
     assert many == few
