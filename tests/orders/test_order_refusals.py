@@ -970,8 +970,10 @@ def submission_cases(actor, *, contact_blank):
                 "service_code",
                 {
                     **every(BLANK, FREE_FORM),
-                    **every(NOT_TEXT, [("not_text", "service"), *FREE_FORM]),
-                    "too_long": [("too_long", "service"), *FREE_FORM],
+                    # Unreadable: refused as it stands, with nothing that would follow from
+                    # reading it as empty (one error per field).
+                    **every(NOT_TEXT, [("not_text", "service")]),
+                    "too_long": [("too_long", "service")],
                 },
             ),
             # An area is read only for a free-form need: with a service named, it comes
@@ -1020,8 +1022,8 @@ def submission_cases(actor, *, contact_blank):
                 "channel",
                 {
                     **every(BLANK, CHANNEL),
-                    **every(NOT_TEXT, [("not_text", "channel"), *CHANNEL]),
-                    "too_long": [("too_long", "channel"), *CHANNEL],
+                    **every(NOT_TEXT, [("not_text", "channel")]),
+                    "too_long": [("too_long", "channel")],
                 },
             ),
             *text_cases("contact_name", blank=contact_blank("contact_name")),

@@ -62,14 +62,14 @@ class OrderInput:
     contact_phone: str = ""
 
 
-def _text(
-    value: Any, field: str, limit: int, errors: list[ErrorDetail], *, required: bool = False
-) -> str:
+def _text(value: Any, field: str, limit: int, errors: list[ErrorDetail]) -> str | None:
+    """The text, or None when it cannot be read (its refusal is added to ``errors``, and the
+    checks that would follow from an empty value are left out: one error per field)."""
     try:
-        return read_text(value, max_length=limit, required=required)
+        return read_text(value, max_length=limit)
     except Invalid as exc:
         errors.append(exc.detail(field))
-        return ""
+        return None
 
 
 # --- who orders, and how ----------------------------------------------------------------------
@@ -104,7 +104,7 @@ def _who(actor: Actor, data: OrderInput, resident: User | None, errors: list[Err
     contact_name = _text(data.contact_name, "contact_name", MAX_NAME, errors)
     contact_phone = _text(data.contact_phone, "contact_phone", MAX_PHONE, errors)
     if policy.orders_for_others(actor):
-        if channel not in policy.STAFF_CHANNELS:
+        if channel is not None and channel not in policy.STAFF_CHANNELS:
             errors.append(
                 ErrorDetail(
                     OrderCode.CHANNEL_INVALID,
@@ -112,7 +112,7 @@ def _who(actor: Actor, data: OrderInput, resident: User | None, errors: list[Err
                     "channel",
                 )
             )
-        unreadable = any(e.field in ("contact_name", "contact_phone") for e in errors)
+        unreadable = contact_name is None or contact_phone is None
         if resident is None and not unreadable and not (contact_name and contact_phone):
             errors.append(
                 ErrorDetail(
@@ -130,11 +130,16 @@ def _who(actor: Actor, data: OrderInput, resident: User | None, errors: list[Err
                     OrderCode.RESIDENT_INVALID, _("This account is not a resident's."), "resident"
                 )
             )
-        return _Who(resident, channel, contact_name, contact_phone)
+        return _Who(resident, channel or "", contact_name or "", contact_phone or "")
     allowed = (Channel.OPEN311,) if client_app else (Channel.WEB, Channel.API)
-    if channel not in allowed:
+    if channel is not None and channel not in allowed:
         errors.append(ErrorDetail(OrderCode.CHANNEL_INVALID, _("Unknown channel."), "channel"))
-    return _Who(actor if isinstance(actor, User) else None, channel, contact_name, contact_phone)
+    return _Who(
+        actor if isinstance(actor, User) else None,
+        channel or "",
+        contact_name or "",
+        contact_phone or "",
+    )
 
 
 # --- where ------------------------------------------------------------------------------------
@@ -158,15 +163,13 @@ def _where(
     except DomainError as exc:
         errors.extend(exc.errors)
         latitude = longitude = None
-    address = _text(data.address, "address", MAX_ADDRESS, errors)
-    unreadable = False
+    address = _text(data.address, "address", MAX_ADDRESS, errors) or ""
+    code: str | None = ""
     if region is None:
-        found = len(errors)
         code = _text(data.region_code, "region", MAX_CODE, errors)
-        unreadable = len(errors) > found
         region = region_by_code(code) if code else None
     if region is None:
-        if not unreadable:
+        if code is not None:
             errors.append(ErrorDetail(OrderCode.REGION_UNKNOWN, _("No such place."), "region"))
     elif region.level == Region.Level.COUNTY:
         errors.append(
@@ -208,6 +211,8 @@ def _what(data: OrderInput, region: Region | None, errors: list[ErrorDetail]) ->
         )
         raw_answers = {}
     service_code = _text(data.service_code, "service", MAX_CODE, errors)
+    if service_code is None:
+        return None  # refused as it stands: neither a menu item nor a need can follow
     if service_code:
         # Reference data read on every order comes from the per-process cache.
         entry = menu_entry(service_code)
@@ -240,7 +245,7 @@ def _what(data: OrderInput, region: Region | None, errors: list[ErrorDetail]) ->
             service.category.area,
             service.category,
             service.urgency,
-            description,
+            description or "",
             answers,
         )
     if raw_answers:
@@ -251,7 +256,7 @@ def _what(data: OrderInput, region: Region | None, errors: list[ErrorDetail]) ->
         )
     area_code = _text(data.area_code, "area", MAX_CODE, errors)
     area = ServiceArea.objects.filter(code=area_code).first() if area_code else None
-    if area is None:
+    if area is None and area_code is not None:
         errors.append(
             ErrorDetail(
                 OrderCode.AREA_UNKNOWN if area_code else OrderCode.AREA_REQUIRED,
@@ -259,11 +264,11 @@ def _what(data: OrderInput, region: Region | None, errors: list[ErrorDetail]) ->
                 "area" if area_code else "service",
             )
         )
-    if not description:
+    if description == "":  # None: unreadable, and refused as such already
         errors.append(
             ErrorDetail(OrderCode.DESCRIPTION_REQUIRED, _("Describe what you need."), "description")
         )
-    if area is None:
+    if area is None or description is None:
         return None
     return _What(None, area, None, urgency_class(code="general"), description, {})
 
