@@ -349,39 +349,37 @@ def my_order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in
-@require_POST
-def my_order_rate(request: HttpRequest, pk: int) -> HttpResponse:
+def _my_rating(request: HttpRequest, pk: int, *, form: str) -> HttpResponse:
+    """The resident's rating, or staff's callback for the resident, from the order page."""
     order = _my_order_or_404(request, pk)
+    rate = services.order_rate if form == "rate" else services.order_callback
+    success = (
+        _("Thank you: your rating has been recorded.")
+        if form == "rate"
+        else _("Callback for order %(number)s recorded.") % {"number": order.number}
+    )
     return _run(
         request,
-        form="rate",
+        form=form,
         order_id=order.pk,
-        call=lambda: services.order_rate(
-            order_id=order.pk, actor=request.user, data=parse_rating(request.POST)
-        ),
-        success=_("Thank you: your rating has been recorded."),
+        call=lambda: rate(order_id=order.pk, actor=request.user, data=parse_rating(request.POST)),
+        success=success,
         done=reverse("my_order", args=[order.pk]),
         rerender=lambda f: _render_my_order(request, pk, f),
     )
+
+
+@signed_in
+@require_POST
+def my_order_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _my_rating(request, pk, form="rate")
 
 
 @signed_in
 @require_POST
 def my_order_callback(request: HttpRequest, pk: int) -> HttpResponse:
     """A grid worker (or other staff) records the resident's answers to a callback."""
-    order = _my_order_or_404(request, pk)
-    return _run(
-        request,
-        form="callback",
-        order_id=order.pk,
-        call=lambda: services.order_callback(
-            order_id=order.pk, actor=request.user, data=parse_rating(request.POST)
-        ),
-        success=_("Callback for order %(number)s recorded.") % {"number": order.number},
-        done=reverse("my_order", args=[order.pk]),
-        rerender=lambda f: _render_my_order(request, pk, f),
-    )
+    return _my_rating(request, pk, form="callback")
 
 
 # --- 审单 / 派单: the dispatcher's console ------------------------------------------------------

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
-
 from minsheng.accounts.types import Actor
-from minsheng.orders import policy
 from minsheng.orders.models import Action, Audience, Order
-from minsheng.orders.services.steps import lock, moment, read_note, take
+from minsheng.orders.services.steps import perform, read_note
 
 
 def order_cancel(
     *, order_id: int, actor: Actor, reason: str = "", now: datetime | None = None
 ) -> Order:
     """Cancel while the order is open; the reason is the resident's, or said to them."""
-    reason = read_note(reason, field="reason")
-    with transaction.atomic():
-        order = lock(order_id)
-        policy.require("cancel", actor, order)
-        take(
-            order,
-            Action.CANCEL,
-            actor=actor,
-            at=moment(order, now),
-            note=reason,
-            audience=Audience.RESIDENT,
-        )
-    return order
+    return perform(
+        order_id,
+        verb="cancel",
+        action=Action.CANCEL,
+        actor=actor,
+        now=now,
+        note=read_note(reason, field="reason"),
+        audience=Audience.RESIDENT,
+    )

@@ -69,6 +69,41 @@ def auto_dispatch(order: Order, *, at: datetime) -> bool:
     return True
 
 
+def _send(
+    order_id: int,
+    *,
+    action: str,
+    actor: Actor,
+    provider_id: int,
+    note: str,
+    audience: str | None,
+    now: datetime | None,
+) -> Order:
+    note = read_note(note)
+    audience = read_audience(audience)
+    with transaction.atomic():
+        order = lock(order_id)
+        policy.require(action, actor, order)  # the verbs are the actions' names
+        if action == Action.REDISPATCH and order.provider_id == as_id(provider_id):
+            raise DomainError.single(
+                OrderCode.PROVIDER_UNCHANGED,
+                _("The order is already with this provider."),
+                "provider",
+            )
+        at = moment(order, now)
+        provider = _check_provider(order, provider_id, at)
+        take(
+            order,
+            action,
+            actor=actor,
+            at=at,
+            note=note,
+            audience=audience,
+            provider_id=provider.pk,
+        )
+    return order
+
+
 def order_dispatch(
     *,
     order_id: int,
@@ -83,23 +118,15 @@ def order_dispatch(
     An order already dispatched is a conflict (``already_dispatched``): a colleague sent it
     first. Sending it elsewhere is a re-dispatch, asked for explicitly.
     """
-    note = read_note(note)
-    audience = read_audience(audience)
-    with transaction.atomic():
-        order = lock(order_id)
-        policy.require("dispatch", actor, order)
-        at = moment(order, now)
-        provider = _check_provider(order, provider_id, at)
-        take(
-            order,
-            Action.DISPATCH,
-            actor=actor,
-            at=at,
-            note=note,
-            audience=audience,
-            provider_id=provider.pk,
-        )
-    return order
+    return _send(
+        order_id,
+        action=Action.DISPATCH,
+        actor=actor,
+        provider_id=provider_id,
+        note=note,
+        audience=audience,
+        now=now,
+    )
 
 
 def order_redispatch(
@@ -112,29 +139,15 @@ def order_redispatch(
     now: datetime | None = None,
 ) -> Order:
     """A dispatcher takes a dispatched order from its provider and sends it to another."""
-    note = read_note(note)
-    audience = read_audience(audience)
-    with transaction.atomic():
-        order = lock(order_id)
-        policy.require("redispatch", actor, order)
-        if order.provider_id is not None and order.provider_id == as_id(provider_id):
-            raise DomainError.single(
-                OrderCode.PROVIDER_UNCHANGED,
-                _("The order is already with this provider."),
-                "provider",
-            )
-        at = moment(order, now)
-        provider = _check_provider(order, provider_id, at)
-        take(
-            order,
-            Action.REDISPATCH,
-            actor=actor,
-            at=at,
-            note=note,
-            audience=audience,
-            provider_id=provider.pk,
-        )
-    return order
+    return _send(
+        order_id,
+        action=Action.REDISPATCH,
+        actor=actor,
+        provider_id=provider_id,
+        note=note,
+        audience=audience,
+        now=now,
+    )
 
 
 def back_to_queue(order: Order, *, action: str, actor: Actor, at: datetime, note: str) -> None:

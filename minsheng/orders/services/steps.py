@@ -9,9 +9,11 @@ time is taken under the lock, and never earlier than the order's last change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +93,29 @@ def take(
         audience=audience or policy.default_audience(action),
         note=note,
     )
+
+
+def perform(
+    order_id: int,
+    *,
+    verb: str,
+    action: str,
+    actor: Actor,
+    now: datetime | None,
+    note: str = "",
+    audience: str | None = None,
+    then: Callable[[Order, datetime], object] | None = None,
+) -> Order:
+    """The whole of a simple step: lock, ask the policy (``verb``), take the time, take the
+    step; ``then`` runs in the same transaction (auto-dispatch after an approval)."""
+    with transaction.atomic():
+        order = lock(order_id)
+        policy.require(verb, actor, order)
+        at = moment(order, now)
+        take(order, action, actor=actor, at=at, note=note, audience=audience)
+        if then is not None:
+            then(order, at)
+    return order
 
 
 def read_note(value: object, *, field: str = "note", required: bool = False) -> str:
