@@ -14,15 +14,12 @@ from django.utils import timezone
 from minsheng.accounts.models import Profile, Role
 from minsheng.catalog.models import Provider, Service, ServiceAttribute
 from minsheng.core.errors import Conflict
+from minsheng.demo.catalog import DEMO_PROVIDER
+from minsheng.demo.logins import DEMO_PASSWORD
+from minsheng.demo.regions import COUNTY_CODE
+from minsheng.demo.seed import demo_reset, seed_demo
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, OrderEvent, Rating, Status
-from minsheng.orders.seed import (
-    COUNTY_CODE,
-    DEMO_PASSWORD,
-    DEMO_PROVIDER,
-    demo_reset,
-    seed_demo,
-)
 from minsheng.orders.selectors import previous_month, ranking
 from minsheng.regions.models import Region
 from tests.demo.checks import history_problems

@@ -1,49 +1,35 @@
-"""The demo county: a realistic, deterministic, fictional county with a year of orders.
+"""A year of the demo county's orders: a simulator that plays each order's life, and a bulk
+writer for the result.
 
-``seed_demo(seed=1)`` builds 青溪县 (Qingxi County): twelve townships, about two hundred
-villages and communities, ~300,000 people (~60% rural), the menu of
-``minsheng.catalog.demo_data``, its providers and their staff, one demo login per role, and
-a year of order history that ends at the real current time.
-
-Determinism: everything is drawn from ``random.Random(seed)``; the history is laid out
-relative to today's local midnight and the handful of open orders relative to ``now``, so
-two runs with the same seed give the same names, counts and relative timings.
-
-The history is written with ``bulk_create`` for speed, so it is built by a small simulator
-(:class:`_Sim`) that applies exactly what the order services and the sweep would have done
-at each step: the transition table, the step deadlines, escalation of overdue steps,
-re-dispatch on accept timeout, auto-close of unrated deliveries, rounds and ratings.
+The history is written with multi-row INSERTs for speed, so it is built by a small
+simulator (:class:`Sim`) that applies exactly what the order services and the sweep would
+have done at each step: the transition table, the step deadlines, escalation of overdue
+steps, re-dispatch on accept timeout, auto-close of unrated deliveries, rounds and ratings.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.models import Profile, Role
-from minsheng.catalog.demo_data import LOCAL_CATEGORIES, PROVIDERS, SERVICES, DemoService
-from minsheng.catalog.models import (
-    Category,
-    Provider,
-    Service,
-    ServiceArea,
-    ServiceAttribute,
-    UrgencyClass,
+from minsheng.catalog.models import Service, ServiceAttribute
+from minsheng.demo.catalog import (
+    DEMO_PROVIDER,
+    DEMO_SERVICE,
+    SeededProvider,
+    SeededService,
+    Urgency,
 )
-from minsheng.core.errors import Conflict
+from minsheng.demo.regions import CENTRE, DEMO_TOWNSHIP, TOWNSHIPS, Place, townships_for
+from minsheng.demo.users import People, person
 from minsheng.orders.models import (
     ACTION_TRANSITIONS,
     OPEN_STATUSES,
@@ -57,64 +43,8 @@ from minsheng.orders.models import (
     Status,
 )
 from minsheng.orders.policy import default_audience
-from minsheng.regions.models import Region
 
-COUNTY_CODE = "439901"  # fictional: no real county has this code
-COUNTY_NAME = ("青溪县", "Qingxi County")
-CENTRE = (29.6, 109.4)
-DEMO_EMAIL_DOMAIN = "demo.minsheng.invalid"
-DEMO_PASSWORD = "minsheng-demo"  # noqa: S105 - printed on purpose: demo accounts only
 HISTORY_ORDERS = 10_000  # at scale 1
-DEMO_TOWNSHIP = "longtan"
-DEMO_PROVIDER = "longtan-volunteers"
-DEMO_SERVICE = "meal-delivery"
-
-# (key, name_zh, name_en, kind, communities, villages)
-TOWNSHIPS: list[tuple[str, str, str, str, int, int]] = [
-    ("chengguan", "城关镇", "Chengguan Town", "urban", 12, 8),
-    ("xikou", "溪口镇", "Xikou Town", "urban", 3, 16),
-    ("baisha", "白沙镇", "Baisha Town", "urban", 2, 16),
-    ("longtan", "龙潭镇", "Longtan Town", "rural", 1, 18),
-    ("shimen", "石门乡", "Shimen Township", "rural", 0, 16),
-    ("chayuan", "茶园乡", "Chayuan Township", "rural", 0, 15),
-    ("taohua", "桃花乡", "Taohua Township", "rural", 0, 14),
-    ("shuanghe", "双河乡", "Shuanghe Township", "rural", 0, 16),
-    ("yuntai", "云台乡", "Yuntai Township", "rural", 0, 14),
-    ("shanmu", "杉木乡", "Shanmu Township", "rural", 0, 13),
-    ("liuping", "柳坪乡", "Liuping Township", "rural", 0, 15),
-    ("gaofeng", "高峰乡", "Gaofeng Township", "rural", 0, 14),
-]
-COMMUNITIES = [
-    ("东门", "Dongmen"), ("西门", "Ximen"), ("南街", "Nanjie"), ("北街", "Beijie"),
-    ("河滨", "Hebin"), ("解放", "Jiefang"), ("人民", "Renmin"), ("文化", "Wenhua"),
-    ("新华", "Xinhua"), ("建设", "Jianshe"), ("幸福", "Xingfu"), ("和平", "Heping"),
-    ("胜利", "Shengli"), ("滨江", "Binjiang"), ("桥头", "Qiaotou"), ("站前", "Zhanqian"),
-    ("朝阳", "Chaoyang"), ("团结", "Tuanjie"), ("龙泉", "Longquan"), ("凤凰", "Fenghuang"),
-]  # fmt: skip
-VILLAGE_HEADS = [
-    ("大", "Da"), ("小", "Xiao"), ("上", "Shang"), ("下", "Xia"), ("黄", "Huang"),
-    ("青", "Qing"), ("石", "Shi"), ("龙", "Long"), ("马", "Ma"), ("杨", "Yang"),
-    ("柳", "Liu"), ("桃", "Tao"), ("竹", "Zhu"), ("松", "Song"), ("金", "Jin"),
-    ("新", "Xin"), ("长", "Chang"), ("高", "Gao"), ("田", "Tian"), ("三", "San"),
-    ("双", "Shuang"), ("白", "Bai"), ("红", "Hong"), ("枫", "Feng"), ("茶", "Cha"),
-    ("梅", "Mei"), ("岩", "Yan"), ("杉", "Shan"), ("鹿", "Lu"), ("凉", "Liang"),
-]  # fmt: skip
-VILLAGE_TAILS = [
-    ("坪", "ping"), ("溪", "xi"), ("湾", "wan"), ("坝", "ba"), ("岭", "ling"),
-    ("冲", "chong"), ("塘", "tang"), ("桥", "qiao"), ("坡", "po"), ("口", "kou"),
-    ("山", "shan"), ("园", "yuan"), ("寨", "zhai"), ("河", "he"), ("峪", "yu"), ("垭", "ya"),
-]  # fmt: skip
-SURNAMES = [
-    ("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"),
-    ("杨", "Yang"), ("黄", "Huang"), ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou"),
-    ("田", "Tian"), ("彭", "Peng"), ("向", "Xiang"), ("龙", "Long"), ("石", "Shi"),
-    ("滕", "Teng"), ("粟", "Su"), ("胡", "Hu"), ("舒", "Shu"), ("覃", "Qin"),
-]  # fmt: skip
-GIVEN = [
-    "秀英", "桂英", "建国", "建华", "志强", "玉兰", "德华", "春花", "国平", "小红",
-    "海燕", "明", "伟", "芳", "军", "丽", "勇", "霞", "平", "刚", "红梅", "兰英",
-    "正华", "永福", "金凤", "光明", "文军", "翠云",
-]  # fmt: skip
 
 REJECT_REASONS = [
     "不属于本服务范围，已告知应到县政务服务中心办理。",
@@ -160,532 +90,6 @@ DESCRIPTIONS = [
 ]
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    username: str
-    display_name: str
-    try_first: str
-
-
-DEMO_LOGINS: list[DemoLogin] = [
-    DemoLogin(
-        Role.RESIDENT,
-        "resident",
-        "张秀英",
-        "Order 助餐送餐 (meal delivery) from the menu; rate the delivered order under My orders.",
-    ),
-    DemoLogin(
-        Role.GRID_WORKER,
-        "grid",
-        "李明",
-        "Place an order on behalf of a neighbour who phoned you (channel: grid worker).",
-    ),
-    DemoLogin(
-        Role.DISPATCHER,
-        "dispatcher",
-        "王芳",
-        "Review and approve the resident's order in the dispatch queue, then dispatch it to "
-        "龙潭镇志愿服务队 (Longtan Volunteer Team).",
-    ),
-    DemoLogin(
-        Role.PROVIDER_STAFF,
-        "provider",
-        "刘强",
-        "Accept the dispatched order, start it and mark it delivered.",
-    ),
-    DemoLogin(
-        Role.COUNTY_ADMIN,
-        "admin",
-        "陈静",
-        "See the whole county's queue and the monthly ranking; /admin/ for the raw data.",
-    ),
-]
-
-
-@dataclass
-class SeedSummary:
-    seed: int
-    scale: float
-    townships: int = 0
-    villages: int = 0
-    population: int = 0
-    rural_population: int = 0
-    services: int = 0
-    providers: int = 0
-    users: int = 0
-    orders: int = 0
-    events: int = 0
-    ratings: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    escalated_open: int = 0
-    seconds: float = 0.0
-    demo_village: str = ""
-    demo_township: str = ""
-    demo_provider: str = ""
-
-
-@dataclass
-class ResetSummary:
-    orders: int = 0
-    events: int = 0
-    ratings: int = 0
-    services: int = 0
-    providers: int = 0
-    regions: int = 0
-    users: int = 0
-
-
-# --- presence and reset -----------------------------------------------------------------------
-
-
-def demo_region_q() -> Q:
-    return Q(code=COUNTY_CODE) | Q(code__startswith=COUNTY_CODE)
-
-
-def demo_present() -> bool:
-    return (
-        Region.objects.filter(demo_region_q()).exists()
-        or get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists()
-        or Service.objects.filter(code__in=[s.code for s in SERVICES]).exists()
-    )
-
-
-def demo_reset() -> ResetSummary:
-    """Delete the demo county and everything hanging off it (demo data only)."""
-    User = get_user_model()
-    result = ResetSummary()
-    with transaction.atomic():
-        regions = Region.objects.filter(demo_region_q())
-        services = Service.objects.filter(code__in=[s.code for s in SERVICES])
-        providers = Provider.objects.filter(name_zh__in=[p.name_zh for p in PROVIDERS])
-        users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
-        orders = Order.objects.filter(
-            Q(township__in=regions)
-            | Q(region__in=regions)
-            | Q(service__in=services)
-            | Q(provider__in=providers)
-        )
-        order_ids = list(orders.values_list("pk", flat=True))
-        events = OrderEvent.objects.filter(order_id__in=order_ids)
-        # OrderEvent's manager refuses delete() because history is append-only; removing the
-        # whole demo county is the one exception, hence the raw delete (demo reset only).
-        for start in range(0, len(order_ids), 5000):
-            chunk = order_ids[start : start + 5000]
-            result.events += events.filter(order_id__in=chunk)._raw_delete(events.db)
-            # Nothing else refers to ratings or (now) to these orders: skip the collector.
-            ratings = Rating.objects.filter(order_id__in=chunk)
-            result.ratings += ratings._raw_delete(ratings.db)
-            chunk_orders = Order.objects.filter(pk__in=chunk)
-            if {r.related_model for r in Order._meta.related_objects} <= {OrderEvent, Rating}:
-                result.orders += chunk_orders._raw_delete(chunk_orders.db)
-            else:  # another app refers to orders: let the collector honour its on_delete
-                result.orders += chunk_orders.delete()[0]
-        ServiceAttribute.objects.filter(service__in=services).delete()
-        result.services = services.count()
-        services.delete()
-        result.providers = providers.count()
-        providers.delete()
-        local_codes = [c[1] for c in LOCAL_CATEGORIES]
-        Category.objects.filter(code__in=local_codes, services__isnull=True).delete()
-        # People outside the demo whose profile points into the demo county lose the scope.
-        Profile.objects.filter(region__in=regions).exclude(user__in=users).update(region=None)
-        Profile.objects.filter(user__in=users).delete()
-        result.users = users.count()
-        users.delete()
-        for level in (Region.Level.VILLAGE, Region.Level.TOWNSHIP, Region.Level.COUNTY):
-            result.regions += regions.filter(level=level).delete()[0]
-    return result
-
-
-# --- regions ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Place:
-    region: Region
-    township: Region
-    key: str  # the township's key
-    weight: float  # demand weight
-
-
-def _offset(lat: float, lon: float, km_north: float, km_east: float) -> tuple[float, float]:
-    return (
-        round(lat + km_north / 111.0, 5),
-        round(lon + km_east / (111.0 * math.cos(math.radians(lat))), 5),
-    )
-
-
-def _build_regions(rng: random.Random) -> tuple[Region, list[Region], list[_Place]]:
-    county = Region.objects.create(
-        code=COUNTY_CODE,
-        name_zh=COUNTY_NAME[0],
-        name_en=COUNTY_NAME[1],
-        level=Region.Level.COUNTY,
-        kind=Region.Kind.RURAL,
-        latitude=CENTRE[0],
-        longitude=CENTRE[1],
-    )
-    towns: list[Region] = []
-    n_town = n_xiang = 0
-    for i, (_key, zh, en, kind, _c, _v) in enumerate(TOWNSHIPS):
-        if zh.endswith("镇"):
-            n_town += 1
-            code = f"{COUNTY_CODE}{100 + n_town:03d}"
-        else:
-            n_xiang += 1
-            code = f"{COUNTY_CODE}{200 + n_xiang:03d}"
-        if i == 0:
-            lat, lon = CENTRE
-        else:
-            angle = math.radians(i * (360 / (len(TOWNSHIPS) - 1)) + rng.uniform(-12, 12))
-            radius = rng.uniform(12, 38)
-            lat, lon = _offset(*CENTRE, radius * math.cos(angle), radius * math.sin(angle))
-        towns.append(
-            Region(
-                code=code,
-                name_zh=zh,
-                name_en=en,
-                level=Region.Level.TOWNSHIP,
-                kind=kind,
-                parent=county,
-                latitude=lat,
-                longitude=lon,
-            )
-        )
-    Region.objects.bulk_create(towns)
-    communities = list(COMMUNITIES)
-    rng.shuffle(communities)
-    used: set[str] = set()
-    villages: list[Region] = []
-    keys: list[str] = []
-    for town, (key, _zh, _en, _kind, n_comm, n_vill) in zip(towns, TOWNSHIPS, strict=True):
-        assert town.latitude is not None and town.longitude is not None
-        for j in range(n_comm):
-            czh, cen = communities.pop()
-            lat, lon = _offset(town.latitude, town.longitude, rng.gauss(0, 1.2), rng.gauss(0, 1.2))
-            villages.append(
-                Region(
-                    code=f"{town.code}{j + 1:03d}",
-                    name_zh=f"{czh}社区",
-                    name_en=f"{cen} Community",
-                    level=Region.Level.VILLAGE,
-                    kind=Region.Kind.URBAN,
-                    parent=town,
-                    population=rng.randint(4500, 8500)
-                    if key == "chengguan"
-                    else rng.randint(3000, 6000),
-                    latitude=lat,
-                    longitude=lon,
-                )
-            )
-            keys.append(key)
-        for j in range(n_vill):
-            while True:
-                head, tail = rng.choice(VILLAGE_HEADS), rng.choice(VILLAGE_TAILS)
-                if head[0] + tail[0] not in used:
-                    used.add(head[0] + tail[0])
-                    break
-            angle, radius = rng.uniform(0, 2 * math.pi), rng.uniform(1.5, 9)
-            lat, lon = _offset(
-                town.latitude, town.longitude, radius * math.cos(angle), radius * math.sin(angle)
-            )
-            villages.append(
-                Region(
-                    code=f"{town.code}{201 + j:03d}",
-                    name_zh=f"{head[0]}{tail[0]}村",
-                    name_en=f"{head[1]}{tail[1]} Village",
-                    level=Region.Level.VILLAGE,
-                    kind=Region.Kind.RURAL,
-                    parent=town,
-                    population=int(rng.triangular(400, 1900, 800)),
-                    latitude=lat,
-                    longitude=lon,
-                )
-            )
-            keys.append(key)
-    Region.objects.bulk_create(villages)
-    totals: Counter[str] = Counter()
-    for v in villages:
-        assert v.parent is not None
-        totals[v.parent.code] += v.population
-    for town in towns:
-        town.population = totals[town.code]
-    Region.objects.bulk_update(towns, ["population"])
-    county.population = sum(totals.values())
-    county.save(update_fields=["population"])
-    by_code = {t.code: t for t in towns}
-    places = [
-        _Place(
-            region=v,
-            township=by_code[v.parent.code],  # type: ignore[union-attr]
-            key=k,
-            # Townspeople order a little more per head than villagers.
-            weight=v.population * (1.15 if v.kind == Region.Kind.URBAN else 1.0),
-        )
-        for v, k in zip(villages, keys, strict=True)
-    ]
-    return county, towns, places
-
-
-def _townships_for(spec: str | tuple[str, ...]) -> list[str]:
-    if spec == "county":
-        return ["county"]
-    if spec in ("urban", "rural"):
-        return [t[0] for t in TOWNSHIPS if t[3] == spec]
-    assert isinstance(spec, tuple)
-    return list(spec)
-
-
-# --- catalog ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Urgency:
-    pk: int
-    review: timedelta
-    accept: timedelta
-    resolve: timedelta
-
-
-@dataclass
-class _Svc:
-    spec: DemoService
-    obj: Service
-    category_id: int
-    area_id: int
-    urgency: _Urgency
-    attributes: list[ServiceAttribute]
-    places: list[_Place] = field(default_factory=list)
-    cum: list[float] = field(default_factory=list)
-
-
-@dataclass
-class _Prov:
-    obj: Provider
-    key: str
-    towns: list[str]  # township keys or ["county"]
-    categories: list[str]
-    quality: float
-    staff: list[int] = field(default_factory=list)
-
-
-def _build_catalog(
-    county: Region, towns: list[Region]
-) -> tuple[list[_Svc], list[_Prov], dict[str, Category]]:
-    town_by_key = {t[0]: town for t, town in zip(TOWNSHIPS, towns, strict=True)}
-    areas = {a.code: a for a in ServiceArea.objects.all()}
-    for area_code, code, zh, en in LOCAL_CATEGORIES:
-        Category.objects.get_or_create(
-            code=code,
-            defaults={"area": areas[area_code], "name_zh": zh, "name_en": en, "position": 90},
-        )
-    categories = {c.code: c for c in Category.objects.all()}
-    urgencies = {
-        u.code: _Urgency(u.pk, u.review_limit, u.accept_limit, u.resolve_limit)
-        for u in UrgencyClass.objects.all()
-    }
-
-    def regions_of(spec: str | tuple[str, ...]) -> list[Region]:
-        keys = _townships_for(spec)
-        return [county] if keys == ["county"] else [town_by_key[k] for k in keys]
-
-    services = [
-        Service(
-            code=s.code,
-            category=categories[s.category],
-            name_zh=s.name_zh,
-            name_en=s.name_en,
-            description_zh=s.description_zh,
-            description_en=s.description_en,
-            delivery_mode=s.delivery,
-            urgency_id=urgencies[s.urgency].pk,
-            dispatch_mode=s.dispatch,
-            published=s.published,
-            keywords=s.keywords,
-        )
-        for s in SERVICES
-    ]
-    Service.objects.bulk_create(services)
-    through = Service.regions.through
-    through.objects.bulk_create(
-        [
-            through(service_id=obj.pk, region_id=r.pk)
-            for s, obj in zip(SERVICES, services, strict=True)
-            for r in regions_of(s.offered)
-        ]
-    )
-    attributes: list[ServiceAttribute] = []
-    svcs: list[_Svc] = []
-    for s, obj in zip(SERVICES, services, strict=True):
-        attrs = [
-            ServiceAttribute(
-                service=obj,
-                code=a.code,
-                label_zh=a.label_zh,
-                label_en=a.label_en,
-                datatype=a.datatype,
-                required=a.required,
-                position=i + 1,
-                choices=[{"key": k, "name_zh": zh, "name_en": en} for k, zh, en in a.choices],
-            )
-            for i, a in enumerate(s.attributes)
-        ]
-        attributes.extend(attrs)
-        cat = categories[s.category]
-        svcs.append(_Svc(s, obj, cat.pk, cat.area_id, urgencies[s.urgency], attrs))
-    ServiceAttribute.objects.bulk_create(attributes)
-
-    providers: list[_Prov] = []
-    for p in PROVIDERS:
-        keys = _townships_for(p.regions)
-        base = county if keys == ["county"] else town_by_key[keys[0]]
-        assert base.latitude is not None and base.longitude is not None
-        pobj = Provider.objects.create(
-            name_zh=p.name_zh,
-            name_en=p.name_en,
-            kind=p.kind,
-            daily_capacity=p.capacity,
-            latitude=round(base.latitude + 0.004, 5),
-            longitude=round(base.longitude + 0.004, 5),
-            phone=p.phone,
-        )
-        pobj.regions.set(regions_of(p.regions))
-        pobj.categories.set([categories[c] for c in p.categories])
-        providers.append(_Prov(pobj, p.key, keys, list(p.categories), p.quality))
-    return svcs, providers, categories
-
-
-# --- users ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _People:
-    admin: int
-    dispatcher: dict[str, int]  # township key -> user id
-    grid: dict[str, int]  # township key -> user id
-    demo_grid: int
-    residents: dict[int, list[tuple[int, str, str]]]  # village pk -> [(user id, name, phone)]
-    count: int = 0
-
-
-def _person(rng: random.Random) -> tuple[str, str]:
-    surname = rng.choice(SURNAMES)[0]
-    return surname + rng.choice(GIVEN), f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"
-
-
-def _build_users(
-    rng: random.Random,
-    county: Region,
-    towns: list[Region],
-    places: list[_Place],
-    providers: list[_Prov],
-    demo_place: _Place,
-) -> _People:
-    User = get_user_model()
-    password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo account
-    town_by_key = {t[0]: town for t, town in zip(TOWNSHIPS, towns, strict=True)}
-    # (username, display name, role, region, superuser)
-    rows: list[tuple[str, str, str, Region | None, bool]] = []
-    logins = {d.role: d for d in DEMO_LOGINS}
-    rows.append(("admin", logins[Role.COUNTY_ADMIN].display_name, Role.COUNTY_ADMIN, county, True))
-    for key, _zh, *_rest in TOWNSHIPS:
-        if key == DEMO_TOWNSHIP:
-            rows.append(
-                (
-                    "dispatcher",
-                    logins[Role.DISPATCHER].display_name,
-                    Role.DISPATCHER,
-                    town_by_key[key],
-                    False,
-                )
-            )
-        else:
-            rows.append(
-                (f"disp-{key}", f"{_person(rng)[0]}", Role.DISPATCHER, town_by_key[key], False)
-            )
-        rows.append(
-            (f"grid-{key}", f"{_person(rng)[0]}", Role.GRID_WORKER, town_by_key[key], False)
-        )
-    rows.append(
-        ("grid", logins[Role.GRID_WORKER].display_name, Role.GRID_WORKER, demo_place.region, False)
-    )
-    for prov in providers:
-        if prov.key == DEMO_PROVIDER:
-            rows.append(
-                (
-                    "provider",
-                    logins[Role.PROVIDER_STAFF].display_name,
-                    Role.PROVIDER_STAFF,
-                    None,
-                    False,
-                )
-            )
-        rows.append((f"staff-{prov.key}", _person(rng)[0], Role.PROVIDER_STAFF, None, False))
-    rows.append(
-        ("resident", logins[Role.RESIDENT].display_name, Role.RESIDENT, demo_place.region, False)
-    )
-    phones: dict[str, str] = {}
-    n = 0
-    for place in places:
-        for _i in range(1 + place.region.population // 1500):
-            n += 1
-            name, phone = _person(rng)
-            phones[f"r{n:05d}"] = phone
-            rows.append((f"r{n:05d}", name, Role.RESIDENT, place.region, False))
-    users = [
-        User(
-            username=username,
-            email=f"{username}@{DEMO_EMAIL_DOMAIN}",
-            password=password,
-            is_staff=superuser,
-            is_superuser=superuser,
-        )
-        for username, _name, _role, _region, superuser in rows
-    ]
-    User.objects.bulk_create(users)
-    Profile.objects.bulk_create(
-        [
-            Profile(
-                user=u,
-                role=role,
-                region=region,
-                display_name=name,
-                phone=phones.get(username, f"0743-61{i:05d}"),
-            )
-            for i, (u, (username, name, role, region, _s)) in enumerate(
-                zip(users, rows, strict=True)
-            )
-        ]
-    )
-    ids = {u.username: u.pk for u in users}
-    staff_through = Provider.staff.through
-    links: list[Any] = []
-    for prov in providers:
-        prov.staff = [ids[f"staff-{prov.key}"]]
-        if prov.key == DEMO_PROVIDER:
-            prov.staff.insert(0, ids["provider"])
-        links.extend(staff_through(provider_id=prov.obj.pk, user_id=uid) for uid in prov.staff)
-    staff_through.objects.bulk_create(links)
-    residents: dict[int, list[tuple[int, str, str]]] = {}
-    for username, name, role, region, _s in rows:
-        if role == Role.RESIDENT and region is not None and username.startswith("r0"):
-            residents.setdefault(region.pk, []).append((ids[username], name, phones[username]))
-    residents.setdefault(demo_place.region.pk, []).insert(
-        0, (ids["resident"], logins[Role.RESIDENT].display_name, "13800000000")
-    )
-    return _People(
-        admin=ids["admin"],
-        dispatcher={
-            k: ids["dispatcher" if k == DEMO_TOWNSHIP else f"disp-{k}"] for k, *_r in TOWNSHIPS
-        },
-        grid={k: ids[f"grid-{k}"] for k, *_r in TOWNSHIPS},
-        demo_grid=ids["grid"],
-        residents=residents,
-        count=len(users),
-    )
-
-
 # --- the order simulator ----------------------------------------------------------------------
 
 ESCALATABLE = OPEN_STATUSES - {Status.DISPATCHED}
@@ -693,7 +97,7 @@ EPOCH = datetime(2000, 1, 3, tzinfo=UTC)
 
 
 @dataclass
-class _Ev:
+class Ev:
     action: str
     old: str
     new: str
@@ -705,15 +109,15 @@ class _Ev:
     due: datetime | None = None  # for an escalation: the deadline that passed
 
 
-class _Sim:
+class Sim:
     """One order's life, applying what the services and the sweep would have applied."""
 
-    def __init__(self, order: Order, urgency: _Urgency, rng: random.Random, auto_close: timedelta):
+    def __init__(self, order: Order, urgency: Urgency, rng: random.Random, auto_close: timedelta):
         self.o = order
         self.u = urgency
         self.rng = rng
         self.close_after = auto_close
-        self.events: list[_Ev] = []
+        self.events: list[Ev] = []
         self.ratings: list[Rating] = []
         self.t = order.created_at
 
@@ -729,9 +133,7 @@ class _Sim:
             o.escalation_count += 1
             o.updated_at = when
             self.events.append(
-                _Ev(
-                    Action.ESCALATE, o.status, o.status, when, None, o.provider_id, o.round, due=due
-                )
+                Ev(Action.ESCALATE, o.status, o.status, when, None, o.provider_id, o.round, due=due)
             )
 
     def go(
@@ -766,7 +168,7 @@ class _Sim:
         o.escalated_at = None
         for name, value in changes.items():
             setattr(o, name, value)
-        self.events.append(_Ev(action, frm, to, at, actor, provider, o.round, note))
+        self.events.append(Ev(action, frm, to, at, actor, provider, o.round, note))
         self.t = at
 
     def submit(self, at: datetime, actor: int) -> None:
@@ -774,7 +176,7 @@ class _Sim:
         o.created_at = o.updated_at = at
         o.step_deadline = at + self.u.review
         o.resolve_deadline = at + self.u.resolve
-        self.events.append(_Ev(Action.SUBMIT, "", Status.SUBMITTED, at, actor, None, 0))
+        self.events.append(Ev(Action.SUBMIT, "", Status.SUBMITTED, at, actor, None, 0))
         self.t = at
 
     def approve(self, at: datetime, actor: int) -> None:
@@ -937,16 +339,16 @@ class _Sim:
 # --- generating orders ------------------------------------------------------------------------
 
 
-class _World:
+class World:
     """Everything the order generator draws from, without touching the database."""
 
     def __init__(
         self,
         rng: random.Random,
-        services: list[_Svc],
-        providers: list[_Prov],
-        places: list[_Place],
-        people: _People,
+        services: list[SeededService],
+        providers: list[SeededProvider],
+        places: list[Place],
+        people: People,
     ) -> None:
         self.rng = rng
         self.people = people
@@ -954,10 +356,10 @@ class _World:
         self.auto_close = timedelta(days=settings.MINSHENG_AUTO_CLOSE_DAYS)
         self.demo_village_pk = 0  # set once the demo village is chosen
         self.town_quality = {t[0]: rng.uniform(0.74, 0.98) for t in TOWNSHIPS}
-        self._eligible: dict[tuple[int, str], list[_Prov]] = {}
+        self._eligible: dict[tuple[int, str], list[SeededProvider]] = {}
         self.services = [s for s in services if s.spec.published and s.spec.weight > 0]
         for s in self.services:
-            keys = _townships_for(s.spec.offered)
+            keys = townships_for(s.spec.offered)
             s.places = [
                 p
                 for p in places
@@ -969,7 +371,7 @@ class _World:
                 s.cum.append(total)
         self.weights = [s.spec.weight * len(s.places) ** 0.5 for s in self.services]
 
-    def eligible(self, place: _Place, category: str) -> list[_Prov]:
+    def eligible(self, place: Place, category: str) -> list[SeededProvider]:
         key = (place.region.pk, category)
         found = self._eligible.get(key)
         if found is None:
@@ -984,7 +386,9 @@ class _World:
     def beta(self, a: float, b: float) -> float:
         return self.rng.betavariate(a, b)
 
-    def pick_provider(self, place: _Place, svc: _Svc, exclude: list[int]) -> _Prov | None:
+    def pick_provider(
+        self, place: Place, svc: SeededService, exclude: list[int]
+    ) -> SeededProvider | None:
         choices = [p for p in self.eligible(place, svc.spec.category) if p.obj.pk not in exclude]
         if not choices:
             return None
@@ -993,8 +397,8 @@ class _World:
         return self.rng.choices(choices, weights=weights)[0]
 
     def new_order(
-        self, svc: _Svc, place: _Place, *, resident: tuple[int, str, str] | None = None
-    ) -> tuple[_Sim, int]:
+        self, svc: SeededService, place: Place, *, resident: tuple[int, str, str] | None = None
+    ) -> tuple[Sim, int]:
         """An unsaved order at EPOCH with its submitter; returns the simulator and actor."""
         rng = self.rng
         residents = self.people.residents.get(place.region.pk, [])
@@ -1017,7 +421,7 @@ class _World:
             if residents and rng.random() < 0.5:
                 resident = rng.choice(residents)
         if resident is None:
-            name, phone = _person(rng)
+            name, phone = person(rng)
             contact: tuple[int | None, str, str] = (None, name, phone)
         else:
             contact = resident
@@ -1047,11 +451,11 @@ class _World:
             round=0,
             escalation_count=0,
         )
-        sim = _Sim(order, svc.urgency, rng, self.auto_close)
+        sim = Sim(order, svc.urgency, rng, self.auto_close)
         sim.submit(EPOCH, actor)
         return sim, actor
 
-    def answers(self, svc: _Svc) -> dict[str, Any]:
+    def answers(self, svc: SeededService) -> dict[str, Any]:
         rng = self.rng
         out: dict[str, Any] = {}
         for a in svc.attributes:
@@ -1084,16 +488,16 @@ class _World:
 
     def serve(
         self,
-        sim: _Sim,
-        svc: _Svc,
-        place: _Place,
+        sim: Sim,
+        svc: SeededService,
+        place: Place,
         *,
         quality: float,
         round_start: datetime,
         stop: str | None = None,
-        provider: _Prov | None = None,
+        provider: SeededProvider | None = None,
         cancel_stage: str | None = None,
-    ) -> _Prov | None:
+    ) -> SeededProvider | None:
         """From the dispatch queue (approved or reopened) to delivered.
 
         Returns the provider who holds the order, or None if it was cancelled on the way.
@@ -1174,7 +578,12 @@ class _World:
         return chosen
 
     def _dispatch(
-        self, sim: _Sim, svc: _Svc, dispatcher: int, provider: _Prov, quality: float
+        self,
+        sim: Sim,
+        svc: SeededService,
+        dispatcher: int,
+        provider: SeededProvider,
+        quality: float,
     ) -> None:
         """Auto-dispatch at once (no actor), or a dispatcher after a while."""
         if svc.spec.dispatch == Service.DispatchMode.AUTO:
@@ -1184,7 +593,7 @@ class _World:
         wait = svc.urgency.review * (self.rng.uniform(1.05, 1.6) if late else self.beta(1.2, 5))
         sim.dispatch(sim.t + max(wait, timedelta(minutes=1)), dispatcher, provider.obj.pk)
 
-    def rate(self, sim: _Sim, place: _Place, quality: float, *, solved: bool) -> None:
+    def rate(self, sim: Sim, place: Place, quality: float, *, solved: bool) -> None:
         rng, o = self.rng, sim.o
         at = sim.t + timedelta(days=3) * self.beta(1.1, 6) + timedelta(minutes=5)
         if o.resident_id is not None and rng.random() < 0.72:
@@ -1222,7 +631,7 @@ class _World:
 
     # -- a whole historical order -------------------------------------------------------------
 
-    def history(self, svc: _Svc, place: _Place) -> _Sim:
+    def history(self, svc: SeededService, place: Place) -> Sim:
         rng, u = self.rng, svc.urgency
         sim, _actor = self.new_order(svc, place)
         o = sim.o
@@ -1274,9 +683,9 @@ def _created_at(rng: random.Random, day: datetime) -> datetime:
     return date + timedelta(hours=rng.triangular(7, 21, 10))
 
 
-def _build_history(world: _World, n: int, day: datetime) -> list[_Sim]:
+def build_history(world: World, n: int, day: datetime) -> list[Sim]:
     rng = world.rng
-    sims: list[_Sim] = []
+    sims: list[Sim] = []
     for _i in range(n):
         svc = rng.choices(world.services, weights=world.weights)[0]
         place = svc.places[_bisect(svc.cum, rng.random() * svc.cum[-1])]
@@ -1316,16 +725,16 @@ OPEN_PLAN: list[tuple[str, int]] = [
 
 
 def _open_order(
-    world: _World,
-    svc: _Svc,
-    place: _Place,
+    world: World,
+    svc: SeededService,
+    place: Place,
     status: str,
     now: datetime,
     *,
     overdue: bool,
     resident: tuple[int, str, str] | None = None,
-    provider: _Prov | None = None,
-) -> _Sim:
+    provider: SeededProvider | None = None,
+) -> Sim:
     """An order that is in ``status`` right now; overdue ones have been escalated."""
     rng, u = world.rng, svc.urgency
     sim, _actor = world.new_order(svc, place, resident=resident)
@@ -1360,14 +769,14 @@ def _open_order(
     return _settle(sim, now, span)
 
 
-def _settle(sim: _Sim, now: datetime, span: timedelta) -> _Sim:
+def _settle(sim: Sim, now: datetime, span: timedelta) -> Sim:
     """Place the order so its last step happened ``span`` ago; the sweep has run since."""
     sim.shift(now - span - sim.t)
     sim.sweep_until(now)
     return sim
 
 
-def _build_open(world: _World, now: datetime, scale: float, demo: _Place) -> list[_Sim]:
+def build_open(world: World, now: datetime, scale: float, demo: Place) -> list[Sim]:
     rng = world.rng
     by_code = {s.spec.code: s for s in world.services}
     demo_svc = by_code[DEMO_SERVICE]
@@ -1448,7 +857,7 @@ def _insert_events(rows: list[tuple[Any, ...]]) -> None:
             cursor.execute(sql, [v for r in batch for v in r])
 
 
-def _write(sims: list[_Sim]) -> tuple[int, int, int]:
+def write(sims: list[Sim]) -> tuple[int, int, int]:
     sims.sort(key=lambda s: s.o.created_at)
     orders = [s.o for s in sims]
     Order.objects.bulk_create(orders, batch_size=1000)
@@ -1483,65 +892,3 @@ def _write(sims: list[_Sim]) -> tuple[int, int, int]:
     _insert_events(rows)
     Rating.objects.bulk_create(ratings, batch_size=2000)
     return len(orders), len(rows), len(ratings)
-
-
-def seed_demo(
-    *, seed: int = 1, scale: float = 1.0, reset: bool = False, now: datetime | None = None
-) -> SeedSummary:
-    """Build the demo county (see the module docstring). Refuses if demo data exists and
-    ``reset`` is false; with ``reset`` the previous demo data is deleted first."""
-    started = time.monotonic()
-    now = now or timezone.now()
-    day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    rng = random.Random(seed)
-    summary = SeedSummary(seed=seed, scale=scale)
-    User = get_user_model()
-    with transaction.atomic():
-        if reset:
-            demo_reset()
-        elif demo_present():
-            raise Conflict.single(
-                "demo_present",
-                _("The demo county is already there: use --reset to rebuild it."),
-                None,
-            )
-        taken = User.objects.filter(
-            username__in=["admin", "dispatcher", "grid", "provider", "resident"]
-        ).values_list("username", flat=True)
-        if taken:
-            raise Conflict.single(
-                "username_taken",
-                _("These demo usernames belong to real accounts: %(names)s.")
-                % {"names": ", ".join(sorted(taken))},
-                None,
-            )
-        county, towns, places = _build_regions(rng)
-        services, providers, _cats = _build_catalog(county, towns)
-        demo = next(
-            p for p in places if p.key == DEMO_TOWNSHIP and p.region.kind == Region.Kind.RURAL
-        )
-        people = _build_users(rng, county, towns, places, providers, demo)
-        world = _World(rng, services, providers, places, people)
-        world.demo_village_pk = demo.region.pk
-        sims = _build_history(world, max(1, round(HISTORY_ORDERS * scale)), day)
-        sims += _build_open(world, now, scale, demo)
-        summary.orders, summary.events, summary.ratings = _write(sims)
-    summary.townships = len(towns)
-    summary.villages = len(places)
-    summary.population = county.population
-    summary.rural_population = sum(
-        p.region.population for p in places if p.region.kind == Region.Kind.RURAL
-    )
-    summary.services = len(services)
-    summary.providers = len(providers)
-    summary.users = people.count
-    summary.by_status = dict(sorted(Counter(s.o.status for s in sims).items()))
-    summary.escalated_open = sum(
-        1 for s in sims if s.o.status in OPEN_STATUSES and s.o.escalated_at is not None
-    )
-    summary.demo_village = f"{demo.region.name_zh} ({demo.region.name_en})"
-    summary.demo_township = f"{demo.township.name_zh} ({demo.township.name_en})"
-    demo_prov = next(p for p in providers if p.key == DEMO_PROVIDER).obj
-    summary.demo_provider = f"{demo_prov.name_zh} ({demo_prov.name_en})"
-    summary.seconds = time.monotonic() - started
-    return summary
