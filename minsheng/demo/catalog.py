@@ -9,7 +9,6 @@ categories below the national areas) and returns what the history simulator draw
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from minsheng.catalog.models import (
     Category,
@@ -1003,14 +1002,6 @@ PROVIDERS: list[DemoProvider] = [
 
 
 @dataclass
-class Urgency:
-    pk: int
-    review: timedelta
-    accept: timedelta
-    resolve: timedelta
-
-
-@dataclass
 class SeededService:
     """A menu entry as written, with the places it is ordered from (``cum``: their
     cumulative demand weights, for drawing one)."""
@@ -1019,7 +1010,7 @@ class SeededService:
     obj: Service
     category_id: int
     area_id: int
-    urgency: Urgency
+    urgency_id: int
     attributes: list[ServiceAttribute]
     places: list[Place] = field(default_factory=list)
     cum: list[float] = field(default_factory=list)
@@ -1050,10 +1041,7 @@ def build_catalog(
             defaults={"area": areas[area_code], "name_zh": zh, "name_en": en, "position": 90},
         )
     categories = {c.code: c for c in Category.objects.all()}
-    urgencies = {
-        u.code: Urgency(u.pk, u.review_limit, u.accept_limit, u.resolve_limit)
-        for u in UrgencyClass.objects.all()
-    }
+    urgencies = dict(UrgencyClass.objects.values_list("code", "pk"))
 
     def regions_of(spec: str | tuple[str, ...]) -> list[Region]:
         keys = townships_for(spec)
@@ -1068,7 +1056,7 @@ def build_catalog(
             description_zh=s.description_zh,
             description_en=s.description_en,
             delivery_mode=s.delivery,
-            urgency_id=urgencies[s.urgency].pk,
+            urgency_id=urgencies[s.urgency],
             dispatch_mode=s.dispatch,
             published=s.published,
             keywords=s.keywords,

@@ -1,22 +1,25 @@
 """A year of the demo county's orders: a simulator that plays each order's life, and a bulk
 writer for the result.
 
-The history is written with multi-row INSERTs for speed, so it is built by a small
-simulator (:class:`Sim`) that applies exactly what the order services and the sweep would
-have done at each step: the transition table, the step deadlines, escalation of overdue
-steps, re-dispatch on accept timeout, auto-close of unrated deliveries, rounds and ratings.
+Writing ~10,000 orders through the services would take minutes, so each is played in
+memory by :class:`Sim`, which takes every step through ``orders.lifecycle`` (the function
+the services and the sweep use: the transition table, the deadlines, escalation, rounds)
+and only chooses what happens when. Its event rows are ``orders.services.events.build``'s,
+with the audience the services give a step when nobody chooses one. So the demo's history
+is what the services would have written, and a new rule in the lifecycle reaches it.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
-from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,14 +29,11 @@ from minsheng.demo.catalog import (
     DEMO_SERVICE,
     SeededProvider,
     SeededService,
-    Urgency,
 )
 from minsheng.demo.regions import CENTRE, DEMO_TOWNSHIP, TOWNSHIPS, Place, townships_for
 from minsheng.demo.users import People, person
+from minsheng.orders import lifecycle, policy
 from minsheng.orders.models import (
-    ACTION_TRANSITIONS,
-    OPEN_STATUSES,
-    TRANSITIONS,
     Action,
     Channel,
     Order,
@@ -42,7 +42,8 @@ from minsheng.orders.models import (
     Satisfaction,
     Status,
 )
-from minsheng.orders.policy import default_audience
+from minsheng.orders.services import events
+from minsheng.orders.services.steps import limits_of
 
 HISTORY_ORDERS = 10_000  # at scale 1
 
@@ -92,171 +93,108 @@ DESCRIPTIONS = [
 
 # --- the order simulator ----------------------------------------------------------------------
 
-ESCALATABLE = OPEN_STATUSES - {Status.DISPATCHED}
-EPOCH = datetime(2000, 1, 3, tzinfo=UTC)
+EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # every life is played from here, then moved
+SWEEP_LAG = (20, 90)  # seconds after a deadline when the sweep, run every minute, acts on it
 
 
 @dataclass
-class Ev:
+class Step:
+    """A step taken: what its event row will say (the time moves with the order)."""
+
     action: str
-    old: str
-    new: str
+    old_status: str
+    new_status: str
     at: datetime
-    actor: int | None
-    provider: int | None
+    actor_id: int | None
+    provider_id: int | None
     round: int
     note: str = ""
     due: datetime | None = None  # for an escalation: the deadline that passed
 
 
 class Sim:
-    """One order's life, applying what the services and the sweep would have applied."""
+    """One order's life. Every step is ``orders.lifecycle``'s (the transition table, the
+    deadlines, the fields each step sets), as the services and the sweep would take it; the
+    simulator only chooses which step happens when, by whom, and what the notes and
+    ratings say."""
 
-    def __init__(self, order: Order, urgency: Urgency, rng: random.Random, auto_close: timedelta):
-        self.o = order
-        self.u = urgency
+    def __init__(self, order: Order, limits: lifecycle.Limits, rng: random.Random) -> None:
+        self.o = order  # unsaved: its lifecycle fields are written from ``state`` at the end
+        self.limits = limits
         self.rng = rng
-        self.close_after = auto_close
-        self.events: list[Ev] = []
+        self.steps: list[Step] = []
         self.ratings: list[Rating] = []
-        self.t = order.created_at
+        change = lifecycle.submitted(order.created_at, limits)
+        self.state = change.state
+        self._record(change, actor_id=order.created_by_id)
+        self.t = order.created_at  # the last step taken (an escalation is not one)
 
-    # the sweep, run every minute: escalate an overdue step once
-    def sweep_until(self, at: datetime) -> None:
-        o = self.o
-        due = o.step_deadline
-        if due is None or o.escalated_at is not None or o.status not in ESCALATABLE:
-            return
-        when = due + timedelta(seconds=self.rng.randint(20, 90))
-        if when < at:
-            o.escalated_at = when
-            o.escalation_count += 1
-            o.updated_at = when
-            self.events.append(
-                Ev(Action.ESCALATE, o.status, o.status, when, None, o.provider_id, o.round, due=due)
+    def _record(
+        self,
+        change: lifecycle.Change,
+        *,
+        actor_id: int | None,
+        note: str = "",
+        due: datetime | None = None,
+    ) -> None:
+        self.state = change.state
+        self.steps.append(
+            Step(
+                action=change.action,
+                old_status=change.old_status,
+                new_status=change.new_status,
+                at=change.at,
+                actor_id=actor_id,
+                provider_id=change.provider_id,
+                round=change.round,
+                note=note,
+                due=due,
             )
+        )
 
-    def go(
+    def _lag(self) -> timedelta:
+        return timedelta(seconds=self.rng.randint(*SWEEP_LAG))
+
+    def sweep_until(self, at: datetime) -> None:
+        """Escalate the current step if the sweep found it overdue before ``at``."""
+        due = self.state.step_deadline
+        # Would the sweep escalate this step at all once its deadline passed? Not a
+        # dispatched or delivered order, nor a step escalated already.
+        if due is None or not lifecycle.overdue(self.state, due + timedelta(seconds=SWEEP_LAG[0])):
+            return
+        seen = due + self._lag()
+        if seen < at:
+            self._record(lifecycle.escalate(self.state, seen), actor_id=None, due=due)
+
+    def take(
         self,
         action: str,
-        to: str,
         at: datetime,
         *,
         actor: int | None = None,
         provider: int | None = None,
         note: str = "",
-        step: datetime | None = None,
-        **changes: Any,
     ) -> None:
-        o = self.o
-        if at < self.t:
-            raise AssertionError(f"time runs backwards in {action}")
+        """Take ``action`` at ``at`` (``provider``: whom a dispatch or grab names), after
+        whatever the sweep did meanwhile."""
         self.sweep_until(at)
-        frm = o.status
-        if (frm, to) not in ACTION_TRANSITIONS[action] or to not in TRANSITIONS[frm]:
-            raise AssertionError(f"illegal {action}: {frm} -> {to}")
-        # A dispatched order not taken in time, or a delivered one not rated in time, would
-        # have been handled by the sweep: the generator must not let that happen silently.
-        if frm in (Status.DISPATCHED, Status.DELIVERED) and action not in (
+        state = self.state
+        # A dispatched order not taken in time, or a delivered one not rated in time, is the
+        # sweep's to move on (``by_sweep``): the simulator must not let one act late.
+        if state.status in (Status.DISPATCHED, Status.DELIVERED) and action not in (
             Action.ACCEPT_TIMEOUT,
             Action.AUTO_CLOSE,
         ):
-            assert o.step_deadline is not None and at <= o.step_deadline, (action, frm)
-        o.status = to
-        o.updated_at = at
-        o.step_deadline = step
-        o.escalated_at = None
-        for name, value in changes.items():
-            setattr(o, name, value)
-        self.events.append(Ev(action, frm, to, at, actor, provider, o.round, note))
+            assert state.step_deadline is not None and at <= state.step_deadline, (action, state)
+        change = lifecycle.step(state, action, at, self.limits, provider_id=provider)
+        self._record(change, actor_id=actor, note=note)
         self.t = at
 
-    def submit(self, at: datetime, actor: int) -> None:
-        o = self.o
-        o.created_at = o.updated_at = at
-        o.step_deadline = at + self.u.review
-        o.resolve_deadline = at + self.u.resolve
-        self.events.append(Ev(Action.SUBMIT, "", Status.SUBMITTED, at, actor, None, 0))
-        self.t = at
-
-    def approve(self, at: datetime, actor: int) -> None:
-        self.go(Action.APPROVE, Status.APPROVED, at, actor=actor, step=at + self.u.review)
-
-    def reject(self, at: datetime, actor: int, reason: str) -> None:
-        self.go(Action.REJECT, Status.REJECTED, at, actor=actor, note=reason, closed_at=at)
-
-    def dispatch(
-        self, at: datetime, actor: int | None, provider: int, action: str = Action.DISPATCH
-    ) -> None:
-        self.go(
-            action,
-            Status.DISPATCHED,
-            at,
-            actor=actor,
-            provider=provider,
-            step=at + self.u.accept,
-            provider_id=provider,
-            dispatched_at=at,
-        )
-
-    def back_to_queue(self, at: datetime, action: str, actor: int | None, note: str) -> None:
-        self.go(
-            action,
-            Status.APPROVED,
-            at,
-            actor=actor,
-            provider=self.o.provider_id,
-            note=note,
-            step=at + self.u.review,
-            provider_id=None,
-            dispatched_at=None,
-        )
-
-    def grab(self, at: datetime, actor: int, provider: int) -> None:
-        self.go(
-            Action.GRAB,
-            Status.ACCEPTED,
-            at,
-            actor=actor,
-            provider=provider,
-            step=max(self.o.resolve_deadline, at),
-            provider_id=provider,
-            dispatched_at=at,
-            accepted_at=at,
-        )
-
-    def accept(self, at: datetime, actor: int) -> None:
-        self.go(
-            Action.ACCEPT,
-            Status.ACCEPTED,
-            at,
-            actor=actor,
-            provider=self.o.provider_id,
-            step=max(self.o.resolve_deadline, at),
-            accepted_at=at,
-        )
-
-    def start(self, at: datetime, actor: int) -> None:
-        self.go(
-            Action.START,
-            Status.IN_SERVICE,
-            at,
-            actor=actor,
-            provider=self.o.provider_id,
-            step=max(self.o.resolve_deadline, at),
-        )
-
-    def deliver(self, at: datetime, actor: int, note: str) -> None:
-        self.go(
-            Action.DELIVER,
-            Status.DELIVERED,
-            at,
-            actor=actor,
-            provider=self.o.provider_id,
-            note=note,
-            step=at + self.close_after,
-            delivered_at=at,
-        )
+    def by_sweep(self, action: str, note: str = "") -> None:
+        """The sweep's step on a dispatched or delivered order left past its deadline
+        (``accept_timeout``, ``auto_close``)."""
+        assert self.state.step_deadline is not None
+        self.take(action, self.state.step_deadline + self._lag(), note=note)
 
     def rate(
         self,
@@ -269,71 +207,53 @@ class Sim:
         satisfaction: str,
         comment: str,
     ) -> None:
-        o = self.o
+        """A rating, then the step it makes: solved closes, not solved reopens."""
+        state = self.state
         self.ratings.append(
             Rating(
-                round=o.round,
+                round=state.round,
                 via=via,
                 contacted=contacted,
                 solved=solved,
                 satisfaction=satisfaction,
                 comment=comment,
                 rated_by_id=actor,
-                township_id=o.township_id,
-                provider_id=o.provider_id,
+                township_id=self.o.township_id,
+                provider_id=state.provider_id,
                 created_at=at,
             )
         )
         summary = f"{Satisfaction(satisfaction).label}" + (f": {comment}" if comment else "")
-        if solved:
-            self.go(Action.RATE, Status.CLOSED, at, actor=actor, note=summary, closed_at=at)
-        else:
-            self.go(
-                Action.REOPEN,
-                Status.REOPENED,
-                at,
-                actor=actor,
-                note=summary,
-                step=at + self.u.review,
-                resolve_deadline=at + self.u.resolve,
-                round=o.round + 1,
-                provider_id=None,
-                dispatched_at=None,
-                accepted_at=None,
-                delivered_at=None,
-            )
-
-    def auto_close(self) -> None:
-        assert self.o.step_deadline is not None
-        at = self.o.step_deadline + timedelta(seconds=self.rng.randint(20, 90))
-        self.go(Action.AUTO_CLOSE, Status.CLOSED, at, closed_at=at)
-
-    def cancel(self, at: datetime, actor: int, reason: str) -> None:
-        self.go(Action.CANCEL, Status.CANCELLED, at, actor=actor, note=reason, closed_at=at)
+        self.take(Action.RATE if solved else Action.REOPEN, at, actor=actor, note=summary)
 
     def shift(self, delta: timedelta) -> None:
-        o = self.o
-        for name in (
-            "created_at",
-            "updated_at",
-            "step_deadline",
-            "resolve_deadline",
-            "escalated_at",
-            "dispatched_at",
-            "accepted_at",
-            "delivered_at",
-            "closed_at",
-        ):
-            value = getattr(o, name)
-            if value is not None:
-                setattr(o, name, value + delta)
-        for e in self.events:
-            e.at += delta
-            if e.due is not None:
-                e.due += delta
-        for r in self.ratings:
-            r.created_at += delta
+        """Move the whole life by ``delta`` (it was played from ``EPOCH``).
+
+        The lifecycle counts every deadline from a step's time, so the moved state is the
+        one the same steps would reach ``delta`` later (``tests/demo/checks.py`` replays
+        each seeded order through the lifecycle to hold this).
+        """
+        state = self.state
+        moved: dict[str, Any] = {
+            name: value + delta
+            for name in lifecycle.STATE_FIELDS
+            if isinstance(value := getattr(state, name), datetime)
+        }
+        self.state = replace(state, **moved)
+        self.o.created_at += delta
+        for step in self.steps:
+            step.at += delta
+            if step.due is not None:
+                step.due += delta
+        for rating in self.ratings:
+            rating.created_at += delta
         self.t += delta
+
+    def order(self) -> Order:
+        """The order as the services would have left it."""
+        for name in lifecycle.STATE_FIELDS:
+            setattr(self.o, name, getattr(self.state, name))
+        return self.o
 
 
 # --- generating orders ------------------------------------------------------------------------
@@ -353,7 +273,6 @@ class World:
         self.rng = rng
         self.people = people
         self.providers = providers
-        self.auto_close = timedelta(days=settings.MINSHENG_AUTO_CLOSE_DAYS)
         self.demo_village_pk = 0  # set once the demo village is chosen
         self.town_quality = {t[0]: rng.uniform(0.74, 0.98) for t in TOWNSHIPS}
         self._eligible: dict[tuple[int, str], list[SeededProvider]] = {}
@@ -428,11 +347,10 @@ class World:
         lat = place.region.latitude or CENTRE[0]
         lon = place.region.longitude or CENTRE[1]
         order = Order(
-            status=Status.SUBMITTED,
             service_id=svc.obj.pk,
             area_id=svc.area_id,
             category_id=svc.category_id,
-            urgency_id=svc.urgency.pk,
+            urgency_id=svc.urgency_id,
             description=rng.choice(DESCRIPTIONS),
             answers=self.answers(svc),
             region_id=place.region.pk,
@@ -446,14 +364,9 @@ class World:
             created_by_id=actor,
             channel=channel,
             created_at=EPOCH,
-            updated_at=EPOCH,
-            resolve_deadline=EPOCH,
-            round=0,
-            escalation_count=0,
         )
-        sim = Sim(order, svc.urgency, rng, self.auto_close)
-        sim.submit(EPOCH, actor)
-        return sim, actor
+        # The order's time limits as the services read them (``order_submit`` does the same).
+        return Sim(order, limits_of(order), rng), actor
 
     def answers(self, svc: SeededService) -> dict[str, Any]:
         rng = self.rng
@@ -504,9 +417,9 @@ class World:
         ``stop`` ends early once the order is in that status; ``cancel_stage`` cancels
         there instead.
         """
-        rng, u, o = self.rng, svc.urgency, sim.o
+        rng, u = self.rng, sim.limits
         dispatcher = self.people.dispatcher[place.key]
-        canceller = o.resident_id or dispatcher
+        canceller = sim.o.resident_id or dispatcher
         mode = svc.spec.dispatch
         chosen = provider or self.pick_provider(place, svc, [])
         assert chosen is not None
@@ -515,13 +428,17 @@ class World:
             wait = u.review * (rng.uniform(1.05, 1.6) if late else self.beta(1.2, 5))
             wait = max(wait, timedelta(minutes=1))
             if cancel_stage == Status.APPROVED:
-                sim.cancel(sim.t + wait, canceller, rng.choice(CANCEL_REASONS))
+                sim.take(
+                    Action.CANCEL, sim.t + wait, actor=canceller, note=rng.choice(CANCEL_REASONS)
+                )
                 return None
-            sim.grab(sim.t + wait, chosen.staff[0], chosen.obj.pk)
+            sim.take(Action.GRAB, sim.t + wait, actor=chosen.staff[0], provider=chosen.obj.pk)
         else:
             if cancel_stage == Status.APPROVED:
                 wait = u.review * self.beta(1.2, 4)
-                sim.cancel(sim.t + wait, canceller, rng.choice(CANCEL_REASONS))
+                sim.take(
+                    Action.CANCEL, sim.t + wait, actor=canceller, note=rng.choice(CANCEL_REASONS)
+                )
                 return None
             self._dispatch(sim, svc, dispatcher, chosen, quality)
             declined: list[int] = []
@@ -538,19 +455,17 @@ class World:
                 if roll < p_decline:
                     at = sim.t + u.accept * rng.uniform(0.05, 0.7)
                     note = rng.choice(DECLINE_REASONS)
-                    sim.back_to_queue(at, Action.DECLINE, chosen.staff[0], note)
+                    sim.take(Action.DECLINE, at, actor=chosen.staff[0], note=note)
                     declined.append(chosen.obj.pk)
                     self._dispatch(sim, svc, dispatcher, other, quality)
                 elif roll < p_decline + p_timeout:
-                    assert o.step_deadline is not None
-                    at = o.step_deadline + timedelta(seconds=rng.randint(20, 90))
                     note = str(_("Not taken within the time limit."))
-                    sim.back_to_queue(at, Action.ACCEPT_TIMEOUT, None, note)
+                    sim.by_sweep(Action.ACCEPT_TIMEOUT, note)
                     declined.append(chosen.obj.pk)
                     self._dispatch(sim, svc, dispatcher, other, quality)
                 elif roll < p_decline + p_timeout + p_change:
                     at = sim.t + u.accept * rng.uniform(0.05, 0.5)
-                    sim.dispatch(at, dispatcher, other.obj.pk, Action.REDISPATCH)
+                    sim.take(Action.REDISPATCH, at, actor=dispatcher, provider=other.obj.pk)
                 else:
                     break
                 chosen = other
@@ -558,23 +473,26 @@ class World:
                 return chosen
             if cancel_stage == Status.DISPATCHED:
                 at = sim.t + u.accept * rng.uniform(0.05, 0.6)
-                sim.cancel(at, canceller, rng.choice(CANCEL_REASONS))
+                sim.take(Action.CANCEL, at, actor=canceller, note=rng.choice(CANCEL_REASONS))
                 return None
-            sim.accept(sim.t + u.accept * min(0.95, 0.02 + self.beta(1.2, 4)), chosen.staff[0])
+            at = sim.t + u.accept * min(0.95, 0.02 + self.beta(1.2, 4))
+            sim.take(Action.ACCEPT, at, actor=chosen.staff[0])
         staff = chosen.staff[0]
         if stop == Status.ACCEPTED:
             return chosen
         step = min(u.resolve * 0.1, u.accept)
         if cancel_stage == Status.ACCEPTED:
-            sim.cancel(sim.t + step * self.beta(1.5, 3), canceller, rng.choice(CANCEL_REASONS))
+            at = sim.t + step * self.beta(1.5, 3)
+            sim.take(Action.CANCEL, at, actor=canceller, note=rng.choice(CANCEL_REASONS))
             return None
-        sim.start(sim.t + step * self.beta(1.5, 3), staff)
+        sim.take(Action.START, sim.t + step * self.beta(1.5, 3), actor=staff)
         if stop == Status.IN_SERVICE:
             return chosen
         late = rng.random() < 0.04 + 0.2 * (1 - (quality + chosen.quality) / 2)
         share = rng.uniform(1.03, 1.5) if late else 0.1 + 0.85 * self.beta(2, 2.5)
         target = round_start + u.resolve * share
-        sim.deliver(max(target, sim.t + timedelta(minutes=5)), staff, rng.choice(DELIVER_NOTES))
+        at = max(target, sim.t + timedelta(minutes=5))
+        sim.take(Action.DELIVER, at, actor=staff, note=rng.choice(DELIVER_NOTES))
         return chosen
 
     def _dispatch(
@@ -587,11 +505,12 @@ class World:
     ) -> None:
         """Auto-dispatch at once (no actor), or a dispatcher after a while."""
         if svc.spec.dispatch == Service.DispatchMode.AUTO:
-            sim.dispatch(sim.t, None, provider.obj.pk)
+            sim.take(Action.DISPATCH, sim.t, provider=provider.obj.pk)
             return
         late = self.rng.random() < 0.03 + 0.08 * (1 - quality)
-        wait = svc.urgency.review * (self.rng.uniform(1.05, 1.6) if late else self.beta(1.2, 5))
-        sim.dispatch(sim.t + max(wait, timedelta(minutes=1)), dispatcher, provider.obj.pk)
+        wait = sim.limits.review * (self.rng.uniform(1.05, 1.6) if late else self.beta(1.2, 5))
+        at = sim.t + max(wait, timedelta(minutes=1))
+        sim.take(Action.DISPATCH, at, actor=dispatcher, provider=provider.obj.pk)
 
     def rate(self, sim: Sim, place: Place, quality: float, *, solved: bool) -> None:
         rng, o = self.rng, sim.o
@@ -605,7 +524,8 @@ class World:
                 if rng.random() < 0.5
                 else self.people.dispatcher[place.key]
             )
-        late = o.delivered_at is not None and o.delivered_at > o.resolve_deadline
+        delivered = sim.state.delivered_at
+        late = delivered is not None and delivered > sim.state.resolve_deadline
         if not solved:
             satisfaction = Satisfaction.DISSATISFIED if rng.random() < 0.7 else Satisfaction.BASIC
         else:
@@ -632,9 +552,9 @@ class World:
     # -- a whole historical order -------------------------------------------------------------
 
     def history(self, svc: SeededService, place: Place) -> Sim:
-        rng, u = self.rng, svc.urgency
+        rng = self.rng
         sim, _actor = self.new_order(svc, place)
-        o = sim.o
+        o, u = sim.o, sim.limits
         dispatcher = self.people.dispatcher[place.key]
         if rng.random() < 0.1:
             dispatcher = self.people.admin  # the county office helps with reviews
@@ -644,17 +564,19 @@ class World:
         review = max(review, timedelta(minutes=2))
         roll = rng.random()
         if roll < 0.04:
-            sim.reject(sim.t + review, dispatcher, rng.choice(REJECT_REASONS))
+            reason = rng.choice(REJECT_REASONS)
+            sim.take(Action.REJECT, sim.t + review, actor=dispatcher, note=reason)
             return sim
         if roll < 0.055:
-            sim.cancel(
-                sim.t + review * 0.5, o.resident_id or dispatcher, rng.choice(CANCEL_REASONS)
+            reason = rng.choice(CANCEL_REASONS)
+            sim.take(
+                Action.CANCEL, sim.t + review * 0.5, actor=o.resident_id or dispatcher, note=reason
             )
             return sim
         cancel_stage = None
         if roll < 0.085:
             cancel_stage = rng.choice([Status.APPROVED, Status.DISPATCHED, Status.ACCEPTED])
-        sim.approve(sim.t + review, dispatcher)
+        sim.take(Action.APPROVE, sim.t + review, actor=dispatcher)
         chosen = self.serve(
             sim, svc, place, quality=tq, round_start=o.created_at, cancel_stage=cancel_stage
         )
@@ -662,14 +584,14 @@ class World:
             return sim
         quality = (tq + chosen.quality) / 2
         if rng.random() < 0.08:
-            sim.auto_close()
+            sim.by_sweep(Action.AUTO_CLOSE)
             return sim
         if rng.random() < 0.02 + 0.12 * (1 - quality):
             self.rate(sim, place, quality, solved=False)
             chosen = self.serve(sim, svc, place, quality=tq, round_start=sim.t)
             assert chosen is not None
             if rng.random() < 0.05:
-                sim.auto_close()
+                sim.by_sweep(Action.AUTO_CLOSE)
                 return sim
         self.rate(sim, place, quality, solved=True)
         return sim
@@ -736,15 +658,16 @@ def _open_order(
     provider: SeededProvider | None = None,
 ) -> Sim:
     """An order that is in ``status`` right now; overdue ones have been escalated."""
-    rng, u = world.rng, svc.urgency
+    rng = world.rng
     sim, _actor = world.new_order(svc, place, resident=resident)
-    o = sim.o
+    u = sim.limits
     tq = world.town_quality[place.key]
     dispatcher = world.people.dispatcher[place.key]
     if status == Status.SUBMITTED:
         span = u.review * (rng.uniform(1.2, 3) if overdue else rng.uniform(0.05, 0.8))
         return _settle(sim, now, span)
-    sim.approve(sim.t + u.review * world.beta(1.3, 4) + timedelta(minutes=2), dispatcher)
+    at = sim.t + u.review * world.beta(1.3, 4) + timedelta(minutes=2)
+    sim.take(Action.APPROVE, at, actor=dispatcher)
     if status == Status.APPROVED:
         span = u.review * (rng.uniform(1.2, 2.5) if overdue else rng.uniform(0.05, 0.7))
         return _settle(sim, now, span)
@@ -756,15 +679,15 @@ def _open_order(
         chosen = world.serve(
             sim, svc, place, quality=tq, round_start=EPOCH, stop=status, provider=provider
         )
-        assert chosen is not None and o.status == status, (o.status, status)
+        assert chosen is not None and sim.state.status == status, (sim.state, status)
         if status == Status.DISPATCHED:
             span = u.accept * rng.uniform(0.05, 0.7)
         elif status == Status.DELIVERED:
             span = timedelta(hours=rng.uniform(1, 24 * 5))
         elif overdue:
-            span = (o.resolve_deadline - sim.t) + u.resolve * rng.uniform(0.05, 0.3)
+            span = (sim.state.resolve_deadline - sim.t) + u.resolve * rng.uniform(0.05, 0.3)
         else:
-            left = o.resolve_deadline - sim.t
+            left = sim.state.resolve_deadline - sim.t
             span = max(left, timedelta(0)) * rng.uniform(0.05, 0.6)
     return _settle(sim, now, span)
 
@@ -826,66 +749,73 @@ def build_open(world: World, now: datetime, scale: float, demo: Place) -> list[S
 # --- writing ----------------------------------------------------------------------------------
 
 
-EVENT_COLUMNS = (
-    "order_id",
-    "action",
-    "old_status",
-    "new_status",
-    "actor_id",
-    "provider_id",
-    "note",
-    "audience",
-    "round",
-    "created_at",
-)
+def _event(order_id: int, step: Step) -> OrderEvent:
+    """The event row the services would have written for ``step`` (unsaved)."""
+    note = step.note
+    if step.due is not None:  # the sweep's note on an escalation
+        due = timezone.localtime(step.due).strftime("%Y-%m-%d %H:%M")
+        note = str(_("Step overdue since %(due)s.") % {"due": due})
+    return events.build(
+        order_id=order_id,
+        action=step.action,
+        old_status=step.old_status,
+        new_status=step.new_status,
+        at=step.at,
+        round=step.round,
+        # Nobody chose who reads these notes: what the services write when nobody does.
+        audience=policy.default_audience(step.action),
+        actor_id=step.actor_id,
+        provider_id=step.provider_id,
+        note=note,
+    )
 
 
-def _insert_events(rows: list[tuple[Any, ...]]) -> None:
-    """Append history rows with multi-row INSERTs: ~70,000 model instances through
-    bulk_create would take most of the seeding time. The rows are exactly what OrderEvent
-    would store (the datetimes already adapted for the backend)."""
+def _insert_events(rows: list[OrderEvent]) -> None:
+    """Append history rows with multi-row INSERTs: ~70,000 events through ``bulk_create``
+    would take most of the seeding time, spent preparing values that need no preparation.
+
+    Every column of ``OrderEvent`` is written, from the row ``events.build`` made: datetimes
+    adapted for the backend, and the plain text and integer columns as they are (a column
+    of another kind goes through its field's own preparation).
+    """
     ops = connection.ops
+    fields = [f for f in OrderEvent._meta.concrete_fields if not f.primary_key]
+    plain = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
+    prepare: list[Callable[[Any], Any] | None] = [
+        ops.adapt_datetimefield_value
+        if isinstance(f, models.DateTimeField)
+        else None
+        if isinstance(f, plain)
+        else partial(f.get_db_prep_save, connection=connection)
+        for f in fields
+    ]
+    names = [f.attname for f in fields]
     table = ops.quote_name(OrderEvent._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in EVENT_COLUMNS)
-    row = "(" + ", ".join(["%s"] * len(EVENT_COLUMNS)) + ")"
-    per = 900  # 9,000 parameters a statement: under SQLite's and PostgreSQL's limits
+    columns = ", ".join(ops.quote_name(cast(str, f.column)) for f in fields)  # concrete: has one
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per = 900  # at most 9,000 parameters a statement: under SQLite's and PostgreSQL's limits
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
             batch = rows[start : start + per]
+            params = [
+                value if how is None else how(value)
+                for event in batch
+                for how, value in zip(prepare, (getattr(event, n) for n in names), strict=True)
+            ]
             values = ", ".join([row] * len(batch))
             sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 - no input
-            cursor.execute(sql, [v for r in batch for v in r])
+            cursor.execute(sql, params)
 
 
 def write(sims: list[Sim]) -> tuple[int, int, int]:
+    """Write the simulated orders, their events and ratings; return how many of each."""
     sims.sort(key=lambda s: s.o.created_at)
-    orders = [s.o for s in sims]
+    orders = [s.order() for s in sims]
     Order.objects.bulk_create(orders, batch_size=1000)
-    adapt = connection.ops.adapt_datetimefield_value
-    rows: list[tuple[Any, ...]] = []
+    rows: list[OrderEvent] = []
     ratings: list[Rating] = []
     for s in sims:
-        for e in s.events:
-            note = e.note
-            if e.due is not None:
-                note = str(
-                    _("Step overdue since %(due)s.")
-                    % {"due": timezone.localtime(e.due).strftime("%Y-%m-%d %H:%M")}
-                )
-            rows.append(
-                (
-                    s.o.pk,
-                    e.action,
-                    e.old,
-                    e.new,
-                    e.actor,
-                    e.provider,
-                    note,
-                    default_audience(e.action),
-                    e.round,
-                    adapt(e.at),
-                )
-            )
+        rows.extend(_event(s.o.pk, step) for step in s.steps)
         for r in s.ratings:
             r.order_id = s.o.pk
             ratings.append(r)
