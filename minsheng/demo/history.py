@@ -260,7 +260,7 @@ class Sim:
 
 
 class World:
-    """Everything the order generator draws from, without touching the database."""
+    """Everything the order generator draws from. It writes nothing: ``write`` does."""
 
     def __init__(
         self,
@@ -606,6 +606,7 @@ def _created_at(rng: random.Random, day: datetime) -> datetime:
 
 
 def build_history(world: World, n: int, day: datetime) -> list[Sim]:
+    """``n`` orders of the year before ``day``, each finished by ten minutes before it."""
     rng = world.rng
     sims: list[Sim] = []
     for _i in range(n):
@@ -700,6 +701,8 @@ def _settle(sim: Sim, now: datetime, span: timedelta) -> Sim:
 
 
 def build_open(world: World, now: datetime, scale: float, demo: Place) -> list[Sim]:
+    """The orders open ``now``, in every open status, some overdue; the first few are the
+    demo logins' work."""
     rng = world.rng
     by_code = {s.spec.code: s for s in world.services}
     demo_svc = by_code[DEMO_SERVICE]

@@ -75,6 +75,7 @@ class ResetSummary:
 
 
 def demo_present() -> bool:
+    """Whether any of the demo is there: a region, an account or a service of it."""
     return (
         Region.objects.filter(demo_region_q()).exists()
         or get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists()
@@ -179,9 +180,9 @@ def seed_demo(
     summary.services = len(services)
     summary.providers = len(providers)
     summary.users = people.count
-    summary.by_status = dict(sorted(Counter(s.o.status for s in sims).items()))
+    summary.by_status = dict(sorted(Counter(s.state.status for s in sims).items()))
     summary.escalated_open = sum(
-        1 for s in sims if s.o.status in OPEN_STATUSES and s.o.escalated_at is not None
+        1 for s in sims if s.state.status in OPEN_STATUSES and s.state.escalated_at is not None
     )
     summary.demo_village = f"{demo.region.name_zh} ({demo.region.name_en})"
     summary.demo_township = f"{demo.township.name_zh} ({demo.township.name_en})"
