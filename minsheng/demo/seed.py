@@ -112,7 +112,8 @@ def demo_reset() -> ResetSummary:
             if {r.related_model for r in Order._meta.related_objects} <= {OrderEvent, Rating}:
                 result.orders += chunk_orders._raw_delete(chunk_orders.db)
             else:  # another app refers to orders: let the collector honour its on_delete
-                result.orders += chunk_orders.delete()[0]
+                # (it needs only the ids: loading 5,000 whole orders would double the cost)
+                result.orders += chunk_orders.only("pk").delete()[0]
         ServiceAttribute.objects.filter(service__in=services).delete()
         result.services = services.count()
         services.delete()
