@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "minsheng.catalog",
     "minsheng.orders",
     "minsheng.open311",
+    "minsheng.demo",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",

@@ -101,10 +101,14 @@ class Refused(Exception):
 
 
 def allows(status: str, action: str) -> bool:
-    """Whether an order in ``status`` may take ``action`` now (the transition table)."""
+    """Whether an order in ``status`` may take ``action`` now (the transition table).
+
+    An action that is no transition (``submit``, ``comment``, ``import``) is never allowed.
+    """
     if action == Action.ESCALATE:
         return status in OPEN_STATUSES
-    return any(frm == status and to in TRANSITIONS[frm] for frm, to in ACTION_TRANSITIONS[action])
+    moves = ACTION_TRANSITIONS.get(action, frozenset())
+    return any(frm == status and to in TRANSITIONS[frm] for frm, to in moves)
 
 
 def submitted(at: datetime, limits: Limits) -> Change:

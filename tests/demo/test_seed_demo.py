@@ -14,16 +14,14 @@ from django.utils import timezone
 from minsheng.accounts.models import Profile, Role
 from minsheng.catalog.models import Provider, Service, ServiceAttribute
 from minsheng.core.errors import Conflict
+from minsheng.demo.catalog import DEMO_PROVIDER
+from minsheng.demo.logins import DEMO_PASSWORD
+from minsheng.demo.regions import COUNTY_CODE
+from minsheng.demo.seed import demo_reset, seed_demo
 from minsheng.orders import services as s
-from minsheng.orders.models import Order, OrderEvent, Rating, Status
-from minsheng.orders.seed import (
-    COUNTY_CODE,
-    DEMO_PASSWORD,
-    DEMO_PROVIDER,
-    demo_reset,
-    seed_demo,
-)
+from minsheng.orders.models import Action, Audience, Order, OrderEvent, Rating, Status
 from minsheng.orders.selectors import previous_month, ranking
+from minsheng.orders.services import events
 from minsheng.regions.models import Region
 from tests.demo.checks import history_problems
 
@@ -88,6 +86,44 @@ def test_every_seeded_order_obeys_the_transition_table():
     # Rounds and ratings: a reopened-then-rated order has two ratings.
     reopened = OrderEvent.objects.filter(action="reopen").values_list("order_id", flat=True)
     assert Rating.objects.filter(order_id__in=reopened, round=1).exists()
+
+
+def test_the_oracle_catches_orders_that_disagree_with_their_history():
+    now = timezone.now()
+    seed_demo(scale=SCALE, now=now)
+    assert history_problems(now) == []
+    accepted = Order.objects.filter(status=Status.ACCEPTED).earliest("pk")
+    delivered = Order.objects.filter(status=Status.DELIVERED).earliest("pk")
+    rated = Order.objects.filter(status=Status.CLOSED, round=0, ratings__isnull=False)[0]
+    rejected = Order.objects.filter(status=Status.REJECTED).earliest("pk")
+    other = Provider.objects.exclude(pk=delivered.provider_id).earliest("pk")
+    rating = Rating.objects.get(order=rated)
+    # Corruptions no service would write: a step deadline moved, the provider swapped, a
+    # rating in the wrong round, a step the transition table refuses.
+    late = accepted.step_deadline + timedelta(minutes=1)
+    Order.objects.filter(pk=accepted.pk).update(step_deadline=late)
+    Order.objects.filter(pk=delivered.pk).update(provider=other)
+    Rating.objects.filter(pk=rating.pk).update(round=1)
+    events.build(
+        order_id=rejected.pk,
+        action=Action.START,
+        old_status=Status.REJECTED,
+        new_status=Status.IN_SERVICE,
+        at=rejected.updated_at + timedelta(minutes=1),
+        round=0,
+        audience=Audience.STAFF,
+    ).save(force_insert=True)
+
+    by, at = rating.provider_id, rating.created_at
+    assert sorted(history_problems(now)) == sorted(
+        [
+            f"order {accepted.pk}: step_deadline {late}, events say {accepted.step_deadline}",
+            f"order {delivered.pk}: provider_id {other.pk}, events say {delivered.provider_id}",
+            f"order {rated.pk}: ratings {[(1, by, at)]} do not match rate/reopen events "
+            f"{[(0, by, at)]}",
+            f"order {rejected.pk}: the lifecycle refuses start from rejected",
+        ]
+    )
 
 
 def test_the_sweep_has_nothing_left_to_do_right_after_seeding():

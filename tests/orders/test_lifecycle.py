@@ -233,3 +233,14 @@ def test_escalation_is_a_flag_once_per_step_never_a_state():
         lc.escalate(state(Status.DISPATCHED, step_deadline=T), T + H)  # times out instead
     with pytest.raises(lc.Refused):
         lc.escalate(state(Status.CLOSED, step_deadline=T), T + H)
+
+
+@pytest.mark.parametrize("action", [Action.SUBMIT, Action.COMMENT, Action.IMPORT, "unknown"])
+def test_an_action_that_is_no_transition_is_refused_not_a_key_error(action):
+    """Replaying recorded history meets every kind of event: one that is not a step of the
+    table is a refusal the caller can report, like any step the table forbids."""
+    before = lc.submitted(T, LIMITS).state
+    assert lc.allows(Status.SUBMITTED, action) is False
+    with pytest.raises(lc.Refused) as refused:
+        lc.step(before, action, T + H, LIMITS)
+    assert (refused.value.action, refused.value.status) == (action, Status.SUBMITTED)

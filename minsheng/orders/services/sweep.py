@@ -17,6 +17,19 @@ from minsheng.orders.services.dispatch import back_to_queue
 from minsheng.orders.services.steps import apply, lock, moment, state_of, take
 
 
+def timeout_note() -> str:
+    """The note of an acceptance that timed out (the sweep's words)."""
+    return str(_("Not taken within the time limit."))
+
+
+def escalation_note(due: datetime) -> str:
+    """The note of an escalation: since when the step is overdue, in local time."""
+    return str(
+        _("Step overdue since %(due)s.")
+        % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
+    )
+
+
 @dataclass
 class SweepResult:
     escalated: int = 0
@@ -38,7 +51,7 @@ def _sweep_one(order_id: int, now: datetime, result: SweepResult) -> None:
                 action=Action.ACCEPT_TIMEOUT,
                 actor=None,
                 at=now,
-                note=str(_("Not taken within the time limit.")),
+                note=timeout_note(),
             )
             if order.status == Status.DISPATCHED:
                 result.redispatched += 1
@@ -56,10 +69,7 @@ def _sweep_one(order_id: int, now: datetime, result: SweepResult) -> None:
                 change,
                 actor=None,
                 audience=Audience.STAFF,
-                note=str(
-                    _("Step overdue since %(due)s.")
-                    % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
-                ),
+                note=escalation_note(due),
             )
             result.escalated += 1
 

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError
 
 from minsheng.core.errors import DomainError
-from minsheng.orders.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from minsheng.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from minsheng.demo.seed import seed_demo
 
 
 class Command(BaseCommand):

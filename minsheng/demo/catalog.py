@@ -1,13 +1,28 @@
-"""The menu and the providers of the fictional demo county (青溪县, Qingxi County).
+"""The demo county's menu and providers, and the catalog rows built from them.
 
-Plain data, read by ``minsheng.orders.seed``. Township keys refer to the townships listed
-there; ``"county"`` means offered or served county-wide, ``"urban"`` / ``"rural"`` the
-townships of that kind.
+The menu (``SERVICES``) and the providers (``PROVIDERS``) are plain data. Township keys
+refer to ``regions.TOWNSHIPS``; ``"county"`` means offered or served county-wide, ``"urban"``
+/ ``"rural"`` the townships of that kind. ``build_catalog`` writes them (with three local
+categories below the national areas) and returns what the history simulator draws from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from minsheng.catalog.models import (
+    Category,
+    Provider,
+    Service,
+    ServiceArea,
+    ServiceAttribute,
+    UrgencyClass,
+)
+from minsheng.demo.regions import TOWNSHIPS, Place, townships_for
+from minsheng.regions.models import Region
+
+DEMO_PROVIDER = "longtan-volunteers"  # the walk-through's provider (see ``logins``)
+DEMO_SERVICE = "meal-delivery"  # the walk-through's service
 
 # Local categories below a national area: water, power and gas at home, each with its own
 # utility company (so a gas company is never sent to fix a water pipe).
@@ -981,3 +996,118 @@ PROVIDERS: list[DemoProvider] = [
       ("chayuan",), ("elderly-care", "child-care", "public-culture"), 10, "0743-6500006", 0.78),
 ]
 # fmt: on
+
+
+# --- the catalog rows -------------------------------------------------------------------------
+
+
+@dataclass
+class SeededService:
+    """A menu entry as written, with the places it is ordered from (``cum``: their
+    cumulative demand weights, for drawing one)."""
+
+    spec: DemoService
+    obj: Service
+    category_id: int
+    area_id: int
+    urgency_id: int
+    attributes: list[ServiceAttribute]
+    places: list[Place] = field(default_factory=list)
+    cum: list[float] = field(default_factory=list)
+
+
+@dataclass
+class SeededProvider:
+    """A provider as written, with where and what it serves and its staff's user ids."""
+
+    obj: Provider
+    key: str
+    towns: list[str]  # township keys or ["county"]
+    categories: list[str]
+    quality: float
+    staff: list[int] = field(default_factory=list)
+
+
+def build_catalog(
+    county: Region, towns: list[Region]
+) -> tuple[list[SeededService], list[SeededProvider], dict[str, Category]]:
+    """Write the local categories, the menu with its questions and the regions offering it,
+    and the providers with their coverage."""
+    town_by_key = {t[0]: town for t, town in zip(TOWNSHIPS, towns, strict=True)}
+    areas = {a.code: a for a in ServiceArea.objects.all()}
+    for area_code, code, zh, en in LOCAL_CATEGORIES:
+        Category.objects.get_or_create(
+            code=code,
+            defaults={"area": areas[area_code], "name_zh": zh, "name_en": en, "position": 90},
+        )
+    categories = {c.code: c for c in Category.objects.all()}
+    urgencies = dict(UrgencyClass.objects.values_list("code", "pk"))
+
+    def regions_of(spec: str | tuple[str, ...]) -> list[Region]:
+        keys = townships_for(spec)
+        return [county] if keys == ["county"] else [town_by_key[k] for k in keys]
+
+    services = [
+        Service(
+            code=s.code,
+            category=categories[s.category],
+            name_zh=s.name_zh,
+            name_en=s.name_en,
+            description_zh=s.description_zh,
+            description_en=s.description_en,
+            delivery_mode=s.delivery,
+            urgency_id=urgencies[s.urgency],
+            dispatch_mode=s.dispatch,
+            published=s.published,
+            keywords=s.keywords,
+        )
+        for s in SERVICES
+    ]
+    Service.objects.bulk_create(services)
+    through = Service.regions.through
+    through.objects.bulk_create(
+        [
+            through(service_id=obj.pk, region_id=r.pk)
+            for s, obj in zip(SERVICES, services, strict=True)
+            for r in regions_of(s.offered)
+        ]
+    )
+    attributes: list[ServiceAttribute] = []
+    svcs: list[SeededService] = []
+    for s, obj in zip(SERVICES, services, strict=True):
+        attrs = [
+            ServiceAttribute(
+                service=obj,
+                code=a.code,
+                label_zh=a.label_zh,
+                label_en=a.label_en,
+                datatype=a.datatype,
+                required=a.required,
+                position=i + 1,
+                choices=[{"key": k, "name_zh": zh, "name_en": en} for k, zh, en in a.choices],
+            )
+            for i, a in enumerate(s.attributes)
+        ]
+        attributes.extend(attrs)
+        cat = categories[s.category]
+        svcs.append(SeededService(s, obj, cat.pk, cat.area_id, urgencies[s.urgency], attrs))
+    ServiceAttribute.objects.bulk_create(attributes)
+
+    providers: list[SeededProvider] = []
+    for p in PROVIDERS:
+        keys = townships_for(p.regions)
+        base = county if keys == ["county"] else town_by_key[keys[0]]
+        assert base.latitude is not None and base.longitude is not None
+        pobj = Provider.objects.create(
+            name_zh=p.name_zh,
+            name_en=p.name_en,
+            kind=p.kind,
+            daily_capacity=p.capacity,
+            latitude=round(base.latitude + 0.004, 5),
+            longitude=round(base.longitude + 0.004, 5),
+            phone=p.phone,
+        )
+        pobj.regions.set(regions_of(p.regions))
+        pobj.categories.set([categories[c] for c in p.categories])
+        providers.append(SeededProvider(pobj, p.key, keys, list(p.categories), p.quality))
+    return svcs, providers, categories

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from minsheng.accounts.models import Role
-from minsheng.orders.seed import DEMO_EMAIL_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
+from minsheng.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from minsheng.demo.users import DEMO_EMAIL_DOMAIN
 
 
 class Command(BaseCommand):

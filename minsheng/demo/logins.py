@@ -1,0 +1,56 @@
+"""The demo logins: one account per role, a shared password, and what to try first.
+
+``minsheng demo_logins`` prints them; ``users`` creates them with the rest of the county's
+people. The password is printed on purpose: these accounts exist only in the demo county.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from minsheng.accounts.models import Role
+
+DEMO_PASSWORD = "minsheng-demo"  # noqa: S105 - printed on purpose: demo accounts only
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    display_name: str
+    try_first: str
+
+
+DEMO_LOGINS: list[DemoLogin] = [
+    DemoLogin(
+        Role.RESIDENT,
+        "resident",
+        "张秀英",
+        "Order 助餐送餐 (meal delivery) from the menu; rate the delivered order under My orders.",
+    ),
+    DemoLogin(
+        Role.GRID_WORKER,
+        "grid",
+        "李明",
+        "Place an order on behalf of a neighbour who phoned you (channel: grid worker).",
+    ),
+    DemoLogin(
+        Role.DISPATCHER,
+        "dispatcher",
+        "王芳",
+        "Review and approve the resident's order in the dispatch queue, then dispatch it to "
+        "龙潭镇志愿服务队 (Longtan Volunteer Team).",
+    ),
+    DemoLogin(
+        Role.PROVIDER_STAFF,
+        "provider",
+        "刘强",
+        "Accept the dispatched order, start it and mark it delivered.",
+    ),
+    DemoLogin(
+        Role.COUNTY_ADMIN,
+        "admin",
+        "陈静",
+        "See the whole county's queue and the monthly ranking; /admin/ for the raw data.",
+    ),
+]
