@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, cast
@@ -238,7 +238,7 @@ class Sim:
             for name in lifecycle.STATE_FIELDS
             if isinstance(value := getattr(state, name), datetime)
         }
-        self.state = replace(state, **moved)
+        self.state = state._replace(**moved)
         self.o.created_at += delta
         for step in self.steps:
             step.at += delta

@@ -15,9 +15,9 @@ So the lifecycle exists once: a new rule here reaches all three.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from minsheng.orders.models import (
     ACTION_TRANSITIONS,
@@ -42,9 +42,12 @@ class Limits:
     auto_close: timedelta
 
 
-@dataclass(frozen=True)
-class State:
-    """What the lifecycle reads and writes of an order (the ``Order`` fields of that name)."""
+class State(NamedTuple):
+    """What the lifecycle reads and writes of an order (the ``Order`` fields of that name).
+
+    A named tuple rather than a frozen dataclass: replacing a few fields of it is what every
+    step does, and the demo's history makes tens of thousands of steps.
+    """
 
     status: str
     round: int
@@ -60,7 +63,7 @@ class State:
     closed_at: datetime | None = None
 
 
-STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(State))
+STATE_FIELDS: tuple[str, ...] = State._fields
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,15 @@ class Refused(Exception):
         self.status = status
 
 
+# (state, action) pairs the transition table allows, worked out once.
+_ALLOWED = frozenset(
+    (frm, action)
+    for action, moves in ACTION_TRANSITIONS.items()
+    for frm, to in moves
+    if to in TRANSITIONS[frm]
+)
+
+
 def allows(status: str, action: str) -> bool:
     """Whether an order in ``status`` may take ``action`` now (the transition table).
 
@@ -107,8 +119,7 @@ def allows(status: str, action: str) -> bool:
     """
     if action == Action.ESCALATE:
         return status in OPEN_STATUSES
-    moves = ACTION_TRANSITIONS.get(action, frozenset())
-    return any(frm == status and to in TRANSITIONS[frm] for frm, to in moves)
+    return (status, action) in _ALLOWED
 
 
 def submitted(at: datetime, limits: Limits) -> Change:
@@ -142,13 +153,12 @@ def step(
     resolve = state.resolve_deadline
     common: dict[str, Any] = {"updated_at": at, "escalated_at": None}
     if action == Action.APPROVE:
-        new = replace(state, status=Status.APPROVED, step_deadline=at + limits.review, **common)
+        new = state._replace(status=Status.APPROVED, step_deadline=at + limits.review, **common)
     elif action in (Action.REJECT, Action.CANCEL):
         to = Status.REJECTED if action == Action.REJECT else Status.CANCELLED
-        new = replace(state, status=to, step_deadline=None, closed_at=at, **common)
+        new = state._replace(status=to, step_deadline=None, closed_at=at, **common)
     elif action in (Action.DISPATCH, Action.REDISPATCH):
-        new = replace(
-            state,
+        new = state._replace(
             status=Status.DISPATCHED,
             step_deadline=at + limits.accept,
             provider_id=provider_id,
@@ -156,8 +166,7 @@ def step(
             **common,
         )
     elif action in REQUEUEING:
-        new = replace(
-            state,
+        new = state._replace(
             status=Status.APPROVED,
             step_deadline=at + limits.review,
             provider_id=None,
@@ -165,8 +174,7 @@ def step(
             **common,
         )
     elif action == Action.GRAB:
-        new = replace(
-            state,
+        new = state._replace(
             status=Status.ACCEPTED,
             step_deadline=max(resolve, at),
             provider_id=provider_id,
@@ -175,24 +183,22 @@ def step(
             **common,
         )
     elif action == Action.ACCEPT:
-        new = replace(
-            state, status=Status.ACCEPTED, step_deadline=max(resolve, at), accepted_at=at, **common
+        new = state._replace(
+            status=Status.ACCEPTED, step_deadline=max(resolve, at), accepted_at=at, **common
         )
     elif action == Action.START:
-        new = replace(state, status=Status.IN_SERVICE, step_deadline=max(resolve, at), **common)
+        new = state._replace(status=Status.IN_SERVICE, step_deadline=max(resolve, at), **common)
     elif action == Action.DELIVER:
-        new = replace(
-            state,
+        new = state._replace(
             status=Status.DELIVERED,
             step_deadline=at + limits.auto_close,
             delivered_at=at,
             **common,
         )
     elif action in (Action.RATE, Action.AUTO_CLOSE):
-        new = replace(state, status=Status.CLOSED, step_deadline=None, closed_at=at, **common)
+        new = state._replace(status=Status.CLOSED, step_deadline=None, closed_at=at, **common)
     elif action == Action.REOPEN:
-        new = replace(
-            state,
+        new = state._replace(
             status=Status.REOPENED,
             step_deadline=at + limits.review,
             resolve_deadline=at + limits.resolve,
@@ -227,7 +233,7 @@ def escalate(state: State, at: datetime) -> Change:
     """Escalation is a flag and an event, never a state: the step keeps its deadline."""
     if not overdue(state, at):
         raise Refused(Action.ESCALATE, state.status, "not overdue")
-    new = replace(
-        state, escalated_at=at, escalation_count=state.escalation_count + 1, updated_at=at
+    new = state._replace(
+        escalated_at=at, escalation_count=state.escalation_count + 1, updated_at=at
     )
     return Change(Action.ESCALATE, state.status, new, state.provider_id, at)
