@@ -142,7 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "minsheng.accounts.context_processors.role",
+                "minsheng.accounts.context_processors.profile",
                 "minsheng.orders.context_processors.navigation",
             ],
         },

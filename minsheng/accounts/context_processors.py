@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from minsheng.accounts.selectors import profile_of
 
 
-def role(request: HttpRequest) -> dict[str, Any]:
-    profile = profile_of(getattr(request, "user", None))
-    return {"profile": profile, "role": profile.role if profile else None}
+def profile(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in user's profile, for the header's "logged in as". What a page may show
+    or offer is asked of the owning app's policy (``nav``, ``may``), never read off the
+    role in a template."""
+    return {"profile": profile_of(getattr(request, "user", None))}

@@ -252,6 +252,12 @@ def orders_for_others(user: Actor) -> bool:
     return profile is not None and profile.role in ORDERING_FOR_OTHERS
 
 
+def can_be_ordered_for(resident: Actor) -> bool:
+    """Whose account staff may name when they order on someone's behalf: a resident's."""
+    profile = profile_of(resident)
+    return profile is not None and profile.role == Role.RESIDENT
+
+
 def ordering_scope(user: Actor) -> Region | None:
     """The region a staff member may order in (None: anywhere, or not staff)."""
     profile = profile_of(user)

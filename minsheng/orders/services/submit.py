@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.models import Role
 from minsheng.accounts.selectors import profile_of
 from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Category, Service, ServiceArea, UrgencyClass
@@ -121,10 +120,7 @@ def _who(actor: Actor, data: OrderInput, resident: User | None, errors: list[Err
                     "contact_phone" if contact_name else "contact_name",
                 )
             )
-        resident_profile = profile_of(resident) if resident is not None else None
-        if resident is not None and (
-            resident_profile is None or resident_profile.role != Role.RESIDENT
-        ):
+        if resident is not None and not policy.can_be_ordered_for(resident):
             errors.append(
                 ErrorDetail(
                     OrderCode.RESIDENT_INVALID, _("This account is not a resident's."), "resident"
