@@ -134,6 +134,18 @@ def _note_fields(
     return specs
 
 
+def _cancel_fields(order: Order, failure: Failure | None) -> list[FieldSpec]:
+    return _note_fields(
+        "cancel",
+        order.pk,
+        failure,
+        name="reason",
+        label=_("Reason (optional)"),
+        required=False,
+        help=_("The resident and staff will read this."),
+    )
+
+
 def _rating_form(
     form: str, order_id: int, failure: Failure | None, *, callback: bool
 ) -> list[FieldSpec]:
@@ -304,15 +316,7 @@ def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = No
         "ratings": selectors.ratings_for(user, order),
         "failure": failure,
         "may": may,
-        "cancel_fields": _note_fields(
-            "cancel",
-            order.pk,
-            failure,
-            name="reason",
-            label=_("Reason (optional)"),
-            required=False,
-            help=_("The resident and staff will read this."),
-        ),
+        "cancel_fields": _cancel_fields(order, failure),
         "rating_fields": _rating_form(
             "callback" if may["callback"] else "rate", order.pk, failure, callback=may["callback"]
         ),
@@ -485,15 +489,7 @@ def _render_staff_order(
         "dispatch_url": reverse(
             "staff_dispatch" if may["dispatch"] else "staff_redispatch", args=[order.pk]
         ),
-        "cancel_fields": _note_fields(
-            "cancel",
-            order.pk,
-            failure,
-            name="reason",
-            label=_("Reason (optional)"),
-            required=False,
-            help=_("The resident and staff will read this."),
-        ),
+        "cancel_fields": _cancel_fields(order, failure),
         "callback_fields": _rating_form("callback", order.pk, failure, callback=True),
         "page_url": reverse("staff_order", args=[order.pk]),
     }
