@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "minsheng.core",
     "minsheng.regions",
     "minsheng.catalog",
+    "minsheng.notify",
     "minsheng.orders",
     "minsheng.open311",
     "minsheng.demo",
@@ -373,3 +374,10 @@ MINSHENG_OPEN311_MAX_KM = float(os.environ.get("MINSHENG_OPEN311_MAX_KM", "10"))
 # A client application's key may add public updates to the requests it created (True), or
 # this server takes no updates from keys at all (False).
 MINSHENG_OPEN311_KEY_UPDATES = env_bool("MINSHENG_OPEN311_KEY_UPDATES", True)
+
+# SMS (minsheng.notify.sms): the gateway class, the signature in 【】 that the provider
+# registered, and the console gateway's outbox (JSON lines; the demo prints from it).
+MINSHENG_SMS_BACKEND = os.environ.get("MINSHENG_SMS_BACKEND", "minsheng.notify.sms.ConsoleGateway")
+MINSHENG_SMS_SIGNATURE = os.environ.get("MINSHENG_SMS_SIGNATURE", "【民生】")
+MINSHENG_SMS_OUTBOX = os.environ.get("MINSHENG_SMS_OUTBOX", str(VAR_DIR / "sms-outbox.jsonl"))
+MINSHENG_SMS_ECHO = env_bool("MINSHENG_SMS_ECHO", DEBUG)

@@ -39,6 +39,8 @@ class Code(StrEnum):
     LATITUDE_RANGE = "latitude_range"
     LONGITUDE_RANGE = "longitude_range"
     LOCATION_INCOMPLETE = "location_incomplete"
+    NOT_PHONE = "not_phone"
+    NOT_MOBILE = "not_mobile"
     # who may act
     LOGIN_REQUIRED = "login_required"
     NOT_PERMITTED = "not_permitted"

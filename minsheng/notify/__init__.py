@@ -1,0 +1,1 @@
+"""Notifications: the in-site inbox, SMS through a pluggable gateway, and e-mail."""

@@ -1,0 +1,109 @@
+"""SMS through a pluggable gateway.
+
+Domestic SMS providers (Alibaba Cloud, Tencent Cloud and the others) send a pre-approved
+*template* with named parameters under a registered signature, never free text, and post
+replies to a webhook. The interface is shaped the same way, so a real provider is one class
+with a ``send(phone=, template=, params=)`` method named by the ``MINSHENG_SMS_BACKEND``
+setting (see docs/deployment.md, "SMS"):
+
+* ``phone`` is a stored mainland mobile (``minsheng.core.phones.read_mobile``);
+* ``template`` is one of :data:`TEMPLATES`' codes, which an operator maps to the template ids
+  the provider approved;
+* ``params`` are the template's named parameters, all strings.
+
+``send`` returns the provider's message id, or raises :class:`SmsError` (the caller retries).
+
+The default, :class:`ConsoleGateway`, sends nothing: it prints each message and appends it,
+as one JSON line, to an outbox file, which the demo prints and the tests read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# Each template's text, as it would be registered with a provider; {name} are parameters.
+TEMPLATES: dict[str, Promise] = {
+    "login_code": _(
+        "Your Minsheng code is {code}. It is valid for {minutes} minutes. Do not share it."
+    ),
+}
+
+
+class SmsError(Exception):
+    """The gateway did not accept the message (the caller may retry)."""
+
+
+class SmsGateway(Protocol):
+    def send(self, *, phone: str, template: str, params: Mapping[str, str]) -> str: ...
+
+
+def render(template: str, params: Mapping[str, str], *, language: str | None = None) -> str:
+    """The text a resident reads: the signature, then the template filled in."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        body = str(TEMPLATES[template]).format(**params)
+        return f"{settings.MINSHENG_SMS_SIGNATURE}{body}"
+
+
+class ConsoleGateway:
+    """Prints each message and appends it to ``MINSHENG_SMS_OUTBOX`` (JSON lines)."""
+
+    _lock = threading.Lock()
+
+    def send(self, *, phone: str, template: str, params: Mapping[str, str]) -> str:
+        if template not in TEMPLATES:
+            raise SmsError(f"unknown SMS template {template!r}")
+        message_id = uuid.uuid4().hex
+        record = {
+            "id": message_id,
+            "phone": phone,
+            "template": template,
+            "params": dict(params),
+            "text": render(template, params),
+            "at": timezone.now().isoformat(),
+        }
+        path = outbox_path()
+        with self._lock:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as outbox:
+                outbox.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if settings.MINSHENG_SMS_ECHO:
+            print(f"[SMS to {phone}] {record['text']}", file=sys.stderr, flush=True)
+        return message_id
+
+
+def outbox_path() -> Path:
+    return Path(settings.MINSHENG_SMS_OUTBOX)
+
+
+def read_outbox(path: Path | None = None) -> list[dict[str, Any]]:
+    """What the console gateway has sent, oldest first (empty when nothing was)."""
+    path = path or outbox_path()
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as outbox:
+        return [json.loads(line) for line in outbox if line.strip()]
+
+
+def get_gateway() -> SmsGateway:
+    gateway: SmsGateway = import_string(settings.MINSHENG_SMS_BACKEND)()
+    return gateway
+
+
+def send_sms(*, phone: str, template: str, params: Mapping[str, str]) -> str:
+    """Send one message now through the configured gateway; :class:`SmsError` on failure."""
+    return get_gateway().send(phone=phone, template=template, params=params)
