@@ -1,0 +1,175 @@
+"""The provider's console (接单): take, start, deliver, decline, grab."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from minsheng.accounts.decorators import allowed
+from minsheng.core.ids import as_id
+from minsheng.orders import policy, selectors, services
+from minsheng.orders.models import Order
+from minsheng.orders.views.common import (
+    Failure,
+    answer_rows,
+    bad_input,
+    note_fields,
+    run_action,
+)
+
+# --- 接单: the provider's console -------------------------------------------------------------
+
+
+def _render_provider_console(request: HttpRequest, failure: Failure | None = None) -> HttpResponse:
+    user = request.user
+    rows = []
+    for order in selectors.provider_orders(user).prefetch_related("service__attributes")[:200]:
+        rows.append(
+            {
+                "order": order,
+                "may": policy.permissions(user, order, ("accept", "decline", "start", "deliver")),
+                "answers": answer_rows(order),
+                "decline_fields": note_fields(
+                    "decline",
+                    order.pk,
+                    failure,
+                    name="reason",
+                    label=_("Reason for declining"),
+                    required=True,
+                    help=_("The dispatcher will read this reason; the resident will not."),
+                ),
+                "deliver_fields": note_fields(
+                    "deliver",
+                    order.pk,
+                    failure,
+                    name="note",
+                    label=_("What was done"),
+                    required=True,
+                    audience=True,
+                ),
+            }
+        )
+    context = {
+        "rows": rows,
+        "grabbable": selectors.grabbable_orders(user),
+        "failure": failure,
+        "now": timezone.now(),
+        "page_url": reverse("provider_console"),
+    }
+    return render(
+        request,
+        "orders/provider_console.html",
+        context,
+        status=failure.status if failure is not None else 200,
+    )
+
+
+@allowed(policy.can_work_as_provider)
+def provider_console(request: HttpRequest) -> HttpResponse:
+    return _render_provider_console(request)
+
+
+def _provider_action(
+    request: HttpRequest, pk: int, *, form: str, call: Callable[[Order], object], success: Any
+) -> HttpResponse:
+    order = selectors.order_for(request.user, pk)
+    if order is None:
+        raise Http404
+    return run_action(
+        request,
+        form=form,
+        order_id=order.pk,
+        call=lambda: call(order),
+        success=success % {"number": order.number},
+        done=reverse("provider_console"),
+        rerender=lambda f: _render_provider_console(request, f),
+    )
+
+
+@allowed(policy.can_work_as_provider)
+@require_POST
+def provider_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_action(
+        request,
+        pk,
+        form="accept",
+        call=lambda o: services.order_accept(order_id=o.pk, actor=request.user),
+        success=_("Order %(number)s accepted."),
+    )
+
+
+@allowed(policy.can_work_as_provider)
+@require_POST
+def provider_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_action(
+        request,
+        pk,
+        form="decline",
+        call=lambda o: services.order_decline(
+            order_id=o.pk, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        success=_("Order %(number)s declined: it goes back to the dispatcher."),
+    )
+
+
+@allowed(policy.can_work_as_provider)
+@require_POST
+def provider_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_action(
+        request,
+        pk,
+        form="start",
+        call=lambda o: services.order_start(order_id=o.pk, actor=request.user),
+        success=_("Service for order %(number)s started."),
+    )
+
+
+@allowed(policy.can_work_as_provider)
+@require_POST
+def provider_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_action(
+        request,
+        pk,
+        form="deliver",
+        call=lambda o: services.order_deliver(
+            order_id=o.pk,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            audience=request.POST.get("audience"),
+        ),
+        success=_("Order %(number)s delivered."),
+    )
+
+
+@allowed(policy.can_work_as_provider)
+@require_POST
+def provider_grab(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for_grab(request.user, pk)
+    if order is None:
+        raise Http404
+    mine = policy.grab_teams(request.user, order)
+    if not mine:
+        raise Http404
+    requested = as_id(request.POST.get("provider_id"))
+    if "provider_id" in request.POST and requested not in mine:
+        return _render_provider_console(
+            request, bad_input("grab", order.pk, request.POST, "provider")
+        )
+    return run_action(
+        request,
+        form="grab",
+        order_id=order.pk,
+        call=lambda: services.order_grab(
+            order_id=order.pk, actor=request.user, provider_id=requested
+        ),
+        success=_("Order %(number)s is yours.") % {"number": order.number},
+        done=reverse("provider_console"),
+        rerender=lambda f: _render_provider_console(request, f),
+    )
