@@ -263,6 +263,11 @@ MINSHENG_DISPATCH_WEIGHTS = {
 }
 # Beyond this distance a provider's nearness scores zero.
 MINSHENG_DISPATCH_FAR_KM = env_float("MINSHENG_DISPATCH_FAR_KM", 40.0)
+# --- the ranking (issue 8) ---
+# A township or provider with fewer valid ratings than this in a month is listed as
+# "sample too small", not ranked (docs/ranking.md).
+MINSHENG_RANKING_MIN_SAMPLE = env_int("MINSHENG_RANKING_MIN_SAMPLE", 10)
+# --- end of the ranking ---
 
 PROJECT_NAME = _("Minsheng")
 

@@ -34,5 +34,10 @@ urlpatterns = [
         for name, view in orders.ACTIONS.items()
     ],
     path("ratings/", orders.RatingList.as_view(), name="ratings"),
+    path(  # issue 8: whether a rating counts
+        "ratings/<int:rating_id>/validity/",
+        orders.RatingValidity.as_view(),
+        name="rating-validity",
+    ),
     re_path(r"", views.not_found),
 ]

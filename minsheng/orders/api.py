@@ -44,6 +44,7 @@ from minsheng.orders.serializers import (
     OrderSerializer,
     RatingBody,
     RatingSerializer,
+    RatingValidityBody,
     ReasonBody,
     RequiredNoteBody,
 )
@@ -568,3 +569,42 @@ ACTIONS: dict[str, type[OrderAction]] = {
     "callback": OrderCallback,
     "comment": OrderComment,
 }
+
+
+# --- whether a rating counts (issue 8) ---------------------------------------------------------
+
+
+@extend_schema(tags=["ratings"])
+class RatingValidity(APIBase):
+    """``POST /ratings/{id}/validity/``: mark a rating as counting in the rates or not.
+
+    The rating must be one the caller may list (else 404); whether they may change it is
+    ``policy.rating_validity_refusal`` (dispatchers in the order's region and county
+    administrators; 409 ``rating_validity_unchanged`` when it already is so).
+    """
+
+    serializer_class = RatingSerializer
+
+    @extend_schema(
+        operation_id="ratings_validity",
+        summary="Count a rating in the rates, or leave it out; dispatchers",
+        request=RatingValidityBody,
+        responses={200: RatingSerializer, **errors(*WRITE_ERRORS)},
+    )
+    def post(self, request: Request, rating_id: int) -> Response:
+        found = (
+            selectors.ratings_visible_to(request.user).filter(pk=rating_id).first()
+            if rating_id <= MAX_ID
+            else None
+        )
+        if found is None:
+            raise exceptions.NotFound(_("No such rating."), code="rating_not_found")
+        body = RatingValidityBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        rating = services.rating_set_valid(
+            rating_id=found.pk,
+            actor=request.user,
+            valid=body.validated_data["valid"],
+            reason=body.validated_data.get("reason") or "",
+        )
+        return Response(RatingSerializer(rating).data)

@@ -50,5 +50,8 @@ class OrderCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     AUDIENCE_INVALID = "audience_invalid"
     SATISFACTION_INVALID = "satisfaction_invalid"
+    # whether a rating counts (issue 8)
+    RATING_NOT_FOUND = "rating_not_found"
+    RATING_VALIDITY_UNCHANGED = "rating_validity_unchanged"
     # history from another system
     UPDATED_BEFORE_REQUESTED = "updated_before_requested"

@@ -37,6 +37,9 @@ class Action(models.TextChoices):
     ESCALATE = "escalate", _("Escalated: step overdue")
     COMMENT = "comment", _("Update added")
     IMPORT = "import", _("Imported from another system")
+    # whether a rating counts (issue 8)
+    RATING_INVALID = "rating_invalid", _("Rating marked not valid")
+    RATING_VALID = "rating_valid", _("Rating counted again")
 
 
 OPEN_STATUSES = frozenset(
@@ -90,6 +93,8 @@ STEP_AUDIENCE: dict[str, str] = {
     Action.ESCALATE: Audience.STAFF,
     Action.COMMENT: Audience.PUBLIC,
     Action.IMPORT: Audience.PUBLIC,
+    Action.RATING_INVALID: Audience.STAFF,
+    Action.RATING_VALID: Audience.STAFF,
 }
 NOTE_ACTIONS = frozenset({Action.COMMENT})
 

@@ -649,3 +649,48 @@ CHOSEN_AUDIENCE = frozenset(
         Action.COMMENT,
     }
 )
+
+
+# --- the ranking and the validity of ratings (issue 8) -----------------------------------------
+
+
+def _dispatches_in_township(user: Actor, township: Region) -> bool:
+    profile = profile_of(user)
+    if profile is None or profile.role not in DISPATCH_ROLES:
+        return False
+    return in_region_scope(profile.region, Order(township_id=township.pk, region_id=township.pk))
+
+
+def can_see_ranked_orders(user: Actor, township: Region) -> bool:
+    """Which orders were rated in a township (the ranking's drill-down): its dispatchers and
+    county administrators. Everyone else, the public included, sees the figures only."""
+    return _dispatches_in_township(user, township)
+
+
+def rating_validity_refusal(user: Actor, rating: Rating, valid: bool) -> DomainError | None:
+    """Why ``user`` may not mark ``rating`` valid (or not valid) now, or None.
+
+    Dispatchers of the order's region and county administrators judge whether a rating
+    counts (a callback that reached nobody, a duplicate): the people who run callbacks and
+    answer for the ranking. Providers, whose rates it is, never do; nor do grid workers.
+    Marking it as it already is is a conflict, so a double click writes nothing twice.
+    """
+    if not _dispatcher(profile_of(user), rating.order):
+        return PermissionDenied.single(
+            Code.NOT_PERMITTED, _("You may not change whether this rating counts."), "rating"
+        )
+    if rating.valid == valid:
+        return Conflict.single(
+            OrderCode.RATING_VALIDITY_UNCHANGED,
+            _("This rating already counts.") if valid else _("This rating is already not valid."),
+            "valid",
+        )
+    return None
+
+
+def can_invalidate_rating(user: Actor, rating: Rating) -> bool:
+    return rating_validity_refusal(user, rating, False) is None
+
+
+def can_revalidate_rating(user: Actor, rating: Rating) -> bool:
+    return rating_validity_refusal(user, rating, True) is None

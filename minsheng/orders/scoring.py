@@ -90,3 +90,29 @@ def candidate_score(
     if total <= 0:
         return 0.0
     return (w.performance * perf + w.distance * near + w.capacity * spare) / total
+
+
+# --- ranks --------------------------------------------------------------------------------
+
+
+def score_points(composite: float) -> int:
+    """The composite at the precision the ranking shows (tenths of a point out of 100).
+
+    Ranks compare this, not the raw float: two entities shown with the same score share a
+    rank, and rounding noise in the weighted sum can never split a tie.
+    """
+    return round(composite * 1000)
+
+
+def competition_ranks(scores: list[tuple[int, float]]) -> dict[int, int]:
+    """Standard competition ranking ("1224"): equal scores share a rank and the next rank
+    skips as many places as shared the one before, so a rank always says how many did
+    better (rank = 1 + the number of strictly higher scores).
+
+    ``scores``: (key, composite) pairs in any order; keys are returned with their rank.
+    """
+    points = sorted((score_points(s) for _k, s in scores), reverse=True)
+    first_place: dict[int, int] = {}
+    for i, p in enumerate(points):
+        first_place.setdefault(p, i + 1)
+    return {k: first_place[score_points(s)] for k, s in scores}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minsheng.accounts.types import Actor
 from minsheng.core.ids import as_id
@@ -29,7 +31,13 @@ from minsheng.orders.models import (
     Satisfaction,
     Status,
 )
-from minsheng.orders.scoring import CallbackCounts, Rates, RateWeights, rates_from_counts
+from minsheng.orders.scoring import (
+    CallbackCounts,
+    Rates,
+    RateWeights,
+    competition_ranks,
+    rates_from_counts,
+)
 
 ORDER_JOINS = ("service", "area", "category", "urgency", "region", "township", "provider")
 
@@ -228,16 +236,12 @@ def callback_counts(
     if extra is not None:
         qs = qs.filter(extra)
     rows = qs.values(group).annotate(**_COUNTS).order_by()
-    return {
-        r[group]: CallbackCounts(
-            valid=r["valid"],
-            contacted=r["contacted"],
-            solved=r["solved"],
-            satisfied=r["satisfied"],
-            basic=r["basic"],
-        )
-        for r in rows
-    }
+    return {r[group]: _counts_of(r) for r in rows}
+
+
+def _counts_of(row: dict[str, Any]) -> CallbackCounts:
+    """The counts of one row annotated with ``_COUNTS``."""
+    return CallbackCounts(**{name: row[name] for name in _COUNTS})
 
 
 def provider_performance(
@@ -271,14 +275,38 @@ def previous_month(month: date) -> date:
     return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
 
 
+def last_full_month(today: date) -> date:
+    """The month the ranking opens on: the last month that has ended on ``today`` (a local
+    date). The current month is still being rated, so it is never the default."""
+    return previous_month(today.replace(day=1))
+
+
+def ranking_min_sample() -> int:
+    return int(settings.MINSHENG_RANKING_MIN_SAMPLE)
+
+
+class Standing(StrEnum):
+    """Where an entity stands in a month's ranking."""
+
+    RANKED = "ranked"
+    # Rated, but on fewer valid ratings than ``MINSHENG_RANKING_MIN_SAMPLE``: figures shown,
+    # no rank (a rate over three callbacks says little).
+    SMALL_SAMPLE = "small_sample"
+    NO_RATINGS = "no_ratings"
+
+
 @dataclass(frozen=True)
 class RankingRow:
     key: int
+    # A township's region code, a provider's id: with ``key``, what ties and unranked rows
+    # are listed by (never the name, which depends on the page's language).
+    code: str
     name: str
     rates: Rates
     previous: Rates | None
-    rank: int
+    rank: int | None
     previous_rank: int | None
+    standing: Standing
 
     @property
     def change(self) -> float | None:
@@ -287,44 +315,218 @@ class RankingRow:
         return self.rates.composite - self.previous.composite
 
 
-def ranking(kind: str, month: date) -> list[RankingRow]:
-    """Townships (kind="township") or providers (kind="provider") ranked by composite."""
+@dataclass(frozen=True)
+class _Entity:
+    key: int
+    code: str
+    name: str
+
+
+def _entities(kind: str, rated: set[Any]) -> list[_Entity]:
+    """Every township; every active provider and any other rated in the months shown."""
     from minsheng.catalog.models import Provider
     from minsheng.regions.models import Region
 
+    if kind == "township":
+        regions = Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("code")
+        return [_Entity(r.pk, r.code, r.name) for r in regions]
+    providers = Provider.objects.filter(Q(active=True) | Q(pk__in=rated)).order_by("pk")
+    return [_Entity(p.pk, str(p.pk), p.name) for p in providers]
+
+
+def _standings(
+    counts: dict[Any, CallbackCounts], min_sample: int
+) -> tuple[dict[Any, Rates], dict[int, int]]:
+    """Each rated entity's rates, and the competition ranks of those with enough of them."""
+    w = rate_weights()
+    rates = {k: rates_from_counts(c, w) for k, c in counts.items()}
+    eligible = [
+        (k, r.composite)
+        for k, r in rates.items()
+        if r.composite is not None and r.valid >= max(1, min_sample)
+    ]
+    return rates, competition_ranks(eligible)
+
+
+_NO_RATES = Rates(valid=0, response=None, resolution=None, satisfaction=None, composite=None)
+_STANDING_ORDER = {Standing.RANKED: 0, Standing.SMALL_SAMPLE: 1, Standing.NO_RATINGS: 2}
+
+
+def ranking(kind: str, month: date, *, min_sample: int | None = None) -> list[RankingRow]:
+    """Every township (kind="township") or provider (kind="provider") in ``month``.
+
+    Ranked by composite over valid ratings (competition ranking: equal scores share a rank,
+    see ``scoring.competition_ranks``); entities with fewer than ``min_sample`` valid
+    ratings are listed as a small sample and those with none as not rated, both unranked.
+    The order never depends on the page's language: ties and unranked rows are listed by
+    region code or provider id.
+    """
     if kind not in ("township", "provider"):
         return []
+    floor = ranking_min_sample() if min_sample is None else min_sample
     group = "township_id" if kind == "township" else "provider_id"
-    w = rate_weights()
     start, end = month_bounds(month)
     pstart, pend = month_bounds(previous_month(month))
-    now_counts = callback_counts(group, since=start, until=end)
-    prev_counts = callback_counts(group, since=pstart, until=pend)
-    if kind == "township":
-        names = {r.pk: r.name for r in Region.objects.filter(level=Region.Level.TOWNSHIP)}
-    else:
-        names = {p.pk: p.name for p in Provider.objects.all()}
-
-    def ordered(counts: dict[Any, CallbackCounts]) -> list[tuple[int, Rates]]:
-        items = [(k, rates_from_counts(c, w)) for k, c in counts.items() if k in names]
-        items.sort(key=lambda kr: (-(kr[1].composite or 0.0), -kr[1].valid, names[kr[0]]))
-        return items
-
-    cur = ordered(now_counts)
-    prev = ordered(prev_counts)
-    prev_rank = {k: i + 1 for i, (k, _r) in enumerate(prev)}
-    prev_rates = dict(prev)
-    return [
-        RankingRow(
-            key=k,
-            name=names[k],
-            rates=r,
-            previous=prev_rates.get(k),
-            rank=i + 1,
-            previous_rank=prev_rank.get(k),
+    now_rates, now_ranks = _standings(callback_counts(group, since=start, until=end), floor)
+    prev_rates, prev_ranks = _standings(callback_counts(group, since=pstart, until=pend), floor)
+    rows = []
+    for e in _entities(kind, set(now_rates) | set(prev_rates)):
+        rates = now_rates.get(e.key, _NO_RATES)
+        rank = now_ranks.get(e.key)
+        if rank is not None:
+            standing = Standing.RANKED
+        elif rates.valid > 0:
+            standing = Standing.SMALL_SAMPLE
+        else:
+            standing = Standing.NO_RATINGS
+        rows.append(
+            RankingRow(
+                key=e.key,
+                code=e.code,
+                name=e.name,
+                rates=rates,
+                previous=prev_rates.get(e.key),
+                rank=rank,
+                previous_rank=prev_ranks.get(e.key),
+                standing=standing,
+            )
         )
-        for i, (k, r) in enumerate(cur)
+    # Entities come listed by code (townships) or id (providers); the sort is stable.
+    rows.sort(key=lambda r: (_STANDING_ORDER[r.standing], r.rank or 0))
+    return rows
+
+
+# --- a township's figures, and the twelve-month trend ------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """The rates of one part of a township's month (a service area or a service)."""
+
+    key: int | None
+    name: str
+    rates: Rates
+
+
+def township_breakdown(township_id: int, month: date, by: str) -> list[BreakdownRow]:
+    """A township's rates in ``month`` per service area (by="area") or per service
+    (by="service"; free-form needs, which name no service, are one row with key None)."""
+    from minsheng.catalog.models import Service, ServiceArea
+
+    group = {"area": "order__area_id", "service": "order__service_id"}[by]
+    start, end = month_bounds(month)
+    counts = callback_counts(group, since=start, until=end, extra=Q(township_id=township_id))
+    w = rate_weights()
+    model = ServiceArea if by == "area" else Service
+    known = {o.pk: o for o in model.objects.filter(pk__in=[k for k in counts if k is not None])}
+    rows = [
+        BreakdownRow(k, known[k].name, rates_from_counts(c, w))
+        for k, c in counts.items()
+        if k in known
     ]
+    # Listed as the catalogue orders them (the model's ordering), free needs last.
+    position = {
+        pk: i
+        for i, pk in enumerate(model.objects.filter(pk__in=known).values_list("pk", flat=True))
+    }
+    rows.sort(key=lambda r: position[r.key] if r.key is not None else 0)
+    if None in counts:
+        rows.append(
+            BreakdownRow(None, str(_("Free-form needs")), rates_from_counts(counts[None], w))
+        )
+    return rows
+
+
+def rated_orders_for(user: Actor, township_id: int, month: date) -> QuerySet[Rating]:
+    """The ratings of ``month`` in a township, with their orders, for a reader
+    ``policy.can_see_ranked_orders`` allows (valid and not valid, newest first)."""
+    q = policy.visible_orders_q(user)
+    if q is None:
+        return Rating.objects.none()
+    start, end = month_bounds(month)
+    return (
+        Rating.objects.filter(
+            township_id=township_id,
+            created_at__gte=start,
+            created_at__lt=end,
+            order__in=Order.objects.filter(q).values("pk"),
+        )
+        .select_related("order", "order__service", "order__area", "provider")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def month_span(last: date, months: int) -> list[date]:
+    """``months`` consecutive months ending with ``last``, oldest first."""
+    out = [last]
+    while len(out) < months:
+        out.append(previous_month(out[-1]))
+    return out[::-1]
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One line of the trend: the county (key None) or a township, month by month."""
+
+    key: int | None
+    name: str
+    rates: list[Rates]
+
+
+@dataclass(frozen=True)
+class Trend:
+    months: list[date]
+    series: list[TrendSeries]
+
+    @property
+    def by_month(self) -> list[tuple[date, list[Rates]]]:
+        """The same figures month by month (a table's rows: one cell per series)."""
+        return [(m, [s.rates[i] for s in self.series]) for i, m in enumerate(self.months)]
+
+
+def ranking_trend(last: date, months: int = 12) -> Trend:
+    """The county's and each township's rates over the ``months`` months ending with
+    ``last`` (valid ratings, by their local month; one query)."""
+    from minsheng.regions.models import Region
+
+    span = month_span(last, months)
+    since, _end = month_bounds(span[0])
+    _start, until = month_bounds(span[-1])
+    rows: Any = (
+        Rating.objects.filter(valid=True, created_at__gte=since, created_at__lt=until)
+        .annotate(m=TruncMonth("created_at"))
+        .values("m", "township_id")
+        .annotate(**_COUNTS)
+        .order_by()
+    )
+    counts: dict[tuple[date, int | None], CallbackCounts] = {}
+    for r in rows:
+        m = _local_month(r["m"])
+        c = _counts_of(r)
+        counts[(m, r["township_id"])] = c
+        total = counts.get((m, None))
+        counts[(m, None)] = c if total is None else _sum_counts(total, c)
+    w = rate_weights()
+    empty = CallbackCounts(0, 0, 0, 0, 0)
+
+    def line(key: int | None, name: str) -> TrendSeries:
+        return TrendSeries(
+            key, name, [rates_from_counts(counts.get((m, key), empty), w) for m in span]
+        )
+
+    townships = Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("code")
+    county = Region.objects.filter(level=Region.Level.COUNTY).order_by("code").first()
+    series = [line(None, county.name if county is not None else str(_("County")))]
+    series += [line(t.pk, t.name) for t in townships]
+    return Trend(span, series)
+
+
+def _sum_counts(a: CallbackCounts, b: CallbackCounts) -> CallbackCounts:
+    return CallbackCounts(**{name: getattr(a, name) + getattr(b, name) for name in _COUNTS})
+
+
+def _local_month(m: date | datetime) -> date:
+    return timezone.localtime(m).date().replace(day=1) if isinstance(m, datetime) else m
 
 
 def months_with_ratings() -> list[date]:
@@ -335,9 +537,7 @@ def months_with_ratings() -> list[date]:
         .distinct()
         .order_by("-m")
     )
-    return [
-        timezone.localtime(m).date().replace(day=1) if isinstance(m, datetime) else m for m in rows
-    ]
+    return [_local_month(m) for m in rows]
 
 
 def ratings_visible_to(user: Actor) -> QuerySet[Rating]:

@@ -452,3 +452,14 @@ class CandidateSerializer(serializers.Serializer):
     performance = serializers.FloatField(allow_null=True, help_text="Composite of 90 days.")
     declined = serializers.BooleanField(help_text="Declined or let it time out this round.")
     available = serializers.BooleanField()
+
+
+# --- whether a rating counts (issue 8) ---------------------------------------------------------
+
+
+class RatingValidityBody(StrictSerializer):
+    valid = StrictBooleanField(
+        help_text="false: leave the rating out of the rates (a callback that reached nobody, "
+        "a duplicate); true: count it again."
+    )
+    reason = _note("Required: why (staff only will read it).")

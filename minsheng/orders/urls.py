@@ -31,4 +31,11 @@ urlpatterns = [
     ),
     path("staff/provider/orders/<int:pk>/grab/", views.provider_grab, name="provider_grab"),
     path("ranking/", views.ranking_page, name="ranking"),
+    # --- the ranking (issue 8) ---
+    path("ranking/township/<str:code>/", views.ranking_township, name="ranking_township"),
+    path(
+        "staff/ratings/<int:pk>/validity/",
+        views.staff_rating_validity,
+        name="staff_rating_validity",
+    ),
 ]

@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -358,6 +359,7 @@ PAGES: list[tuple[str, set[str] | None]] = [
     # (path, the actors who may open it; None: everyone, signed in or not)
     ("/", None),
     ("/ranking/", None),
+    ("/ranking/township/T1/", None),  # figures for everyone; its rated orders: see below
     (
         "/need/",
         {"resident", "resident2", "grid_worker", "dispatcher_a", "dispatcher_b", "county_admin"},
@@ -418,3 +420,102 @@ def test_who_sees_the_whole_catalog(table_world, who):
     providers = api_client(user).get("/api/v1/providers/").json()["results"]
     capacities = {row["daily_capacity"] for row in providers}
     assert capacities == ({10_000} if whole else {None})
+
+
+# --- the ranking and whether a rating counts (issue 8) ------------------------------------------
+
+# Who may mark a rating on the resident's order in T1 as not valid (and count it again).
+MAY_SET_RATING_VALIDITY = DISPATCHERS
+# Who sees, on T1's ranking page, which orders were rated there.
+MAY_SEE_RANKED_ORDERS = DISPATCHERS
+
+
+def rated_callback(world: Any) -> Any:
+    """A callback on the resident's delivered order in T1 (held by the township team)."""
+    order = order_in(world, Status.DELIVERED)
+    return s.order_callback(
+        order_id=order.pk, actor=world.dispatcher_a, data=s.RatingInput(**RATING)
+    )
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_marking_a_rating_not_valid_rule_service_web_and_api_agree(table_world, who):
+    from minsheng.orders.models import Rating
+
+    world = table_world
+    user = user_of(world, who)
+    may = who in MAY_SET_RATING_VALIDITY
+
+    # The rule.
+    rating = rated_callback(world)
+    assert policy.can_invalidate_rating(user, rating) is may
+    refusal = policy.rating_validity_refusal(user, rating, False)
+    assert (refusal is None) is may
+    if refusal is not None:
+        assert refusal.status_code == 403
+
+    # The service.
+    before = snapshot(rating.order)
+    if may:
+        s.rating_invalidate(rating_id=rating.pk, actor=user, reason="nobody")
+        assert Rating.objects.get(pk=rating.pk).valid is False
+    else:
+        with pytest.raises(type(refusal)) as info:
+            s.rating_invalidate(rating_id=rating.pk, actor=user, reason="nobody")
+        assert info.value.codes == refusal.codes
+        assert snapshot(rating.order) == before
+
+    def sees(r: Any) -> bool:
+        return selectors.ratings_visible_to(user).filter(pk=r.pk).exists()
+
+    # The web: the staff order page shows the form exactly when the rule says so.
+    rating = rated_callback(world)
+    client = web_client(user)
+    post = f"/staff/ratings/{rating.pk}/validity/"
+    if user.is_authenticated and policy.can_dispatch_anything(user) and sees(rating):
+        page = client.get(f"/staff/orders/{rating.order_id}/").content.decode()
+        assert (f'action="{post}"' in page) is may
+    before = snapshot(rating.order)
+    response = client.post(post, {"valid": "0", "reason": "nobody"})
+    if not user.is_authenticated:
+        expected = 302
+        assert response["Location"].startswith("/accounts/login/")
+    elif not policy.can_dispatch_anything(user):
+        expected = 403
+    elif not sees(rating):
+        expected = 404
+    else:
+        expected = 302 if may else 403
+    assert response.status_code == expected, (post, who)
+    if not may:
+        assert snapshot(rating.order) == before
+
+    # The REST API.
+    rating = rated_callback(world)
+    before = snapshot(rating.order)
+    response = api_client(user).post(
+        f"/api/v1/ratings/{rating.pk}/validity/",
+        {"valid": False, "reason": "nobody"},
+        format="json",
+    )
+    if not user.is_authenticated:
+        expected = 401
+    elif not sees(rating):
+        expected = 404
+    else:
+        expected = 200 if may else 403
+    assert response.status_code == expected, (who, response.content)
+    if not may:
+        assert snapshot(rating.order) == before
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_sees_the_rated_orders_of_a_township(table_world, who):
+    world = table_world
+    user = user_of(world, who)
+    rating = rated_callback(world)
+    may = who in MAY_SEE_RANKED_ORDERS
+    assert policy.can_see_ranked_orders(user, world.town_a) is may
+    month = timezone.localtime(rating.created_at).strftime("%Y-%m")
+    body = web_client(user).get("/ranking/township/T1/", {"month": month}).content.decode()
+    assert (f'href="/staff/orders/{rating.order_id}/"' in body) is may

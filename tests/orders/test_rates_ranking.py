@@ -2,60 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
+from django.utils import translation
 
-from minsheng.catalog.models import ServiceArea, UrgencyClass
-from minsheng.orders.models import Channel, Order, Rating, Satisfaction, Status
+from minsheng.orders.models import Satisfaction
 from minsheng.orders.scoring import CallbackCounts
 from minsheng.orders.selectors import (
+    Standing,
     callback_counts,
     month_bounds,
     months_with_ratings,
     previous_month,
     ranking,
 )
-from tests.helpers import TZ
+from tests import ratings
+from tests.ratings import local
 
 S, B, X = Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.DISSATISFIED
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TZ)
+@pytest.fixture(autouse=True)
+def in_chinese():
+    """Names are read in the active language; a web test run before may have left English on."""
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def rank_any_sample(settings):
+    """These hand-built months have a few ratings each: rank from one (the minimum sample
+    has its own tests in test_ranking_rules.py)."""
+    settings.MINSHENG_RANKING_MIN_SAMPLE = 1
 
 
 @pytest.fixture
 def rate_row(world):
-    area = ServiceArea.objects.get(code="elderly")
-    urgency = UrgencyClass.objects.get(code="general")
-
-    def make(town, provider, at, contacted, solved, satisfaction, valid=True):
-        village = world.village_a if town == world.town_a else world.village_b
-        order = Order.objects.create(
-            status=Status.CLOSED,
-            area=area,
-            urgency=urgency,
-            region=village,
-            township=town,
-            channel=Channel.WEB,
-            provider=provider,
-            created_at=at,
-            updated_at=at,
-            resolve_deadline=at,
-        )
-        return Rating.objects.create(
-            order=order,
-            round=0,
-            via=Rating.Via.CALLBACK,
-            contacted=contacted,
-            solved=solved,
-            satisfaction=satisfaction,
-            township=town,
-            provider=provider,
-            valid=valid,
-            created_at=at,
-        )
+    def make(*args, **kwargs):
+        return ratings.rate_row(world, *args, **kwargs)
 
     return make
 
@@ -101,7 +86,7 @@ def test_ranking_gives_exact_rates_ranks_and_change(world, may_and_april, kind):
 
     assert as_tuple(b_row.rates) == pytest.approx(B_MAY)
     assert as_tuple(b_row.previous) == pytest.approx(B_APRIL)
-    assert (b_row.rank, b_row.previous_rank) == (1, 2)
+    assert (b_row.rank, b_row.previous_rank, b_row.standing) == (1, 2, Standing.RANKED)
     assert b_row.change == pytest.approx(1.0 - 0.1)
 
     assert as_tuple(a_row.rates) == pytest.approx(A_MAY)
@@ -121,8 +106,9 @@ def test_ranking_rows_carry_names(world, may_and_april):
 
 def test_a_newcomer_has_no_previous_rank_or_change(world, may_and_april):
     rows = ranking("township", date(2026, 6, 1))
-    assert [(r.key, r.rank, r.previous_rank, r.change) for r in rows] == [
-        (world.town_b.pk, 1, 1, pytest.approx(0.0 - 1.0)),
+    assert [(r.key, r.rank, r.previous_rank, r.change, r.standing) for r in rows] == [
+        (world.town_b.pk, 1, 1, pytest.approx(0.0 - 1.0), Standing.RANKED),
+        (world.town_a.pk, None, 2, None, Standing.NO_RATINGS),
     ]
     rows = ranking("township", date(2026, 4, 1))
     assert [(r.key, r.previous, r.previous_rank, r.change) for r in rows] == [
@@ -134,22 +120,29 @@ def test_a_newcomer_has_no_previous_rank_or_change(world, may_and_april):
 def test_invalid_callbacks_are_left_out_of_every_rate(world, rate_row):
     rate_row(world.town_a, world.provider, local(2026, 7, 2, 9), True, True, S)
     rate_row(world.town_a, world.provider, local(2026, 7, 3, 9), False, False, X, valid=False)
-    (row,) = ranking("township", date(2026, 7, 1))
+    row = ranking("township", date(2026, 7, 1))[0]
+    assert row.key == world.town_a.pk
     assert as_tuple(row.rates) == pytest.approx((1, 1.0, 1.0, 1.0, 1.0))
 
 
-def test_a_month_with_only_invalid_callbacks_has_no_ranking(world, rate_row):
+def test_a_month_with_only_invalid_callbacks_ranks_nobody(world, rate_row):
     rate_row(world.town_a, world.provider, local(2026, 8, 2, 9), True, True, S, valid=False)
-    assert ranking("township", date(2026, 8, 1)) == []
+    assert [
+        (r.key, r.rank, r.rates.valid, r.standing) for r in ranking("township", date(2026, 8, 1))
+    ] == [
+        (world.town_a.pk, None, 0, Standing.NO_RATINGS),
+        (world.town_b.pk, None, 0, Standing.NO_RATINGS),
+    ]
 
 
-def test_equal_composites_rank_by_volume_then_name(world, rate_row):
+def test_equal_composites_share_a_rank_listed_by_region_code(world, rate_row):
+    # B has more ratings and a name that sorts first in Chinese; neither decides the order.
     rate_row(world.town_a, world.provider, local(2026, 9, 2, 9), True, True, S)
     rate_row(world.town_b, world.provider2, local(2026, 9, 2, 9), True, True, S)
     rate_row(world.town_b, world.provider2, local(2026, 9, 3, 9), True, True, S)
-    assert [r.key for r in ranking("township", date(2026, 9, 1))] == [
-        world.town_b.pk,
-        world.town_a.pk,
+    assert [(r.code, r.rank) for r in ranking("township", date(2026, 9, 1))] == [
+        ("T1", 1),
+        ("T2", 1),
     ]
 
 

@@ -14,6 +14,7 @@ from minsheng.orders.scoring import (
     Rates,
     RateWeights,
     candidate_score,
+    competition_ranks,
     rates_from_counts,
 )
 
@@ -132,3 +133,22 @@ def test_dispatch_weights_are_normalised():
 def test_zero_dispatch_weights_score_zero():
     w = DispatchWeights(performance=0, distance=0, capacity=0)
     assert candidate_score(performance=1, distance_km=0, remaining=1, capacity=1, w=w) == 0.0
+
+
+# --- ranks -------------------------------------------------------------------------------------
+
+
+def test_equal_scores_share_a_rank_and_the_next_skips_the_shared_places():
+    ranks = competition_ranks([(40, 0.5), (10, 0.9), (30, 0.8), (20, 0.8)])
+    assert ranks == {10: 1, 20: 2, 30: 2, 40: 4}
+
+
+def test_scores_equal_at_the_shown_tenth_of_a_point_tie():
+    # 80.04 and 79.96 points both show as 80.0; 80.06 shows as 80.1.
+    ranks = competition_ranks([(1, 0.8004), (2, 0.7996), (3, 0.8006)])
+    assert ranks == {3: 1, 1: 2, 2: 2}
+
+
+def test_all_equal_all_first_and_nothing_to_rank_is_empty():
+    assert competition_ranks([(1, 1.0), (2, 1.0), (3, 1.0)]) == {1: 1, 2: 1, 3: 1}
+    assert competition_ranks([]) == {}

@@ -1,48 +1,11 @@
-"""The public ranking, the error pages and the language switch."""
+"""The ranking's bad month, the error pages and the language switch (the ranking itself:
+test_ranking_page.py)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.test import Client
-from django.utils import timezone
 
-from minsheng.orders import services as s
-from minsheng.orders.models import Status
-from tests.helpers import order_at
 from tests.web.conftest import english_client
-
-
-def test_ranking_without_ratings_is_empty_not_an_error(world):
-    response = english_client().get("/ranking/")
-    assert response.status_code == 200
-    assert response.context["townships"] == []
-    assert "No valid callbacks in this month." in response.content.decode()
-
-
-def test_ranking_defaults_to_the_latest_month_with_ratings(world):
-    order = order_at(world, Status.DELIVERED, provider=world.provider2)
-    s.order_rate(
-        order_id=order.pk, actor=world.resident, data=s.RatingInput(True, True, "satisfied")
-    )
-    response = english_client().get("/ranking/")
-    this_month = timezone.localdate().replace(day=1)
-    assert response.status_code == 200
-    assert response.context["month"] == this_month
-    rows = response.context["townships"]
-    assert [(r.rank, r.name, r.rates.valid) for r in rows] == [(1, world.town_a.name_en, 1)]
-    body = response.content.decode()
-    assert "<td>100.0%</td>" in body
-    assert [r.name for r in response.context["providers"]] == [world.provider2.name_en]
-    explicit = english_client().get("/ranking/", {"month": this_month.strftime("%Y-%m")})
-    assert explicit.context["townships"] == rows
-
-
-def test_ranking_of_a_month_without_ratings(world):
-    response = english_client().get("/ranking/", {"month": "2001-02"})
-    assert response.status_code == 200
-    assert response.context["month"] == date(2001, 2, 1)
-    assert response.context["providers"] == []
 
 
 def test_bad_month_is_a_400_with_a_message(world):

@@ -17,7 +17,13 @@ from minsheng.orders.services.dispatch import (
     order_redispatch,
 )
 from minsheng.orders.services.imports import ImportedOrder, order_import
-from minsheng.orders.services.rating import RatingInput, order_callback, order_rate
+from minsheng.orders.services.rating import (
+    RatingInput,
+    order_callback,
+    order_rate,
+    rating_invalidate,
+    rating_set_valid,
+)
 from minsheng.orders.services.review import order_approve, order_reject
 from minsheng.orders.services.steps import MAX_NOTE
 from minsheng.orders.services.submit import OrderInput, order_submit
@@ -45,5 +51,7 @@ __all__ = [
     "order_reject",
     "order_start",
     "order_submit",
+    "rating_invalidate",
+    "rating_set_valid",
     "sweep",
 ]

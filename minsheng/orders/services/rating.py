@@ -14,15 +14,17 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.types import Actor
-from minsheng.core.errors import Code, Conflict, DomainError, ErrorDetail
+from minsheng.core.errors import Code, Conflict, DomainError, ErrorDetail, NotFound
+from minsheng.core.ids import as_id
 from minsheng.core.inputs import Invalid, read_bool, read_text
 from minsheng.orders import policy
 from minsheng.orders.attributes import MAX_TEXT
 from minsheng.orders.errors import OrderCode
-from minsheng.orders.models import Action, Rating, Satisfaction
+from minsheng.orders.models import Action, Audience, Rating, Satisfaction
+from minsheng.orders.services import events
 from minsheng.orders.services.dispatch import auto_dispatch
 from minsheng.orders.services.events import actor_id_of
-from minsheng.orders.services.steps import lock, moment, take
+from minsheng.orders.services.steps import lock, moment, read_note, take
 
 
 @dataclass(frozen=True)
@@ -121,3 +123,55 @@ def order_callback(
     return _rate(
         "callback", Rating.Via.CALLBACK, order_id=order_id, actor=actor, data=data, now=now
     )
+
+
+# --- whether a rating counts (issue 8) ---------------------------------------------------------
+
+
+def rating_set_valid(
+    *, rating_id: object, actor: Actor, valid: bool, reason: object, now: datetime | None = None
+) -> Rating:
+    """Mark a rating as counting in the rates (``valid``) or not (a callback that reached
+    nobody, a duplicate), with the reason, recorded on the order for the staff.
+
+    Under the order's lock, as every write to an order's ratings is; ``policy`` says who may
+    (``rating_validity_refusal``). Refused: no reason, not permitted, already so.
+    """
+    text = read_note(reason, field="reason", required=True)
+    pk = as_id(rating_id)
+    found = (
+        Rating.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+        if pk is not None
+        else None
+    )
+    if pk is None or found is None:
+        raise NotFound.single(OrderCode.RATING_NOT_FOUND, _("No such rating."), "rating")
+    with transaction.atomic():
+        order = lock(found)
+        rating = Rating.objects.select_related("order").get(pk=pk)
+        rating.order = order
+        refusal = policy.rating_validity_refusal(actor, rating, valid)
+        if refusal is not None:
+            raise refusal
+        at = moment(order, now)
+        rating.valid = valid
+        rating.save(update_fields=["valid"])
+        order.updated_at = at
+        order.save(update_fields=["updated_at"])
+        events.record_note(
+            order,
+            action=Action.RATING_VALID if valid else Action.RATING_INVALID,
+            at=at,
+            actor=actor,
+            audience=Audience.STAFF,
+            note=_("Rating of round %(round)s: %(reason)s")
+            % {"round": rating.round + 1, "reason": text},
+        )
+    return rating
+
+
+def rating_invalidate(
+    *, rating_id: object, actor: Actor, reason: object, now: datetime | None = None
+) -> Rating:
+    """Leave a rating out of the rates (see ``rating_set_valid``)."""
+    return rating_set_valid(rating_id=rating_id, actor=actor, valid=False, reason=reason, now=now)

@@ -31,6 +31,8 @@ from minsheng.orders.views.provider import (
 )
 from minsheng.orders.views.ranking import (
     ranking_page,
+    ranking_township,
+    staff_rating_validity,
 )
 from minsheng.orders.views.resident import (
     my_order,
@@ -58,6 +60,7 @@ __all__ = [
     "provider_grab",
     "provider_start",
     "ranking_page",
+    "ranking_township",
     "service_order",
     "staff_approve",
     "staff_callback",
@@ -65,6 +68,7 @@ __all__ = [
     "staff_dispatch",
     "staff_order",
     "staff_orders",
+    "staff_rating_validity",
     "staff_redispatch",
     "staff_reject",
 ]

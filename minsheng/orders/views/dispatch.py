@@ -31,6 +31,7 @@ from minsheng.orders.views.common import (
     rating_form,
     run_action,
 )
+from minsheng.orders.views.rating_validity import rating_validity_rows
 
 # --- 审单 / 派单: the dispatcher's console ------------------------------------------------------
 
@@ -109,6 +110,7 @@ def _render_staff_order(
         "answers": answer_rows(order),
         "timeline": selectors.timeline_for(user, order),
         "ratings": selectors.ratings_for(user, order),
+        "rating_validity": rating_validity_rows(user, order, failure),  # issue 8: ranking
         "failure": failure,
         "now": timezone.now(),
         "may": may,
