@@ -62,7 +62,7 @@ def test_a_callback_marked_not_valid_leaves_the_rates(world, two_callbacks):
     assert (event.action, event.audience, event.note, event.actor_id, event.created_at) == (
         Action.RATING_INVALID,
         Audience.STAFF,
-        "Rating of round 1: 无人接听",
+        "#1 无人接听",
         world.dispatcher_a.pk,
         local(2026, 5, 22, 9),
     )

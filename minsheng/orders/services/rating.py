@@ -164,8 +164,9 @@ def rating_set_valid(
             at=at,
             actor=actor,
             audience=Audience.STAFF,
-            note=_("Rating of round %(round)s: %(reason)s")
-            % {"round": rating.round + 1, "reason": text},
+            # Stored as written, in no page's language: the reason, and which round's
+            # rating it concerns (the action says what was done).
+            note=f"#{rating.round + 1} {text}",
         )
     return rating
 
