@@ -64,6 +64,7 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("GET", "/api/v1/orders/{order_id}/"),
         ("GET", "/api/v1/orders/{order_id}/candidates/"),
         ("GET", "/api/v1/ratings/"),
+        ("POST", "/api/v1/ratings/{rating_id}/validity/"),  # issue 8
         *{("POST", f"/api/v1/orders/{{order_id}}/{a}/") for a in actions},
     }
     # Every refusal is documented in the one error shape.

@@ -406,7 +406,11 @@ def callback(world):
 def test_the_staff_page_offers_the_form_to_those_who_may(world, callback):
     url = f"/staff/orders/{callback.order_id}/"
     action = f'action="/staff/ratings/{callback.pk}/validity/"'
-    assert action in logged_in(world.dispatcher_a).get(url).content.decode()
+    page = logged_in(world.dispatcher_a).get(url).content.decode()
+    assert action in page
+    assert "Why it does not count" in page
+    assert '<input type="hidden" name="valid" value="0">' in page
+    assert "Mark as not valid" in page
     assert action in logged_in(world.county_admin).get(url).content.decode()
 
 
@@ -423,6 +427,8 @@ def test_staff_mark_a_callback_not_valid_on_the_order_page(world, callback):
     page = client.get(response["Location"]).content.decode()
     assert "The rating no longer counts." in page
     assert "Count this rating again" in page
+    assert "Reason it counts after all" in page
+    assert '<input type="hidden" name="valid" value="1">' in page
 
 
 def test_the_web_form_refuses_without_a_reason_and_writes_nothing(world, callback):

@@ -47,9 +47,13 @@ def rating_validity_rows(
                     order.pk,
                     failure,
                     name="reason",
-                    label=_("Reason") if to else _("Reason it counts after all"),
+                    label=_("Reason it counts after all") if to else _("Why it does not count"),
                     required=True,
-                    help=_("Staff only will read this."),
+                    help=_("Staff only will read this.")
+                    if to
+                    else _(
+                        "For example: nobody answered the callback, or it is a duplicate. Staff only will read this."
+                    ),
                 ),
             )
         )
