@@ -30,7 +30,7 @@ from minsheng.accounts import policy
 from minsheng.accounts.errors import AccountCode
 from minsheng.accounts.models import CodePurpose, PhoneCode, Profile
 from minsheng.accounts.selectors import account_by_mobile
-from minsheng.core.errors import DomainError, ErrorDetail
+from minsheng.core.errors import DomainError, ErrorDetail, Throttled
 from minsheng.core.inputs import Invalid, read_text
 from minsheng.core.locks import hold
 from minsheng.core.phones import read_mobile
@@ -118,7 +118,7 @@ def _send_refusal(
         PhoneCode.objects.filter(address=address, created_at__gt=since).count()
         >= settings.MINSHENG_CODE_ADDRESS_DAILY
     ):
-        return DomainError.single(
+        return Throttled.single(
             AccountCode.ADDRESS_DAILY_CAP,
             _(
                 "Too many codes have been asked for from this network today. Try again "
@@ -134,7 +134,7 @@ def _send_refusal(
     interval = timedelta(seconds=settings.MINSHENG_CODE_INTERVAL_SECONDS)
     if sent and sent[0] > now - interval:
         wait = math.ceil((sent[0] + interval - now).total_seconds())
-        return DomainError.single(
+        return Throttled.single(
             AccountCode.CODE_TOO_SOON,
             ngettext(
                 "A code was just sent to this number. Wait %(seconds)d second before asking "
@@ -147,7 +147,7 @@ def _send_refusal(
             "phone",
         )
     if len(sent) >= settings.MINSHENG_CODE_NUMBER_DAILY:
-        return DomainError.single(
+        return Throttled.single(
             AccountCode.NUMBER_DAILY_CAP,
             _("Too many codes have been sent to this number today. Try again tomorrow."),
             "phone",

@@ -31,4 +31,6 @@ urlpatterns = [
     ),
     path("staff/provider/orders/<int:pk>/grab/", views.provider_grab, name="provider_grab"),
     path("ranking/", views.ranking_page, name="ranking"),
+    # Following an order without an account (sign-in by phone, issue 8)
+    path("track/", views.track, name="track"),
 ]

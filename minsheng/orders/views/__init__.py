@@ -41,6 +41,7 @@ from minsheng.orders.views.resident import (
     need_order,
     service_order,
 )
+from minsheng.orders.views.track import track  # following an order without an account
 
 __all__ = [
     "dispatch_console",
@@ -67,4 +68,5 @@ __all__ = [
     "staff_orders",
     "staff_redispatch",
     "staff_reject",
+    "track",
 ]
