@@ -21,7 +21,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import Promise
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework.authtoken.models import Token
@@ -206,7 +205,6 @@ def phone_code_send(
 
 def _code_refusal(row: PhoneCode | None, code: str, now: datetime) -> DomainError | None:
     """Why ``code`` does not open ``row`` (the newest code of its number and purpose)."""
-    new_code = _("Ask for a new code.")
     if row is None:
         return DomainError.single(
             AccountCode.CODE_MISSING,
@@ -216,26 +214,26 @@ def _code_refusal(row: PhoneCode | None, code: str, now: datetime) -> DomainErro
     if row.used_at is not None:
         return DomainError.single(
             AccountCode.CODE_USED,
-            format_lazy("{} {}", _("This code has already been used."), new_code),
+            _("This code has already been used. Ask for a new code."),
             "code",
         )
     if row.failures >= settings.MINSHENG_CODE_MAX_TRIES:
         return DomainError.single(
             AccountCode.CODE_LOCKED,
-            format_lazy("{} {}", _("This code was entered wrongly too many times."), new_code),
+            _("This code was entered wrongly too many times. Ask for a new code."),
             "code",
         )
     if row.expires_at <= now:
         return DomainError.single(
             AccountCode.CODE_EXPIRED,
-            format_lazy("{} {}", _("This code has expired."), new_code),
+            _("This code has expired. Ask for a new code."),
             "code",
         )
     if not constant_time_compare(row.code_hash, _code_hash(row.phone, row.purpose, code)):
         left = settings.MINSHENG_CODE_MAX_TRIES - row.failures - 1
         message: str | Promise
         if left <= 0:
-            message = format_lazy("{} {}", _("Wrong code, and that was the last try."), new_code)
+            message = _("Wrong code, and that was the last try. Ask for a new code.")
         else:
             message = ngettext(
                 "Wrong code. %(left)d more try before this code stops working.",
@@ -253,7 +251,8 @@ def _redeem(
     it, run ``act`` and spend the code, in one transaction.
 
     A wrong code counts one try (committed, then refused); a refusal by ``act`` rolls back
-    to before it and leaves the code unspent. The code's row is locked first, so two tries
+    to before it and leaves the code unspent. Call it outside any transaction, as a request
+    does: inside one, the refusal would roll the count of a wrong try back with it. The code's row is locked first, so two tries
     at once are counted one after the other and a code is spent once.
     """
     text = read_code(code)

@@ -4,12 +4,13 @@ refusal has its own code and writes nothing (but the count of wrong tries)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from minsheng.accounts import services as s
@@ -23,6 +24,13 @@ pytestmark = pytest.mark.django_db
 T0 = datetime.fromisoformat("2026-03-02T09:00:00+08:00")
 SECOND = timedelta(seconds=1)
 ADDRESS = "10.1.2.3"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The messages are asserted in English (the site's default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
