@@ -175,6 +175,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "minsheng.accounts.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A resident's mobile number in place of the username (sign-in by phone).
+    "minsheng.accounts.backends.MobilePasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -386,3 +388,18 @@ MINSHENG_SMS_BACKEND = os.environ.get("MINSHENG_SMS_BACKEND", "minsheng.notify.s
 MINSHENG_SMS_SIGNATURE = os.environ.get("MINSHENG_SMS_SIGNATURE", "【民生】")
 MINSHENG_SMS_OUTBOX = os.environ.get("MINSHENG_SMS_OUTBOX", str(VAR_DIR / "sms-outbox.jsonl"))
 MINSHENG_SMS_ECHO = env_bool("MINSHENG_SMS_ECHO", DEBUG)
+
+# --- Sign-in by phone (minsheng.accounts.services; docs/deployment.md, "Sign-in by phone") ---
+# One-time SMS codes: 6 digits, valid this long, single use, dead after this many wrong tries.
+MINSHENG_CODE_TTL_SECONDS = env_int("MINSHENG_CODE_TTL_SECONDS", 300)
+MINSHENG_CODE_MAX_TRIES = env_int("MINSHENG_CODE_MAX_TRIES", 5)
+# At least this long between two codes to one number, and at most this many codes to one
+# number, and asked from one client address, in any 24 hours. Counted from the codes' own
+# rows in the database: every app server sees the same counts.
+MINSHENG_CODE_INTERVAL_SECONDS = env_int("MINSHENG_CODE_INTERVAL_SECONDS", 60)
+MINSHENG_CODE_NUMBER_DAILY = env_int("MINSHENG_CODE_NUMBER_DAILY", 10)
+# Many phones share one address behind a carrier's or a village office's NAT: generous.
+MINSHENG_CODE_ADDRESS_DAILY = env_int("MINSHENG_CODE_ADDRESS_DAILY", 50)
+# Following an order without an account (/track/): wrong number-and-phone pairs allowed per
+# client address per minute, counted in the shared cache (Redis when REDIS_URL is set).
+MINSHENG_TRACK_FAILURES_PER_MINUTE = env_int("MINSHENG_TRACK_FAILURES_PER_MINUTE", 5)

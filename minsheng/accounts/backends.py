@@ -1,11 +1,18 @@
-"""The login throttle's authentication backend."""
+"""Authentication backends: the login throttle's check, and a resident's mobile number in
+place of the username."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 from django.http import HttpRequest
+
+from minsheng.accounts.selectors import account_by_mobile
+from minsheng.core.inputs import Invalid
+from minsheng.core.phones import read_mobile
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -28,4 +35,33 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         super().authenticate(request, username, password, **kwargs)
+        return None
+
+
+class MobilePasswordBackend(ModelBackend):
+    """A resident's mobile number in place of the username, with their password (if they set
+    one). After axes' check and Django's own backend (a username that happens to be the number
+    is found there first); only accounts that sign in by phone (``policy.signs_in_by_phone``)
+    are found by number."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None or password is None:
+            return None
+        try:
+            mobile = read_mobile(username)
+        except Invalid:
+            return None
+        user = account_by_mobile(mobile)
+        if user is None:
+            # Hash anyway: an unknown number takes as long as a wrong password.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
         return None

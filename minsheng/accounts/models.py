@@ -56,7 +56,17 @@ class Profile(models.Model):
                     "Dispatchers and county administrators work in a region: choose one "
                     "(the county for the whole county)."
                 ),
-            )
+            ),
+            # Sign-in by phone: one resident account per mobile number (stored mobiles are
+            # 11 digits starting with 1, landlines start with their trunk 0: a household
+            # may share a landline, never a sign-in number). Two sign-ups racing for one
+            # number meet here.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(role=Role.RESIDENT, phone__startswith="1"),
+                name="profile_one_resident_per_mobile",
+                violation_error_message=_("Another resident account already uses this mobile."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -72,3 +82,50 @@ class Profile(models.Model):
                     )
                 }
             )
+
+
+# --- Sign-in by phone: one-time SMS codes -------------------------------------------------------
+
+
+class CodePurpose(models.TextChoices):
+    """What a code was sent for: a code for one purpose opens nothing else."""
+
+    LOGIN = "login", _("log in")
+    SIGNUP = "signup", _("sign up")
+    RESET = "reset", _("password reset")
+
+
+class PhoneCode(models.Model):
+    """One SMS code sent to a mobile number, for one purpose.
+
+    The code itself is never stored: ``code_hash`` is a keyed hash of it (HMAC with the
+    site's secret key, the number and the purpose), compared in constant time, so a copy of
+    the table does not give the codes away, nor let them be found by trying the million
+    six-digit values. Only the newest code for a number and purpose counts; it is dead once
+    used, expired or locked by too many wrong tries (``failures``).
+
+    The rows are also the throttles' counts (sends per number, per client address): every
+    app server reads the same table, so the limits hold however many there are.
+    """
+
+    phone = models.CharField(_("mobile"), max_length=11)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=CodePurpose.choices)
+    code_hash = models.CharField(_("code (hashed)"), max_length=64)
+    address = models.GenericIPAddressField(_("requested from"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    failures = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS code")
+        verbose_name_plural = _("SMS codes")
+        indexes = [
+            models.Index(fields=["phone", "created_at"], name="phonecode_phone_time"),
+            models.Index(fields=["address", "created_at"], name="phonecode_address_time"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.phone[:3]}****{self.phone[-4:]} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+        )

@@ -3,7 +3,7 @@ and ``/api/docs/`` (see ``minsheng.urls``)."""
 
 from django.urls import path, re_path
 
-from minsheng.api import regions, views
+from minsheng.api import phone, regions, views
 from minsheng.catalog import api as catalog
 from minsheng.orders import api as orders
 
@@ -11,6 +11,9 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", views.TokenObtain.as_view(), name="token"),
+    # Sign-in by phone
+    path("auth/code/", phone.CodeRequest.as_view(), name="auth-code"),
+    path("auth/phone-token/", phone.PhoneToken.as_view(), name="phone-token"),
     path("me/", views.Me.as_view(), name="me"),
     path("me/password/", views.MePassword.as_view(), name="me-password"),
     path("regions/", regions.RegionList.as_view(), name="regions"),

@@ -90,3 +90,10 @@ class Conflict(DomainError):
     """The object is not in a state that allows this (an illegal transition)."""
 
     status_code = 409
+
+
+class Throttled(DomainError):
+    """Asked too often: try again later (an SMS code to one number, wrong guesses from one
+    address)."""
+
+    status_code = 429

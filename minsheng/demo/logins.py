@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from minsheng.accounts.models import Role
 
 DEMO_PASSWORD = "minsheng-demo"  # noqa: S105 - printed on purpose: demo accounts only
+# The demo resident's mobile: sign in with it and a code at /accounts/phone/ (or with it and
+# the shared password at /accounts/login/). Every demo resident has a mobile of their own.
+DEMO_RESIDENT_MOBILE = "13800000000"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from minsheng.accounts.models import Profile, Role
 from minsheng.catalog.models import Provider
 from minsheng.demo.catalog import DEMO_PROVIDER, SeededProvider
-from minsheng.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from minsheng.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_RESIDENT_MOBILE
 from minsheng.demo.regions import DEMO_TOWNSHIP, TOWNSHIPS, Place
 from minsheng.regions.models import Region
 
@@ -105,12 +105,17 @@ def build_users(
     rows.append(
         ("resident", logins[Role.RESIDENT].display_name, Role.RESIDENT, demo_place.region, False)
     )
-    phones: dict[str, str] = {}
+    # Residents sign in with their mobile: each has their own (one account per mobile).
+    phones: dict[str, str] = {"resident": DEMO_RESIDENT_MOBILE}
+    taken = {DEMO_RESIDENT_MOBILE}
     n = 0
     for place in places:
         for _i in range(1 + place.region.population // 1500):
             n += 1
             name, phone = person(rng)
+            while phone in taken:
+                phone = person(rng)[1]
+            taken.add(phone)
             phones[f"r{n:05d}"] = phone
             rows.append((f"r{n:05d}", name, Role.RESIDENT, place.region, False))
     users = [
@@ -152,7 +157,7 @@ def build_users(
         if role == Role.RESIDENT and region is not None and username.startswith("r0"):
             residents.setdefault(region.pk, []).append((ids[username], name, phones[username]))
     residents.setdefault(demo_place.region.pk, []).insert(
-        0, (ids["resident"], logins[Role.RESIDENT].display_name, "13800000000")
+        0, (ids["resident"], logins[Role.RESIDENT].display_name, DEMO_RESIDENT_MOBILE)
     )
     return People(
         admin=ids["admin"],

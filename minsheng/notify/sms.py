@@ -41,6 +41,16 @@ TEMPLATES: dict[str, Promise] = {
     "login_code": _(
         "Your Minsheng code is {code}. It is valid for {minutes} minutes. Do not share it."
     ),
+    # Sign-in by phone (minsheng.accounts.services): one template per purpose, as providers
+    # approve them.
+    "signup_code": _(
+        "Your code to create a Minsheng account is {code}. It is valid for {minutes} "
+        "minutes. Do not share it."
+    ),
+    "reset_code": _(
+        "Your code to set a new Minsheng password is {code}. It is valid for {minutes} "
+        "minutes. If you did not ask for it, ignore this message."
+    ),
 }
 
 

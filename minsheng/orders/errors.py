@@ -55,3 +55,7 @@ class OrderCode(StrEnum):
     RATING_VALIDITY_UNCHANGED = "rating_validity_unchanged"
     # history from another system
     UPDATED_BEFORE_REQUESTED = "updated_before_requested"
+    # following an order without an account (/track/)
+    NOT_ORDER_NUMBER = "not_order_number"
+    TRACK_NO_MATCH = "track_no_match"
+    TRACK_THROTTLED = "track_throttled"

@@ -31,6 +31,8 @@ from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Provider, Service
 from minsheng.catalog.selectors import providers_serving
 from minsheng.core.errors import Code, Conflict, DomainError, PermissionDenied
+from minsheng.core.inputs import Invalid
+from minsheng.core.phones import read_phone
 from minsheng.orders import lifecycle
 from minsheng.orders.errors import OrderCode
 from minsheng.orders.models import (
@@ -694,3 +696,38 @@ def can_invalidate_rating(user: Actor, rating: Rating) -> bool:
 
 def can_revalidate_rating(user: Actor, rating: Rating) -> bool:
     return rating_validity_refusal(user, rating, True) is None
+
+
+# --- following an order without an account (/track/) ------------------------------------------
+# Whoever holds an order's number and the phone it was placed with (the contact phone given
+# with it, or its resident's own) follows it without an account: they read what its
+# resident reads of its progress (public and resident steps and notes, never staff-only
+# ones) but none of its details (words, address, point, answers, contact), which a
+# neighbour who knows the phone should not learn from a number read out loud.
+
+TRACKER_READING = Reading(Audience.RESIDENT, details=False)
+
+
+def _same_phone(stored: str, phone: str) -> bool:
+    """Whether a stored number (perhaps written before numbers were checked) is ``phone``."""
+    if not stored:
+        return False
+    try:
+        return read_phone(stored) == phone
+    except Invalid:
+        return False
+
+
+def holds_order(order: Order, phone: str) -> bool:
+    """Whether ``phone`` (a stored form, ``core.phones.read_phone``) is the one ``order`` was
+    placed with: its contact phone, or its resident's profile phone."""
+    if _same_phone(order.contact_phone, phone):
+        return True
+    profile = profile_of(order.resident) if order.resident_id is not None else None
+    return profile is not None and _same_phone(profile.phone, phone)
+
+
+def tracking_reading(order: Order, phone: str) -> Reading | None:
+    """What the holder of ``order``'s number and ``phone`` reads of it; None if the phone is
+    not the order's."""
+    return TRACKER_READING if holds_order(order, phone) else None

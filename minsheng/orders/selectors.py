@@ -7,6 +7,7 @@ reader.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -95,13 +96,41 @@ def timeline_for(user: Actor, order: Order) -> list[Entry]:
     The one selector every interface shows: a step the reader may not see is left out, a
     note they may not read is withheld while its step still shows.
     """
-    reading = policy.reading_of(user, order)
+    return timeline_as(policy.reading_of(user, order), order)
+
+
+def timeline_as(reading: policy.Reading, order: Order) -> list[Entry]:
+    """The order's history as a reader reads it (see ``timeline_for``)."""
     events = (
         order.events.filter(policy.steps_q(reading))
         .select_related("actor__profile", "provider")
         .order_by("created_at", "pk")
     )
     return entries(reading, list(events))
+
+
+# The number a resident reads out, as ``Order.number`` prints it: the local date, a dash,
+# the id (leading zeros optional).
+_TRACK_NUMBER = re.compile(r"(\d{8})-0*(\d{1,12})", re.ASCII)
+
+
+def order_by_number(number: str) -> Order | None:
+    """The order whose number is ``number`` (date and id must both match), or None."""
+    match = _TRACK_NUMBER.fullmatch(number.strip())
+    if match is None:
+        return None
+    order = (
+        Order.objects.select_related(*ORDER_JOINS, "resident__profile")
+        .filter(pk=int(match.group(2)))
+        .first()
+    )
+    if order is None or f"{timezone.localtime(order.created_at):%Y%m%d}" != match.group(1):
+        return None
+    return order
+
+
+def is_order_number(number: str) -> bool:
+    return _TRACK_NUMBER.fullmatch(number.strip()) is not None
 
 
 def ratings_for(user: Actor, order: Order) -> list[Rating]:

@@ -38,4 +38,6 @@ urlpatterns = [
         views.staff_rating_validity,
         name="staff_rating_validity",
     ),
+    # Following an order without an account (sign-in by phone, issue 8)
+    path("track/", views.track, name="track"),
 ]

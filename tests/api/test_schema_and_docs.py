@@ -48,6 +48,8 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
     ]
     assert operations == {
         ("POST", "/api/v1/auth/token/"),
+        ("POST", "/api/v1/auth/code/"),
+        ("POST", "/api/v1/auth/phone-token/"),
         ("GET", "/api/v1/me/"),
         ("POST", "/api/v1/me/password/"),
         ("GET", "/api/v1/regions/"),

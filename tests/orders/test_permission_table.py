@@ -372,6 +372,13 @@ PAGES: list[tuple[str, set[str] | None]] = [
     # Changing one's password (its POSTs, and the REST endpoint, are in
     # tests/accounts/test_access_table.py).
     ("/accounts/password/", set(ACTORS) - {"anonymous"}),
+    # Getting in by phone, and following an order without an account: open to everyone
+    # (what each POST may do is in tests/web/test_sign_in_by_phone.py and
+    # tests/orders/test_track.py).
+    ("/accounts/phone/", None),
+    ("/accounts/signup/", None),
+    ("/accounts/reset/", None),
+    ("/track/", None),
 ]
 
 

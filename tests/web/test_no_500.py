@@ -94,3 +94,43 @@ def test_nul_characters_are_a_400(world, repair):
     response = client.post("/services/home-repair/order/", {"region": "V1", "description": "\x00"})
     assert response.status_code == 400
     assert "The request could not be understood." in response.content.decode()
+
+
+# --- getting in by phone, following an order without an account -------------------------------
+
+SIGN_IN_PAGES = ["/accounts/phone/", "/accounts/signup/", "/accounts/reset/", "/track/"]
+SIGN_IN_GARBAGE = [
+    {},
+    {"action": "send"},
+    {"action": "send", "phone": ["13800000001", "13900000001"]},
+    {"action": "send", "phone": "1" * 5000},
+    {"action": "send", "phone": "+86-(138)-０００"},
+    {"action": "login", "phone": "13800000001", "code": "9" * 5000},
+    {
+        "action": "signup",
+        "phone": "13900000001",
+        "code": "１２３４５６",
+        "name": "n" * 5000,
+        "village": "'; drop table regions; --",
+        "password": "p" * 5000,
+        "password2": "",
+    },
+    {"action": "reset", "phone": "13800000001", "code": "000000", "password": "x"},
+    {"number": "9" * 5000, "phone": "p" * 200},
+    {"number": "20260101-" + "9" * 40, "phone": "13800000001"},
+    {"number": "99999999-999999999999", "phone": "13800000001", "next": "//evil.example/"},
+]
+
+
+def test_garbage_on_the_sign_in_and_track_pages_never_gives_a_server_error(
+    world, settings, tmp_path
+):
+    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms.jsonl")
+    settings.MINSHENG_SMS_ECHO = False
+    for client in (Client(), logged_in(world.resident)):
+        for url in SIGN_IN_PAGES:
+            response = client.get(url, {"next": "https://evil.example/"})
+            assert response.status_code == 200, url
+            for data in SIGN_IN_GARBAGE:
+                response = client.post(url, data)
+                assert response.status_code < 500, ("POST", url, data, response.status_code)

@@ -43,6 +43,7 @@ from minsheng.orders.views.resident import (
     need_order,
     service_order,
 )
+from minsheng.orders.views.track import track  # following an order without an account
 
 __all__ = [
     "dispatch_console",
@@ -71,4 +72,5 @@ __all__ = [
     "staff_rating_validity",
     "staff_redispatch",
     "staff_reject",
+    "track",
 ]
