@@ -50,5 +50,10 @@ class OrderCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     AUDIENCE_INVALID = "audience_invalid"
     SATISFACTION_INVALID = "satisfaction_invalid"
+    # rating without logging in: the signed link, the SMS reply (issue 8)
+    LINK_INVALID = "link_invalid"
+    LINK_EXPIRED = "link_expired"
+    LINK_USED = "link_used"
+    REPLY_INVALID = "reply_invalid"
     # history from another system
     UPDATED_BEFORE_REQUESTED = "updated_before_requested"

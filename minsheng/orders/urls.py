@@ -31,4 +31,6 @@ urlpatterns = [
     ),
     path("staff/provider/orders/<int:pk>/grab/", views.provider_grab, name="provider_grab"),
     path("ranking/", views.ranking_page, name="ranking"),
+    # --- notifications (issue 8): the signed rating link, no login ---
+    path("r/<str:token>/", views.rate_by_link, name="rate_by_link"),
 ]

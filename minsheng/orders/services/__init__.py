@@ -17,7 +17,13 @@ from minsheng.orders.services.dispatch import (
     order_redispatch,
 )
 from minsheng.orders.services.imports import ImportedOrder, order_import
-from minsheng.orders.services.rating import RatingInput, order_callback, order_rate
+from minsheng.orders.services.rating import (
+    RatingInput,
+    order_callback,
+    order_rate,
+    order_rate_by_link,
+    order_rate_by_reply,
+)
 from minsheng.orders.services.review import order_approve, order_reject
 from minsheng.orders.services.steps import MAX_NOTE
 from minsheng.orders.services.submit import OrderInput, order_submit
@@ -41,6 +47,8 @@ __all__ = [
     "order_grab",
     "order_import",
     "order_rate",
+    "order_rate_by_link",
+    "order_rate_by_reply",
     "order_redispatch",
     "order_reject",
     "order_start",

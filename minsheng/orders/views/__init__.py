@@ -32,6 +32,7 @@ from minsheng.orders.views.provider import (
 from minsheng.orders.views.ranking import (
     ranking_page,
 )
+from minsheng.orders.views.rating_link import rate_by_link
 from minsheng.orders.views.resident import (
     my_order,
     my_order_callback,
@@ -58,6 +59,7 @@ __all__ = [
     "provider_grab",
     "provider_start",
     "ranking_page",
+    "rate_by_link",
     "service_order",
     "staff_approve",
     "staff_callback",
