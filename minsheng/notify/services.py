@@ -20,7 +20,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.types import Actor
@@ -153,9 +153,12 @@ def _send(delivery: Delivery) -> str:
     if delivery.channel == DeliveryChannel.SMS:
         return send_sms(phone=delivery.address, template=delivery.template, params=delivery.params)
     link = f"{settings.MINSHENG_SITE_URL}{delivery.link}" if delivery.link else ""
-    body = wording.body(delivery.template, delivery.params)
+    # In the site's language, as SMS are: not whichever the request that queued it spoke.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = wording.title(delivery.template, delivery.params)
+        body = wording.body(delivery.template, delivery.params)
     send_mail(
-        subject=wording.title(delivery.template, delivery.params),
+        subject=subject,
         message=f"{body}\n\n{link}".strip(),
         from_email=None,
         recipient_list=[delivery.address],

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from minsheng.notify import selectors, services
 from minsheng.notify.models import Delivery, DeliveryStatus, Message, Preference
@@ -102,7 +103,8 @@ def test_default_preferences(phones):
 def test_email_goes_through_django_mail(phones, django_capture_on_commit_callbacks):
     phones.resident.email = "wang@example.cn"
     phones.resident.save(update_fields=["email"])
-    with django_capture_on_commit_callbacks(execute=True):
+    # Queued from an English page (a dispatcher's), sent in the site's language.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         send(phones.resident)
     assert sorted(Delivery.objects.values_list("channel", "status")) == [
         ("email", "sent"),
@@ -229,3 +231,30 @@ def test_unknown_template_is_refused_and_nothing_is_written(phones):
         services.notification_send(recipient=phones.resident, key="k", template="nope", params={})
     assert Message.objects.count() == 0
     assert Delivery.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_send_due_command_sends_what_quiet_hours_held_back(
+    phones, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Preference.objects.create(
+        user=phones.resident,
+        sms=True,
+        email=False,
+        quiet_start=time(0, 0),
+        quiet_end=time(0, 1),
+        updated_at=datetime(2026, 5, 1, tzinfo=TZ),
+    )
+    # Quiet at 00:00 on a day long past: due now.
+    with django_capture_on_commit_callbacks(execute=True):
+        send(phones.resident, now=datetime(2026, 1, 1, 0, 0, tzinfo=TZ))
+    assert read_outbox() == []
+    out = StringIO()
+    call_command("send_due", stdout=out)
+    assert out.getvalue() == "queued=1\n"
+    assert [m["template"] for m in read_outbox()] == ["order_approved"]
+    assert Delivery.objects.get().status == DeliveryStatus.SENT
