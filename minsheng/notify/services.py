@@ -10,6 +10,7 @@ the sweep) sends once.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -219,15 +220,19 @@ class PreferenceInput:
     quiet_end: object = ""
 
 
+_TIME = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
+
+
 def _read_time(value: object, field: str) -> time | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, time):
         return value
-    text = value.strip() if isinstance(value, str) else ""
+    match = _TIME.fullmatch(value.strip()) if isinstance(value, str) else None
     try:
-        hour, minute = (int(part) for part in text.split(":"))
-        return time(hour, minute)
+        if match is None:
+            raise ValueError(value)
+        return time(int(match.group(1)), int(match.group(2)))
     except ValueError:
         raise DomainError.single(
             Code.INVALID, _("Enter a time of day as hours and minutes, such as 22:00."), field
