@@ -145,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "minsheng.accounts.context_processors.profile",
                 "minsheng.orders.context_processors.navigation",
+                "minsheng.notify.context_processors.unread",
             ],
         },
     },
@@ -403,3 +404,46 @@ MINSHENG_CODE_ADDRESS_DAILY = env_int("MINSHENG_CODE_ADDRESS_DAILY", 50)
 # Following an order without an account (/track/): wrong number-and-phone pairs allowed per
 # client address per minute, counted in the shared cache (Redis when REDIS_URL is set).
 MINSHENG_TRACK_FAILURES_PER_MINUTE = env_int("MINSHENG_TRACK_FAILURES_PER_MINUTE", 5)
+# --- Notifications (minsheng.notify; docs/deployment.md "Notifications") ----------------------
+# The address this site is reached at, for links in SMS and e-mail (no trailing slash).
+MINSHENG_SITE_URL = os.environ.get("MINSHENG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A failed SMS or e-mail is tried again after this many seconds, doubling each time (at most
+# an hour), until this many attempts in all have failed.
+MINSHENG_NOTIFY_RETRY_SECONDS = env_float("MINSHENG_NOTIFY_RETRY_SECONDS", 30.0)
+MINSHENG_NOTIFY_MAX_ATTEMPTS = env_int("MINSHENG_NOTIFY_MAX_ATTEMPTS", 5)
+# The shared secret the SMS provider sends with each inbound reply (header
+# X-Minsheng-Secret); unset, the inbound webhook refuses everything.
+MINSHENG_SMS_INBOUND_SECRET = os.environ.get("MINSHENG_SMS_INBOUND_SECRET", "")
+# Staff are told once when an open order's current step is due within this many hours.
+MINSHENG_DEADLINE_WARNING_HOURS = env_float("MINSHENG_DEADLINE_WARNING_HOURS", 2.0)
+# A rating link (/r/<token>/) sent when an order is delivered works this many days.
+MINSHENG_RATING_LINK_DAYS = env_int("MINSHENG_RATING_LINK_DAYS", 30)
+# E-mail through Django's mail backends: the console (printed) in DEBUG, SMTP otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "minsheng@localhost")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notify-send-due": {
+            "task": "minsheng.notify.tasks.send_due",
+            "schedule": 60.0,
+            "options": {"expires": 60.0},
+        },
+        "orders-deadline-warnings": {
+            "task": "minsheng.orders.tasks.warn_deadlines",
+            "schedule": 300.0,
+            "options": {"expires": 300.0},
+        },
+    }
+)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("open311/v2/", include("minsheng.open311.urls")),
     path("", include("minsheng.catalog.urls")),
     path("", include("minsheng.orders.urls")),
+    path("", include("minsheng.notify.urls")),
 ]

@@ -84,6 +84,15 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _sms_outbox(settings: Any, tmp_path: Path) -> Path:
+    """Each test's SMS go to an outbox of its own (never var/'s), printed nowhere
+    (notifications send SMS after any order step a test commits)."""
+    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms-outbox.jsonl")
+    settings.MINSHENG_SMS_ECHO = False
+    return tmp_path / "sms-outbox.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_reference_cache() -> None:
     """Each test starts with empty per-process reference caches (updates made with
     ``QuerySet.update`` send no signal, so a previous test's rows could linger)."""

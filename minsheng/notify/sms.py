@@ -51,6 +51,36 @@ TEMPLATES: dict[str, Promise] = {
         "Your code to set a new Minsheng password is {code}. It is valid for {minutes} "
         "minutes. If you did not ask for it, ignore this message."
     ),
+    # --- notifications (minsheng.notify.services.notification_send) ---
+    # to residents, about their order
+    "order_approved": _("Your order {number} ({title}) has been approved."),
+    "order_rejected": _("Your order {number} ({title}) was not accepted: {reason}"),
+    "order_dispatched": _("Your order {number} ({title}) has been passed to {provider}."),
+    "order_accepted": _("{provider} has taken on your order {number} ({title})."),
+    "order_started": _("{provider} has started work on your order {number} ({title})."),
+    "order_delivered": _(
+        "Your order {number} ({title}) has been done. Please rate it: {link} or reply 1 "
+        "(satisfied), 2 (basically satisfied) or 3 (dissatisfied)."
+    ),
+    "order_reopened": _(
+        "Your order {number} ({title}) was not solved: it has been reopened and will be "
+        "dispatched again."
+    ),
+    # to staff, about an order in their hands
+    "staff_queue": _("Order {number} ({title}, {place}) is waiting for you: {state}."),
+    "staff_assigned": _(
+        "Order {number} ({title}, {place}) has been dispatched to {provider}: please take it."
+    ),
+    "staff_escalated": _("Order {number} ({title}, {place}) is overdue and has been escalated."),
+    "staff_urged": _("Order {number} ({title}, {place}) has been urged: please act on it now."),
+    "staff_deadline": _("Order {number} ({title}, {place}): the current step is due by {due}."),
+    # answers to an SMS reply
+    "reply_rated": _("Thank you: your rating of order {number} has been recorded."),
+    "reply_unknown": _(
+        "Sorry, we did not understand. Reply 1 (satisfied), 2 (basically satisfied) or 3 "
+        "(dissatisfied)."
+    ),
+    "reply_nothing_to_rate": _("We found no completed order of yours waiting for a rating."),
 }
 
 

@@ -53,6 +53,11 @@ class OrderCode(StrEnum):
     # whether a rating counts (issue 8)
     RATING_NOT_FOUND = "rating_not_found"
     RATING_VALIDITY_UNCHANGED = "rating_validity_unchanged"
+    # rating without logging in: the signed link, the SMS reply (issue 8)
+    LINK_INVALID = "link_invalid"
+    LINK_EXPIRED = "link_expired"
+    LINK_USED = "link_used"
+    REPLY_INVALID = "reply_invalid"
     # history from another system
     UPDATED_BEFORE_REQUESTED = "updated_before_requested"
     # following an order without an account (/track/)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +33,7 @@ from minsheng.catalog.models import Provider, Service
 from minsheng.catalog.selectors import providers_serving
 from minsheng.core.errors import Code, Conflict, DomainError, PermissionDenied
 from minsheng.core.inputs import Invalid
-from minsheng.core.phones import read_phone
+from minsheng.core.phones import is_mobile, read_phone
 from minsheng.orders import lifecycle
 from minsheng.orders.errors import OrderCode
 from minsheng.orders.models import (
@@ -731,3 +732,82 @@ def tracking_reading(order: Order, phone: str) -> Reading | None:
     """What the holder of ``order``'s number and ``phone`` reads of it; None if the phone is
     not the order's."""
     return TRACKER_READING if holds_order(order, phone) else None
+
+
+# --- who is told about an order (orders.notifications asks; issue 8) ----------------------------
+# The people an order's news goes to, by the same scopes as the rules above: the dispatch
+# staff whose region holds the order (the most local first: its township's or village's,
+# else the county's), the county's dispatch staff (an escalation to the county), the staff of
+# a provider team, and the order's resident (an account, or only a phone when staff ordered
+# for someone without one). Inactive accounts are told nothing.
+
+
+def queue_dispatchers(order: Order) -> QuerySet[User]:
+    """Dispatch staff whose queue the order is in: those scoped to its township or
+    village; where there are none, those scoped to the county."""
+    staff = User.objects.filter(is_active=True, profile__role__in=DISPATCH_ROLES)
+    local = staff.filter(profile__region_id__in=[order.township_id, order.region_id])
+    return local if local.exists() else county_dispatchers()
+
+
+def county_dispatchers() -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        profile__role__in=DISPATCH_ROLES,
+        profile__region__level=Region.Level.COUNTY,
+    )
+
+
+def provider_staff(provider_id: int | None) -> QuerySet[User]:
+    """The staff of an active provider team (none for no team)."""
+    if provider_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, providers__pk=provider_id, providers__active=True
+    ).distinct()
+
+
+def owners_now(order: Order) -> QuerySet[User]:
+    """Who holds the order's current step: the provider's staff once it is dispatched,
+    the dispatch staff before."""
+    if order.status in (Status.DISPATCHED, Status.ACCEPTED, Status.IN_SERVICE):
+        return provider_staff(order.provider_id)
+    return queue_dispatchers(order)
+
+
+def resident_to_tell(order: Order) -> tuple[User | None, str]:
+    """The order's resident (an active account), or else the mobile it was placed with
+    (SMS only): ``(None, "")`` when there is nobody to tell."""
+    if order.resident_id is not None:
+        resident = User.objects.filter(pk=order.resident_id, is_active=True).first()
+        return resident, ""
+    phone = order.contact_phone
+    return None, phone if phone and is_mobile(phone) else ""
+
+
+# --- rating without logging in (issue 8) --------------------------------------------------------
+# Whoever holds a valid rating link (sent to the resident when the order was delivered), or
+# answers the rating SMS from the phone it went to, may rate that round of that order while
+# it waits for its rating: the link or the SMS stands for the resident.
+
+
+def link_rating_refusal(order: Order, round: int) -> DomainError | None:
+    if order.round != round or order.status != Status.DELIVERED:
+        if order.round != round or last_delivery_rated(order):
+            return Conflict.single(
+                OrderCode.LINK_USED,
+                _("This order has already been rated: thank you. The link cannot be used again."),
+                "token",
+            )
+        return illegal(order, Action.RATE)
+    return None
+
+
+def can_rate_by_link(order: Order, round: int) -> bool:
+    return link_rating_refusal(order, round) is None
+
+
+def require_link_rating(order: Order, round: int) -> None:
+    error = link_rating_refusal(order, round)
+    if error is not None:
+        raise error

@@ -40,4 +40,6 @@ urlpatterns = [
     ),
     # Following an order without an account (sign-in by phone, issue 8)
     path("track/", views.track, name="track"),
+    # --- notifications (issue 8): the signed rating link, no login ---
+    path("r/<str:token>/", views.rate_by_link, name="rate_by_link"),
 ]

@@ -379,6 +379,9 @@ PAGES: list[tuple[str, set[str] | None]] = [
     ("/accounts/signup/", None),
     ("/accounts/reset/", None),
     ("/track/", None),
+    # Notifications (issue 8): one's own inbox and preferences (rows below for messages).
+    ("/me/inbox/", set(ACTORS) - {"anonymous"}),
+    ("/me/notifications/", set(ACTORS) - {"anonymous"}),
 ]
 
 
@@ -526,3 +529,61 @@ def test_who_sees_the_rated_orders_of_a_township(table_world, who):
     month = timezone.localtime(rating.created_at).strftime("%Y-%m")
     body = web_client(user).get("/ranking/township/T1/", {"month": month}).content.decode()
     assert (f'href="/staff/orders/{rating.order_id}/"' in body) is may
+
+
+# --- notifications (issue 8) -------------------------------------------------------------------
+# The rating link stands for the resident: whoever holds it (signed in as anyone, or not at
+# all) may rate that round of that order with it, once. An inbox message is its recipient's
+# alone: nobody else lists it, opens it or marks it read.
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_whoever_holds_the_rating_link_may_rate_with_it(table_world, who):
+    from minsheng.orders.rating_links import rating_path
+
+    world = table_world
+    order = order_in(world, Status.DELIVERED)
+    assert policy.can_rate_by_link(order, order.round) is True
+    path = rating_path(order_id=order.pk, round=order.round)
+    client = web_client(user_of(world, who))
+    assert client.get(path).status_code == 200
+    assert client.post(path, WEB_RATING).status_code == 200
+    order.refresh_from_db()
+    assert policy.can_rate_by_link(order, 0) is False
+    rating = order.ratings.get()
+    assert (rating.via, rating.rated_by) == ("resident", None)
+    assert client.get(path).status_code == 409
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_only_the_recipient_reads_and_marks_an_inbox_message(table_world, who):
+    from django.utils import timezone
+
+    from minsheng.notify.models import Message
+    from minsheng.notify.policy import can_use_inbox
+
+    world = table_world
+    user = user_of(world, who)
+    message = Message.objects.create(
+        recipient=world.resident,
+        key="table",
+        template="order_approved",
+        params={"number": "N-TABLE-1", "title": "T"},
+        link="/me/",
+        created_at=timezone.now(),
+    )
+    assert can_use_inbox(user) is user.is_authenticated
+    client = web_client(user)
+    page = client.get("/me/inbox/")
+    mine = who == "resident"
+    if user.is_authenticated:
+        assert ("N-TABLE-1" in page.content.decode()) is mine
+    else:
+        assert page.status_code == 302
+    opened = client.post(f"/me/inbox/{message.pk}/open/")
+    read = client.post(f"/me/inbox/{message.pk}/read/")
+    assert opened.status_code == read.status_code == 302
+    if mine:
+        assert opened["Location"] == "/me/"
+    message.refresh_from_db()
+    assert (message.read_at is not None) is mine

@@ -21,6 +21,8 @@ from minsheng.orders.services.rating import (
     RatingInput,
     order_callback,
     order_rate,
+    order_rate_by_link,
+    order_rate_by_reply,
     rating_invalidate,
     rating_set_valid,
 )
@@ -47,6 +49,8 @@ __all__ = [
     "order_grab",
     "order_import",
     "order_rate",
+    "order_rate_by_link",
+    "order_rate_by_reply",
     "order_redispatch",
     "order_reject",
     "order_start",

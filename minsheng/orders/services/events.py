@@ -3,7 +3,9 @@
 An event says what happened (action, from and to), when, who took it and which provider it
 concerns, in which round, with an optional note and the audience that may read the note.
 Services record events with :func:`record`; the demo's bulk history writer builds the same
-rows with :func:`build` (unsaved), so the two can never disagree on a column.
+rows with :func:`build` (unsaved), so the two can never disagree on a column. Every event
+recorded here is fanned out to the people it concerns after its commit
+(``orders.notifications``); bulk-written history notifies nobody.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 from minsheng.accounts.types import Actor
 from minsheng.orders.lifecycle import Change
 from minsheng.orders.models import Order, OrderEvent
+from minsheng.orders.notifications import event_recorded
 
 
 def build(
@@ -71,6 +74,7 @@ def record(
     """Append the event of a lifecycle step (the order row is the caller's to save)."""
     event = from_change(order, change, actor=actor, audience=audience, note=note)
     event.save(force_insert=True)
+    event_recorded(event)
     return event
 
 
@@ -91,4 +95,5 @@ def record_note(
         note=note,
     )
     event.save(force_insert=True)
+    event_recorded(event)
     return event

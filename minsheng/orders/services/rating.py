@@ -20,7 +20,8 @@ from minsheng.core.inputs import Invalid, read_bool, read_text
 from minsheng.orders import policy
 from minsheng.orders.attributes import MAX_TEXT
 from minsheng.orders.errors import OrderCode
-from minsheng.orders.models import Action, Audience, Rating, Satisfaction
+from minsheng.orders.models import Action, Audience, Order, Rating, Satisfaction
+from minsheng.orders.rating_links import BadLink, LinkTarget, read_token
 from minsheng.orders.services import events
 from minsheng.orders.services.dispatch import auto_dispatch
 from minsheng.orders.services.events import actor_id_of
@@ -78,34 +79,38 @@ def _rate(
     with transaction.atomic():
         order = lock(order_id)
         policy.require(verb, actor, order)
-        at = moment(order, now)
-        try:
-            with transaction.atomic():
-                rating = Rating.objects.create(
-                    order=order,
-                    round=order.round,
-                    via=via,
-                    contacted=answer.contacted,
-                    solved=answer.solved,
-                    satisfaction=answer.satisfaction,
-                    comment=answer.comment,
-                    rated_by_id=actor_id_of(actor),
-                    township_id=order.township_id,
-                    provider_id=order.provider_id,
-                    created_at=at,
-                )
-        except IntegrityError:
-            raise Conflict.single(
-                OrderCode.ALREADY_RATED, _("This order has already been rated."), "order"
-            ) from None
-        summary = str(Satisfaction(answer.satisfaction).label) + (
-            f": {answer.comment}" if answer.comment else ""
-        )
-        if answer.solved:
-            take(order, Action.RATE, actor=actor, at=at, note=summary)
-        else:
-            take(order, Action.REOPEN, actor=actor, at=at, note=summary)
-            auto_dispatch(order, at=at)
+        return _write(order, via, answer, actor=actor, at=moment(order, now))
+
+
+def _write(order: Order, via: str, answer: _Rating, *, actor: Actor, at: datetime) -> Rating:
+    """Record the rating of a locked order's current round: close it, or reopen it."""
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                order=order,
+                round=order.round,
+                via=via,
+                contacted=answer.contacted,
+                solved=answer.solved,
+                satisfaction=answer.satisfaction,
+                comment=answer.comment,
+                rated_by_id=actor_id_of(actor),
+                township_id=order.township_id,
+                provider_id=order.provider_id,
+                created_at=at,
+            )
+    except IntegrityError:
+        raise Conflict.single(
+            OrderCode.ALREADY_RATED, _("This order has already been rated."), "order"
+        ) from None
+    summary = str(Satisfaction(answer.satisfaction).label) + (
+        f": {answer.comment}" if answer.comment else ""
+    )
+    if answer.solved:
+        take(order, Action.RATE, actor=actor, at=at, note=summary)
+    else:
+        take(order, Action.REOPEN, actor=actor, at=at, note=summary)
+        auto_dispatch(order, at=at)
     return rating
 
 
@@ -176,3 +181,58 @@ def rating_invalidate(
 ) -> Rating:
     """Leave a rating out of the rates (see ``rating_set_valid``)."""
     return rating_set_valid(rating_id=rating_id, actor=actor, valid=False, reason=reason, now=now)
+
+
+# --- without logging in: the signed link, and a reply to the rating SMS (issue 8) ---------------
+
+
+def read_link(token: str) -> LinkTarget:
+    """The order and round a rating link names; an altered or expired one is refused."""
+    try:
+        return read_token(token)
+    except BadLink as exc:
+        if exc.expired:
+            raise DomainError.single(
+                OrderCode.LINK_EXPIRED,
+                _("This rating link has expired. Please log in to rate the order."),
+                "token",
+            ) from None
+        raise DomainError.single(
+            OrderCode.LINK_INVALID,
+            _("This rating link is not valid: it may have been altered or copied incompletely."),
+            "token",
+        ) from None
+
+
+def _rate_round(target: LinkTarget, answer: _Rating, *, now: datetime | None) -> Rating:
+    with transaction.atomic():
+        order = lock(target.order_id)
+        policy.require_link_rating(order, target.round)
+        return _write(order, Rating.Via.RESIDENT, answer, actor=None, at=moment(order, now))
+
+
+def order_rate_by_link(*, token: str, data: RatingInput, now: datetime | None = None) -> Rating:
+    """The resident rates through the link sent when the order was delivered: whoever holds
+    a valid link rates that round of that order, once."""
+    target = read_link(token)
+    return _rate_round(target, _read(data), now=now)
+
+
+# A reply to the rating SMS: 1 and 2 say it was solved (satisfied, basically satisfied) and
+# close the order; 3 says it was not (dissatisfied) and reopens it, as the form's answers do.
+SMS_REPLIES: dict[str, tuple[bool, str]] = {
+    "1": (True, Satisfaction.SATISFIED),
+    "2": (True, Satisfaction.BASIC),
+    "3": (False, Satisfaction.DISSATISFIED),
+}
+
+
+def order_rate_by_reply(
+    *, order_id: int, round: int, reply: str, now: datetime | None = None
+) -> Rating:
+    """The resident answered the rating SMS of that round of that order with 1, 2 or 3."""
+    if reply not in SMS_REPLIES:
+        raise DomainError.single(OrderCode.REPLY_INVALID, _("Reply 1, 2 or 3."), "text")
+    solved, satisfaction = SMS_REPLIES[reply]
+    answer = _Rating(contacted=True, solved=solved, satisfaction=satisfaction, comment="")
+    return _rate_round(LinkTarget(order_id, round), answer, now=now)

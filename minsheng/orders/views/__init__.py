@@ -34,6 +34,7 @@ from minsheng.orders.views.ranking import (
     ranking_township,
     staff_rating_validity,
 )
+from minsheng.orders.views.rating_link import rate_by_link
 from minsheng.orders.views.resident import (
     my_order,
     my_order_callback,
@@ -62,6 +63,7 @@ __all__ = [
     "provider_start",
     "ranking_page",
     "ranking_township",
+    "rate_by_link",
     "service_order",
     "staff_approve",
     "staff_callback",
