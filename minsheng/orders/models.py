@@ -438,6 +438,7 @@ class ContactView(AppendOnly):
         ORDER_PAGE = "order_page", _("Order page (callback)")
         REST = "rest", _("REST API")
         EXPORT = "export", _("Export")
+        ADMIN = "admin", _("Admin site")
 
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, related_name="contact_views", db_index=False

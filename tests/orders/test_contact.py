@@ -236,3 +236,21 @@ def test_open311_never_shows_the_contact(world):
             assert str(order.pk) in body
             assert "8000" not in body and NAME not in body
     assert views(order) == []
+
+
+def test_the_admins_order_page_shows_the_contact_and_logs_it(world):
+    from tests.factories import UserFactory
+
+    order = handed_on_order(world)
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    html = web_client(root).get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert f"{NAME} {PHONE}" in html
+    assert views(order) == [("root", "admin")]
+    # The Open311 request's copy of the phone is not shown there: the order is where it is read.
+    from minsheng.open311.models import ServiceRequest
+    from minsheng.open311.services import api_key_create
+
+    key, _raw = api_key_create(name="app")
+    extra = ServiceRequest.objects.create(order=order, api_key=key, token="t", phone=PHONE)
+    html = web_client(root).get(f"/admin/open311/servicerequest/{extra.pk}/change/")
+    assert PHONE not in html.content.decode()

@@ -154,3 +154,16 @@ def test_a_grab_on_the_web_by_the_team_that_failed_is_refused_and_writes_nothing
     assert response.status_code == 403
     assert "only a dispatcher can send it back to you" in response.content.decode()
     assert Order.objects.filter(pk=order.pk).values().get() == before
+
+
+def test_a_grab_through_the_rest_api_by_the_team_that_failed_is_refused(world):
+    order = reopened(world, mode=Service.DispatchMode.GRAB)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.provider_staff)}")
+    before = Order.objects.filter(pk=order.pk).values().get()
+    response = api.post(f"/api/v1/orders/{order.pk}/grab/", {}, format="json")
+    assert response.status_code == 403
+    assert [(e["code"], e["field"]) for e in response.json()["errors"]] == [
+        ("failed_this_order", "order")
+    ]
+    assert Order.objects.filter(pk=order.pk).values().get() == before
