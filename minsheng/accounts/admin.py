@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.forms import AdminPasswordChangeForm
+from minsheng.accounts.forms import AdminPasswordChangeForm, ProfileForm
 from minsheng.accounts.models import Profile
 
 User = get_user_model()
@@ -13,6 +13,7 @@ User = get_user_model()
 
 class ProfileInline(admin.StackedInline):
     model = Profile
+    form = ProfileForm
     can_delete = False
     fields = ("role", "region", "display_name", "phone")
     autocomplete_fields = ("region",)
@@ -44,6 +45,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
+    form = ProfileForm
     list_display = ("user", "role", "region", "display_name", "phone")
     list_filter = ("role",)
     search_fields = ("user__username", "display_name", "phone")

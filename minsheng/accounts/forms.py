@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.forms import AdminPasswordChangeForm as AdminOwnPasswordForm
 from django.contrib.auth import forms as auth_forms
@@ -12,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from minsheng.accounts.lockout import is_locked_out, lockout_message, password_matches
+from minsheng.accounts.models import Profile
 from minsheng.accounts.services import user_set_password
+from minsheng.core.inputs import Invalid
+from minsheng.core.phones import read_phone
 
 
 class LockoutMessageMixin:
@@ -106,3 +110,21 @@ class AdminOwnPasswordChangeForm(SavesThroughService, AdminOwnPasswordForm):
 
 class AdminPasswordChangeForm(SavesThroughService, auth_forms.AdminPasswordChangeForm):
     """The admin's "set this user's password" page (or "disable password login")."""
+
+
+class ProfileForm(forms.ModelForm):
+    """A profile as the admin edits it: the phone is a mainland mobile or landline, stored
+    in its normal form (``core.phones.read_phone``): it is the number orders carry."""
+
+    class Meta:
+        model = Profile
+        fields = ("user", "role", "region", "display_name", "phone")
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data.get("phone", "")
+        if not value or not value.strip():
+            return ""
+        try:
+            return read_phone(value)
+        except Invalid as exc:
+            raise ValidationError(str(exc.message), code=exc.code) from None

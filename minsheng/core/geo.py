@@ -1,8 +1,9 @@
-"""Great-circle distance: pure math, no Django imports."""
+"""Great-circle distance and map links: pure, no Django imports."""
 
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -12,3 +13,11 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def geo_uri(latitude: float, longitude: float, label: str = "") -> str:
+    """A ``geo:`` URI (RFC 5870) that phones open in their map app, with a pin labelled
+    ``label`` (the Android ``q=lat,lon(label)`` form, which iOS and others also read)."""
+    point = f"{round(latitude, 6)!r},{round(longitude, 6)!r}"
+    pin = f"{point}({quote(label, safe='')})" if label else point
+    return f"geo:{point}?q={pin}"

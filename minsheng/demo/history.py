@@ -358,8 +358,9 @@ class World:
             longitude=round(lon + rng.uniform(-0.006, 0.006), 5),
             address=f"{place.region.name_zh}{rng.randint(1, 12)}组{rng.randint(1, 60)}号",
             resident_id=contact[0],
-            contact_name=contact[1] if channel != Channel.WEB else "",
-            contact_phone=contact[2] if channel != Channel.WEB else "",
+            # Every order carries whom to call: a resident's own from her profile.
+            contact_name=contact[1],
+            contact_phone=contact[2],
             created_by_id=actor,
             channel=channel,
             created_at=EPOCH,

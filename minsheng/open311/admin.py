@@ -87,4 +87,6 @@ class ServiceRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("order", "api_key")
     list_filter = ("api_key",)
     search_fields = ("token", "source_id", "order__id")
-    readonly_fields = [f.name for f in ServiceRequest._meta.fields]
+    # The person's phone is the order's contact: read (and its reading logged) on the order.
+    exclude = ("phone",)
+    readonly_fields = [f.name for f in ServiceRequest._meta.fields if f.name != "phone"]

@@ -135,7 +135,8 @@ def request_submit(
             email=person.email,
             first_name=person.first_name,
             last_name=person.last_name,
-            phone=person.phone,
+            # As the order stores it (read_phone's normal form): one number, one spelling.
+            phone=placed.contact_phone,
             device_id=person.device_id,
             account_id=person.account_id,
             media_url=person.media_url,

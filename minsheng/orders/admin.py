@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.admin import ReadOnlyMixin
-from minsheng.orders.models import Order, OrderEvent, Rating
+from minsheng.orders.models import ContactView, Order, OrderEvent, Rating
+from minsheng.orders.services.contact import contact_views_record
 
 
 class OrderEventInline(ReadOnlyMixin, admin.TabularInline):
@@ -67,7 +69,23 @@ class OrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [OrderEventInline, RatingInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Order._meta.fields]
+        # The contact as the policy lets this user read it, its showing logged (below).
+        hidden = {"contact_name", "contact_phone"}
+        return [f.name for f in Order._meta.fields if f.name not in hidden] + ["contact"]
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        order = super().get_object(request, object_id, from_field)
+        if order is not None:
+            shown = contact_views_record(
+                user=request.user, orders=[order], where=ContactView.Where.ADMIN
+            )
+            order.contact_shown = shown[order.pk]
+        return order
+
+    @admin.display(description=_("contact"))
+    def contact(self, obj: Order) -> str:
+        shown = getattr(obj, "contact_shown", None)
+        return f"{shown.name} {shown.phone}".strip() if shown is not None else ""
 
 
 @admin.register(OrderEvent)

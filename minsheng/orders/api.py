@@ -30,7 +30,7 @@ from minsheng.api.schema import READ_ERRORS, WRITE_ERRORS, errors
 from minsheng.core.ids import MAX_ID
 from minsheng.core.inputs import Invalid, read_datetime, read_month
 from minsheng.orders import candidates, policy, selectors, services
-from minsheng.orders.models import OPEN_STATUSES, Channel, Order, Rating, Status
+from minsheng.orders.models import OPEN_STATUSES, Channel, ContactView, Order, Rating, Status
 from minsheng.orders.serializers import (
     CandidateSerializer,
     CommentBody,
@@ -186,8 +186,10 @@ def _visible(request: Request, order_id: int) -> Order:
 def order_detail(request: Request, order: Order) -> dict[str, Any]:
     """One order as the caller reads it: the same timeline the web and Open311 show."""
     user = request.user
+    shown = services.contact_views_record(user=user, orders=[order], where=ContactView.Where.REST)
     context = {
         "request": request,
+        "contact": shown[order.pk],
         "reading": policy.reading_of(user, order),
         "entries": selectors.timeline_for(user, order),
         "ratings": selectors.ratings_for(user, order),
@@ -223,6 +225,16 @@ class OrderListCreate(APIBase, generics.ListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # ListAPIView's, with the page's contacts shown (and logged) as the caller reads them.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the API always paginates
+        shown = services.contact_views_record(
+            user=request.user, orders=page, where=ContactView.Where.REST
+        )
+        context = {**self.get_serializer_context(), "contacts": shown}
+        return self.get_paginated_response(OrderSerializer(page, many=True, context=context).data)
+
     @extend_schema(
         summary="Order a service or a free-form need (点单)",
         request=OrderInputSerializer,
@@ -234,7 +246,11 @@ class OrderListCreate(APIBase, generics.ListAPIView):
         order = services.order_submit(actor=request.user, data=serializer.order_input())
         # The list shape, from the rows order_submit already holds: ordering is the hot
         # write path, and the timeline (one submit step) is a GET away.
-        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        shown = services.contact_views_record(
+            user=request.user, orders=[order], where=ContactView.Where.REST
+        )
+        data = OrderSerializer(order, context={"contacts": shown}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["orders"])
@@ -273,6 +289,7 @@ class OrderCandidates(APIBase):
                 "remaining": c.remaining,
                 "performance": c.performance,
                 "declined": c.declined,
+                "failed_round": c.failed_round,
                 "available": c.available,
             }
             for c in candidates.candidates(order)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from minsheng.catalog.models import Provider
 from minsheng.core.geo import haversine_km
 from minsheng.orders.models import Order
-from minsheng.orders.policy import eligible_providers
+from minsheng.orders.policy import eligible_providers, failed_rounds
 from minsheng.orders.scoring import DispatchWeights, candidate_score
 from minsheng.orders.selectors import (
     declined_provider_ids,
@@ -28,10 +28,14 @@ class Candidate:
     remaining: int
     performance: float | None
     declined: bool
+    # The round in which this provider's delivery was found not solved (the order was
+    # reopened): never chosen automatically again, only by a dispatcher (orders.policy).
+    failed_round: int | None = None
 
     @property
     def available(self) -> bool:
-        return self.remaining > 0 and not self.declined
+        """Whether automatic dispatch may choose it."""
+        return self.remaining > 0 and not self.declined and self.failed_round is None
 
 
 def dispatch_weights() -> DispatchWeights:
@@ -58,7 +62,8 @@ def order_point(order: Order) -> tuple[float, float] | None:
 
 
 def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
-    """Eligible providers, best first; those who declined this round or are full come last."""
+    """Eligible providers, best first; those who declined this round, are full, or failed
+    the order in an earlier round (it was reopened) come last."""
     now = now or timezone.now()
     providers = list(eligible_providers(order))
     if not providers:
@@ -67,6 +72,7 @@ def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
     used = used_capacity_today(ids, now)
     perf = provider_performance(ids, now)
     declined = declined_provider_ids(order)
+    failed = failed_rounds(order)
     point = order_point(order)
     w = dispatch_weights()
     out: list[Candidate] = []
@@ -91,6 +97,7 @@ def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
                 remaining=remaining,
                 performance=perf.get(p.pk),
                 declined=p.pk in declined,
+                failed_round=failed.get(p.pk),
             )
         )
     out.sort(key=lambda c: (not c.available, -c.score, c.provider.pk))

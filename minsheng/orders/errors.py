@@ -46,6 +46,7 @@ class OrderCode(StrEnum):
     PROVIDER_NOT_ELIGIBLE = "provider_not_eligible"
     PROVIDER_FULL = "provider_full"
     PROVIDER_UNCHANGED = "provider_unchanged"
+    FAILED_THIS_ORDER = "failed_this_order"  # issue 8: a reopened order and the team that failed it
     # notes, reasons and ratings
     REASON_REQUIRED = "reason_required"
     AUDIENCE_INVALID = "audience_invalid"

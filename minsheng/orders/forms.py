@@ -235,6 +235,38 @@ def staff_fields(data: QueryDict | None) -> list[FieldSpec]:
     ]
 
 
+def own_contact_fields(data: QueryDict | None, *, name: str, phone: str) -> list[FieldSpec]:
+    """A resident's own contact on her order: her profile's name and phone to start with;
+    she may give others (who to call about this order)."""
+    get = (
+        (lambda k: data.get(k, ""))
+        if data is not None
+        else {"contact_name": name, "contact_phone": phone}.get
+    )
+    return [
+        FieldSpec(
+            name="contact_name",
+            label=_("Your name"),
+            kind="text",
+            value=get("contact_name") or "",
+            maxlength=100,
+            autocomplete="name",
+        ),
+        FieldSpec(
+            name="contact_phone",
+            label=_("Phone to reach you"),
+            kind="tel",
+            value=get("contact_phone") or "",
+            maxlength=30,
+            autocomplete="tel",
+            help=_(
+                "A mobile number, or a landline with its area code. Only the dispatcher, the "
+                "team serving you and callback staff see it in full. Empty: your profile's."
+            ),
+        ),
+    ]
+
+
 def description_field(data: QueryDict | None, *, required: bool) -> FieldSpec:
     return FieldSpec(
         name="description",
@@ -284,8 +316,8 @@ def parse_order(
         longitude=data.get("longitude", ""),
         address=data.get("address", ""),
         channel=data.get("channel", "") if staff else Channel.WEB,
-        contact_name=data.get("contact_name", "") if staff else "",
-        contact_phone=data.get("contact_phone", "") if staff else "",
+        contact_name=data.get("contact_name", ""),
+        contact_phone=data.get("contact_phone", ""),
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -296,15 +298,35 @@ class Order(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class ImmutableQuerySet(models.QuerySet["OrderEvent"]):
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class ImmutableQuerySet(models.QuerySet[_Row]):
+    """The manager of an append-only table: no update or delete in bulk."""
+
     def update(self, **kwargs: object) -> int:
-        raise TypeError("Order history is append-only")
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Order history is append-only")
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only")
 
 
-class OrderEvent(models.Model):
+class AppendOnly(models.Model):
+    """A row written once and never changed or removed (order history, access logs)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise TypeError(f"{self._meta.verbose_name_plural} are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise TypeError(f"{self._meta.verbose_name_plural} are append-only")
+
+
+class OrderEvent(AppendOnly):
     """One step of an order's history. Rows are only ever appended."""
 
     # Indexed by event_order_time (order, created_at) below.
@@ -339,7 +361,7 @@ class OrderEvent(models.Model):
     round = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(_("at"))
 
-    objects = ImmutableQuerySet.as_manager()
+    objects = ImmutableQuerySet["OrderEvent"].as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -349,15 +371,6 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.old_status} → {self.new_status} ({self.action})"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # Append-only: an existing event is never rewritten.
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Order history is append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise TypeError("Order history is append-only")
 
 
 class Satisfaction(models.TextChoices):
@@ -411,3 +424,43 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}#{self.round}: {self.satisfaction}"
+
+
+# --- who saw a resident's phone (PIPL: access to personal data is logged) ---------------------
+
+
+class ContactView(AppendOnly):
+    """One time a staff member was shown an order's contact phone in full.
+
+    Written by ``orders.services.contact_views_record`` whenever a page, a REST answer or
+    an export shows the number (``orders.policy.can_see_contact``); rows are only ever
+    appended.
+    """
+
+    class Where(models.TextChoices):
+        STAFF_PAGE = "staff_page", _("Staff order page")
+        PROVIDER_CONSOLE = "provider_console", _("Provider console")
+        ORDER_PAGE = "order_page", _("Order page (callback)")
+        REST = "rest", _("REST API")
+        EXPORT = "export", _("Export")
+        ADMIN = "admin", _("Admin site")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="contact_views", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    where = models.CharField(_("where"), max_length=16, choices=Where.choices)
+    created_at = models.DateTimeField(_("at"))
+
+    objects = ImmutableQuerySet["ContactView"].as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("contact view")
+        verbose_name_plural = _("contact views")
+        indexes = [models.Index(fields=["order", "created_at"], name="contactview_order_time")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.user_id} ({self.where})"

@@ -33,7 +33,7 @@ from minsheng.catalog.models import Provider, Service
 from minsheng.catalog.selectors import providers_serving
 from minsheng.core.errors import Code, Conflict, DomainError, PermissionDenied
 from minsheng.core.inputs import Invalid
-from minsheng.core.phones import is_mobile, read_phone
+from minsheng.core.phones import is_mobile, mask_phone, read_phone, tel_uri
 from minsheng.orders import lifecycle
 from minsheng.orders.errors import OrderCode
 from minsheng.orders.models import (
@@ -223,19 +223,27 @@ def coverage_q(provider_ids: list[int]) -> Q:
 
 
 def grab_queue_q(user: Actor) -> Q | None:
-    """Orders a provider's staff may grab: queued, grab-mode, inside their coverage."""
+    """Orders a provider's staff may grab: queued, grab-mode, inside the coverage of one of
+    their teams that did not fail the order before (``failed_by_q``)."""
     ids = provider_ids_of(user)
     if not ids:
         return None
-    return Q(
-        status__in=DISPATCH_QUEUE_STATUSES, service__dispatch_mode=Service.DispatchMode.GRAB
-    ) & coverage_q(ids)
+    teams = Q(pk__in=[])
+    for provider_id in ids:
+        teams |= coverage_q([provider_id]) & ~failed_by_q(provider_id)
+    return (
+        Q(status__in=DISPATCH_QUEUE_STATUSES, service__dispatch_mode=Service.DispatchMode.GRAB)
+        & teams
+    )
 
 
 def grab_teams(user: Actor, order: Order) -> set[int]:
-    """The user's teams that may take this order (grab it)."""
+    """The user's teams that may take this order (grab it): eligible, and not a team whose
+    delivery of it was found not solved (``failed_rounds``)."""
     mine = provider_ids_of(user)
-    return set(mine) & eligible_provider_ids(order) if mine else set()
+    if not mine:
+        return set()
+    return (set(mine) & eligible_provider_ids(order)) - set(failed_rounds(order))
 
 
 # --- who may order ----------------------------------------------------------------------------
@@ -372,6 +380,16 @@ def _dispatch(user: Actor, order: Order) -> DomainError | None:
 
 def _grab(user: Actor, order: Order) -> DomainError | None:
     if not grab_teams(user, order):
+        mine = set(provider_ids_of(user)) & eligible_provider_ids(order)
+        if mine and mine <= set(failed_rounds(order)):
+            return PermissionDenied.single(
+                OrderCode.FAILED_THIS_ORDER,
+                _(
+                    "Your team's service on this order was found not solved: only a "
+                    "dispatcher can send it back to you."
+                ),
+                "order",
+            )
         return not_permitted()
     service = order.service
     if service is None or service.dispatch_mode != Service.DispatchMode.GRAB:
@@ -811,3 +829,100 @@ def require_link_rating(order: Order, round: int) -> None:
     error = link_rating_refusal(order, round)
     if error is not None:
         raise error
+
+
+# --- reaching the resident: who sees the contact in full (issue 8) ----------------------------
+#
+# The resident's name and phone are what a dispatcher, the team serving her and callback
+# staff need to reach her, and personal data everyone else does without (PIPL: the minimum,
+# and access logged). In full, as a ``tel:`` link: the dispatchers and administrators whose
+# region covers the order and the grid workers who act for her there (everyone who may
+# record a callback: ``_staff_for``), and the staff of the team the order is assigned to,
+# while it works on it and after delivery until it is rated (to check it was done).
+# Everyone else who may see the order reads it masked (138****5678, 王**): the resident
+# herself, a team that handed the order on or failed it. Each showing in full is recorded
+# (``orders.services.contact_views_record``), and the order's dispatchers read that log.
+
+# While the holding team calls the resident: from dispatch to the rating.
+CONTACT_STATUSES = frozenset(
+    {Status.DISPATCHED, Status.ACCEPTED, Status.IN_SERVICE, Status.DELIVERED}
+)
+
+
+def can_see_contact(user: Actor, order: Order) -> bool:
+    """Whether ``user`` reads the order's contact name and phone in full."""
+    if _staff_for(user, order):
+        return True
+    return _assigned(user, order) and order.status in CONTACT_STATUSES
+
+
+def can_see_contact_log(user: Actor, order: Order) -> bool:
+    """Who reads the log of who saw the order's contact: its dispatchers and administrators."""
+    return _dispatcher(profile_of(user), order)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The order's contact as one reader reads it: ``tel`` is the link to call (empty when
+    masked or there is no phone); ``full`` whether the name and phone are unmasked."""
+
+    name: str
+    phone: str
+    tel: str
+    full: bool
+
+    @property
+    def recorded(self) -> bool:
+        """Showing it is a view of the resident's number the log keeps."""
+        return self.full and bool(self.phone)
+
+
+def mask_name(name: str) -> str:
+    """The family name and a star for each other character (王大爷 → 王**)."""
+    name = name.strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    return name[0] + "*" * (len(name) - 1)
+
+
+def contact_of(user: Actor, order: Order) -> Contact:
+    """The order's contact as ``user`` reads it (see the block's comment). Pages and the
+    REST API show it through ``orders.services.contact_views_record``, which logs it."""
+    if can_see_contact(user, order):
+        phone = order.contact_phone
+        return Contact(order.contact_name, phone, tel_uri(phone) if phone else "", full=True)
+    return masked_contact(order)
+
+
+def masked_contact(order: Order) -> Contact:
+    """The contact as those read it who may not read it in full."""
+    return Contact(mask_name(order.contact_name), mask_phone(order.contact_phone), "", full=False)
+
+
+# --- reopened orders: the team that failed one does not get it back (issue 8) ---------------
+#
+# A delivery the resident (or a callback for her) found not solved reopens the order into a
+# new round. The team whose delivery that was is read from the not-solved rating itself
+# (``Rating.provider``, written from the order at rating time): the rating is the record of
+# the failure, so nothing new is stored and no other copy can disagree with it. From then
+# on the order never goes back to that team by itself: automatic dispatch and re-dispatch
+# (``orders.candidates``: not ``available``) and grabs (``grab_queue_q``, ``can_grab``) skip
+# it; a dispatcher may still choose it explicitly, seeing it marked in the candidates list.
+
+
+def failed_rounds(order: Order) -> dict[int, int]:
+    """``{provider id: round}``: the teams whose delivery of ``order`` was found not solved,
+    each with the (latest) round it failed in."""
+    rows = (
+        Rating.objects.filter(order_id=order.pk, solved=False, provider_id__isnull=False)
+        .order_by("round")
+        .values_list("provider_id", "round")
+    )
+    return {provider_id: rnd for provider_id, rnd in rows if provider_id is not None}
+
+
+def failed_by_q(provider_id: int) -> Q:
+    """Orders this provider's delivery of was found not solved (``failed_rounds``, as a
+    filter on orders)."""
+    failed = Rating.objects.filter(solved=False, provider_id=provider_id).values("order_id")
+    return Q(pk__in=failed)

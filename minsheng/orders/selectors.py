@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,9 @@ from minsheng.orders import policy
 from minsheng.orders.models import (
     DISPATCH_QUEUE_STATUSES,
     OPEN_STATUSES,
+    Action,
     Audience,
+    ContactView,
     Order,
     OrderEvent,
     Rating,
@@ -595,3 +597,72 @@ def order_for_grab(user: Actor, order_id: Any) -> Order | None:
         .select_related(*ORDER_JOINS)
         .first()
     )
+
+
+# --- who saw a resident's phone ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactViewRow:
+    created_at: datetime
+    viewer: str
+    where: str
+
+    def get_where_display(self) -> str:
+        return str(ContactView.Where(self.where).label)
+
+
+def contact_views_of(order: Order, *, limit: int = 100) -> list[ContactViewRow]:
+    """The latest showings of the order's contact in full, newest first (for its
+    dispatchers: ``policy.can_see_contact_log``)."""
+    views = order.contact_views.select_related("user__profile").order_by("-created_at", "-pk")
+    rows = []
+    for v in views[:limit]:
+        profile = getattr(v.user, "profile", None)
+        name = (profile.display_name if profile is not None else "") or v.user.get_username()
+        rows.append(ContactViewRow(v.created_at, name, v.where))
+    return rows
+
+
+# --- a provider's day -------------------------------------------------------------------------
+
+
+def provider_history(user: Actor) -> QuerySet[Order]:
+    """Orders a team of the user's delivered (in any round), latest delivery first: what
+    they did, however it went on after (closed, reopened and served by another team)."""
+    ids = policy.provider_ids_of(user)
+    delivered = OrderEvent.objects.filter(action=Action.DELIVER, provider_id__in=ids)
+    return (
+        Order.objects.filter(pk__in=delivered.values("order_id"))
+        .select_related(*ORDER_JOINS)
+        .order_by(F("delivered_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def team_ratings(user: Actor) -> QuerySet[Rating]:
+    """The ratings and callbacks of the work of the user's teams, newest first: of the
+    ratings the user reads (``policy.ratings_visible_q``), those given to their own teams."""
+    return (
+        ratings_visible_to(user)
+        .filter(provider_id__in=policy.provider_ids_of(user))
+        .select_related("order__service", "order__area", "provider")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    count: int
+    solved: int
+    satisfied: int  # satisfied or basically satisfied
+
+
+def rating_summary(ratings: QuerySet[Rating]) -> RatingSummary:
+    totals = ratings.aggregate(
+        count=Count("pk"),
+        solved=Count("pk", filter=Q(solved=True)),
+        satisfied=Count(
+            "pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])
+        ),
+    )
+    return RatingSummary(totals["count"], totals["solved"], totals["satisfied"])

@@ -28,7 +28,7 @@ from minsheng.orders.models import (
     Satisfaction,
     Status,
 )
-from minsheng.orders.policy import Reading
+from minsheng.orders.policy import Contact, Reading, masked_contact
 from minsheng.orders.selectors import Entry
 from minsheng.orders.services import OrderInput
 
@@ -123,24 +123,28 @@ def _code(obj: Any) -> str | None:
 
 # What a reader who may not read an order's details gets instead of them (a team that
 # handed the order on: see ``orders.policy.Reading``).
+# The contact is not among them: such a reader reads it masked, as everyone does who may
+# not read it in full (``orders.policy.contact_of``).
 WITHHELD = {
     "description": "",
     "address": "",
     "latitude": None,
     "longitude": None,
-    "contact_name": "",
-    "contact_phone": "",
 }
 
 
-def order_row(order: Order, *, details: bool = True) -> dict[str, Any]:
+def order_row(
+    order: Order, *, details: bool = True, contact: Contact | None = None
+) -> dict[str, Any]:
     """What :class:`OrderSerializer` answers for an order, written out.
 
     Building a ModelSerializer's fields (model introspection, a label translated per
     field) cost more than the rest of ``POST /orders/`` together; the serializer's fields
     stay the schema, and ``test_order_row_is_what_the_serializer_fields_write`` holds the
-    two to the same output, key for key. Without ``details`` the resident's words,
-    contact and place are withheld (``WITHHELD``).
+    two to the same output, key for key. Without ``details`` the resident's words and
+    place are withheld (``WITHHELD``). ``contact``: the contact as the reader is shown it
+    (``orders.services.contact_views_record``, which logs a view in full); every view of
+    this module passes one (None writes the stored values, as the declared fields do).
     """
     zone = timezone.get_current_timezone()
     row = {
@@ -159,8 +163,9 @@ def order_row(order: Order, *, details: bool = True) -> dict[str, Any]:
         "address": order.address,
         "latitude": order.latitude,
         "longitude": order.longitude,
-        "contact_name": order.contact_name,
-        "contact_phone": order.contact_phone,
+        "contact_name": contact.name if contact is not None else order.contact_name,
+        "contact_phone": contact.phone if contact is not None else order.contact_phone,
+        "contact_masked": contact is not None and not contact.full,
         "round": order.round,
         "escalated": order.escalated_at is not None,
         "escalation_count": order.escalation_count,
@@ -194,6 +199,11 @@ class OrderSerializer(serializers.ModelSerializer):
     township = serializers.SlugRelatedField(slug_field="code", read_only=True)
     provider = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     escalated = serializers.SerializerMethodField(help_text="The current step is overdue.")
+    contact_masked = serializers.SerializerMethodField(
+        help_text="The contact name and phone are partly hidden (138****5678): only the "
+        "order's dispatchers, grid workers and callback staff, and the team it is assigned "
+        "to read them in full, and each such answer is logged."
+    )
 
     class Meta:
         model = Order
@@ -215,6 +225,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "longitude",
             "contact_name",
             "contact_phone",
+            "contact_masked",
             "round",
             "escalated",
             "escalation_count",
@@ -233,10 +244,21 @@ class OrderSerializer(serializers.ModelSerializer):
     def get_escalated(self, obj: Order) -> bool:
         return obj.escalated_at is not None
 
+    def get_contact_masked(self, obj: Order) -> bool:
+        return False  # the schema's; rows are written out by ``order_row``
+
     def to_representation(self, instance: Order) -> dict[str, Any]:
-        """Context ``details``: a callable ``order -> bool`` (default: every detail)."""
+        """Context ``details``: a callable ``order -> bool`` (default: every detail);
+        ``contacts``: ``{order id: Contact}`` as the reader is shown them (default:
+        masked, as a reader with no part in the order would read them)."""
         details = self.context.get("details")
-        return order_row(instance, details=details(instance) if details is not None else True)
+        contacts: dict[int, Contact] = self.context.get("contacts") or {}
+        contact = contacts.get(instance.pk) or masked_contact(instance)
+        return order_row(
+            instance,
+            details=details(instance) if details is not None else True,
+            contact=contact,
+        )
 
     def fields_representation(self, instance: Order) -> dict[str, Any]:
         """DRF's own output from the declared fields (to check :func:`order_row` against)."""
@@ -330,7 +352,8 @@ class OrderDetailSerializer(OrderSerializer):
     """One order with its answers, timeline and ratings, as one reader reads it.
 
     Context: ``reading`` (``orders.policy.Reading``), ``entries`` (the reader's timeline:
-    ``orders.selectors.timeline_for``) and ``ratings`` (``orders.selectors.ratings_for``).
+    ``orders.selectors.timeline_for``), ``ratings`` (``orders.selectors.ratings_for``) and
+    ``contact`` (``orders.services.contact_views_record``'s, for this order).
     """
 
     answers = serializers.JSONField(read_only=True)
@@ -343,7 +366,7 @@ class OrderDetailSerializer(OrderSerializer):
 
     def to_representation(self, instance: Order) -> dict[str, Any]:
         reading: Reading = self.context["reading"]
-        row = order_row(instance, details=reading.details)
+        row = order_row(instance, details=reading.details, contact=self.context["contact"])
         row["answers"] = instance.answers if reading.details else {}
         row["events"] = self.get_events(instance)
         row["ratings"] = self.get_ratings(instance)
@@ -451,7 +474,13 @@ class CandidateSerializer(serializers.Serializer):
     remaining = serializers.IntegerField(help_text="Orders it can still take today.")
     performance = serializers.FloatField(allow_null=True, help_text="Composite of 90 days.")
     declined = serializers.BooleanField(help_text="Declined or let it time out this round.")
-    available = serializers.BooleanField()
+    failed_round = serializers.IntegerField(
+        allow_null=True,
+        help_text="The round in which this provider's service was rated not solved (the "
+        "order was reopened); null if never. Such a provider is never chosen automatically "
+        "or by a grab again; a dispatcher may still choose it.",
+    )
+    available = serializers.BooleanField(help_text="Automatic dispatch may choose it.")
 
 
 # --- whether a rating counts (issue 8) ---------------------------------------------------------

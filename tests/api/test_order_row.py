@@ -60,6 +60,7 @@ def test_the_detail_adds_answers_timeline_and_ratings_in_schema_order(world: Any
     order = _orders(world)[1]
     user = world.dispatcher_a
     context = {
+        "contact": policy.contact_of(user, order),
         "reading": policy.reading_of(user, order),
         "entries": timeline_for(user, order),
         "ratings": ratings_for(user, order),

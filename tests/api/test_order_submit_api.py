@@ -65,8 +65,11 @@ def test_resident_orders_a_menu_item_with_a_token(world, questions, resident_api
         "address": "甲村 3 组",
         "latitude": 30.01,
         "longitude": 110.01,
-        "contact_name": "",
+        # From the resident's profile (a name, no phone), read back masked: the resident
+        # is not among those who read a contact in full.
+        "contact_name": "r*******",
         "contact_phone": "",
+        "contact_masked": True,
         "round": 0,
         "escalated": False,
         "escalation_count": 0,

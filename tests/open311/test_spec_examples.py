@@ -106,7 +106,9 @@ def test_the_example_request_placed_in_the_county_is_created(
     client, example_service, raw_key, settings
 ):
     settings.MINSHENG_OPEN311_JURISDICTION = "city.gov"
+    # The example's phone (111111111) is no Chinese number: a county's resident's is.
     body = EXAMPLE_BODY.replace("lat=37.76524078&long=-122.4212043", "lat=30.01&long=110.01")
+    body = body.replace("phone=111111111", "phone=%2B86+138-0013-8000")
     response = _post_example(client, raw_key, body)
     assert response.status_code == 201
     root = xml_root(response)
@@ -118,13 +120,31 @@ def test_the_example_request_placed_in_the_county_is_created(
     assert order.answers == {"WHISPAWN": "123456", "WHISDORN": "COISL001"}
     assert order.address == "1234 5th street"
     assert order.description == "A large sinkhole is destroying the street"
-    assert (order.contact_name, order.contact_phone) == ("john smith", "111111111")
+    assert (order.contact_name, order.contact_phone) == ("john smith", "13800138000")
+    assert extra.phone == "13800138000"
     assert (extra.email, extra.device_id, extra.account_id, extra.media_url) == (
         "smit333@sfgov.edu",
         "tt222111",
         "123456",
         "http://farm3.static.flickr.com/2002/2212426634_5ed477a060.jpg",
     )
+
+
+def test_the_example_request_with_its_own_phone_is_refused_naming_phone(
+    client, example_service, raw_key, settings
+):
+    settings.MINSHENG_OPEN311_JURISDICTION = "city.gov"
+    body = EXAMPLE_BODY.replace("lat=37.76524078&long=-122.4212043", "lat=30.01&long=110.01")
+    before = counts()
+    response = _post_example(client, raw_key, body)
+    assert errors_xml(response, 400) == [
+        (
+            400,
+            "phone: Enter a mainland mobile number (11 digits starting with 13-19) or a "
+            "landline with its area code, such as 0743-6100059.",
+        )
+    ]
+    assert counts() == before
 
 
 def test_service_list_has_the_examples_elements(client, example_service):

@@ -1,6 +1,7 @@
 """A provider's team that handed an order on (declined it, let it time out, or was
-re-dispatched away) keeps its own past steps and nothing else: not the resident's words,
-contact or place, not the next team's notes, not the resident's rating of the next team."""
+re-dispatched away) keeps its own past steps and nothing else: not the resident's words or
+place, not the next team's notes, not the resident's rating of the next team; the contact
+it reads masked."""
 
 from __future__ import annotations
 
@@ -115,9 +116,11 @@ def test_a_team_that_handed_an_order_on_sees_only_its_own_steps(world, hand_on):
         "address": "",
         "latitude": None,
         "longitude": None,
-        "contact_name": "",
-        "contact_phone": "",
+        # Masked, as for everyone with no part in reaching the resident now.
+        "contact_name": "张**",
+        "contact_phone": "138****1234",
     }
+    assert detail["contact_masked"] is True
     assert detail["answers"] == {}
     assert [e["action"] for e in detail["events"]] == own_steps
     assert {e["provider"] for e in detail["events"]} == {world.provider.pk}

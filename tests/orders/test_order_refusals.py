@@ -377,7 +377,7 @@ def test_grid_worker_may_not_order_outside_their_village(world):
             region_code="V2",
             channel=Channel.GRID_WORKER,
             contact_name="李",
-            contact_phone="139",
+            contact_phone="13900000139",
         ),
         errors=[("region_out_of_scope", "region")],
     )
@@ -936,7 +936,7 @@ class Placed:
 # Answered: the service's two required questions (the fixture ``questions``).
 ANSWERS = {"mobility": "aided", "people": 2}
 # What a grid worker ordering for a resident adds: how the resident asked, and who they are.
-ON_BEHALF = {"channel": Channel.GRID_WORKER, "contact_name": "李", "contact_phone": "139"}
+ON_BEHALF = {"channel": Channel.GRID_WORKER, "contact_name": "李", "contact_phone": "13900000139"}
 REQUIRED = [
     ("attribute_required", "attribute[mobility]"),
     ("attribute_required", "attribute[people]"),
@@ -1035,8 +1035,14 @@ def submission_cases(actor, *, contact_blank):
 @pytest.mark.parametrize(
     ("actor", "field", "value", "expected"),
     [
-        # A resident orders for themselves: a contact is optional.
-        *submission_cases("resident", contact_blank=lambda field: Placed({field: ""})),
+        # A resident orders for themselves: a contact is optional, and comes from their
+        # profile where none is given (the world's resident has a name and no phone).
+        *submission_cases(
+            "resident",
+            contact_blank=lambda field: Placed(
+                {field: {"contact_name": "resident", "contact_phone": ""}[field]}
+            ),
+        ),
         # A grid worker orders for someone, who must be named and reachable.
         *submission_cases("grid_worker", contact_blank=lambda field: [("contact_required", field)]),
     ],

@@ -587,3 +587,42 @@ def test_only_the_recipient_reads_and_marks_an_inbox_message(table_world, who):
         assert opened["Location"] == "/me/"
     message.refresh_from_db()
     assert (message.read_at is not None) is mine
+
+
+# --- reaching the resident (issue 8): who reads the contact in full ---------------------------
+# Staff acting for the resident (callbacks) always; the team holding the order from dispatch
+# until it is rated. Everyone else who sees the order reads it masked (tests/orders/
+# test_contact.py has the masks and the log in detail).
+CONTACT_FULL: dict[str, set[str]] = {
+    Status.SUBMITTED: STAFF_FOR_RESIDENT,
+    Status.DISPATCHED: STAFF_FOR_RESIDENT | {"provider_staff"},
+    Status.DELIVERED: STAFF_FOR_RESIDENT | {"provider_staff"},
+}
+
+
+@pytest.mark.parametrize("who", ACTORS)
+@pytest.mark.parametrize("state", list(CONTACT_FULL))
+def test_who_reads_the_contact_in_full_the_rule_the_web_and_the_api_agree(table_world, state, who):
+    from minsheng.accounts.models import Profile
+    from minsheng.orders.models import ContactView
+
+    world = table_world
+    Profile.objects.filter(user=world.resident).update(phone="13800138000")
+    world.resident.__dict__.pop("_minsheng_profile", None)
+    user = user_of(world, who)
+    order = order_in(world, state)
+    full = who in CONTACT_FULL[state]
+    visible = policy.can_view(user, order)
+    assert policy.can_see_contact(user, order) is full
+    assert not full or visible
+
+    page = web_client(user).get(f"/me/orders/{order.pk}/")
+    detail = api_client(user).get(f"/api/v1/orders/{order.pk}/")
+    if visible:
+        assert ('href="tel:+8613800138000"' in page.content.decode()) is full
+        assert ("138****8000" in page.content.decode()) is not full
+        assert detail.json()["contact_masked"] is not full
+    else:
+        assert page.status_code in (302, 404)
+        assert detail.status_code in (401, 404)
+    assert ContactView.objects.filter(order=order).count() == (2 if full else 0)

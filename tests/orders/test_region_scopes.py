@@ -45,7 +45,7 @@ def orders(world):
         actor=world.grid_worker,
         channel=Channel.GRID_WORKER,
         contact_name="张",
-        contact_phone="137",
+        contact_phone="13700000137",
         now=T0 + MINUTE,
     )
     o4 = submit(
@@ -54,7 +54,7 @@ def orders(world):
         region_code="V2",
         channel=Channel.HOTLINE,
         contact_name="赵",
-        contact_phone="136",
+        contact_phone="13600000136",
         now=T0 + 2 * MINUTE,
     )
     s.order_approve(order_id=o4.pk, actor=world.dispatcher_b, now=T0 + 3 * MINUTE)

@@ -241,7 +241,7 @@ def test_dispatcher_orders_on_behalf_only_inside_the_township(world):
             "region": "V2",
             "channel": "hotline",
             "contact_name": "李",
-            "contact_phone": "123",
+            "contact_phone": "13900000123",
         },
     )
     assert refused.status_code == 400
@@ -255,7 +255,7 @@ def test_dispatcher_orders_on_behalf_only_inside_the_township(world):
             "region": "V1",
             "channel": "hotline",
             "contact_name": "李",
-            "contact_phone": "123",
+            "contact_phone": "13900000123",
         },
     )
     order = Order.objects.get()

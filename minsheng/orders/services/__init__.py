@@ -9,6 +9,7 @@ assigns ``Order.status``. Refusals are ``DomainError``s with the codes of
 
 from minsheng.orders.services.cancel import order_cancel
 from minsheng.orders.services.comment import client_comment, order_comment
+from minsheng.orders.services.contact import contact_views_record
 from minsheng.orders.services.delivery import order_accept, order_deliver, order_start
 from minsheng.orders.services.dispatch import (
     order_decline,
@@ -38,6 +39,7 @@ __all__ = [
     "RatingInput",
     "SweepResult",
     "client_comment",
+    "contact_views_record",
     "order_accept",
     "order_approve",
     "order_callback",

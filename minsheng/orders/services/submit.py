@@ -24,6 +24,7 @@ from minsheng.catalog.models import Category, Service, ServiceArea, UrgencyClass
 from minsheng.catalog.selectors import menu_entry, urgency_class
 from minsheng.core.errors import Code, DomainError, ErrorDetail, PermissionDenied
 from minsheng.core.inputs import Invalid, read_point, read_text
+from minsheng.core.phones import read_phone
 from minsheng.orders import lifecycle, policy
 from minsheng.orders.attributes import MAX_TEXT, clean_answers
 from minsheng.orders.errors import OrderCode
@@ -82,6 +83,34 @@ class _Who:
     contact_phone: str
 
 
+def _phone(value: Any, errors: list[ErrorDetail]) -> str | None:
+    """The contact phone in its stored form ("" when none was given), or None when it is
+    not a phone number (its refusal is added to ``errors``)."""
+    if isinstance(value, str) and not value.strip():
+        return ""
+    try:
+        return read_phone(value)
+    except Invalid as exc:
+        errors.append(exc.detail("contact_phone"))
+        return None
+
+
+def _profile_contact(user: Actor) -> tuple[str, str]:
+    """The name and phone a resident's profile gives: who an order for them reaches.
+
+    A profile phone saved before numbers were checked, and not a number, is left out
+    rather than copied onto the order (the resident can give one on the form).
+    """
+    profile = profile_of(user)
+    if profile is None:
+        return "", ""
+    try:
+        phone = read_phone(profile.phone) if profile.phone.strip() else ""
+    except Invalid:
+        phone = ""
+    return profile.display_name.strip()[:MAX_NAME], phone
+
+
 def _who(actor: Actor, data: OrderInput, resident: User | None, errors: list[ErrorDetail]) -> _Who:
     """The actor may order, on the channel they name, for whom they name.
 
@@ -90,6 +119,11 @@ def _who(actor: Actor, data: OrderInput, resident: User | None, errors: list[Err
     the resident's account or their name and phone. An Open311 client application orders
     with no account (its key was checked by the adapter); the order is for whoever the
     request's contact fields name.
+
+    Every order carries whom to call: the name and phone given, or, for a resident
+    ordering for herself (or a resident's account named by staff), her profile's where
+    none was given. A phone is a mainland mobile or landline (``core.phones.read_phone``),
+    stored in its normal form.
     """
     channel = _text(data.channel, "channel", MAX_CODE, errors)
     client_app = actor is None and channel == Channel.OPEN311
@@ -102,6 +136,8 @@ def _who(actor: Actor, data: OrderInput, resident: User | None, errors: list[Err
             )
     contact_name = _text(data.contact_name, "contact_name", MAX_NAME, errors)
     contact_phone = _text(data.contact_phone, "contact_phone", MAX_PHONE, errors)
+    if contact_phone is not None:
+        contact_phone = _phone(contact_phone, errors)
     if policy.orders_for_others(actor):
         if channel is not None and channel not in policy.STAFF_CHANNELS:
             errors.append(
@@ -126,10 +162,17 @@ def _who(actor: Actor, data: OrderInput, resident: User | None, errors: list[Err
                     OrderCode.RESIDENT_INVALID, _("This account is not a resident's."), "resident"
                 )
             )
+        elif resident is not None:
+            name, phone = _profile_contact(resident)
+            contact_name, contact_phone = contact_name or name, contact_phone or phone
         return _Who(resident, channel or "", contact_name or "", contact_phone or "")
     allowed = (Channel.OPEN311,) if client_app else (Channel.WEB, Channel.API)
     if channel is not None and channel not in allowed:
         errors.append(ErrorDetail(OrderCode.CHANNEL_INVALID, _("Unknown channel."), "channel"))
+    if not client_app:
+        # A resident ordering for herself: her profile's name and phone unless she gave others.
+        name, phone = _profile_contact(actor)
+        contact_name, contact_phone = contact_name or name, contact_phone or phone
     return _Who(
         actor if isinstance(actor, User) else None,
         channel or "",

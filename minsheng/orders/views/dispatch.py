@@ -20,7 +20,13 @@ from minsheng.orders import candidates, policy, selectors, services
 from minsheng.orders.forms import (
     parse_rating,
 )
-from minsheng.orders.models import DISPATCH_QUEUE_STATUSES, OPEN_STATUSES, Order, Status
+from minsheng.orders.models import (
+    DISPATCH_QUEUE_STATUSES,
+    OPEN_STATUSES,
+    ContactView,
+    Order,
+    Status,
+)
 from minsheng.orders.views.common import (
     PAGE_SIZE,
     Failure,
@@ -104,7 +110,14 @@ def _render_staff_order(
         user, order, ("approve", "reject", "dispatch", "redispatch", "cancel", "callback")
     )
     show_candidates = may["dispatch"] or may["redispatch"]
+    shown = services.contact_views_record(
+        user=user, orders=[order], where=ContactView.Where.STAFF_PAGE
+    )
     context = {
+        "contact": shown[order.pk],
+        "contact_log": (
+            selectors.contact_views_of(order) if policy.can_see_contact_log(user, order) else None
+        ),
         "order": order,
         "details": policy.reading_of(user, order).details,
         "answers": answer_rows(order),

@@ -1,10 +1,13 @@
-"""The provider's console (接单): take, start, deliver, decline, grab."""
+"""The provider's console (接单): a provider's day (today's jobs, with whom to call and how
+to get there; history; ratings) and its steps: take, start, deliver, decline, grab."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,10 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.decorators import allowed
+from minsheng.core.geo import geo_uri
 from minsheng.core.ids import as_id
 from minsheng.orders import policy, selectors, services
-from minsheng.orders.models import Order
+from minsheng.orders.candidates import order_point
+from minsheng.orders.models import ContactView, Order
 from minsheng.orders.views.common import (
+    PAGE_SIZE,
     Failure,
     answer_rows,
     bad_input,
@@ -24,16 +30,46 @@ from minsheng.orders.views.common import (
     run_action,
 )
 
+# The latest ratings of the team's work the console lists (the summary counts them all).
+RATINGS_SHOWN = 50
+
 # --- 接单: the provider's console -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Navigation:
+    """Where a job is: the place in words, and a ``geo:`` link that opens the phone's map
+    app there (the order's point, else its village's or township's centroid); no link
+    when none is known."""
+
+    place: str
+    uri: str
+
+
+def navigation(order: Order) -> Navigation:
+    village = order.region.name if order.region_id != order.township_id else ""
+    place = " · ".join(p for p in (order.township.name, village, order.address) if p)
+    point = order_point(order)
+    if point is None:
+        return Navigation(place, "")
+    return Navigation(place, geo_uri(point[0], point[1], order.address or order.region.name))
+
+
 def _render_provider_console(request: HttpRequest, failure: Failure | None = None) -> HttpResponse:
+    """A provider's day: today's jobs (assigned, accepted, in service; by deadline), the
+    orders open to grab, what the team delivered, and how residents rated it."""
     user = request.user
     rows = []
-    for order in selectors.provider_orders(user).prefetch_related("service__attributes")[:200]:
+    orders = list(selectors.provider_orders(user).prefetch_related("service__attributes")[:200])
+    shown = services.contact_views_record(
+        user=user, orders=orders, where=ContactView.Where.PROVIDER_CONSOLE
+    )
+    for order in orders:
         rows.append(
             {
                 "order": order,
+                "contact": shown[order.pk],
+                "navigation": navigation(order),
                 "may": policy.permissions(user, order, ("accept", "decline", "start", "deliver")),
                 "answers": answer_rows(order),
                 "decline_fields": note_fields(
@@ -56,9 +92,15 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
                 ),
             }
         )
+    ratings = selectors.team_ratings(user)
     context = {
         "rows": rows,
         "grabbable": selectors.grabbable_orders(user),
+        "history": Paginator(selectors.provider_history(user), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+        "ratings": list(ratings[:RATINGS_SHOWN]),
+        "rating_summary": selectors.rating_summary(ratings),
         "failure": failure,
         "now": timezone.now(),
         "page_url": reverse("provider_console"),
@@ -155,10 +197,9 @@ def provider_grab(request: HttpRequest, pk: int) -> HttpResponse:
     if order is None:
         raise Http404
     mine = policy.grab_teams(request.user, order)
-    if not mine:
-        raise Http404
     requested = as_id(request.POST.get("provider_id"))
-    if "provider_id" in request.POST and requested not in mine:
+    # With no team that may take it, the service says why (a team that failed it before).
+    if "provider_id" in request.POST and mine and requested not in mine:
         return _render_provider_console(
             request, bad_input("grab", order.pk, request.POST, "provider")
         )

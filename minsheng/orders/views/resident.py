@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.decorators import allowed, signed_in
-from minsheng.accounts.selectors import home_region
+from minsheng.accounts.selectors import home_region, profile_of
 from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import service_with_attributes
@@ -28,13 +28,14 @@ from minsheng.orders.forms import (
     description_field,
     error_links,
     offered_village_ids,
+    own_contact_fields,
     parse_order,
     parse_rating,
     place_fields,
     place_groups,
     staff_fields,
 )
-from minsheng.orders.models import Order
+from minsheng.orders.models import ContactView, Order
 from minsheng.orders.views.common import (
     PAGE_SIZE,
     Failure,
@@ -112,6 +113,18 @@ def _order_page(
     )
     if staff:
         sections.insert(0, (_("On behalf of a resident"), staff_fields(data)))
+    else:
+        profile = profile_of(user)
+        sections.append(
+            (
+                _("How to reach you"),
+                own_contact_fields(
+                    data,
+                    name=profile.display_name if profile is not None else "",
+                    phone=profile.phone if profile is not None else "",
+                ),
+            )
+        )
     all_fields = [f for _title, fields in sections for f in fields]
     attach_errors(all_fields, errors)
     context = {
@@ -169,8 +182,12 @@ def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = No
     user = request.user
     may = policy.permissions(user, order, ("cancel", "rate", "callback"))
     details = policy.reading_of(user, order).details
+    shown = services.contact_views_record(
+        user=user, orders=[order], where=ContactView.Where.ORDER_PAGE
+    )
     context = {
         "order": order,
+        "contact": shown[order.pk],
         "details": details,
         "answers": answer_rows(order) if details else [],
         "timeline": selectors.timeline_for(user, order),
