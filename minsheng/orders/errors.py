@@ -52,3 +52,10 @@ class OrderCode(StrEnum):
     SATISFACTION_INVALID = "satisfaction_invalid"
     # history from another system
     UPDATED_BEFORE_REQUESTED = "updated_before_requested"
+    # photos (orders.services.photos)
+    PHOTO_TOO_LARGE = "photo_too_large"
+    PHOTO_NOT_IMAGE = "photo_not_image"
+    PHOTO_DAMAGED = "photo_damaged"
+    PHOTO_TOO_MANY_PIXELS = "photo_too_many_pixels"
+    PHOTO_TOO_MANY = "photo_too_many"
+    PHOTOS_CLOSED = "photos_closed"

@@ -17,6 +17,12 @@ from minsheng.orders.services.dispatch import (
     order_redispatch,
 )
 from minsheng.orders.services.imports import ImportedOrder, order_import
+from minsheng.orders.services.photos import (
+    PreparedPhoto,
+    order_photo_add,
+    photo_read,
+    photo_transaction,
+)
 from minsheng.orders.services.rating import RatingInput, order_callback, order_rate
 from minsheng.orders.services.review import order_approve, order_reject
 from minsheng.orders.services.steps import MAX_NOTE
@@ -27,6 +33,7 @@ __all__ = [
     "MAX_NOTE",
     "ImportedOrder",
     "OrderInput",
+    "PreparedPhoto",
     "RatingInput",
     "SweepResult",
     "client_comment",
@@ -40,10 +47,13 @@ __all__ = [
     "order_dispatch",
     "order_grab",
     "order_import",
+    "order_photo_add",
     "order_rate",
     "order_redispatch",
     "order_reject",
     "order_start",
     "order_submit",
+    "photo_read",
+    "photo_transaction",
     "sweep",
 ]
