@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from minsheng.orders.models import (
     Audience,
     Order,
     OrderEvent,
+    OrderPhoto,
     Rating,
     Satisfaction,
     Status,
@@ -365,4 +367,46 @@ def order_for_grab(user: Actor, order_id: Any) -> Order | None:
         Order.objects.filter(policy.coverage_q(ids), pk=pk, service__dispatch_mode="grab")
         .select_related(*ORDER_JOINS)
         .first()
+    )
+
+
+# --- photos (issue 8) -------------------------------------------------------------------------
+
+
+def photos_for(user: Actor, order: Order) -> list[OrderPhoto]:
+    """The order's photos ``user`` sees (``policy.photos_q``), oldest first."""
+    q = policy.photos_q(user, order)
+    if q is None:
+        return []
+    return list(OrderPhoto.objects.filter(q).order_by("created_at", "pk"))
+
+
+def photo_for(user: Actor, order_id: Any, photo_id: Any) -> OrderPhoto | None:
+    """One photo of an order, if ``user`` sees it; None for anything else."""
+    order = order_for(user, order_id)
+    pk = as_id(photo_id)
+    if order is None or pk is None:
+        return None
+    q = policy.photos_q(user, order)
+    return None if q is None else OrderPhoto.objects.filter(q, pk=pk).first()
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    """A stored photo (or its thumbnail) as it is served: the file, its type, a name."""
+
+    file: FieldFile
+    content_type: str
+    filename: str
+
+
+def photo_file(photo: OrderPhoto, *, thumbnail: bool = False) -> PhotoFile:
+    stored = photo.thumbnail if thumbnail else photo.image
+    extension = (stored.name or "").rsplit(".", 1)[-1]
+    suffix = "-thumb" if thumbnail else ""
+    return PhotoFile(
+        file=stored,
+        # Thumbnails are always JPEG (orders.services.photos).
+        content_type="image/jpeg" if thumbnail else photo.content_type,
+        filename=f"order-{photo.order_id}-photo-{photo.pk}{suffix}.{extension}",
     )

@@ -31,4 +31,11 @@ urlpatterns = [
     ),
     path("staff/provider/orders/<int:pk>/grab/", views.provider_grab, name="provider_grab"),
     path("ranking/", views.ranking_page, name="ranking"),
+    # Photos (issue 8): never a public media URL; the view asks orders.policy.
+    path("orders/<int:pk>/photos/<int:photo_id>/", views.order_photo, name="order_photo"),
+    path(
+        "orders/<int:pk>/photos/<int:photo_id>/thumb/",
+        views.order_photo_thumb,
+        name="order_photo_thumb",
+    ),
 ]

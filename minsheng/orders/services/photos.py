@@ -238,11 +238,15 @@ def order_photo_add(
     *, order_id: int, actor: Actor, upload: Any, now: datetime | None = None
 ) -> OrderPhoto:
     """Add a photo to the order: the resident's (or their orderer's) of the need, or the
-    team's proof of delivery, as ``policy.photo_kind`` says. Nothing is written on error."""
+    team's proof of delivery, as ``policy.photo_kind`` says. Nothing is written on error.
+
+    ``upload``: an uploaded file, or a ``PreparedPhoto`` that ``photo_read`` made of one
+    (a form reads all its photos before it opens its transaction).
+    """
     # Who may, before the file is read at all; the file is decoded outside the transaction
     # (seconds of work must not hold the order's lock, nor SQLite's write lock).
     _require(order_id, actor)
-    prepared = photo_read(upload)
+    prepared = upload if isinstance(upload, PreparedPhoto) else photo_read(upload)
     with photo_transaction():
         order = lock(order_id)
         # Again under the lock (the order may have moved on meanwhile); then the count, so

@@ -108,6 +108,7 @@ def _render_staff_order(
         "details": policy.reading_of(user, order).details,
         "answers": answer_rows(order),
         "timeline": selectors.timeline_for(user, order),
+        "photos": selectors.photos_for(user, order),
         "ratings": selectors.ratings_for(user, order),
         "failure": failure,
         "now": timezone.now(),
