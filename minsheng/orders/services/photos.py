@@ -106,7 +106,7 @@ def photo_read(upload: Any, *, field: str = PHOTO_FIELD) -> PreparedPhoto:
         raise _refuse(
             OrderCode.PHOTO_TOO_LARGE,
             _("“%(name)s” is %(size)s MB: a photo may be at most %(limit)s MB.")
-            % {"name": name, "size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"},
+            % {"name": name, "size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.3g}"},
             field,
         )
     not_image = _refuse(
