@@ -381,6 +381,19 @@ def photos_for(user: Actor, order: Order) -> list[OrderPhoto]:
     return list(OrderPhoto.objects.filter(q).order_by("created_at", "pk"))
 
 
+def photos_by_order(user: Actor, orders: list[Order]) -> dict[int, list[OrderPhoto]]:
+    """``photos_for`` of many orders (a console's rows) in one query, by order id."""
+    q = Q(pk__in=[])
+    for order in orders:
+        one = policy.photos_q(user, order)
+        if one is not None:
+            q |= one
+    found: dict[int, list[OrderPhoto]] = {}
+    for photo in OrderPhoto.objects.filter(q).order_by("created_at", "pk"):
+        found.setdefault(photo.order_id, []).append(photo)
+    return found
+
+
 def photo_for(user: Actor, order_id: Any, photo_id: Any) -> OrderPhoto | None:
     """One photo of an order, if ``user`` sees it; None for anything else."""
     order = order_for(user, order_id)

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from minsheng.orders.models import Order, OrderPhoto, PhotoKind, Status
-from tests.helpers import order_at
+from tests.helpers import advance, order_at
 from tests.photos import SCRIPT, phone_jpeg, png, stored_files, upload, webp
 from tests.web.conftest import logged_in
 
@@ -78,6 +78,9 @@ def test_a_photo_is_streamed_with_its_own_type_privately_and_never_sniffed(world
     assert full["X-Content-Type-Options"] == "nosniff"
     assert full["Cache-Control"] == "private, max-age=3600"
     assert full["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert full["Content-Security-Policy"] == (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
     assert full["Content-Disposition"] == (
         f'inline; filename="order-{order.pk}-photo-{photo.pk}.webp"'
     )
@@ -163,3 +166,21 @@ def test_photo_urls_of_another_orders_photo_are_404(world, media):
 
     assert client.get(f"/orders/{other.pk}/photos/{photo.pk}/").status_code == 404
     assert client.get(f"/orders/{photo.order_id}/photos/{photo.pk + 1}/").status_code == 404
+
+
+def test_the_provider_sees_the_residents_photos_on_each_work_order(world, media):
+    client = logged_in(world.resident)
+    client.post(NEED, need_form(photo=upload(png())))
+    client.post(NEED, need_form(photo=[upload(png()), upload(webp())]))
+    first, second = Order.objects.order_by("pk")
+    for order in (first, second):
+        advance(world, order, Status.DISPATCHED, provider=world.provider)
+
+    page = logged_in(world.provider_staff).get("/staff/provider/").content.decode()
+
+    for order in (first, second):
+        photos = OrderPhoto.objects.filter(order=order).order_by("pk")
+        assert f'<h4 id="photos-{order.pk}-h">Photos</h4>' in page
+        for photo in photos:
+            assert f'src="/orders/{order.pk}/photos/{photo.pk}/thumb/"' in page
+    assert page.count('class="panel order-photos"') == 2

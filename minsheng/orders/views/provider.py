@@ -31,7 +31,9 @@ from minsheng.orders.views.photos import add_photos, delivery_photo_field, read_
 def _render_provider_console(request: HttpRequest, failure: Failure | None = None) -> HttpResponse:
     user = request.user
     rows = []
-    for order in selectors.provider_orders(user).prefetch_related("service__attributes")[:200]:
+    orders = list(selectors.provider_orders(user).prefetch_related("service__attributes")[:200])
+    photos = selectors.photos_by_order(user, orders)
+    for order in orders:
         rows.append(
             {
                 "order": order,
@@ -56,6 +58,7 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
                     audience=True,
                 ),
                 "photo_field": delivery_photo_field(order.pk, failure),
+                "photos": photos.get(order.pk, []),
             }
         )
     context = {
