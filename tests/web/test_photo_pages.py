@@ -184,3 +184,18 @@ def test_the_provider_sees_the_residents_photos_on_each_work_order(world, media)
         for photo in photos:
             assert f'src="/orders/{order.pk}/photos/{photo.pk}/thumb/"' in page
     assert page.count('class="panel order-photos"') == 2
+
+
+def test_the_admin_links_an_orders_photos_to_the_checked_view_not_to_the_storage(world, media):
+    from tests.factories import UserFactory
+
+    logged_in(world.resident).post(NEED, need_form(photo=upload(png())))
+    photo = OrderPhoto.objects.get()
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+
+    page = logged_in(root).get(f"/admin/orders/order/{photo.order_id}/change/").content.decode()
+
+    assert f'<a href="/orders/{photo.order_id}/photos/{photo.pk}/">Open</a>' in page
+    assert photo.image.name not in page
+    served = logged_in(root).get(f"/orders/{photo.order_id}/photos/{photo.pk}/")
+    assert served.status_code == 200
