@@ -329,3 +329,24 @@ def test_photos_are_seen_by_those_who_read_the_orders_details(world, media):
         assert (q is not None and OrderPhoto.objects.filter(q).filter(pk=photo.pk).exists()) is (
             sees
         ), name
+
+
+def test_a_form_with_more_photos_than_an_order_takes_is_refused_before_any_is_read(
+    world, media, settings
+):
+    settings.MINSHENG_PHOTO_MAX_PER_KIND = 2
+    uploads = [upload(SCRIPT, f"{i}.jpg") for i in range(3)]
+
+    # Not three "not a photo" refusals: none of them was opened.
+    with pytest.raises(DomainError) as info:
+        s.photos_read(uploads)
+    assert [(e.code, e.field) for e in info.value.errors] == [("photo_too_many", "photo")]
+
+
+def test_a_form_gets_every_photos_refusal_at_once(world, media):
+    with pytest.raises(DomainError) as info:
+        s.photos_read([upload(SCRIPT, "a.jpg"), upload(png()), upload(HTML, "b.jpg")])
+    assert [(e.code, e.field) for e in info.value.errors] == [
+        ("photo_not_image", "photo"),
+        ("photo_not_image", "photo"),
+    ]

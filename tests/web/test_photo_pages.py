@@ -115,7 +115,7 @@ def test_too_many_photos_on_the_order_form_places_no_order(world, media, setting
     response = logged_in(world.resident).post(NEED, need_form(photo=[upload(png()), upload(png())]))
 
     assert response.status_code == 400
-    assert "This order already has 1 photos of this kind" in response.content.decode()
+    assert "An order takes at most 1 photos of each kind." in response.content.decode()
     assert (Order.objects.count(), OrderPhoto.objects.count(), stored_files(media)) == (0, 0, [])
 
 
@@ -199,3 +199,26 @@ def test_the_admin_links_an_orders_photos_to_the_checked_view_not_to_the_storage
     assert photo.image.name not in page
     served = logged_in(root).get(f"/orders/{photo.order_id}/photos/{photo.pk}/")
     assert served.status_code == 200
+
+
+def test_a_delivery_whose_proof_is_one_too_many_is_not_delivered_and_leaves_no_file(
+    world, media, settings
+):
+    from minsheng.orders import services
+
+    settings.MINSHENG_PHOTO_MAX_PER_KIND = 2
+    order = order_at(world, Status.IN_SERVICE)
+    services.order_photo_add(order_id=order.pk, actor=world.provider_staff, upload=upload(png()))
+    files = stored_files(media)
+
+    response = logged_in(world.provider_staff).post(
+        f"/staff/provider/orders/{order.pk}/deliver/",
+        {"note": "修好了", "photo": [upload(webp(), "second.webp"), upload(png(), "third.png")]},
+    )
+
+    order.refresh_from_db()
+    assert (response.status_code, order.status) == (400, Status.IN_SERVICE)
+    assert "An order takes at most 2 photos of each kind." in response.content.decode()
+    # The delivery and the second photo (its row and both its files) were written, and
+    # undone together when the third was refused.
+    assert (OrderPhoto.objects.count(), stored_files(media)) == (1, files)

@@ -22,6 +22,7 @@ from minsheng.orders.services.photos import (
     order_photo_add,
     photo_read,
     photo_transaction,
+    photos_read,
 )
 from minsheng.orders.services.rating import RatingInput, order_callback, order_rate
 from minsheng.orders.services.review import order_approve, order_reject
@@ -55,5 +56,6 @@ __all__ = [
     "order_submit",
     "photo_read",
     "photo_transaction",
+    "photos_read",
     "sweep",
 ]

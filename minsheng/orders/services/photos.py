@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 from minsheng.accounts.types import Actor
-from minsheng.core.errors import DomainError, NotFound
+from minsheng.core.errors import DomainError, ErrorDetail, NotFound
 from minsheng.core.ids import as_id
 from minsheng.orders import policy
 from minsheng.orders.errors import OrderCode
@@ -142,6 +142,32 @@ def photo_read(upload: Any, *, field: str = PHOTO_FIELD) -> PreparedPhoto:
                 % {"name": name},
                 field,
             ) from None
+
+
+def photos_read(uploads: list[Any], *, field: str = PHOTO_FIELD) -> list[PreparedPhoto]:
+    """The photos of one form, each read with ``photo_read``, every refusal at once. More
+    than an order takes of one kind are refused before any is decoded."""
+    if len(uploads) > settings.MINSHENG_PHOTO_MAX_PER_KIND:
+        raise _too_many(field)
+    prepared: list[PreparedPhoto] = []
+    errors: list[ErrorDetail] = []
+    for upload in uploads:
+        try:
+            prepared.append(photo_read(upload, field=field))
+        except DomainError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise DomainError(errors)
+    return prepared
+
+
+def _too_many(field: str) -> DomainError:
+    return DomainError.single(
+        OrderCode.PHOTO_TOO_MANY,
+        _("An order takes at most %(count)s photos of each kind.")
+        % {"count": settings.MINSHENG_PHOTO_MAX_PER_KIND},
+        field,
+    )
 
 
 def _too_many_pixels(name: str, field: str) -> DomainError:
@@ -257,12 +283,7 @@ def order_photo_add(
             raise policy.not_permitted()
         most = settings.MINSHENG_PHOTO_MAX_PER_KIND
         if OrderPhoto.objects.filter(order_id=order.pk, kind=kind).count() >= most:
-            raise DomainError.single(
-                OrderCode.PHOTO_TOO_MANY,
-                _("This order already has %(count)s photos of this kind: no more can be added.")
-                % {"count": most},
-                PHOTO_FIELD,
-            )
+            raise _too_many(PHOTO_FIELD)
         at = moment(order, now)
         image, thumbnail = _store(prepared, at)
         return OrderPhoto.objects.create(

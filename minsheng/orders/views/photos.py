@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core.errors import DomainError, ErrorDetail
 from minsheng.core.files import private_file
 from minsheng.orders import selectors, services
 from minsheng.orders.forms import FieldSpec, attach_errors
@@ -73,18 +72,8 @@ def photo_limit() -> int:
 
 
 def read_photos(request: HttpRequest) -> list[services.PreparedPhoto]:
-    """The form's photos, each checked and re-encoded (``services.photo_read``) before any
-    transaction opens; every refusal at once, each naming the photo field."""
-    prepared: list[services.PreparedPhoto] = []
-    errors: list[ErrorDetail] = []
-    for upload in request.FILES.getlist(PHOTO_FIELD):
-        try:
-            prepared.append(services.photo_read(upload, field=PHOTO_FIELD))
-        except DomainError as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise DomainError(errors)
-    return prepared
+    """The form's photos, checked and re-encoded before any transaction opens."""
+    return services.photos_read(request.FILES.getlist(PHOTO_FIELD), field=PHOTO_FIELD)
 
 
 def add_photos(request: HttpRequest, order_id: int, photos: list[services.PreparedPhoto]) -> None:
