@@ -300,6 +300,12 @@ def not_permitted() -> PermissionDenied:
     return PermissionDenied.single(Code.NOT_PERMITTED, _("You may not act on this order."), "order")
 
 
+def no_longer_assigned() -> Conflict:
+    return Conflict.single(
+        OrderCode.NOT_ASSIGNED, _("This order is no longer assigned to your team."), "order"
+    )
+
+
 def illegal(order: Order, action: str) -> Conflict:
     return Conflict.single(
         OrderCode.ILLEGAL_TRANSITION,
@@ -342,11 +348,7 @@ def _provider_step(action: str) -> Callable[[Actor, Order], DomainError | None]:
         if not _assigned(user, order):
             if _handed_on(user, order):
                 # They lost a race (re-dispatched, timed out): nothing forbidden was tried.
-                return Conflict.single(
-                    OrderCode.NOT_ASSIGNED,
-                    _("This order is no longer assigned to your team."),
-                    "order",
-                )
+                return no_longer_assigned()
             return not_permitted()
         return _state(order, action)
 
@@ -466,11 +468,7 @@ def photo_kind(user: Actor, order: Order) -> str | None:
 def _photo(user: Actor, order: Order) -> DomainError | None:
     kind = photo_kind(user, order)
     if kind is None:
-        if _handed_on(user, order):
-            return Conflict.single(
-                OrderCode.NOT_ASSIGNED, _("This order is no longer assigned to your team."), "order"
-            )
-        return not_permitted()
+        return no_longer_assigned() if _handed_on(user, order) else not_permitted()
     final = final_refusal(order)
     if final is not None:
         return final

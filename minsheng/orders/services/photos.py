@@ -81,10 +81,6 @@ def _shown(upload: Any) -> str:
     return name[:_NAME_SHOWN] or str(_("the file"))
 
 
-def _refuse(code: str, message: Any, field: str) -> DomainError:
-    return DomainError.single(code, message, field)
-
-
 def _size_of(upload: Any) -> int:
     size = getattr(upload, "size", None)
     if isinstance(size, int):
@@ -103,13 +99,13 @@ def photo_read(upload: Any, *, field: str = PHOTO_FIELD) -> PreparedPhoto:
     limit = settings.MINSHENG_PHOTO_MAX_BYTES
     size = _size_of(upload)
     if size > limit:
-        raise _refuse(
+        raise DomainError.single(
             OrderCode.PHOTO_TOO_LARGE,
             _("“%(name)s” is %(size)s MB: a photo may be at most %(limit)s MB.")
             % {"name": name, "size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.3g}"},
             field,
         )
-    not_image = _refuse(
+    not_image = DomainError.single(
         OrderCode.PHOTO_NOT_IMAGE,
         _("“%(name)s” is not a photo: send a JPEG, PNG or WebP image.") % {"name": name},
         field,
@@ -136,7 +132,7 @@ def photo_read(upload: Any, *, field: str = PHOTO_FIELD) -> PreparedPhoto:
         except Exception:
             # Decoding untrusted data: a truncated or corrupt file fails in many ways
             # (OSError "image file is truncated", SyntaxError, ValueError...), all one answer.
-            raise _refuse(
+            raise DomainError.single(
                 OrderCode.PHOTO_DAMAGED,
                 _("“%(name)s” is damaged or incomplete: it could not be read to the end.")
                 % {"name": name},
@@ -171,7 +167,7 @@ def _too_many(field: str) -> DomainError:
 
 
 def _too_many_pixels(name: str, field: str) -> DomainError:
-    return _refuse(
+    return DomainError.single(
         OrderCode.PHOTO_TOO_MANY_PIXELS,
         _("“%(name)s” is too large an image: at most %(limit)s megapixels.")
         % {"name": name, "limit": f"{settings.MINSHENG_PHOTO_MAX_PIXELS / 1_000_000:g}"},
