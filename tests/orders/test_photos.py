@@ -350,3 +350,19 @@ def test_a_form_gets_every_photos_refusal_at_once(world, media):
         ("photo_not_image", "photo"),
         ("photo_not_image", "photo"),
     ]
+
+
+def test_a_nested_photo_transaction_rolled_back_takes_only_its_own_files(world, media):
+    order = submit(world)
+
+    with s.photo_transaction():
+        kept = add(world, order, png())
+        try:
+            with s.photo_transaction():
+                add(world, order, png())
+                raise RuntimeError("the caller gives up on this part")
+        except RuntimeError:
+            pass
+
+    assert list(OrderPhoto.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert stored_files(media) == sorted([kept.image.name, kept.thumbnail.name])

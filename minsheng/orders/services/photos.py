@@ -222,17 +222,23 @@ _written: ContextVar[list[str] | None] = ContextVar("minsheng_photo_files", defa
 @contextmanager
 def photo_transaction() -> Iterator[None]:
     """``transaction.atomic()`` for a caller that adds photos among other writes: every
-    photo file written inside is deleted again unless the transaction commits."""
-    outer = _written.get()
-    names: list[str] = outer if outer is not None else []
+    photo file written inside is deleted again unless the transaction commits.
+
+    Nested, it is a savepoint: the files written inside it go with it if it is rolled back,
+    and are handed to the enclosing one if it is not (to go if that one is rolled back).
+    """
+    enclosing = _written.get()
+    names: list[str] = []
     token = _written.set(names)
     try:
         with transaction.atomic():
             yield
     except BaseException:
-        if outer is None:
-            _delete(names)
+        _delete(names)
         raise
+    else:
+        if enclosing is not None:
+            enclosing.extend(names)
     finally:
         _written.reset(token)
 
