@@ -201,8 +201,39 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve straight from the apps' static folders: no collectstatic step for the demo.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+
+# --- Uploaded files (order photos) -------------------------------------------------------------
+# Local files under var/media by default; S3-compatible object storage (django-storages, the
+# optional [s3] extra) with MINSHENG_MEDIA_STORAGE=s3 and the AWS_* variables of
+# docs/deployment.md. No URL serves these files: photos are streamed by a view that asks
+# orders.policy first (orders.views.photos), so MEDIA_URL is never routed.
+MEDIA_ROOT = Path(os.environ.get("MINSHENG_MEDIA_ROOT", VAR_DIR / "media"))
+MINSHENG_MEDIA_STORAGE = os.environ.get("MINSHENG_MEDIA_STORAGE", "local").strip().lower()
+MEDIA_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MINSHENG_MEDIA_STORAGE == "s3":
+    _bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not _bucket:
+        raise ImproperlyConfigured("MINSHENG_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("MINSHENG_MEDIA_PREFIX", "minsheng"),
+            # Private objects, whatever the bucket's default: readable only with credentials.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif MINSHENG_MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f"MINSHENG_MEDIA_STORAGE must be local or s3, not {MINSHENG_MEDIA_STORAGE!r}"
+    )
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -382,6 +413,18 @@ MINSHENG_OPEN311_MAX_KM = float(os.environ.get("MINSHENG_OPEN311_MAX_KM", "10"))
 # A client application's key may add public updates to the requests it created (True), or
 # this server takes no updates from keys at all (False).
 MINSHENG_OPEN311_KEY_UPDATES = env_bool("MINSHENG_OPEN311_KEY_UPDATES", True)
+
+# --- Order photos (minsheng.orders.services.photos) ---------------------------------------------
+# A photo file larger than this is refused before it is read (bytes; 8 MB).
+MINSHENG_PHOTO_MAX_BYTES = env_int("MINSHENG_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+# A photo of more pixels than this is refused before it is decoded (a decompression bomb
+# declares a huge size in a small file); 50 megapixels holds any phone camera's photo.
+MINSHENG_PHOTO_MAX_PIXELS = env_int("MINSHENG_PHOTO_MAX_PIXELS", 50_000_000)
+# At most this many photos per order of each kind (the resident's, the provider's proof).
+MINSHENG_PHOTO_MAX_PER_KIND = env_int("MINSHENG_PHOTO_MAX_PER_KIND", 6)
+# Stored photos are scaled down to this longest edge, thumbnails to this one (pixels).
+MINSHENG_PHOTO_MAX_EDGE = env_int("MINSHENG_PHOTO_MAX_EDGE", 2048)
+MINSHENG_PHOTO_THUMB_EDGE = env_int("MINSHENG_PHOTO_THUMB_EDGE", 320)
 
 # SMS (minsheng.notify.sms): the gateway class, the signature in 【】 that the provider
 # registered, and the console gateway's outbox (JSON lines; the demo prints from it).

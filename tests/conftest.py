@@ -287,3 +287,21 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+# --- photos: a storage of each test's own ------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """This test's own storage: a temporary folder, gone with the test."""
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root

@@ -36,6 +36,18 @@ urlpatterns = [
         path(f"orders/<int:order_id>/{name}/", view.as_view(), name=f"order-{name}")
         for name, view in orders.ACTIONS.items()
     ],
+    # Photos (issue 8)
+    path("orders/<int:order_id>/photos/", orders.OrderPhotos.as_view(), name="order-photos"),
+    path(
+        "orders/<int:order_id>/photos/<int:photo_id>/",
+        orders.OrderPhotoFile.as_view(),
+        name="order-photo",
+    ),
+    path(
+        "orders/<int:order_id>/photos/<int:photo_id>/thumb/",
+        orders.OrderPhotoThumb.as_view(),
+        name="order-photo-thumb",
+    ),
     path("ratings/", orders.RatingList.as_view(), name="ratings"),
     path(  # issue 8: whether a rating counts
         "ratings/<int:rating_id>/validity/",

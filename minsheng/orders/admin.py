@@ -6,10 +6,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.admin import ReadOnlyMixin
-from minsheng.orders.models import ContactView, Order, OrderEvent, Rating
+from minsheng.orders.models import ContactView, Order, OrderEvent, OrderPhoto, Rating
 from minsheng.orders.services.contact import contact_views_record
 
 
@@ -50,6 +52,22 @@ class RatingInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+class OrderPhotoInline(ReadOnlyMixin, admin.TabularInline):
+    """Photos, linked to the view that checks who may see them (never a storage URL)."""
+
+    model = OrderPhoto
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "kind", "uploaded_by", "width", "height", "bytes", "link")
+    readonly_fields = fields
+    ordering = ("created_at", "pk")
+
+    @admin.display(description=_("photo"))
+    def link(self, photo: OrderPhoto) -> str:
+        url = reverse("order_photo", args=[photo.order_id, photo.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
@@ -66,7 +84,7 @@ class OrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("pk", "description", "contact_name", "contact_phone", "address")
     list_select_related = ("service", "area", "township", "provider")
     date_hierarchy = "created_at"
-    inlines = [OrderEventInline, RatingInline]
+    inlines = [OrderEventInline, RatingInline, OrderPhotoInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The contact as the policy lets this user read it, its showing logged (below).

@@ -14,20 +14,31 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from minsheng.api.base import APIBase, BooleanFilter, IdFilter, StrictOrderingFilter
+from minsheng.api.base import (
+    APIBase,
+    BooleanFilter,
+    IdFilter,
+    PayloadTooLarge,
+    StrictOrderingFilter,
+)
 from minsheng.api.fields import StrictSerializer
 from minsheng.api.schema import READ_ERRORS, WRITE_ERRORS, errors
-from minsheng.core.ids import MAX_ID
+from minsheng.core.files import private_file
+from minsheng.core.ids import MAX_ID, as_id
 from minsheng.core.inputs import Invalid, read_datetime, read_month
 from minsheng.orders import candidates, policy, selectors, services
 from minsheng.orders.models import OPEN_STATUSES, Channel, ContactView, Order, Rating, Status
@@ -42,6 +53,8 @@ from minsheng.orders.serializers import (
     OrderDetailSerializer,
     OrderInputSerializer,
     OrderSerializer,
+    PhotoSerializer,
+    PhotoUploadBody,
     RatingBody,
     RatingSerializer,
     RatingValidityBody,
@@ -193,6 +206,7 @@ def order_detail(request: Request, order: Order) -> dict[str, Any]:
         "reading": policy.reading_of(user, order),
         "entries": selectors.timeline_for(user, order),
         "ratings": selectors.ratings_for(user, order),
+        "photos": selectors.photos_for(user, order),
     }
     data: dict[str, Any] = OrderDetailSerializer(order, context=context).data
     return data
@@ -625,3 +639,110 @@ class RatingValidity(APIBase):
             reason=body.validated_data.get("reason") or "",
         )
         return Response(RatingSerializer(rating).data)
+
+
+# --- photos (issue 8) -------------------------------------------------------------------------
+
+# Room for the multipart envelope around one photo of the largest size allowed.
+_ENVELOPE = 64 * 1024
+
+
+class ImageRenderer(BaseRenderer):
+    """Lets a client ask for an image (``Accept: image/*``); the view streams the file."""
+
+    media_type = "image/*"
+    format = "image"
+
+    def render(self, data: Any, accepted_media_type: Any = None, context: Any = None) -> bytes:
+        raise NotImplementedError  # only file responses, never rendered (see finalize_response)
+
+
+@extend_schema(tags=["orders"])
+class OrderPhotos(APIBase):
+    """Add a photo to an order: the resident's (or their orderer's) of the need while the
+    order is open; the provider's proof of delivery while delivering. Which kind it is
+    follows from who sends it."""
+
+    parser_classes = [MultiPartParser]
+    serializer_class = PhotoSerializer
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="orders_photos_create",
+        summary="Add a photo (multipart, field photo)",
+        request={"multipart/form-data": PhotoUploadBody},
+        responses={201: PhotoSerializer, **errors(*WRITE_ERRORS)},
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        order = _visible(request, order_id)
+        length = as_id(request.META.get("CONTENT_LENGTH"))
+        if length is not None and length > settings.MINSHENG_PHOTO_MAX_BYTES + _ENVELOPE:
+            # Refused before the body is read: an 8 MB limit is not checked after 8 GB.
+            raise PayloadTooLarge()
+        body = PhotoUploadBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        photo = services.order_photo_add(
+            order_id=order.pk, actor=request.user, upload=body.validated_data["photo"]
+        )
+        return Response(
+            PhotoSerializer(photo, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class _PhotoFile(APIBase):
+    renderer_classes = [JSONRenderer, ImageRenderer]
+    pagination_class = None
+    thumbnail = False
+
+    def get(self, request: Request, order_id: int, photo_id: int) -> HttpResponseBase:
+        photo = selectors.photo_for(request.user, order_id, photo_id)
+        if photo is None:
+            raise exceptions.NotFound(_("No such photo."), code="photo_not_found")
+        served = selectors.photo_file(photo, thumbnail=self.thumbnail)
+        return private_file(
+            served.file.open("rb"), content_type=served.content_type, filename=served.filename
+        )
+
+    def finalize_response(
+        self, request: Request, response: Any, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        if isinstance(response, Response):
+            # Refusals are JSON, whatever image type the client asked for.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        result: HttpResponseBase = super().finalize_response(request, response, *args, **kwargs)
+        return result
+
+
+_IMAGES = {(200, t): OpenApiTypes.BINARY for t in ("image/jpeg", "image/png", "image/webp")}
+# Refusals are JSON whatever was asked for (see _PhotoFile.finalize_response).
+_FILE_ERRORS = {(code, "application/json"): r for code, r in errors(401, 404).items()}
+
+
+@extend_schema(tags=["orders"])
+class OrderPhotoFile(_PhotoFile):
+    """One photo of an order, for those who read the order's details; 404 for others."""
+
+    @extend_schema(
+        operation_id="orders_photo_file",
+        summary="A photo of an order (JPEG, PNG or WebP)",
+        responses={**_IMAGES, **_FILE_ERRORS},
+    )
+    def get(self, request: Request, order_id: int, photo_id: int) -> HttpResponseBase:
+        return super().get(request, order_id, photo_id)
+
+
+@extend_schema(tags=["orders"])
+class OrderPhotoThumb(_PhotoFile):
+    """A photo's JPEG thumbnail."""
+
+    thumbnail = True
+
+    @extend_schema(
+        operation_id="orders_photo_thumbnail",
+        summary="A photo's thumbnail (JPEG)",
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY, **_FILE_ERRORS},
+    )
+    def get(self, request: Request, order_id: int, photo_id: int) -> HttpResponseBase:
+        return super().get(request, order_id, photo_id)

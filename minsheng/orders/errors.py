@@ -65,3 +65,10 @@ class OrderCode(StrEnum):
     NOT_ORDER_NUMBER = "not_order_number"
     TRACK_NO_MATCH = "track_no_match"
     TRACK_THROTTLED = "track_throttled"
+    # photos (orders.services.photos)
+    PHOTO_TOO_LARGE = "photo_too_large"
+    PHOTO_NOT_IMAGE = "photo_not_image"
+    PHOTO_DAMAGED = "photo_damaged"
+    PHOTO_TOO_MANY_PIXELS = "photo_too_many_pixels"
+    PHOTO_TOO_MANY = "photo_too_many"
+    PHOTOS_CLOSED = "photos_closed"

@@ -464,3 +464,69 @@ class ContactView(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.user_id} ({self.where})"
+
+
+# --- photos (issue 8) --------------------------------------------------------------------------
+
+
+class PhotoKind(models.TextChoices):
+    """Whose photo it is: the one the resident (or whoever ordered for them) took of the
+    need, or the provider's proof of delivery. Who adds which is ``policy.photo_kind``."""
+
+    NEED = "need", _("Photo of the need")
+    DELIVERY = "delivery", _("Proof of delivery")
+
+
+class PhotoQuerySet(models.QuerySet["OrderPhoto"]):
+    def update(self, **kwargs: object) -> int:
+        raise TypeError("Order photos are append-only")
+
+
+class OrderPhoto(models.Model):
+    """A photo on an order, as stored: re-encoded from the upload's pixels (upright, without
+    any metadata), with a thumbnail, under random names in the default storage.
+
+    Rows are only appended, like the order's history; ``orders.services.photos`` writes
+    them. ``audience``: who may see it besides staff, set when it is written.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="photos")
+    kind = models.CharField(_("kind"), max_length=8, choices=PhotoKind.choices)
+    image = models.FileField(_("photo"), max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=20)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    bytes = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    audience = models.CharField(
+        _("who may see it"), max_length=8, choices=Audience.choices, default=Audience.RESIDENT
+    )
+    created_at = models.DateTimeField(_("uploaded at"))
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("order photo")
+        verbose_name_plural = _("order photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in PhotoKind]),
+                name="photo_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.kind} {self.width}×{self.height}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Order photos are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -40,12 +40,14 @@ from minsheng.orders.models import (
     DISPATCH_QUEUE_STATUSES,
     FINAL_STATUSES,
     NOTE_ACTIONS,
+    OPEN_STATUSES,
     STEP_AUDIENCE,
     Action,
     Audience,
     Channel,
     Order,
     OrderEvent,
+    PhotoKind,
     Rating,
     Status,
 )
@@ -309,6 +311,12 @@ def not_permitted() -> PermissionDenied:
     return PermissionDenied.single(Code.NOT_PERMITTED, _("You may not act on this order."), "order")
 
 
+def no_longer_assigned() -> Conflict:
+    return Conflict.single(
+        OrderCode.NOT_ASSIGNED, _("This order is no longer assigned to your team."), "order"
+    )
+
+
 def illegal(order: Order, action: str) -> Conflict:
     return Conflict.single(
         OrderCode.ILLEGAL_TRANSITION,
@@ -351,11 +359,7 @@ def _provider_step(action: str) -> Callable[[Actor, Order], DomainError | None]:
         if not _assigned(user, order):
             if _handed_on(user, order):
                 # They lost a race (re-dispatched, timed out): nothing forbidden was tried.
-                return Conflict.single(
-                    OrderCode.NOT_ASSIGNED,
-                    _("This order is no longer assigned to your team."),
-                    "order",
-                )
+                return no_longer_assigned()
             return not_permitted()
         return _state(order, action)
 
@@ -450,6 +454,79 @@ def _candidates(user: Actor, order: Order) -> DomainError | None:
     return None if _dispatcher(profile_of(user), order) else not_permitted()
 
 
+# --- photos (issue 8) -------------------------------------------------------------------------
+# A photo shows the resident's home, doorstep or family: it is one of the order's details.
+# Whoever reads the details (``reading_of(...).details``: the resident, staff acting for
+# them, the team holding the order) sees its photos; nobody else, and never the public,
+# whatever the order's channel (photos are written for the resident and staff).
+# Who adds a photo decides its kind: the resident, or whoever ordered for them, photographs
+# the need while the order is open; the team holding the order adds proof of delivery while
+# it delivers (in service, or delivered and not yet rated).
+
+PHOTO_AUDIENCE = Audience.RESIDENT
+NEED_PHOTO_STATUSES = OPEN_STATUSES
+DELIVERY_PHOTO_STATUSES = frozenset({Status.IN_SERVICE, Status.DELIVERED})
+
+
+def _orderer(user: Actor, order: Order) -> bool:
+    return _resident_of(user, order) or (
+        user is not None
+        and user.is_authenticated
+        and order.created_by_id is not None
+        and order.created_by_id == user.pk
+    )
+
+
+def photo_kind(user: Actor, order: Order) -> str | None:
+    """The kind of photo ``user`` adds to ``order`` (whatever its state), or None."""
+    if _orderer(user, order):
+        return PhotoKind.NEED
+    if _assigned(user, order):
+        return PhotoKind.DELIVERY
+    return None
+
+
+def _photo(user: Actor, order: Order) -> DomainError | None:
+    kind = photo_kind(user, order)
+    if kind is None:
+        return no_longer_assigned() if _handed_on(user, order) else not_permitted()
+    final = final_refusal(order)
+    if final is not None:
+        return final
+    if kind == PhotoKind.NEED and order.status not in NEED_PHOTO_STATUSES:
+        return Conflict.single(
+            OrderCode.PHOTOS_CLOSED,
+            _("Photos of the need can be added until the order is delivered."),
+            "photo",
+        )
+    if kind == PhotoKind.DELIVERY and order.status not in DELIVERY_PHOTO_STATUSES:
+        return Conflict.single(
+            OrderCode.PHOTOS_CLOSED,
+            _("Proof of delivery can be added once the service has started."),
+            "photo",
+        )
+    return None
+
+
+def can_add_photo(user: Actor, order: Order) -> bool:
+    return can("photo", user, order)
+
+
+def can_see_photos(user: Actor, order: Order) -> bool:
+    """Whether ``user`` sees the photos of ``order``: those who read its details."""
+    return can_view(user, order) and reading_of(user, order).details
+
+
+def photos_q(user: Actor, order: Order) -> Q | None:
+    """A filter for the photos of ``order`` that ``user`` sees, or None for none at all."""
+    if not can_see_photos(user, order):
+        return None
+    return Q(order_id=order.pk, audience__in=_within(reading_of(user, order)))
+
+
+# --- the rules, by verb -----------------------------------------------------------------------
+
+
 RULES: dict[str, Callable[[Actor, Order], DomainError | None]] = {
     "approve": _dispatcher_step(Action.APPROVE),
     "reject": _dispatcher_step(Action.REJECT),
@@ -465,6 +542,7 @@ RULES: dict[str, Callable[[Actor, Order], DomainError | None]] = {
     "rate": _rating_step(_resident_of),
     "callback": _rating_step(_staff_for),
     "comment": _comment,
+    "photo": _photo,
 }
 VERBS: tuple[str, ...] = tuple(RULES)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from minsheng.orders.models import (
     ContactView,
     Order,
     OrderEvent,
+    OrderPhoto,
     Rating,
     Satisfaction,
     Status,
@@ -666,3 +668,58 @@ def rating_summary(ratings: QuerySet[Rating]) -> RatingSummary:
         ),
     )
     return RatingSummary(totals["count"], totals["solved"], totals["satisfied"])
+
+
+# --- photos (issue 8) -------------------------------------------------------------------------
+
+
+def photos_for(user: Actor, order: Order) -> list[OrderPhoto]:
+    """The order's photos ``user`` sees (``policy.photos_q``), oldest first."""
+    q = policy.photos_q(user, order)
+    if q is None:
+        return []
+    return list(OrderPhoto.objects.filter(q).order_by("created_at", "pk"))
+
+
+def photos_by_order(user: Actor, orders: list[Order]) -> dict[int, list[OrderPhoto]]:
+    """``photos_for`` of many orders (a console's rows) in one query, by order id."""
+    q = Q(pk__in=[])
+    for order in orders:
+        one = policy.photos_q(user, order)
+        if one is not None:
+            q |= one
+    found: dict[int, list[OrderPhoto]] = {}
+    for photo in OrderPhoto.objects.filter(q).order_by("created_at", "pk"):
+        found.setdefault(photo.order_id, []).append(photo)
+    return found
+
+
+def photo_for(user: Actor, order_id: Any, photo_id: Any) -> OrderPhoto | None:
+    """One photo of an order, if ``user`` sees it; None for anything else."""
+    order = order_for(user, order_id)
+    pk = as_id(photo_id)
+    if order is None or pk is None:
+        return None
+    q = policy.photos_q(user, order)
+    return None if q is None else OrderPhoto.objects.filter(q, pk=pk).first()
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    """A stored photo (or its thumbnail) as it is served: the file, its type, a name."""
+
+    file: FieldFile
+    content_type: str
+    filename: str
+
+
+def photo_file(photo: OrderPhoto, *, thumbnail: bool = False) -> PhotoFile:
+    stored = photo.thumbnail if thumbnail else photo.image
+    extension = (stored.name or "").rsplit(".", 1)[-1]
+    suffix = "-thumb" if thumbnail else ""
+    return PhotoFile(
+        file=stored,
+        # Thumbnails are always JPEG (orders.services.photos).
+        content_type="image/jpeg" if thumbnail else photo.content_type,
+        filename=f"order-{photo.order_id}-photo-{photo.pk}{suffix}.{extension}",
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -24,6 +25,7 @@ from minsheng.orders.models import (
     Channel,
     Order,
     OrderEvent,
+    OrderPhoto,
     Rating,
     Satisfaction,
     Status,
@@ -348,6 +350,52 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# --- photos (issue 8) -------------------------------------------------------------------------
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    """A photo on an order, with where to fetch it (and its thumbnail) through the API."""
+
+    url = serializers.SerializerMethodField(help_text="The photo (GET, with your credentials).")
+    thumbnail_url = serializers.SerializerMethodField(
+        help_text="Its JPEG thumbnail (GET, with your credentials)."
+    )
+
+    class Meta:
+        model = OrderPhoto
+        fields = [
+            "id",
+            "kind",
+            "content_type",
+            "width",
+            "height",
+            "bytes",
+            "created_at",
+            "url",
+            "thumbnail_url",
+        ]
+        read_only_fields = fields
+
+    def _link(self, name: str, photo: OrderPhoto) -> str:
+        path = reverse(name, args=[photo.order_id, photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, obj: OrderPhoto) -> str:
+        return self._link("api:order-photo", obj)
+
+    def get_thumbnail_url(self, obj: OrderPhoto) -> str:
+        return self._link("api:order-photo-thumb", obj)
+
+
+class PhotoUploadBody(StrictSerializer):
+    """The multipart body of ``POST /api/v1/orders/{id}/photos/``."""
+
+    photo = serializers.FileField(
+        help_text="One JPEG, PNG or WebP image (checked by its content, not its name)."
+    )
+
+
 class OrderDetailSerializer(OrderSerializer):
     """One order with its answers, timeline and ratings, as one reader reads it.
 
@@ -359,9 +407,10 @@ class OrderDetailSerializer(OrderSerializer):
     answers = serializers.JSONField(read_only=True)
     events = serializers.SerializerMethodField()
     ratings = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
 
     class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "answers", "events", "ratings"]
+        fields = [*OrderSerializer.Meta.fields, "answers", "events", "ratings", "photos"]
         read_only_fields = fields
 
     def to_representation(self, instance: Order) -> dict[str, Any]:
@@ -370,6 +419,7 @@ class OrderDetailSerializer(OrderSerializer):
         row["answers"] = instance.answers if reading.details else {}
         row["events"] = self.get_events(instance)
         row["ratings"] = self.get_ratings(instance)
+        row["photos"] = self.get_photos(instance)
         return row
 
     @extend_schema_field(EventSerializer(many=True))
@@ -379,6 +429,13 @@ class OrderDetailSerializer(OrderSerializer):
     @extend_schema_field(RatingSerializer(many=True))
     def get_ratings(self, obj: Order) -> list[dict[str, Any]]:
         data: list[dict[str, Any]] = RatingSerializer(self.context["ratings"], many=True).data
+        return data
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, obj: Order) -> list[dict[str, Any]]:
+        """The photos the reader sees (``selectors.photos_for``): none without details."""
+        photos = self.context.get("photos", [])
+        data: list[dict[str, Any]] = PhotoSerializer(photos, many=True, context=self.context).data
         return data
 
 

@@ -42,4 +42,11 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     # --- notifications (issue 8): the signed rating link, no login ---
     path("r/<str:token>/", views.rate_by_link, name="rate_by_link"),
+    # Photos (issue 8): never a public media URL; the view asks orders.policy.
+    path("orders/<int:pk>/photos/<int:photo_id>/", views.order_photo, name="order_photo"),
+    path(
+        "orders/<int:pk>/photos/<int:photo_id>/thumb/",
+        views.order_photo_thumb,
+        name="order_photo_thumb",
+    ),
 ]

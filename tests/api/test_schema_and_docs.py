@@ -68,6 +68,9 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("GET", "/api/v1/ratings/"),
         ("POST", "/api/v1/ratings/{rating_id}/validity/"),  # issue 8
         *{("POST", f"/api/v1/orders/{{order_id}}/{a}/") for a in actions},
+        ("POST", "/api/v1/orders/{order_id}/photos/"),
+        ("GET", "/api/v1/orders/{order_id}/photos/{photo_id}/"),
+        ("GET", "/api/v1/orders/{order_id}/photos/{photo_id}/thumb/"),
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]

@@ -626,3 +626,127 @@ def test_who_reads_the_contact_in_full_the_rule_the_web_and_the_api_agree(table_
         assert page.status_code in (302, 404)
         assert detail.status_code in (401, 404)
     assert ContactView.objects.filter(order=order).count() == (2 if full else 0)
+
+
+# --- photos (issue 8) ---------------------------------------------------------------------------
+# Who adds a photo (the rule, the service, the REST upload, and the provider's delivery form
+# on the web), and who sees one (the rule, the web's photo and thumbnail URLs, the REST
+# order detail and file URLs). The resident photographs the need while the order is open;
+# the team holding it adds proof while it delivers; the team that handed it on is told it
+# lost the order (409); staff acting for the resident see the photos but add none.
+PHOTO_ADDERS = {Status.SUBMITTED: {"resident"}, Status.IN_SERVICE: {"resident", "provider_staff"}}
+PHOTO_READERS = {"resident", "grid_worker", "dispatcher_a", "county_admin", "provider_staff"}
+
+
+def _photo_upload() -> Any:
+    from tests.photos import png, upload
+
+    return upload(png(), "p.png", "image/png")
+
+
+def _photos_and_files(media: Any) -> tuple[int, list[str]]:
+    from minsheng.orders.models import OrderPhoto
+    from tests.photos import stored_files
+
+    return OrderPhoto.objects.count(), stored_files(media)
+
+
+@pytest.mark.parametrize("who", ACTORS)
+@pytest.mark.parametrize("state", list(PHOTO_ADDERS))
+def test_who_may_add_a_photo(table_world, media, state, who):
+    world = table_world
+    user = user_of(world, who)
+    may = who in PHOTO_ADDERS[state]
+
+    # The rule.
+    order = order_in(world, state)
+    assert policy.can_add_photo(user, order) is may
+    refusal = policy.refusal("photo", user, order)
+    assert (refusal is None) is may
+    if refusal is not None:
+        # The county centre held the order (before it was re-dispatched) from dispatch on.
+        past_team = who == "provider2_staff" and state != Status.SUBMITTED
+        assert refusal.status_code == (409 if past_team else 403), refusal
+
+    # The service.
+    before, files = snapshot(order), _photos_and_files(media)
+    if may:
+        s.order_photo_add(order_id=order.pk, actor=user, upload=_photo_upload())
+        assert _photos_and_files(media)[0] == files[0] + 1
+    else:
+        with pytest.raises(type(refusal)) as info:
+            s.order_photo_add(order_id=order.pk, actor=user, upload=_photo_upload())
+        assert info.value.codes == refusal.codes
+        assert (snapshot(order), _photos_and_files(media)) == (before, files)
+
+    # The REST API.
+    order = order_in(world, state)
+    files = _photos_and_files(media)
+    response = api_client(user).post(
+        f"/api/v1/orders/{order.pk}/photos/", {"photo": _photo_upload()}, format="multipart"
+    )
+    if not user.is_authenticated:
+        expected = 401
+    elif not sees("photo", user, order):
+        expected = 404
+    else:
+        expected = 201 if may else policy.refusal("photo", user, order).status_code
+    assert response.status_code == expected, (who, response.content)
+    assert _photos_and_files(media)[0] == files[0] + (1 if expected == 201 else 0)
+    if expected != 201:
+        assert _photos_and_files(media) == files
+
+    # The web: proof of delivery comes with the provider's delivery form.
+    if state == Status.IN_SERVICE:
+        order = order_in(world, state)
+        files = _photos_and_files(media)
+        response = web_client(user).post(
+            f"/staff/provider/orders/{order.pk}/deliver/",
+            {"note": "done", "photo": _photo_upload()},
+        )
+        if not user.is_authenticated:
+            expected = 302
+        elif not policy.can_work_as_provider(user):
+            expected = 403
+        elif not sees("deliver", user, order):
+            expected = 404
+        else:
+            expected = 302 if who == "provider_staff" else 409
+        assert response.status_code == expected, who
+        added = 1 if (expected == 302 and user.is_authenticated) else 0
+        assert _photos_and_files(media)[0] == files[0] + added
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_sees_the_photos(table_world, media, who):
+    world = table_world
+    user = user_of(world, who)
+    order = order_in(world, Status.IN_SERVICE)
+    need = s.order_photo_add(order_id=order.pk, actor=world.resident, upload=_photo_upload())
+    proof = s.order_photo_add(order_id=order.pk, actor=world.provider_staff, upload=_photo_upload())
+    may = who in PHOTO_READERS
+
+    assert policy.can_see_photos(user, order) is may
+    assert [p.pk for p in selectors.photos_for(user, order)] == ([need.pk, proof.pk] if may else [])
+
+    # The web: the photo and its thumbnail, or a 404 as for an order one cannot see.
+    client = web_client(user)
+    for photo in (need, proof):
+        for suffix in ("", "thumb/"):
+            response = client.get(f"/orders/{order.pk}/photos/{photo.pk}/{suffix}")
+            if not user.is_authenticated:
+                assert response.status_code == 302
+                assert response["Location"].startswith("/accounts/login/")
+            else:
+                assert response.status_code == (200 if may else 404), (who, suffix)
+
+    # The REST API: the order's detail lists them; their files are served the same way.
+    api = api_client(user)
+    detail = api.get(f"/api/v1/orders/{order.pk}/")
+    if user.is_authenticated and policy.can_view(user, order):
+        listed = [row["id"] for row in detail.json()["photos"]]
+        assert listed == ([need.pk, proof.pk] if may else [])
+    for suffix in ("", "thumb/"):
+        response = api.get(f"/api/v1/orders/{order.pk}/photos/{need.pk}/{suffix}")
+        expected = 401 if not user.is_authenticated else 200 if may else 404
+        assert response.status_code == expected, (who, suffix)

@@ -18,6 +18,13 @@ from minsheng.orders.services.dispatch import (
     order_redispatch,
 )
 from minsheng.orders.services.imports import ImportedOrder, order_import
+from minsheng.orders.services.photos import (
+    PreparedPhoto,
+    order_photo_add,
+    photo_read,
+    photo_transaction,
+    photos_read,
+)
 from minsheng.orders.services.rating import (
     RatingInput,
     order_callback,
@@ -36,6 +43,7 @@ __all__ = [
     "MAX_NOTE",
     "ImportedOrder",
     "OrderInput",
+    "PreparedPhoto",
     "RatingInput",
     "SweepResult",
     "client_comment",
@@ -50,6 +58,7 @@ __all__ = [
     "order_dispatch",
     "order_grab",
     "order_import",
+    "order_photo_add",
     "order_rate",
     "order_rate_by_link",
     "order_rate_by_reply",
@@ -57,6 +66,9 @@ __all__ = [
     "order_reject",
     "order_start",
     "order_submit",
+    "photo_read",
+    "photo_transaction",
+    "photos_read",
     "rating_invalidate",
     "rating_set_valid",
     "sweep",

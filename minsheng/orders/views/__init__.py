@@ -21,6 +21,7 @@ from minsheng.orders.views.dispatch import (
     staff_redispatch,
     staff_reject,
 )
+from minsheng.orders.views.photos import order_photo, order_photo_thumb
 from minsheng.orders.views.provider import (
     provider_accept,
     provider_console,
@@ -55,6 +56,8 @@ __all__ = [
     "my_order_rate",
     "my_orders",
     "need_order",
+    "order_photo",
+    "order_photo_thumb",
     "provider_accept",
     "provider_console",
     "provider_decline",

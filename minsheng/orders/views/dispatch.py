@@ -122,6 +122,7 @@ def _render_staff_order(
         "details": policy.reading_of(user, order).details,
         "answers": answer_rows(order),
         "timeline": selectors.timeline_for(user, order),
+        "photos": selectors.photos_for(user, order),
         "ratings": selectors.ratings_for(user, order),
         "rating_validity": rating_validity_rows(user, order, failure),  # issue 8: ranking
         "failure": failure,

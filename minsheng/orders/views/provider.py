@@ -29,6 +29,7 @@ from minsheng.orders.views.common import (
     note_fields,
     run_action,
 )
+from minsheng.orders.views.photos import add_photos, delivery_photo_field, read_photos
 
 # The latest ratings of the team's work the console lists (the summary counts them all).
 RATINGS_SHOWN = 50
@@ -64,6 +65,7 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
     shown = services.contact_views_record(
         user=user, orders=orders, where=ContactView.Where.PROVIDER_CONSOLE
     )
+    photos = selectors.photos_by_order(user, orders)
     for order in orders:
         rows.append(
             {
@@ -90,6 +92,8 @@ def _render_provider_console(request: HttpRequest, failure: Failure | None = Non
                     required=True,
                     audience=True,
                 ),
+                "photo_field": delivery_photo_field(order.pk, failure),
+                "photos": photos.get(order.pk, []),
             }
         )
     ratings = selectors.team_ratings(user)
@@ -173,6 +177,19 @@ def provider_start(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _deliver(request: HttpRequest, order: Order) -> None:
+    """Delivered, with the proof-of-delivery photos sent with the form: all or nothing."""
+    photos = read_photos(request)
+    with services.photo_transaction():
+        services.order_deliver(
+            order_id=order.pk,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            audience=request.POST.get("audience"),
+        )
+        add_photos(request, order.pk, photos)
+
+
 @allowed(policy.can_work_as_provider)
 @require_POST
 def provider_deliver(request: HttpRequest, pk: int) -> HttpResponse:
@@ -180,12 +197,7 @@ def provider_deliver(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form="deliver",
-        call=lambda o: services.order_deliver(
-            order_id=o.pk,
-            actor=request.user,
-            note=request.POST.get("note", ""),
-            audience=request.POST.get("audience"),
-        ),
+        call=lambda o: _deliver(request, o),
         success=_("Order %(number)s delivered."),
     )
 

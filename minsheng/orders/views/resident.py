@@ -44,6 +44,7 @@ from minsheng.orders.views.common import (
     rating_form,
     run_action,
 )
+from minsheng.orders.views.photos import add_photos, photo_field, photo_limit, read_photos
 from minsheng.regions.selectors import region_choices_tree
 
 # --- 点单: ordering ---------------------------------------------------------------------------
@@ -81,7 +82,10 @@ def _order_page(
             attributes=attributes,
         )
         try:
-            order = services.order_submit(actor=request.user, data=parsed)
+            photos = read_photos(request)
+            with services.photo_transaction():
+                order = services.order_submit(actor=request.user, data=parsed)
+                add_photos(request, order.pk, photos)
         except DomainError as exc:
             errors, status = exc.errors, exc.status_code
         else:
@@ -125,7 +129,15 @@ def _order_page(
                 ),
             )
         )
-    all_fields = [f for _title, fields in sections for f in fields]
+    need_photos = photo_field(
+        label=_("Photos (optional)"),
+        help=_(
+            "A photo of what needs doing helps the county send the right people. Up to "
+            "%(count)s; where a photo was taken is removed from it."
+        )
+        % {"count": photo_limit()},
+    )
+    all_fields = [f for _title, fields in sections for f in fields] + [need_photos]
     attach_errors(all_fields, errors)
     context = {
         "service": service,
@@ -133,6 +145,7 @@ def _order_page(
         "errors": error_links(all_fields, errors),
         "staff": staff,
         "no_places": not groups,
+        "photo_field": need_photos,
         "action": (
             reverse("service_order", args=[service.code])
             if service is not None
@@ -191,6 +204,7 @@ def _render_my_order(request: HttpRequest, pk: int, failure: Failure | None = No
         "details": details,
         "answers": answer_rows(order) if details else [],
         "timeline": selectors.timeline_for(user, order),
+        "photos": selectors.photos_for(user, order),
         "ratings": selectors.ratings_for(user, order),
         "failure": failure,
         "may": may,
