@@ -376,3 +376,18 @@ def test_a_weak_new_password_is_refused_before_the_code_is_tried(resident, send)
         "password_weak",
         "password",
     )
+
+
+class FailingGateway:
+    def send(self, *, phone: str, template: str, params: Any) -> str:
+        from minsheng.notify.sms import SmsError
+
+        raise SmsError("the provider is down")
+
+
+def test_a_gateway_failure_after_commit_is_logged_not_raised(resident, send, settings, caplog):
+    settings.MINSHENG_SMS_BACKEND = "tests.accounts.test_phone_codes.FailingGateway"
+    row = send(at=T0)
+    assert PhoneCode.objects.filter(pk=row.pk).exists()
+    assert snapshot()["sms"] == []
+    assert "the provider is down" in caplog.text
