@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from minsheng.accounts.models import Profile
 from tests.accounts.conftest import PASSWORD
+from tests.accounts.phone import with_mobile
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,7 @@ WRITINGS = ["138 0000 0001", "+86 13800000001", "138-0000-0001"]
 
 @pytest.fixture
 def resident(world: Any) -> User:
-    Profile.objects.filter(user=world.resident).update(phone=MOBILE)
-    return User.objects.get(pk=world.resident.pk)
+    return with_mobile(world.resident)
 
 
 def test_the_page_counts_every_writing_of_a_mobile_as_one_account(resident):

@@ -16,7 +16,15 @@ from rest_framework.authtoken.models import Token
 from minsheng.accounts import services as s
 from minsheng.accounts.models import CodePurpose, PhoneCode, Profile, Role
 from minsheng.core.errors import DomainError
-from tests.accounts.phone import MOBILE, codes_sent, last_code, other_code, snapshot
+from tests.accounts.phone import (
+    MOBILE,
+    codes_sent,
+    console_outbox,
+    last_code,
+    other_code,
+    snapshot,
+    with_mobile,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +43,7 @@ def _english() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _code_policy(settings: Any, tmp_path: Any) -> None:
-    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms.jsonl")
-    settings.MINSHENG_SMS_ECHO = False
+    console_outbox(settings, tmp_path)
     settings.MINSHENG_CODE_TTL_SECONDS = 300
     settings.MINSHENG_CODE_MAX_TRIES = 3
     settings.MINSHENG_CODE_INTERVAL_SECONDS = 60
@@ -47,8 +54,7 @@ def _code_policy(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture
 def resident(world: Any) -> User:
     """The world's resident, with the mobile they sign in with on their profile."""
-    Profile.objects.filter(user=world.resident).update(phone=MOBILE)
-    return User.objects.get(pk=world.resident.pk)
+    return with_mobile(world.resident)
 
 
 @pytest.fixture
