@@ -6,7 +6,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.forms import AdminPasswordChangeForm, ProfileForm
-from minsheng.accounts.models import Profile
+from minsheng.accounts.models import PhoneCode, Profile
+from minsheng.core.admin import ReadOnlyMixin
+from minsheng.core.phones import mask_phone
 
 User = get_user_model()
 
@@ -51,3 +53,28 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "display_name", "phone")
     autocomplete_fields = ("user", "region")
     list_select_related = ("user", "region")
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The SMS codes sent, for answering "my code never came": when, to which number, for
+    what, whether used. View only; the code itself is not stored (only its keyed hash, not
+    shown)."""
+
+    list_display = (
+        "masked_phone",
+        "purpose",
+        "created_at",
+        "expires_at",
+        "failures",
+        "used_at",
+        "address",
+    )
+    list_filter = ("purpose",)
+    search_fields = ("=phone",)
+    date_hierarchy = "created_at"
+    fields = ("phone", "purpose", "address", "created_at", "expires_at", "failures", "used_at")
+
+    @admin.display(description=_("mobile"), ordering="phone")
+    def masked_phone(self, obj: PhoneCode) -> str:
+        return mask_phone(obj.phone)

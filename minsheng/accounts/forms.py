@@ -12,7 +12,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from minsheng.accounts.lockout import is_locked_out, lockout_message, password_matches
+from minsheng.accounts.lockout import (
+    counted_username,
+    is_locked_out,
+    lockout_message,
+    password_matches,
+)
 from minsheng.accounts.models import Profile
 from minsheng.accounts.services import user_set_password
 from minsheng.core.inputs import Invalid
@@ -41,6 +46,10 @@ class LoginForm(LockoutMessageMixin, auth_forms.AuthenticationForm):
             {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def clean_username(self) -> str:
+        # A resident's mobile, however written, is one name to the login lock.
+        return counted_username(self.cleaned_data["username"])
 
 
 class AdminLoginForm(LockoutMessageMixin, AdminAuthenticationForm):

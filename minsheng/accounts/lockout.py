@@ -18,6 +18,9 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import ngettext
 
+from minsheng.core.inputs import Invalid
+from minsheng.core.phones import read_mobile
+
 
 def cool_off_seconds() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds())
@@ -32,6 +35,16 @@ def lockout_message() -> str:
         "administrator to lift the lock.",
         minutes,
     ) % {"minutes": minutes}
+
+
+def counted_username(username: str) -> str:
+    """The name a password login is made and counted under: a mobile number (which residents
+    give in place of their username) in its stored form, however it was written, so that
+    "138 0000 0001" and "+8613800000001" are one account to the lock; else the name as typed."""
+    try:
+        return read_mobile(username)
+    except Invalid:
+        return username
 
 
 def is_locked_out(request: HttpRequest) -> bool:

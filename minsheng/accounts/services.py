@@ -8,7 +8,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -197,9 +196,14 @@ def phone_code_send(
             expires_at=now + timedelta(seconds=ttl),
         )
         params = {"code": code, "minutes": str(_minutes(ttl))}
-        transaction.on_commit(
-            partial(send_sms, phone=mobile, template=CODE_TEMPLATES[purpose], params=params)
-        )
+        # robust: a gateway that fails is logged, not a server error; the person asks again
+        # after the interval (the row stays: it counts, as a send attempt, against the caps).
+        template = CODE_TEMPLATES[purpose]
+
+        def send_code_sms() -> None:  # a named function: Django logs a robust failure by name
+            send_sms(phone=mobile, template=template, params=params)
+
+        transaction.on_commit(send_code_sms, robust=True)
     return row
 
 

@@ -16,6 +16,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from minsheng.accounts.decorators import clean_request
 from minsheng.accounts.errors import AccountCode
@@ -198,6 +200,8 @@ def _phone_page(
     return render(request, template, context, status=status)
 
 
+@sensitive_post_parameters("code", "password", "password2")
+@never_cache
 @clean_request
 def phone_login(request: HttpRequest) -> HttpResponse:
     """Log in with a mobile number and a code sent to it by SMS."""
@@ -219,6 +223,8 @@ def phone_login(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("code", "password", "password2")
+@never_cache
 @clean_request
 def sign_up(request: HttpRequest) -> HttpResponse:
     """A resident's own account: mobile and code, name, home village, a password if wanted."""
@@ -276,6 +282,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("code", "password", "password2")
+@never_cache
 @clean_request
 def password_reset(request: HttpRequest) -> HttpResponse:
     """A new password for a resident's account, with a code sent to its mobile."""

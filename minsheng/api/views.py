@@ -31,6 +31,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from minsheng.accounts.lockout import (
     cool_off_seconds,
+    counted_username,
     is_locked_out,
     lockout_message,
     password_matches,
@@ -109,7 +110,8 @@ class LoginAccountThrottle(LoginThrottle):
         username = data.get("username") if isinstance(data, Mapping) else None
         if not isinstance(username, str) or not username:
             return None  # no account named: the body is refused anyway
-        ident = hashlib.sha256(username.encode("utf-8", "replace")).hexdigest()
+        name = counted_username(username)
+        ident = hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
@@ -168,7 +170,7 @@ class TokenObtain(APIBase):
         body.is_valid(raise_exception=True)
         user = authenticate(
             request._request,
-            username=body.validated_data["username"],
+            username=counted_username(body.validated_data["username"]),
             password=body.validated_data["password"],
         )
         if is_locked_out(request._request):

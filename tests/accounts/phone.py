@@ -35,3 +35,15 @@ def snapshot() -> dict[str, Any]:
         "profiles": list(Profile.objects.order_by("pk").values()),
         "sms": read_outbox(),
     }
+
+
+def with_mobile(user: Any, mobile: str = MOBILE) -> User:
+    """``user`` again, with ``mobile`` on their profile (the number they sign in with)."""
+    Profile.objects.filter(user=user).update(phone=mobile)
+    return User.objects.get(pk=user.pk)
+
+
+def console_outbox(settings: Any, tmp_path: Any) -> None:
+    """The console gateway writes to a file of this test's own and prints nothing."""
+    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms-outbox.jsonl")
+    settings.MINSHENG_SMS_ECHO = False

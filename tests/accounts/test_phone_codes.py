@@ -16,7 +16,15 @@ from rest_framework.authtoken.models import Token
 from minsheng.accounts import services as s
 from minsheng.accounts.models import CodePurpose, PhoneCode, Profile, Role
 from minsheng.core.errors import DomainError
-from tests.accounts.phone import MOBILE, codes_sent, last_code, other_code, snapshot
+from tests.accounts.phone import (
+    MOBILE,
+    codes_sent,
+    console_outbox,
+    last_code,
+    other_code,
+    snapshot,
+    with_mobile,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +43,7 @@ def _english() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _code_policy(settings: Any, tmp_path: Any) -> None:
-    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms.jsonl")
-    settings.MINSHENG_SMS_ECHO = False
+    console_outbox(settings, tmp_path)
     settings.MINSHENG_CODE_TTL_SECONDS = 300
     settings.MINSHENG_CODE_MAX_TRIES = 3
     settings.MINSHENG_CODE_INTERVAL_SECONDS = 60
@@ -47,8 +54,7 @@ def _code_policy(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture
 def resident(world: Any) -> User:
     """The world's resident, with the mobile they sign in with on their profile."""
-    Profile.objects.filter(user=world.resident).update(phone=MOBILE)
-    return User.objects.get(pk=world.resident.pk)
+    return with_mobile(world.resident)
 
 
 @pytest.fixture
@@ -376,3 +382,18 @@ def test_a_weak_new_password_is_refused_before_the_code_is_tried(resident, send)
         "password_weak",
         "password",
     )
+
+
+class FailingGateway:
+    def send(self, *, phone: str, template: str, params: Any) -> str:
+        from minsheng.notify.sms import SmsError
+
+        raise SmsError("the provider is down")
+
+
+def test_a_gateway_failure_after_commit_is_logged_not_raised(resident, send, settings, caplog):
+    settings.MINSHENG_SMS_BACKEND = "tests.accounts.test_phone_codes.FailingGateway"
+    row = send(at=T0)
+    assert PhoneCode.objects.filter(pk=row.pk).exists()
+    assert snapshot()["sms"] == []
+    assert "the provider is down" in caplog.text

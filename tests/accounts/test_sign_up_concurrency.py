@@ -4,18 +4,17 @@ two wrong tries at once both count."""
 
 from __future__ import annotations
 
-import threading
 from functools import partial
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from minsheng.accounts import services as s
 from minsheng.accounts.models import CodePurpose, PhoneCode, Profile, Role
 from minsheng.core.errors import DomainError
-from tests.accounts.phone import codes_sent, last_code, other_code
+from tests.accounts.phone import codes_sent, console_outbox, last_code, other_code
 from tests.orders.test_concurrency import _parallel_database, race, split  # noqa: F401
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -25,31 +24,8 @@ MOBILE = "13900000001"
 
 @pytest.fixture(autouse=True)
 def _outbox(settings: Any, tmp_path: Any) -> None:
-    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms.jsonl")
-    settings.MINSHENG_SMS_ECHO = False
+    console_outbox(settings, tmp_path)
     settings.MINSHENG_CODE_MAX_TRIES = 5
-
-
-def side_by_side(*calls: Any) -> list[Any]:
-    """Run ``calls`` in threads released together, each outside any transaction."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Any) -> None:
-        try:
-            barrier.wait(timeout=20)
-            results[i] = call()
-        except BaseException as exc:  # reported to the main thread, asserted there
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def sign_up(code: str, name: str) -> User:
@@ -122,9 +98,10 @@ def test_two_wrong_tries_at_once_both_count(world):
     s.phone_code_send(phone=MOBILE, purpose=CodePurpose.SIGNUP, address="10.0.0.1")
     wrong = other_code(last_code(MOBILE))
     # Called as a request calls them, outside any transaction: a wrong try's count commits
-    # before the refusal is raised (race() would wrap each call in a transaction of its own,
-    # which the refusal rolls back).
-    wins, losses = split(side_by_side(partial(sign_up, wrong, "甲"), partial(sign_up, wrong, "乙")))
+    # before the refusal is raised (in a transaction of its own, the refusal would roll it
+    # back).
+    calls = [partial(sign_up, wrong, "甲"), partial(sign_up, wrong, "乙")]
+    wins, losses = split(race(*calls, in_transaction=False))
     assert wins == []
     assert [e.codes for e in losses] == [["code_wrong"], ["code_wrong"]]
     assert PhoneCode.objects.get().failures == 2

@@ -14,8 +14,15 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from minsheng.accounts.models import PhoneCode, Profile
-from tests.accounts.phone import MOBILE, last_code, other_code, snapshot
+from minsheng.accounts.models import PhoneCode
+from tests.accounts.phone import (
+    MOBILE,
+    console_outbox,
+    last_code,
+    other_code,
+    snapshot,
+    with_mobile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +32,7 @@ TOKEN_URL = "/api/v1/auth/phone-token/"
 
 @pytest.fixture(autouse=True)
 def _settings(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms.jsonl")
-    settings.MINSHENG_SMS_ECHO = False
+    console_outbox(settings, tmp_path)
     settings.MINSHENG_LOGIN_ADDRESS_RATE = "1000/min"
     settings.MINSHENG_CLIENT_IP_HEADER = ""
     monkeypatch.setattr(
@@ -36,8 +42,7 @@ def _settings(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.fixture
 def resident(world: Any) -> User:
-    Profile.objects.filter(user=world.resident).update(phone=MOBILE)
-    return User.objects.get(pk=world.resident.pk)
+    return with_mobile(world.resident)
 
 
 @pytest.fixture

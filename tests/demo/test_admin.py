@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from minsheng.accounts.models import Profile
+from minsheng.accounts.models import PhoneCode, Profile
 from minsheng.catalog.models import Category, Provider, Service, ServiceArea, UrgencyClass
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, OrderEvent, Rating, Status
@@ -15,7 +15,18 @@ from tests.helpers import DELIVERY_NOTE, order_at
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Region, ServiceArea, Category, UrgencyClass, Service, Provider, Order, OrderEvent, Rating]
+MODELS = [
+    Region,
+    ServiceArea,
+    Category,
+    UrgencyClass,
+    Service,
+    Provider,
+    Order,
+    OrderEvent,
+    Rating,
+    PhoneCode,
+]
 
 
 @pytest.fixture

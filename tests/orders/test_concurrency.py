@@ -52,11 +52,15 @@ def _parallel_database() -> None:
     )
 
 
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run ``calls`` in parallel threads released together; return each result or error."""
+def race(*calls: Callable[[], Any], in_transaction: bool = True) -> list[Any]:
+    """Run ``calls`` in parallel threads released together; return each result or error.
+
+    ``in_transaction=False``: each call runs as a request does, outside any transaction
+    (for services whose refusals commit something first, like a wrong code's count).
+    """
     barrier = threading.Barrier(len(calls))
     results: list[Any] = [None] * len(calls)
-    postgres = connection.vendor == "postgresql"
+    postgres = connection.vendor == "postgresql" and in_transaction
 
     def run(i: int, call: Callable[[], Any]) -> None:
         try:

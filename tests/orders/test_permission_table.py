@@ -34,6 +34,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from minsheng.catalog.models import Provider, Service
+from minsheng.core.errors import DomainError
 from minsheng.orders import policy, selectors
 from minsheng.orders import services as s
 from minsheng.orders.models import Order, Status
@@ -750,3 +751,58 @@ def test_who_sees_the_photos(table_world, media, who):
         response = api.get(f"/api/v1/orders/{order.pk}/photos/{need.pk}/{suffix}")
         expected = 401 if not user.is_authenticated else 200 if may else 404
         assert response.status_code == expected, (who, suffix)
+
+
+# --- getting in by phone, following an order without an account -------------------------------
+# Who signs in with a mobile number (a code, or the number in place of the username): the
+# residents only. The sign-in pages, the code endpoints and /track/ are open to everyone,
+# signed in or not, with or without a token: they answer each actor the same way.
+SIGNS_IN_BY_PHONE = {"resident", "resident2"}
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_signs_in_by_phone(table_world, who, settings, tmp_path):
+    from minsheng.accounts import policy as accounts_policy
+    from minsheng.accounts import services as accounts
+    from minsheng.accounts.models import Profile
+    from minsheng.accounts.selectors import account_by_mobile, profile_of
+
+    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms.jsonl")
+    settings.MINSHENG_SMS_ECHO = False
+    user = user_of(table_world, who)
+    may = who in SIGNS_IN_BY_PHONE
+    if not user.is_authenticated:
+        assert accounts_policy.signs_in_by_phone(None) is False
+        return
+    assert accounts_policy.signs_in_by_phone(profile_of(user).role) is may
+    mobile = f"1390000{ACTORS.index(who):04d}"
+    Profile.objects.filter(user=user).update(phone=mobile)
+    assert (account_by_mobile(mobile) == user) is may
+    if may:
+        accounts.phone_code_send(phone=mobile, purpose="login", address=None)
+    else:
+        with pytest.raises(DomainError) as info:
+            accounts.phone_code_send(phone=mobile, purpose="login", address=None)
+        assert info.value.codes == ["no_account"]
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_the_sign_in_and_track_doors_answer_everyone_alike(table_world, who, settings, tmp_path):
+    from django.core.cache import cache
+
+    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms.jsonl")
+    cache.clear()  # /track/'s count of wrong pairs per address lives there
+    user = user_of(table_world, who)
+    order = order_in(table_world, Status.SUBMITTED)
+    before = snapshot(order)
+    client = web_client(user)
+    for path in ("/accounts/phone/", "/accounts/signup/", "/accounts/reset/"):
+        response = client.post(path, {"action": "send", "phone": "12345"})
+        assert response.status_code == 400, (path, who)
+    response = client.post("/track/", {"number": order.number, "phone": "13900000099"})
+    assert response.status_code == 400
+    api = api_client(user)
+    assert api.post("/api/v1/auth/code/", {"phone": "12345"}, format="json").status_code == 400
+    body = {"phone": "13900000099", "code": "123456"}
+    assert api.post("/api/v1/auth/phone-token/", body, format="json").status_code == 400
+    assert snapshot(order) == before

@@ -14,7 +14,15 @@ from django.test import Client
 from django.utils import timezone
 
 from minsheng.accounts.models import PhoneCode, Profile, Role
-from tests.accounts.phone import MOBILE, codes_sent, last_code, other_code, snapshot
+from tests.accounts.phone import (
+    MOBILE,
+    codes_sent,
+    console_outbox,
+    last_code,
+    other_code,
+    snapshot,
+    with_mobile,
+)
 from tests.web.conftest import english_client
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +36,7 @@ LOGIN = "/accounts/login/"
 
 @pytest.fixture(autouse=True)
 def _outbox(settings: Any, tmp_path: Any) -> None:
-    settings.MINSHENG_SMS_OUTBOX = str(tmp_path / "sms.jsonl")
-    settings.MINSHENG_SMS_ECHO = False
+    console_outbox(settings, tmp_path)
     settings.MINSHENG_CODE_NUMBER_DAILY = 3
     settings.MINSHENG_CODE_ADDRESS_DAILY = 4
     settings.MINSHENG_CLIENT_IP_HEADER = ""
@@ -37,8 +44,7 @@ def _outbox(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def resident(world: Any) -> User:
-    Profile.objects.filter(user=world.resident).update(phone=MOBILE)
-    return User.objects.get(pk=world.resident.pk)
+    return with_mobile(world.resident)
 
 
 @pytest.fixture
