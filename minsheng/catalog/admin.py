@@ -42,7 +42,20 @@ class UrgencyClassAdmin(admin.ModelAdmin):
 class ServiceAttributeInline(admin.TabularInline):
     model = ServiceAttribute
     extra = 0
-    fields = ("position", "code", "label_zh", "label_en", "datatype", "required", "choices")
+    fields = (
+        "position",
+        "code",
+        "label_zh",
+        "label_en",
+        "datatype",
+        "required",
+        "choices",
+        "minimum",
+        "maximum",
+        "whole_number",
+        "earliest_days",
+        "latest_days",
+    )
 
 
 @admin.register(Service)

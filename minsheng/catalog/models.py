@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +151,26 @@ class ServiceAttribute(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     # [{"key": "a", "name_zh": "…", "name_en": "…"}, …] for the list types.
     choices = models.JSONField(_("choices"), default=list, blank=True)
+    # Bounds, checked on the server by orders.attributes.clean_answer (blank: no bound).
+    # A number question's least and greatest answer, and whether it must be whole.
+    minimum = models.FloatField(_("minimum"), null=True, blank=True)
+    maximum = models.FloatField(_("maximum"), null=True, blank=True)
+    whole_number = models.BooleanField(_("whole numbers only"), default=False)
+    # A date question's bounds, in days from the day the order is placed: 0 is that day,
+    # -365 a year before it, 30 a month after. Relative, not absolute dates, so a menu
+    # item's questions stay right year after year ("not before today", "within 30 days").
+    earliest_days = models.IntegerField(
+        _("earliest (days from the order day)"),
+        null=True,
+        blank=True,
+        help_text=_("0: not before the day of the order; -365: at most a year before it."),
+    )
+    latest_days = models.IntegerField(
+        _("latest (days from the order day)"),
+        null=True,
+        blank=True,
+        help_text=_("0: not after the day of the order; 30: within 30 days of it."),
+    )
 
     class Meta:
         # By the column, not the relation: ordering by "service" would join the service
@@ -158,7 +179,19 @@ class ServiceAttribute(models.Model):
         verbose_name = _("service attribute")
         verbose_name_plural = _("service attributes")
         constraints = [
-            models.UniqueConstraint(fields=["service", "code"], name="attribute_code_unique")
+            models.UniqueConstraint(fields=["service", "code"], name="attribute_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(minimum__isnull=True)
+                | models.Q(maximum__isnull=True)
+                | models.Q(minimum__lte=models.F("maximum")),
+                name="attribute_minimum_not_above_maximum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(earliest_days__isnull=True)
+                | models.Q(latest_days__isnull=True)
+                | models.Q(earliest_days__lte=models.F("latest_days")),
+                name="attribute_earliest_not_after_latest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +206,25 @@ class ServiceAttribute(models.Model):
     @property
     def is_list(self) -> bool:
         return self.datatype in (self.Datatype.SINGLEVALUELIST, self.Datatype.MULTIVALUELIST)
+
+    def clean(self) -> None:
+        """Bounds only where they mean something: numbers on number questions, days on
+        date questions (the admin and ``full_clean`` ask this)."""
+        errors: dict[str, str] = {}
+        number_bounds = ("minimum", "maximum")
+        day_bounds = ("earliest_days", "latest_days")
+        if self.datatype != self.Datatype.NUMBER:
+            for name in number_bounds:
+                if getattr(self, name) is not None:
+                    errors[name] = str(_("Only a number question has this bound."))
+            if self.whole_number:
+                errors["whole_number"] = str(_("Only a number question has this bound."))
+        if self.datatype != self.Datatype.DATETIME:
+            for name in day_bounds:
+                if getattr(self, name) is not None:
+                    errors[name] = str(_("Only a date question has this bound."))
+        if errors:
+            raise ValidationError(errors)
 
     def choice_pairs(self) -> list[tuple[str, str]]:
         en = (get_language() or "").startswith("en")

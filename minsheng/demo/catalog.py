@@ -44,6 +44,13 @@ class DemoAttribute:
     label_en: str
     required: bool = False
     choices: tuple[Choice, ...] = ()
+    # Bounds (ServiceAttribute): numbers for a number question, days from the order day
+    # for a date question.
+    minimum: float | None = None
+    maximum: float | None = None
+    whole_number: bool = False
+    earliest_days: int | None = None
+    latest_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,15 @@ SERVICES: list[DemoService] = [
         weight=6,
         keywords="疫苗 打针 vaccine",
         attributes=(
-            A("birth_date", "datetime", "儿童出生日期", "Child's date of birth", True),
+            A(
+                "birth_date",
+                "datetime",
+                "儿童出生日期",
+                "Child's date of birth",
+                True,
+                earliest_days=-2557,
+                latest_days=0,
+            ),
             A(
                 "vaccine",
                 "singlevaluelist",
@@ -111,7 +126,18 @@ SERVICES: list[DemoService] = [
         "general",
         "auto",
         weight=3,
-        attributes=(A("weeks", "number", "孕周", "Weeks of pregnancy", True),),
+        attributes=(
+            A(
+                "weeks",
+                "number",
+                "孕周",
+                "Weeks of pregnancy",
+                True,
+                minimum=1,
+                maximum=42,
+                whole_number=True,
+            ),
+        ),
     ),
     S(
         "left-behind-children",
@@ -127,7 +153,16 @@ SERVICES: list[DemoService] = [
         offered="rural",
         weight=4,
         attributes=(
-            A("child_age", "number", "儿童年龄", "Child's age", True),
+            A(
+                "child_age",
+                "number",
+                "儿童年龄",
+                "Child's age",
+                True,
+                minimum=0,
+                maximum=17,
+                whole_number=True,
+            ),
             A(
                 "needs",
                 "multivaluelist",
@@ -236,7 +271,15 @@ SERVICES: list[DemoService] = [
                     ("factory", "制造", "Manufacturing"),
                 ),
             ),
-            A("wage", "number", "期望月工资（元）", "Monthly wage wanted (yuan)"),
+            A(
+                "wage",
+                "number",
+                "期望月工资（元）",
+                "Monthly wage wanted (yuan)",
+                minimum=0,
+                maximum=100000,
+                whole_number=True,
+            ),
         ),
     ),
     S(
@@ -265,7 +308,14 @@ SERVICES: list[DemoService] = [
                     ("tea", "茶叶种植加工", "Tea growing and processing"),
                 ),
             ),
-            A("start", "datetime", "希望开课时间", "Preferred start"),
+            A(
+                "start",
+                "datetime",
+                "希望开课时间",
+                "Preferred start",
+                earliest_days=0,
+                latest_days=180,
+            ),
         ),
     ),
     S(
@@ -319,7 +369,16 @@ SERVICES: list[DemoService] = [
         weight=6,
         keywords="医生 签约 doctor",
         attributes=(
-            A("household", "number", "签约人数", "People in the household signing", True),
+            A(
+                "household",
+                "number",
+                "签约人数",
+                "People in the household signing",
+                True,
+                minimum=1,
+                maximum=20,
+                whole_number=True,
+            ),
             A(
                 "conditions",
                 "multivaluelist",
@@ -425,7 +484,16 @@ SERVICES: list[DemoService] = [
         weight=9,
         keywords="送饭 老人 meals",
         attributes=(
-            A("meals_per_day", "number", "每天几餐", "Meals per day", True),
+            A(
+                "meals_per_day",
+                "number",
+                "每天几餐",
+                "Meals per day",
+                True,
+                minimum=1,
+                maximum=3,
+                whole_number=True,
+            ),
             A(
                 "diet",
                 "singlevaluelist",
@@ -439,7 +507,7 @@ SERVICES: list[DemoService] = [
                     ("low_salt", "低盐", "Low salt"),
                 ),
             ),
-            A("start", "datetime", "开始日期", "Start date"),
+            A("start", "datetime", "开始日期", "Start date", earliest_days=0, latest_days=90),
         ),
     ),
     S(
@@ -453,7 +521,16 @@ SERVICES: list[DemoService] = [
         "general",
         "grab",
         weight=5,
-        attributes=(A("when", "datetime", "方便的时间", "A convenient time"),),
+        attributes=(
+            A(
+                "when",
+                "datetime",
+                "方便的时间",
+                "A convenient time",
+                earliest_days=0,
+                latest_days=30,
+            ),
+        ),
     ),
     S(
         "home-cleaning",
@@ -467,7 +544,7 @@ SERVICES: list[DemoService] = [
         "grab",
         weight=4,
         attributes=(
-            A("rooms", "number", "房间数", "Rooms"),
+            A("rooms", "number", "房间数", "Rooms", minimum=1, maximum=30, whole_number=True),
             A("notes", "string", "特别说明", "Anything we should know"),
         ),
     ),
@@ -536,7 +613,7 @@ SERVICES: list[DemoService] = [
                     ("brick_concrete", "砖混", "Brick and concrete"),
                 ),
             ),
-            A("area", "number", "建筑面积（平方米）", "Floor area (m²)"),
+            A("area", "number", "建筑面积（平方米）", "Floor area (m²)", minimum=1, maximum=5000),
             A("damage", "text", "损坏情况", "Damage"),
         ),
     ),
@@ -631,7 +708,15 @@ SERVICES: list[DemoService] = [
                 True,
                 (("faint", "轻微", "Faint"), ("strong", "明显", "Strong")),
             ),
-            A("people_inside", "number", "屋内人数", "People inside"),
+            A(
+                "people_inside",
+                "number",
+                "屋内人数",
+                "People inside",
+                minimum=0,
+                maximum=100,
+                whole_number=True,
+            ),
         ),
     ),
     # 弱有所扶 ------------------------------------------------------------------------------
@@ -649,7 +734,15 @@ SERVICES: list[DemoService] = [
         weight=2,
         attributes=(
             A("reason", "text", "困难原因", "What happened", True),
-            A("household", "number", "家庭人口", "People in the household"),
+            A(
+                "household",
+                "number",
+                "家庭人口",
+                "People in the household",
+                minimum=1,
+                maximum=30,
+                whole_number=True,
+            ),
         ),
     ),
     S(
@@ -801,7 +894,7 @@ SERVICES: list[DemoService] = [
         weight=3,
         attributes=(
             A("title", "string", "书名", "Book title", True),
-            A("pickup", "datetime", "取书时间", "Pick-up time"),
+            A("pickup", "datetime", "取书时间", "Pick-up time", earliest_days=0, latest_days=30),
         ),
     ),
     S(
@@ -818,8 +911,23 @@ SERVICES: list[DemoService] = [
         offered="rural",
         weight=1.5,
         attributes=(
-            A("audience", "number", "预计观众人数", "Expected audience"),
-            A("date", "datetime", "希望演出日期", "Preferred date"),
+            A(
+                "audience",
+                "number",
+                "预计观众人数",
+                "Expected audience",
+                minimum=1,
+                maximum=10000,
+                whole_number=True,
+            ),
+            A(
+                "date",
+                "datetime",
+                "希望演出日期",
+                "Preferred date",
+                earliest_days=0,
+                latest_days=365,
+            ),
             A(
                 "genre",
                 "singlevaluelist",
@@ -1085,6 +1193,11 @@ def build_catalog(
                 required=a.required,
                 position=i + 1,
                 choices=[{"key": k, "name_zh": zh, "name_en": en} for k, zh, en in a.choices],
+                minimum=a.minimum,
+                maximum=a.maximum,
+                whole_number=a.whole_number,
+                earliest_days=a.earliest_days,
+                latest_days=a.latest_days,
             )
             for i, a in enumerate(s.attributes)
         ]

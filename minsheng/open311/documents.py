@@ -17,6 +17,7 @@ from minsheng.catalog.models import Service, ServiceArea, ServiceAttribute, Urge
 from minsheng.open311.render import w3c
 from minsheng.open311.selectors import CLOSED_STATUSES, NEED_PREFIX, RequestView
 from minsheng.orders import policy
+from minsheng.orders.attributes import describe_bounds
 from minsheng.orders.models import Action, Audience, OrderEvent, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -95,7 +96,11 @@ def attribute_row(attr: ServiceAttribute, order: int) -> Row:
         "code": attr.code,
         "datatype": attr.datatype,
         "required": attr.required,
-        "datatype_description": attr.get_datatype_display(),
+        # GeoReport v2 has no bounds: they are told in words where the standard puts
+        # help with the input (checked on submission all the same).
+        "datatype_description": " ".join(
+            part for part in (str(attr.get_datatype_display()), describe_bounds(attr)) if part
+        ),
         "order": order,
         "description": attr.label,
     }

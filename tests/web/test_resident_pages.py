@@ -235,7 +235,10 @@ def test_free_form_need_without_description_or_area_is_refused(world):
     assert response.status_code == 400
     body = response.content.decode()
     assert "Describe what you need." in body
-    assert "Choose a service, or the area of your need." in body
+    # The area's message stands by the area field, which it names.
+    assert (
+        '<p class="field-error" id="f-area-error">Choose the service area of your need.</p>' in body
+    )
     assert Order.objects.count() == 0
 
 
