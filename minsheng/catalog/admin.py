@@ -8,6 +8,7 @@ from minsheng.catalog.models import (
     Service,
     ServiceArea,
     ServiceAttribute,
+    Synonym,
     UrgencyClass,
 )
 
@@ -82,3 +83,9 @@ class ProviderAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("name_zh", "name_en", "phone")
     filter_horizontal = ("regions", "categories", "staff")
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ("word", "means")
+    search_fields = ("word", "means")

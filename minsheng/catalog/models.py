@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,6 +8,21 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# The areas with their own icon under static/minsheng/icons/ (the national standard's nine).
+AREA_ICONS = frozenset(
+    {
+        "childcare",
+        "education",
+        "employment",
+        "health",
+        "elderly",
+        "housing",
+        "vulnerable",
+        "military",
+        "culture-sports",
+    }
+)
 
 
 class BilingualName(models.Model):
@@ -37,6 +53,11 @@ class ServiceArea(BilingualName):
         ordering = ["position", "code"]
         verbose_name = _("service area")
         verbose_name_plural = _("service areas")
+
+    @property
+    def icon(self) -> str:
+        """The static path of the area's icon on the menu (a local area: a generic one)."""
+        return f"minsheng/icons/area-{self.code if self.code in AREA_ICONS else 'other'}.svg"
 
 
 class Category(BilingualName):
@@ -274,3 +295,41 @@ class Provider(BilingualName):
                 condition=models.Q(daily_capacity__gte=1), name="provider_capacity_positive"
             )
         ]
+
+
+# --- Search words residents use (issue 8: the residents' menu) --------------------------------
+
+
+class Synonym(models.Model):
+    """A word residents use for what the menu calls otherwise: 看病 for the doctor, 没电 for
+    a power fault. A search holding the word also looks for what it means (staff keep the
+    list in the admin; ``catalog.selectors.search_terms``)."""
+
+    word = models.CharField(
+        _("word"),
+        max_length=40,
+        unique=True,
+        help_text=_("As residents say it: 看病, 低保, 没电. A search containing it is widened."),
+    )
+    means = models.CharField(
+        _("means"),
+        max_length=200,
+        help_text=_("Words of the menu it stands for, separated by spaces: 医生 卫生院 体检."),
+    )
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(word="") & ~models.Q(means=""), name="synonym_not_blank"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.means}"
+
+    @property
+    def terms(self) -> list[str]:
+        return [t for t in re.split(r"[\s,，、;；]+", self.means) if t]

@@ -16,6 +16,7 @@ from minsheng.catalog.models import (
     Service,
     ServiceArea,
     ServiceAttribute,
+    Synonym,
     UrgencyClass,
 )
 from minsheng.demo.regions import TOWNSHIPS, Place, townships_for
@@ -677,13 +678,13 @@ SERVICES: list[DemoService] = [
         "power-supply",
         "用电故障报修",
         "Power fault repair",
-        "停电、线路老化、电表故障报修。",
-        "Report a power cut, old wiring or a faulty meter.",
+        "停电、线路老化、电表故障、村里路灯不亮报修。",
+        "Report a power cut, old wiring, a faulty meter or a street light that is out.",
         "door",
         "utilities",
         "auto",
         weight=4,
-        keywords="停电 power",
+        keywords="停电 路灯 power",
     ),
     S(
         "gas-leak",
@@ -1011,6 +1012,42 @@ SERVICES: list[DemoService] = [
 ]
 
 
+# The words residents use, and what the menu calls them (catalog.Synonym; staff edit the
+# list in the admin). Each expands a search holding the word into the menu's own words.
+SYNONYMS: list[tuple[str, str]] = [
+    ("低保", "最低生活保障 救助"),
+    ("看病", "医生 卫生院 体检 医保 报销 随访"),
+    ("看医生", "医生 卫生院"),
+    ("吃饭", "助餐 送餐 送饭"),
+    ("做饭", "助餐 送餐"),
+    ("没电", "停电 用电故障"),
+    ("断电", "停电 用电故障"),
+    ("跳闸", "用电故障"),
+    ("路灯", "路灯 用电故障"),
+    ("没水", "停水 自来水"),
+    ("水管", "漏水 自来水"),
+    ("煤气", "燃气"),
+    ("打针", "疫苗"),
+    ("小孩", "儿童 婴幼儿"),
+    ("孩子", "儿童 婴幼儿 留守"),
+    ("上学", "助学金 学费 资助 送教"),
+    ("找活", "就业 招聘 技能培训"),
+    ("打工", "就业 招聘 失业"),
+    ("房子", "危房 公租房 适老化"),
+    ("漏雨", "危房 住房改造"),
+    ("退休金", "养老金"),
+    ("老人", "助老 养老 老年人"),
+    ("剪头", "理发"),
+    ("打官司", "法律援助 法律咨询"),
+    ("律师", "法律"),
+    ("残废", "残疾人"),
+    ("退伍", "退役军人 优抚"),
+    ("看书", "书屋 借阅"),
+    ("看戏", "送戏"),
+    ("看电影", "电影"),
+]
+
+
 @dataclass(frozen=True)
 class DemoProvider:
     key: str
@@ -1150,6 +1187,11 @@ def build_catalog(
         )
     categories = {c.code: c for c in Category.objects.all()}
     urgencies = dict(UrgencyClass.objects.values_list("code", "pk"))
+    # A word the county already lists keeps its meaning (staff may have edited it); the
+    # list outlives a demo reset, as county data.
+    Synonym.objects.bulk_create(
+        [Synonym(word=word, means=means) for word, means in SYNONYMS], ignore_conflicts=True
+    )
 
     def regions_of(spec: str | tuple[str, ...]) -> list[Region]:
         keys = townships_for(spec)

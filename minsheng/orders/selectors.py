@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -366,3 +367,40 @@ def order_for_grab(user: Actor, order_id: Any) -> Order | None:
         .select_related(*ORDER_JOINS)
         .first()
     )
+
+
+# --- The residents' menu: what a place orders most (issue 8) -----------------------------------
+
+MOST_ORDERED_DAYS = 90
+
+
+def most_ordered_service_ids(
+    township_id: int | None, *, days: int = MOST_ORDERED_DAYS, now: datetime | None = None
+) -> list[int]:
+    """The services ordered in a township (None: the whole county) over the last ``days``
+    days, most ordered first (ties: the service code's order, so the page never shuffles).
+
+    Public figures, so no reader: counts, not orders, leave here. Cached for
+    ``MINSHENG_MENU_TOP_CACHE_SECONDS`` (default 900; 0 turns it off): the count scans a
+    quarter's orders of a township, or of the county, and the front page asks it on every
+    visit.
+    """
+    ttl = int(getattr(settings, "MINSHENG_MENU_TOP_CACHE_SECONDS", 900))
+    key = f"orders:most-ordered:{township_id or 'county'}:{days}"
+    if ttl > 0 and now is None:
+        found = cache.get(key)
+        if found is not None:
+            return list(found)
+    since = (now or timezone.now()) - timedelta(days=days)
+    qs = Order.objects.filter(created_at__gte=since, service__isnull=False)
+    if township_id is not None:
+        qs = qs.filter(township_id=township_id)
+    ranked = list(
+        qs.values("service_id", "service__code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "service__code")
+        .values_list("service_id", flat=True)
+    )
+    if ttl > 0 and now is None:
+        cache.set(key, ranked, ttl)
+    return ranked
