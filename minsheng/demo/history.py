@@ -29,6 +29,7 @@ from minsheng.demo.catalog import (
     SeededProvider,
     SeededService,
 )
+from minsheng.demo.households import fits
 from minsheng.demo.regions import CENTRE, DEMO_TOWNSHIP, TOWNSHIPS, Place, townships_for
 from minsheng.demo.users import People, person
 from minsheng.orders import lifecycle, policy
@@ -347,9 +348,17 @@ class World:
     ) -> tuple[Sim, int]:
         """An unsaved order at EPOCH with its submitter; returns the simulator and actor."""
         rng = self.rng
-        residents = self.people.residents.get(place.region.pk, [])
+        # Only residents whose household the service fits order it, or have it ordered for
+        # them (``demo.households``); for the others a grid worker orders for a neighbour.
+        households = self.people.households
+        residents = [
+            r
+            for r in self.people.residents.get(place.region.pk, [])
+            if fits(svc.spec.code, households[r[0]])
+        ]
         roll = rng.random()
         if resident is not None:
+            assert fits(svc.spec.code, households[resident[0]]), (svc.spec.code, resident)
             channel, actor = Channel.WEB, resident[0]
         elif roll < 0.5 and residents:
             resident = rng.choice(residents)

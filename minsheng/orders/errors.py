@@ -53,6 +53,7 @@ class OrderCode(StrEnum):
     PROVIDER_UNCHANGED = "provider_unchanged"
     # notes, reasons and ratings
     REASON_REQUIRED = "reason_required"
+    CONFIRMATION_REQUIRED = "confirmation_required"  # a web cancel form's box left unticked
     AUDIENCE_INVALID = "audience_invalid"
     SATISFACTION_INVALID = "satisfaction_invalid"
     # history from another system

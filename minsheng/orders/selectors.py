@@ -23,6 +23,7 @@ from minsheng.orders import policy
 from minsheng.orders.models import (
     DISPATCH_QUEUE_STATUSES,
     OPEN_STATUSES,
+    Action,
     Audience,
     Order,
     OrderEvent,
@@ -60,6 +61,25 @@ class Entry:
     event: OrderEvent
     note: str  # empty when the reader may not read the note
     actor: str  # who took the step, for readers who see that; else empty
+    team: str = ""  # the team the step is about (see TEAM_STEPS); else empty
+
+
+# The steps that are a team's, or about one: the team is named beside them on a timeline.
+# Every event row records the team holding the order, but "Rated · Longtan volunteers" would
+# read as if the team had rated its own work: the resident's and the sweep's steps
+# (rate, reopen, close, cancel, escalate, comment) are named by their actor alone.
+TEAM_STEPS = frozenset(
+    {
+        Action.DISPATCH,
+        Action.REDISPATCH,
+        Action.DECLINE,
+        Action.ACCEPT_TIMEOUT,
+        Action.GRAB,
+        Action.ACCEPT,
+        Action.START,
+        Action.DELIVER,
+    }
+)
 
 
 def _actor_name(event: OrderEvent) -> str:
@@ -76,6 +96,7 @@ def entries(reading: policy.Reading, events: list[OrderEvent]) -> list[Entry]:
             event=e,
             note=policy.note_for(reading, e),
             actor=_actor_name(e) if reading.actors else "",
+            team=e.provider.name if e.provider is not None and e.action in TEAM_STEPS else "",
         )
         for e in events
         if policy.sees_step(reading, e)
@@ -404,3 +425,20 @@ def most_ordered_service_ids(
     if ttl > 0 and now is None:
         cache.set(key, ranked, ttl)
     return ranked
+
+
+# --- The "to rate" badge (issue 8) -------------------------------------------------------------
+
+
+def to_rate_ids(user: Actor) -> list[int]:
+    """The ids of the orders waiting for ``user``'s rating (``policy.to_rate_q``), newest
+    first; their number is the badge in the header and on "My orders"."""
+    return list(
+        Order.objects.filter(policy.to_rate_q(user))
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def to_rate_count(user: Actor) -> int:
+    return Order.objects.filter(policy.to_rate_q(user)).count()
