@@ -128,3 +128,10 @@ def test_search_finds_services_by_description_and_by_synonym(world):
     assert [s.code for s in published_menu(query="我要看病")] == [clinic.code]
     body = Client().get("/?q=看病").content.decode()
     assert 'href="/services/clinic/order/"' in body
+
+
+def test_without_tiles_the_areas_stand_open(world):
+    # Nothing ordered yet: no tiles to lead with, so the menu is shown unfolded.
+    body = english_client().get("/").content.decode()
+    assert TILE.findall(body) == []
+    assert body.count('<details class="area" open>') == 1
