@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -135,3 +136,16 @@ def test_without_tiles_the_areas_stand_open(world):
     body = english_client().get("/").content.decode()
     assert TILE.findall(body) == []
     assert body.count('<details class="area" open>') == 1
+
+
+def test_the_count_is_cached_until_its_time_runs_out(ordered, settings, django_assert_num_queries):
+    settings.MINSHENG_MENU_TOP_CACHE_SECONDS = 900
+    key = f"orders:most-ordered:{ordered.town_a.pk}:90"
+    cache.delete(key)
+    try:
+        first = most_ordered_service_ids(ordered.town_a.pk)
+        submit(ordered, service_code="clean", now=timezone.now())
+        with django_assert_num_queries(0):
+            assert most_ordered_service_ids(ordered.town_a.pk) == first
+    finally:
+        cache.delete(key)
