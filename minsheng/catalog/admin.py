@@ -8,6 +8,7 @@ from minsheng.catalog.models import (
     Service,
     ServiceArea,
     ServiceAttribute,
+    Synonym,
     UrgencyClass,
 )
 
@@ -42,7 +43,20 @@ class UrgencyClassAdmin(admin.ModelAdmin):
 class ServiceAttributeInline(admin.TabularInline):
     model = ServiceAttribute
     extra = 0
-    fields = ("position", "code", "label_zh", "label_en", "datatype", "required", "choices")
+    fields = (
+        "position",
+        "code",
+        "label_zh",
+        "label_en",
+        "datatype",
+        "required",
+        "choices",
+        "minimum",
+        "maximum",
+        "whole_number",
+        "earliest_days",
+        "latest_days",
+    )
 
 
 @admin.register(Service)
@@ -69,3 +83,9 @@ class ProviderAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("name_zh", "name_en", "phone")
     filter_horizontal = ("regions", "categories", "staff")
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ("word", "means")
+    search_fields = ("word", "means")

@@ -1,11 +1,28 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# The areas with their own icon under static/minsheng/icons/ (the national standard's nine).
+AREA_ICONS = frozenset(
+    {
+        "childcare",
+        "education",
+        "employment",
+        "health",
+        "elderly",
+        "housing",
+        "vulnerable",
+        "military",
+        "culture-sports",
+    }
+)
 
 
 class BilingualName(models.Model):
@@ -36,6 +53,11 @@ class ServiceArea(BilingualName):
         ordering = ["position", "code"]
         verbose_name = _("service area")
         verbose_name_plural = _("service areas")
+
+    @property
+    def icon(self) -> str:
+        """The static path of the area's icon on the menu (a local area: a generic one)."""
+        return f"minsheng/icons/area-{self.code if self.code in AREA_ICONS else 'other'}.svg"
 
 
 class Category(BilingualName):
@@ -150,6 +172,26 @@ class ServiceAttribute(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     # [{"key": "a", "name_zh": "…", "name_en": "…"}, …] for the list types.
     choices = models.JSONField(_("choices"), default=list, blank=True)
+    # Bounds, checked on the server by orders.attributes.clean_answer (blank: no bound).
+    # A number question's least and greatest answer, and whether it must be whole.
+    minimum = models.FloatField(_("minimum"), null=True, blank=True)
+    maximum = models.FloatField(_("maximum"), null=True, blank=True)
+    whole_number = models.BooleanField(_("whole numbers only"), default=False)
+    # A date question's bounds, in days from the day the order is placed: 0 is that day,
+    # -365 a year before it, 30 a month after. Relative, not absolute dates, so a menu
+    # item's questions stay right year after year ("not before today", "within 30 days").
+    earliest_days = models.IntegerField(
+        _("earliest (days from the order day)"),
+        null=True,
+        blank=True,
+        help_text=_("0: not before the day of the order; -365: at most a year before it."),
+    )
+    latest_days = models.IntegerField(
+        _("latest (days from the order day)"),
+        null=True,
+        blank=True,
+        help_text=_("0: not after the day of the order; 30: within 30 days of it."),
+    )
 
     class Meta:
         # By the column, not the relation: ordering by "service" would join the service
@@ -158,7 +200,19 @@ class ServiceAttribute(models.Model):
         verbose_name = _("service attribute")
         verbose_name_plural = _("service attributes")
         constraints = [
-            models.UniqueConstraint(fields=["service", "code"], name="attribute_code_unique")
+            models.UniqueConstraint(fields=["service", "code"], name="attribute_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(minimum__isnull=True)
+                | models.Q(maximum__isnull=True)
+                | models.Q(minimum__lte=models.F("maximum")),
+                name="attribute_minimum_not_above_maximum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(earliest_days__isnull=True)
+                | models.Q(latest_days__isnull=True)
+                | models.Q(earliest_days__lte=models.F("latest_days")),
+                name="attribute_earliest_not_after_latest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +227,25 @@ class ServiceAttribute(models.Model):
     @property
     def is_list(self) -> bool:
         return self.datatype in (self.Datatype.SINGLEVALUELIST, self.Datatype.MULTIVALUELIST)
+
+    def clean(self) -> None:
+        """Bounds only where they mean something: numbers on number questions, days on
+        date questions (the admin and ``full_clean`` ask this)."""
+        errors: dict[str, str] = {}
+        number_bounds = ("minimum", "maximum")
+        day_bounds = ("earliest_days", "latest_days")
+        if self.datatype != self.Datatype.NUMBER:
+            for name in number_bounds:
+                if getattr(self, name) is not None:
+                    errors[name] = str(_("Only a number question has this bound."))
+            if self.whole_number:
+                errors["whole_number"] = str(_("Only a number question has this bound."))
+        if self.datatype != self.Datatype.DATETIME:
+            for name in day_bounds:
+                if getattr(self, name) is not None:
+                    errors[name] = str(_("Only a date question has this bound."))
+        if errors:
+            raise ValidationError(errors)
 
     def choice_pairs(self) -> list[tuple[str, str]]:
         en = (get_language() or "").startswith("en")
@@ -222,3 +295,41 @@ class Provider(BilingualName):
                 condition=models.Q(daily_capacity__gte=1), name="provider_capacity_positive"
             )
         ]
+
+
+# --- Search words residents use (issue 8: the residents' menu) --------------------------------
+
+
+class Synonym(models.Model):
+    """A word residents use for what the menu calls otherwise: 看病 for the doctor, 没电 for
+    a power fault. A search holding the word also looks for what it means (staff keep the
+    list in the admin; ``catalog.selectors.search_terms``)."""
+
+    word = models.CharField(
+        _("word"),
+        max_length=40,
+        unique=True,
+        help_text=_("As residents say it: 看病, 低保, 没电. A search containing it is widened."),
+    )
+    means = models.CharField(
+        _("means"),
+        max_length=200,
+        help_text=_("Words of the menu it stands for, separated by spaces: 医生 卫生院 体检."),
+    )
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(word="") & ~models.Q(means=""), name="synonym_not_blank"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.means}"
+
+    @property
+    def terms(self) -> list[str]:
+        return [t for t in re.split(r"[\s,，、;；]+", self.means) if t]

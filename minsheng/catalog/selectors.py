@@ -11,6 +11,7 @@ from minsheng.catalog.models import (
     Service,
     ServiceArea,
     ServiceAttribute,
+    Synonym,
     UrgencyClass,
 )
 from minsheng.core.refcache import RefCache
@@ -30,11 +31,31 @@ def covering(qs: QuerySet[M], region: Region) -> QuerySet[M]:
     return qs.filter(regions__in=region.ancestor_ids()).distinct()
 
 
+SEARCHED_FIELDS = ("name_zh", "name_en", "keywords", "description_zh", "description_en")
+
+
+def search_terms(text: str) -> list[str]:
+    """What a search for ``text`` looks for: the text itself, and what every synonym word
+    it contains means (看病 → 医生 卫生院; "家里没电了" holds 没电 → 停电 用电)."""
+    text = text.strip()
+    if not text:
+        return []
+    terms = [text]
+    lowered = text.lower()
+    for synonym in Synonym.objects.all():
+        if synonym.word.lower() in lowered:
+            terms.extend(t for t in synonym.terms if t not in terms)
+    return terms
+
+
 def matching(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
-    """Services whose name (either language) or keywords contain ``text``."""
-    return qs.filter(
-        Q(name_zh__icontains=text) | Q(name_en__icontains=text) | Q(keywords__icontains=text)
-    )
+    """Services whose name (either language), keywords or description contain ``text`` or
+    a word its synonyms stand for."""
+    found = Q()
+    for term in search_terms(text):
+        for name in SEARCHED_FIELDS:
+            found |= Q(**{f"{name}__icontains": term})
+    return qs.filter(found)
 
 
 def published_menu(

@@ -83,8 +83,33 @@ class AttributeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceAttribute
-        fields = ["code", "label", "datatype", "required", "position", "choices"]
+        fields = [
+            "code",
+            "label",
+            "datatype",
+            "required",
+            "position",
+            "choices",
+            "minimum",
+            "maximum",
+            "whole_number",
+            "earliest_days",
+            "latest_days",
+        ]
         read_only_fields = fields
+        extra_kwargs = {
+            "minimum": {"help_text": "A number question's least answer (null: none)."},
+            "maximum": {"help_text": "A number question's greatest answer (null: none)."},
+            "whole_number": {"help_text": "A number question takes whole numbers only."},
+            "earliest_days": {
+                "help_text": "A date question's first day, in days from the day the order "
+                "is placed (0: not before that day; null: no bound)."
+            },
+            "latest_days": {
+                "help_text": "A date question's last day, in days from the day the order is "
+                "placed (30: within 30 days; null: no bound)."
+            },
+        }
 
     @extend_schema_field(ChoiceSerializer(many=True))
     def get_choices(self, obj: ServiceAttribute) -> list[dict[str, str]]:

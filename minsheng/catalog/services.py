@@ -22,6 +22,13 @@ class AttributeSpec:
     required: bool
     label: str
     choices: tuple[tuple[str, str], ...] = ()
+    # Bounds (ServiceAttribute): numbers on a number question, days from the order day on
+    # a date question; None: no bound.
+    minimum: float | None = None
+    maximum: float | None = None
+    whole_number: bool = False
+    earliest_days: int | None = None
+    latest_days: int | None = None
 
 
 def service_import(
@@ -79,6 +86,11 @@ def service_import(
                 required=spec.required,
                 position=position,
                 choices=[{"key": key, "name_zh": label} for key, label in spec.choices],
+                minimum=spec.minimum,
+                maximum=spec.maximum,
+                whole_number=spec.whole_number,
+                earliest_days=spec.earliest_days,
+                latest_days=spec.latest_days,
             )
             known.add(spec.code)
     return service, created

@@ -8,12 +8,17 @@ from minsheng.accounts.selectors import home_region
 from minsheng.catalog.forms import parse_menu_filter
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.catalog.selectors import published_menu, service_with_attributes
+from minsheng.orders.selectors import most_ordered_service_ids
 from minsheng.regions.selectors import region_choices_tree
+
+# How many of a place's most ordered services stand first, as large tiles.
+TOP_TILES = 6
 
 
 @clean_request
 def home(request: HttpRequest) -> HttpResponse:
-    """The portal: the published menu, by place, by service area and by text."""
+    """The portal: the place's most ordered services first as tiles, every service by area
+    below (folded), and a search that knows the words residents use (synonyms)."""
     menu_filter = parse_menu_filter(request.GET, home=home_region(request.user))
     services = list(
         published_menu(region=menu_filter.region, area=menu_filter.area, query=menu_filter.query)
@@ -23,11 +28,22 @@ def home(request: HttpRequest) -> HttpResponse:
     for s in services:
         by_area.setdefault(s.category.area_id, []).append(s)
     sections = [(a, by_area[a.pk]) for a in areas if a.pk in by_area]
+    searching = bool(menu_filter.query or menu_filter.area)
+    top: list[Service] = []
+    if not searching:
+        # The place's own: its township's orders (a village's alone are too few to rank);
+        # anywhere in the county, the county's.
+        place = menu_filter.region
+        offered = {s.pk: s for s in services}
+        ranked = most_ordered_service_ids(place.township_id if place is not None else None)
+        top = [offered[pk] for pk in ranked if pk in offered][:TOP_TILES]
     context = {
         "filter": menu_filter,
         "tree": region_choices_tree(),
         "areas": areas,
         "sections": sections,
+        "top": top,
+        "searching": searching,
         "count": len(services),
     }
     return render(request, "catalog/home.html", context, status=400 if menu_filter.errors else 200)

@@ -16,6 +16,7 @@ from minsheng.catalog.models import (
     Service,
     ServiceArea,
     ServiceAttribute,
+    Synonym,
     UrgencyClass,
 )
 from minsheng.demo.regions import TOWNSHIPS, Place, townships_for
@@ -44,6 +45,13 @@ class DemoAttribute:
     label_en: str
     required: bool = False
     choices: tuple[Choice, ...] = ()
+    # Bounds (ServiceAttribute): numbers for a number question, days from the order day
+    # for a date question.
+    minimum: float | None = None
+    maximum: float | None = None
+    whole_number: bool = False
+    earliest_days: int | None = None
+    latest_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,15 @@ SERVICES: list[DemoService] = [
         weight=6,
         keywords="疫苗 打针 vaccine",
         attributes=(
-            A("birth_date", "datetime", "儿童出生日期", "Child's date of birth", True),
+            A(
+                "birth_date",
+                "datetime",
+                "儿童出生日期",
+                "Child's date of birth",
+                True,
+                earliest_days=-2557,
+                latest_days=0,
+            ),
             A(
                 "vaccine",
                 "singlevaluelist",
@@ -111,7 +127,18 @@ SERVICES: list[DemoService] = [
         "general",
         "auto",
         weight=3,
-        attributes=(A("weeks", "number", "孕周", "Weeks of pregnancy", True),),
+        attributes=(
+            A(
+                "weeks",
+                "number",
+                "孕周",
+                "Weeks of pregnancy",
+                True,
+                minimum=1,
+                maximum=42,
+                whole_number=True,
+            ),
+        ),
     ),
     S(
         "left-behind-children",
@@ -127,7 +154,16 @@ SERVICES: list[DemoService] = [
         offered="rural",
         weight=4,
         attributes=(
-            A("child_age", "number", "儿童年龄", "Child's age", True),
+            A(
+                "child_age",
+                "number",
+                "儿童年龄",
+                "Child's age",
+                True,
+                minimum=0,
+                maximum=17,
+                whole_number=True,
+            ),
             A(
                 "needs",
                 "multivaluelist",
@@ -236,7 +272,15 @@ SERVICES: list[DemoService] = [
                     ("factory", "制造", "Manufacturing"),
                 ),
             ),
-            A("wage", "number", "期望月工资（元）", "Monthly wage wanted (yuan)"),
+            A(
+                "wage",
+                "number",
+                "期望月工资（元）",
+                "Monthly wage wanted (yuan)",
+                minimum=0,
+                maximum=100000,
+                whole_number=True,
+            ),
         ),
     ),
     S(
@@ -265,7 +309,14 @@ SERVICES: list[DemoService] = [
                     ("tea", "茶叶种植加工", "Tea growing and processing"),
                 ),
             ),
-            A("start", "datetime", "希望开课时间", "Preferred start"),
+            A(
+                "start",
+                "datetime",
+                "希望开课时间",
+                "Preferred start",
+                earliest_days=0,
+                latest_days=180,
+            ),
         ),
     ),
     S(
@@ -319,7 +370,16 @@ SERVICES: list[DemoService] = [
         weight=6,
         keywords="医生 签约 doctor",
         attributes=(
-            A("household", "number", "签约人数", "People in the household signing", True),
+            A(
+                "household",
+                "number",
+                "签约人数",
+                "People in the household signing",
+                True,
+                minimum=1,
+                maximum=20,
+                whole_number=True,
+            ),
             A(
                 "conditions",
                 "multivaluelist",
@@ -425,7 +485,16 @@ SERVICES: list[DemoService] = [
         weight=9,
         keywords="送饭 老人 meals",
         attributes=(
-            A("meals_per_day", "number", "每天几餐", "Meals per day", True),
+            A(
+                "meals_per_day",
+                "number",
+                "每天几餐",
+                "Meals per day",
+                True,
+                minimum=1,
+                maximum=3,
+                whole_number=True,
+            ),
             A(
                 "diet",
                 "singlevaluelist",
@@ -439,7 +508,7 @@ SERVICES: list[DemoService] = [
                     ("low_salt", "低盐", "Low salt"),
                 ),
             ),
-            A("start", "datetime", "开始日期", "Start date"),
+            A("start", "datetime", "开始日期", "Start date", earliest_days=0, latest_days=90),
         ),
     ),
     S(
@@ -453,7 +522,16 @@ SERVICES: list[DemoService] = [
         "general",
         "grab",
         weight=5,
-        attributes=(A("when", "datetime", "方便的时间", "A convenient time"),),
+        attributes=(
+            A(
+                "when",
+                "datetime",
+                "方便的时间",
+                "A convenient time",
+                earliest_days=0,
+                latest_days=30,
+            ),
+        ),
     ),
     S(
         "home-cleaning",
@@ -467,7 +545,7 @@ SERVICES: list[DemoService] = [
         "grab",
         weight=4,
         attributes=(
-            A("rooms", "number", "房间数", "Rooms"),
+            A("rooms", "number", "房间数", "Rooms", minimum=1, maximum=30, whole_number=True),
             A("notes", "string", "特别说明", "Anything we should know"),
         ),
     ),
@@ -536,7 +614,7 @@ SERVICES: list[DemoService] = [
                     ("brick_concrete", "砖混", "Brick and concrete"),
                 ),
             ),
-            A("area", "number", "建筑面积（平方米）", "Floor area (m²)"),
+            A("area", "number", "建筑面积（平方米）", "Floor area (m²)", minimum=1, maximum=5000),
             A("damage", "text", "损坏情况", "Damage"),
         ),
     ),
@@ -600,13 +678,13 @@ SERVICES: list[DemoService] = [
         "power-supply",
         "用电故障报修",
         "Power fault repair",
-        "停电、线路老化、电表故障报修。",
-        "Report a power cut, old wiring or a faulty meter.",
+        "停电、线路老化、电表故障、村里路灯不亮报修。",
+        "Report a power cut, old wiring, a faulty meter or a street light that is out.",
         "door",
         "utilities",
         "auto",
         weight=4,
-        keywords="停电 power",
+        keywords="停电 路灯 power",
     ),
     S(
         "gas-leak",
@@ -631,7 +709,15 @@ SERVICES: list[DemoService] = [
                 True,
                 (("faint", "轻微", "Faint"), ("strong", "明显", "Strong")),
             ),
-            A("people_inside", "number", "屋内人数", "People inside"),
+            A(
+                "people_inside",
+                "number",
+                "屋内人数",
+                "People inside",
+                minimum=0,
+                maximum=100,
+                whole_number=True,
+            ),
         ),
     ),
     # 弱有所扶 ------------------------------------------------------------------------------
@@ -649,7 +735,15 @@ SERVICES: list[DemoService] = [
         weight=2,
         attributes=(
             A("reason", "text", "困难原因", "What happened", True),
-            A("household", "number", "家庭人口", "People in the household"),
+            A(
+                "household",
+                "number",
+                "家庭人口",
+                "People in the household",
+                minimum=1,
+                maximum=30,
+                whole_number=True,
+            ),
         ),
     ),
     S(
@@ -801,7 +895,7 @@ SERVICES: list[DemoService] = [
         weight=3,
         attributes=(
             A("title", "string", "书名", "Book title", True),
-            A("pickup", "datetime", "取书时间", "Pick-up time"),
+            A("pickup", "datetime", "取书时间", "Pick-up time", earliest_days=0, latest_days=30),
         ),
     ),
     S(
@@ -818,8 +912,23 @@ SERVICES: list[DemoService] = [
         offered="rural",
         weight=1.5,
         attributes=(
-            A("audience", "number", "预计观众人数", "Expected audience"),
-            A("date", "datetime", "希望演出日期", "Preferred date"),
+            A(
+                "audience",
+                "number",
+                "预计观众人数",
+                "Expected audience",
+                minimum=1,
+                maximum=10000,
+                whole_number=True,
+            ),
+            A(
+                "date",
+                "datetime",
+                "希望演出日期",
+                "Preferred date",
+                earliest_days=0,
+                latest_days=365,
+            ),
             A(
                 "genre",
                 "singlevaluelist",
@@ -900,6 +1009,42 @@ SERVICES: list[DemoService] = [
         weight=0,
         published=False,
     ),
+]
+
+
+# The words residents use, and what the menu calls them (catalog.Synonym; staff edit the
+# list in the admin). Each expands a search holding the word into the menu's own words.
+SYNONYMS: list[tuple[str, str]] = [
+    ("低保", "最低生活保障 救助"),
+    ("看病", "医生 卫生院 体检 医保 报销 随访"),
+    ("看医生", "医生 卫生院"),
+    ("吃饭", "助餐 送餐 送饭"),
+    ("做饭", "助餐 送餐"),
+    ("没电", "停电 用电故障"),
+    ("断电", "停电 用电故障"),
+    ("跳闸", "用电故障"),
+    ("路灯", "路灯 用电故障"),
+    ("没水", "停水 自来水"),
+    ("水管", "漏水 自来水"),
+    ("煤气", "燃气"),
+    ("打针", "疫苗"),
+    ("小孩", "儿童 婴幼儿"),
+    ("孩子", "儿童 婴幼儿 留守"),
+    ("上学", "助学金 学费 资助 送教"),
+    ("找活", "就业 招聘 技能培训"),
+    ("打工", "就业 招聘 失业"),
+    ("房子", "危房 公租房 适老化"),
+    ("漏雨", "危房 住房改造"),
+    ("退休金", "养老金"),
+    ("老人", "助老 养老 老年人"),
+    ("剪头", "理发"),
+    ("打官司", "法律援助 法律咨询"),
+    ("律师", "法律"),
+    ("残废", "残疾人"),
+    ("退伍", "退役军人 优抚"),
+    ("看书", "书屋 借阅"),
+    ("看戏", "送戏"),
+    ("看电影", "电影"),
 ]
 
 
@@ -1042,6 +1187,11 @@ def build_catalog(
         )
     categories = {c.code: c for c in Category.objects.all()}
     urgencies = dict(UrgencyClass.objects.values_list("code", "pk"))
+    # A word the county already lists keeps its meaning (staff may have edited it); the
+    # list outlives a demo reset, as county data.
+    Synonym.objects.bulk_create(
+        [Synonym(word=word, means=means) for word, means in SYNONYMS], ignore_conflicts=True
+    )
 
     def regions_of(spec: str | tuple[str, ...]) -> list[Region]:
         keys = townships_for(spec)
@@ -1085,6 +1235,11 @@ def build_catalog(
                 required=a.required,
                 position=i + 1,
                 choices=[{"key": k, "name_zh": zh, "name_en": en} for k, zh, en in a.choices],
+                minimum=a.minimum,
+                maximum=a.maximum,
+                whole_number=a.whole_number,
+                earliest_days=a.earliest_days,
+                latest_days=a.latest_days,
             )
             for i, a in enumerate(s.attributes)
         ]

@@ -15,11 +15,12 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from typing import Any, cast
 
 from django.db import connection, models
+from django.utils import timezone
 
 from minsheng.catalog.models import Service, ServiceAttribute
 from minsheng.demo.catalog import (
@@ -28,6 +29,7 @@ from minsheng.demo.catalog import (
     SeededProvider,
     SeededService,
 )
+from minsheng.demo.households import fits
 from minsheng.demo.regions import CENTRE, DEMO_TOWNSHIP, TOWNSHIPS, Place, townships_for
 from minsheng.demo.users import People, person
 from minsheng.orders import lifecycle, policy
@@ -111,6 +113,20 @@ class Step:
     due: datetime | None = None  # for an escalation: the deadline that passed
 
 
+# The usual answers to the demo's number questions, by question code (else 1 to 4).
+TYPICAL_NUMBERS: dict[str, tuple[int, int]] = {
+    "wage": (2500, 6000),
+    "audience": (30, 300),
+    "area": (60, 240),
+    "weeks": (6, 38),
+    "child_age": (1, 14),
+    "rooms": (1, 5),
+    "meals_per_day": (1, 3),
+    "household": (1, 6),
+    "people_inside": (0, 4),
+}
+
+
 class Sim:
     """One order's life. Every step is ``orders.lifecycle``'s (the transition table, the
     deadlines, the fields each step sets), as the services and the sweep would take it; the
@@ -127,6 +143,18 @@ class Sim:
         self.state = change.state
         self._record(change, actor_id=order.created_by_id)
         self.t = order.created_at  # the last step taken (an escalation is not one)
+        # Date answers as (days from the order day, hour): written into the answers from
+        # the order's local day whenever the life moves, so a date stays where the question's
+        # bounds put it (a start "within 30 days" falls after the order, however it moved).
+        self.dated: dict[str, tuple[int, int]] = {}
+
+    def place_dates(self) -> None:
+        day = timezone.localdate(self.o.created_at)
+        for code, (days, hour) in self.dated.items():
+            moment = timezone.make_aware(
+                datetime.combine(day + timedelta(days=days), time(hour=hour))
+            )
+            self.o.answers[code] = moment.isoformat()
 
     def _record(
         self,
@@ -247,6 +275,7 @@ class Sim:
         for rating in self.ratings:
             rating.created_at += delta
         self.t += delta
+        self.place_dates()
 
     def order(self) -> Order:
         """The order as the services would have left it."""
@@ -319,9 +348,17 @@ class World:
     ) -> tuple[Sim, int]:
         """An unsaved order at EPOCH with its submitter; returns the simulator and actor."""
         rng = self.rng
-        residents = self.people.residents.get(place.region.pk, [])
+        # Only residents whose household the service fits order it, or have it ordered for
+        # them (``demo.households``); for the others a grid worker orders for a neighbour.
+        households = self.people.households
+        residents = [
+            r
+            for r in self.people.residents.get(place.region.pk, [])
+            if fits(svc.spec.code, households[r[0]])
+        ]
         roll = rng.random()
         if resident is not None:
+            assert fits(svc.spec.code, households[resident[0]]), (svc.spec.code, resident)
             channel, actor = Channel.WEB, resident[0]
         elif roll < 0.5 and residents:
             resident = rng.choice(residents)
@@ -351,7 +388,7 @@ class World:
             category_id=svc.category_id,
             urgency_id=svc.urgency_id,
             description=rng.choice(DESCRIPTIONS),
-            answers=self.answers(svc),
+            answers={},
             region_id=place.region.pk,
             township_id=place.township.pk,
             latitude=round(lat + rng.uniform(-0.006, 0.006), 5),
@@ -366,24 +403,29 @@ class World:
             created_at=EPOCH,
         )
         # The order's time limits as the services read them (``order_submit`` does the same).
-        return Sim(order, limits_of(order), rng), actor
+        sim = Sim(order, limits_of(order), rng)
+        order.answers, sim.dated = self.answers(svc)
+        sim.place_dates()
+        return sim, actor
 
-    def answers(self, svc: SeededService) -> dict[str, Any]:
+    def answers(self, svc: SeededService) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+        """Answers within each question's bounds; date answers as (days from the order
+        day, hour), placed on the order's day by ``Sim.place_dates``."""
         rng = self.rng
         out: dict[str, Any] = {}
+        dated: dict[str, tuple[int, int]] = {}
         for a in svc.attributes:
             if not a.required and rng.random() < 0.4:
                 continue
             keys = [c["key"] for c in a.choices]
             if a.datatype == ServiceAttribute.Datatype.NUMBER:
-                out[a.code] = (
-                    rng.randint(1, 4)
-                    if "meals" in a.code or "household" in a.code
-                    else rng.randint(1, 60)
-                )
+                out[a.code] = self.number(a)
             elif a.datatype == ServiceAttribute.Datatype.DATETIME:
-                day = datetime(2026, 1, 1, 9, 0, tzinfo=UTC) + timedelta(days=rng.randint(0, 300))
-                out[a.code] = day.isoformat()
+                first = a.earliest_days if a.earliest_days is not None else 0
+                last = a.latest_days if a.latest_days is not None else first + 60
+                # A wanted date mostly soon after the order; a date of birth anywhere back.
+                last = last if first < 0 else min(last, first + 21)
+                dated[a.code] = (rng.randint(first, last), rng.choice([9, 10, 14, 15]))
             elif a.datatype == ServiceAttribute.Datatype.SINGLEVALUELIST:
                 out[a.code] = rng.choice(keys)
             elif a.datatype == ServiceAttribute.Datatype.MULTIVALUELIST:
@@ -395,7 +437,15 @@ class World:
                 )
             else:
                 out[a.code] = rng.choice(["见备注", "家门口", "二楼", "院子里"])
-        return out
+        return out, dated
+
+    def number(self, a: ServiceAttribute) -> int:
+        """A plausible answer within the question's bounds: the usual range of its kind
+        (a wage in thousands, an audience in tens), else a small count."""
+        usual = TYPICAL_NUMBERS.get(a.code, (1, 4))
+        low = max(usual[0], int(a.minimum)) if a.minimum is not None else usual[0]
+        high = min(usual[1], int(a.maximum)) if a.maximum is not None else usual[1]
+        return self.rng.randint(low, max(low, high))
 
     # -- one round of service: dispatch (or grab) up to delivery --------------------------------
 

@@ -8,7 +8,7 @@ its own accounts from real ones (``demo_logins``, the reset).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from minsheng.accounts.models import Profile, Role
 from minsheng.catalog.models import Provider
 from minsheng.demo.catalog import DEMO_PROVIDER, SeededProvider
+from minsheng.demo.households import Household, household_of
 from minsheng.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_RESIDENT_MOBILE
 from minsheng.demo.regions import DEMO_TOWNSHIP, TOWNSHIPS, Place
 from minsheng.regions.models import Region
@@ -45,6 +46,7 @@ class People:
     grid: dict[str, int]  # township key -> user id
     demo_grid: int
     residents: dict[int, list[tuple[int, str, str]]]  # village pk -> [(user id, name, phone)]
+    households: dict[int, Household] = field(default_factory=dict)  # user id -> household
     count: int = 0
 
 
@@ -153,9 +155,11 @@ def build_users(
         links.extend(staff_through(provider_id=prov.obj.pk, user_id=uid) for uid in prov.staff)
     staff_through.objects.bulk_create(links)
     residents: dict[int, list[tuple[int, str, str]]] = {}
+    households = {ids["resident"]: household_of("resident")}
     for username, name, role, region, _s in rows:
         if role == Role.RESIDENT and region is not None and username.startswith("r0"):
             residents.setdefault(region.pk, []).append((ids[username], name, phones[username]))
+            households[ids[username]] = household_of(username)
     residents.setdefault(demo_place.region.pk, []).insert(
         0, (ids["resident"], logins[Role.RESIDENT].display_name, DEMO_RESIDENT_MOBILE)
     )
@@ -167,5 +171,6 @@ def build_users(
         grid={k: ids[f"grid-{k}"] for k, *_r in TOWNSHIPS},
         demo_grid=ids["grid"],
         residents=residents,
+        households=households,
         count=len(users),
     )

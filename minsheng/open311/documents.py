@@ -7,16 +7,17 @@ are strings, datetimes W3C with an offset, lat/long numbers; a field with no val
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from minsheng.catalog.models import Service, ServiceArea, ServiceAttribute, UrgencyClass
+from minsheng.core.durations import natural_duration
 from minsheng.open311.render import w3c
 from minsheng.open311.selectors import CLOSED_STATUSES, NEED_PREFIX, RequestView
 from minsheng.orders import policy
+from minsheng.orders.attributes import describe_bounds
 from minsheng.orders.models import Action, Audience, OrderEvent, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -95,7 +96,11 @@ def attribute_row(attr: ServiceAttribute, order: int) -> Row:
         "code": attr.code,
         "datatype": attr.datatype,
         "required": attr.required,
-        "datatype_description": attr.get_datatype_display(),
+        # GeoReport v2 has no bounds: they are told in words where the standard puts
+        # help with the input (checked on submission all the same).
+        "datatype_description": " ".join(
+            part for part in (str(attr.get_datatype_display()), describe_bounds(attr)) if part
+        ),
         "order": order,
         "description": attr.label,
     }
@@ -111,19 +116,10 @@ def definition(code: str, attributes: list[ServiceAttribute]) -> Row:
     }
 
 
-def _duration(limit: timedelta) -> str:
-    hours = int(limit.total_seconds() // 3600)
-    if hours and hours % 24 == 0:
-        return _("%(n)d days") % {"n": hours // 24}
-    if hours:
-        return _("%(n)d hours") % {"n": hours}
-    return _("%(n)d minutes") % {"n": max(1, int(limit.total_seconds() // 60))}
-
-
 def service_notice(urgency: UrgencyClass) -> str:
     return _("%(urgency)s: to be resolved within %(limit)s of the request.") % {
         "urgency": urgency.name,
-        "limit": _duration(urgency.resolve_limit),
+        "limit": natural_duration(urgency.resolve_limit.total_seconds()),
     }
 
 

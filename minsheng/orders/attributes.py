@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -35,8 +36,121 @@ def _as_list(value: Any) -> list[str]:
     return [str(value).strip()]
 
 
-def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
-    """Return the stored form of one answer or raise DomainError naming the attribute."""
+def figure(number: float) -> str:
+    """A bound as people write it: 3, not 3.0; 0.5 stays 0.5."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def check_number_bounds(attr: ServiceAttribute, number: int | float, field: str) -> None:
+    """A number question's minimum, maximum and whole-number settings; the message names
+    the question, since a form may show it away from its input (a summary, an API)."""
+    question = attr.label
+    if attr.whole_number and isinstance(number, float) and not number.is_integer():
+        raise DomainError.single(
+            OrderCode.ATTRIBUTE_NOT_WHOLE,
+            _("“%(question)s”: give a whole number.") % {"question": question},
+            field,
+        )
+    if attr.minimum is not None and number < attr.minimum:
+        raise DomainError.single(
+            OrderCode.ATTRIBUTE_BELOW_MINIMUM,
+            _("“%(question)s”: at least %(minimum)s.")
+            % {"question": question, "minimum": figure(attr.minimum)},
+            field,
+        )
+    if attr.maximum is not None and number > attr.maximum:
+        raise DomainError.single(
+            OrderCode.ATTRIBUTE_ABOVE_MAXIMUM,
+            _("“%(question)s”: at most %(maximum)s.")
+            % {"question": question, "maximum": figure(attr.maximum)},
+            field,
+        )
+
+
+def date_bounds(attr: ServiceAttribute, today: date) -> tuple[date | None, date | None]:
+    """The first and last day a date question accepts, for an order placed ``today``."""
+    earliest = (
+        today + timedelta(days=attr.earliest_days) if attr.earliest_days is not None else None
+    )
+    latest = today + timedelta(days=attr.latest_days) if attr.latest_days is not None else None
+    return earliest, latest
+
+
+def check_date_bounds(attr: ServiceAttribute, moment: datetime, today: date, field: str) -> None:
+    """A date question's bounds, by the answer's local day (a time on the last day is in)."""
+    earliest, latest = date_bounds(attr, today)
+    day = timezone.localtime(moment).date()
+    if earliest is not None and day < earliest:
+        raise DomainError.single(
+            OrderCode.ATTRIBUTE_TOO_EARLY,
+            _("“%(question)s”: not before %(date)s.")
+            % {"question": attr.label, "date": earliest.isoformat()},
+            field,
+        )
+    if latest is not None and day > latest:
+        raise DomainError.single(
+            OrderCode.ATTRIBUTE_TOO_LATE,
+            _("“%(question)s”: not after %(date)s.")
+            % {"question": attr.label, "date": latest.isoformat()},
+            field,
+        )
+
+
+def describe_bounds(attr: ServiceAttribute, today: date | None = None) -> str:
+    """The bounds in words, for a form's help and a service definition ("" if none)."""
+    D = ServiceAttribute.Datatype
+    if attr.datatype == D.NUMBER:
+        low, high = attr.minimum, attr.maximum
+        args = {
+            "minimum": figure(low) if low is not None else "",
+            "maximum": figure(high) if high is not None else "",
+        }
+        if low is not None and high is not None:
+            text = (
+                _("A whole number from %(minimum)s to %(maximum)s.")
+                if attr.whole_number
+                else _("A number from %(minimum)s to %(maximum)s.")
+            )
+        elif low is not None:
+            text = (
+                _("A whole number, at least %(minimum)s.")
+                if attr.whole_number
+                else _("A number, at least %(minimum)s.")
+            )
+        elif high is not None:
+            text = (
+                _("A whole number, at most %(maximum)s.")
+                if attr.whole_number
+                else _("A number, at most %(maximum)s.")
+            )
+        else:
+            return str(_("A whole number.")) if attr.whole_number else ""
+        return str(text % args)
+    if attr.datatype == D.DATETIME:
+        earliest, latest = date_bounds(attr, today or timezone.localdate())
+        if earliest is not None and latest is not None:
+            text = _("From %(earliest)s to %(latest)s.")
+        elif earliest is not None:
+            text = _("Not before %(earliest)s.")
+        elif latest is not None:
+            text = _("Not after %(latest)s.")
+        else:
+            return ""
+        return str(
+            text
+            % {
+                "earliest": earliest.isoformat() if earliest else "",
+                "latest": latest.isoformat() if latest else "",
+            }
+        )
+    return ""
+
+
+def clean_answer(attr: ServiceAttribute, value: Any, *, today: date | None = None) -> Answer:
+    """Return the stored form of one answer or raise DomainError naming the attribute.
+
+    ``today``: the day the order is placed, which date bounds count from (by default the
+    local today)."""
     field = f"attribute[{attr.code}]"
     dt = attr.datatype
     D = ServiceAttribute.Datatype
@@ -60,11 +174,13 @@ def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
             raise DomainError.single(code, exc.message, field) from None
     if dt == D.NUMBER:
         try:
-            return read_number(value)
+            number = read_number(value)
         except Invalid:
             raise DomainError.single(
                 OrderCode.ATTRIBUTE_NOT_NUMBER, _("Enter a number."), field
             ) from None
+        check_number_bounds(attr, number, field)
+        return number
     if dt == D.DATETIME:
         try:
             moment = read_datetime(value if isinstance(value, str) else str(value))
@@ -74,6 +190,7 @@ def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
                 _("Enter a date and time such as 2026-05-01T09:30."),
                 field,
             ) from None
+        check_date_bounds(attr, moment, today or timezone.localdate(), field)
         # Stored in one form: the local time zone, whatever offset it was given in (a
         # naive time is local time).
         return timezone.localtime(moment).isoformat()
@@ -98,9 +215,11 @@ def clean_answer(attr: ServiceAttribute, value: Any) -> Answer:
 
 
 def clean_answers(
-    attributes: Iterable[ServiceAttribute], raw: Mapping[str, Any]
+    attributes: Iterable[ServiceAttribute], raw: Mapping[str, Any], *, today: date | None = None
 ) -> dict[str, Answer]:
-    """Validate every answer; collect all the errors so a form can show them at once."""
+    """Validate every answer; collect all the errors so a form can show them at once.
+
+    ``today``: the local day the order is placed (date bounds count from it)."""
     attrs = list(attributes)
     known = {a.code for a in attrs}
     errors: list[ErrorDetail] = []
@@ -127,7 +246,7 @@ def clean_answers(
                 )
             continue
         try:
-            cleaned[attr.code] = clean_answer(attr, value)
+            cleaned[attr.code] = clean_answer(attr, value, today=today)
         except DomainError as exc:
             errors.extend(exc.errors)
     if errors:

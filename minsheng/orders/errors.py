@@ -42,6 +42,11 @@ class OrderCode(StrEnum):
     ATTRIBUTE_NOT_DATETIME = "attribute_not_datetime"
     ATTRIBUTE_TOO_LONG = "attribute_too_long"
     ATTRIBUTE_UNKNOWN_CHOICE = "attribute_unknown_choice"
+    ATTRIBUTE_BELOW_MINIMUM = "attribute_below_minimum"
+    ATTRIBUTE_ABOVE_MAXIMUM = "attribute_above_maximum"
+    ATTRIBUTE_NOT_WHOLE = "attribute_not_whole"
+    ATTRIBUTE_TOO_EARLY = "attribute_too_early"
+    ATTRIBUTE_TOO_LATE = "attribute_too_late"
     # dispatch (派单)
     PROVIDER_NOT_ELIGIBLE = "provider_not_eligible"
     PROVIDER_FULL = "provider_full"
@@ -49,6 +54,7 @@ class OrderCode(StrEnum):
     FAILED_THIS_ORDER = "failed_this_order"  # issue 8: a reopened order and the team that failed it
     # notes, reasons and ratings
     REASON_REQUIRED = "reason_required"
+    CONFIRMATION_REQUIRED = "confirmation_required"  # a web cancel form's box left unticked
     AUDIENCE_INVALID = "audience_invalid"
     SATISFACTION_INVALID = "satisfaction_invalid"
     # whether a rating counts (issue 8)

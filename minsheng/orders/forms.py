@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.catalog.models import ServiceArea, ServiceAttribute
 from minsheng.core.errors import ErrorDetail
+from minsheng.orders.attributes import date_bounds, describe_bounds, figure
 from minsheng.orders.models import Audience, Channel, Satisfaction
 from minsheng.orders.policy import STAFF_CHANNELS
 from minsheng.orders.services import OrderInput, RatingInput
@@ -50,6 +52,10 @@ class FieldSpec:
     errors: list[str] = field(default_factory=list)
     maxlength: int | None = None
     step: str = ""
+    # The input's min and max attributes (numbers, or datetime-local values): a hint the
+    # browser gives at once; the server checks the same bounds (orders.attributes).
+    min: str = ""
+    max: str = ""
     autocomplete: str = ""
     prefix: str = "f"
 
@@ -153,6 +159,14 @@ def attribute_field(attr: ServiceAttribute, data: QueryDict | None) -> FieldSpec
         value = data.getlist(name) if kind == "checkbox" else data.get(name, "")
     elif kind == "checkbox":
         value = []
+    low = high = ""
+    if attr.datatype == D.NUMBER:
+        low = figure(attr.minimum) if attr.minimum is not None else ""
+        high = figure(attr.maximum) if attr.maximum is not None else ""
+    elif attr.datatype == D.DATETIME:
+        earliest, latest = date_bounds(attr, timezone.localdate())
+        low = f"{earliest.isoformat()}T00:00" if earliest else ""
+        high = f"{latest.isoformat()}T23:59" if latest else ""
     return FieldSpec(
         name=name,
         label=attr.label,
@@ -160,8 +174,11 @@ def attribute_field(attr: ServiceAttribute, data: QueryDict | None) -> FieldSpec
         required=attr.required,
         value=value,
         choices=choices,
+        help=describe_bounds(attr),
         maxlength=200 if attr.datatype == D.STRING else None,
-        step="any" if attr.datatype == D.NUMBER else "",
+        step=("1" if attr.whole_number else "any") if attr.datatype == D.NUMBER else "",
+        min=low,
+        max=high,
     )
 
 

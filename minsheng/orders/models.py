@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.orders.titles import first_words
+
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")  # 点单: waiting for review (审单)
@@ -289,9 +291,11 @@ class Order(models.Model):
 
     @property
     def title(self) -> str:
+        """A menu item's service; a free-form need's own first words (its area when it has
+        none: an imported need may come without a description). See ``orders.titles``."""
         if self.service_id is not None:
             return self.service.name  # type: ignore[union-attr]
-        return self.area.name
+        return first_words(self.description) or self.area.name
 
     @property
     def is_open(self) -> bool:

@@ -1004,3 +1004,14 @@ def failed_by_q(provider_id: int) -> Q:
     filter on orders)."""
     failed = Rating.objects.filter(solved=False, provider_id=provider_id).values("order_id")
     return Q(pk__in=failed)
+
+
+# --- Orders waiting for the reader's rating (issue 8: the "to rate" badge) --------------------
+
+
+def to_rate_q(user: Actor) -> Q:
+    """The orders ``user`` may rate now: the same answer as ``can_rate`` (their own order,
+    delivered and not yet rated) as a filter, for the badge that counts them."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(resident_id=user.pk, status=Status.DELIVERED)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import TruncMonth
@@ -72,6 +73,25 @@ class Entry:
     event: OrderEvent
     note: str  # empty when the reader may not read the note
     actor: str  # who took the step, for readers who see that; else empty
+    team: str = ""  # the team the step is about (see TEAM_STEPS); else empty
+
+
+# The steps that are a team's, or about one: the team is named beside them on a timeline.
+# Every event row records the team holding the order, but "Rated · Longtan volunteers" would
+# read as if the team had rated its own work: the resident's and the sweep's steps
+# (rate, reopen, close, cancel, escalate, comment) are named by their actor alone.
+TEAM_STEPS = frozenset(
+    {
+        Action.DISPATCH,
+        Action.REDISPATCH,
+        Action.DECLINE,
+        Action.ACCEPT_TIMEOUT,
+        Action.GRAB,
+        Action.ACCEPT,
+        Action.START,
+        Action.DELIVER,
+    }
+)
 
 
 def _actor_name(event: OrderEvent) -> str:
@@ -88,6 +108,7 @@ def entries(reading: policy.Reading, events: list[OrderEvent]) -> list[Entry]:
             event=e,
             note=policy.note_for(reading, e),
             actor=_actor_name(e) if reading.actors else "",
+            team=e.provider.name if e.provider is not None and e.action in TEAM_STEPS else "",
         )
         for e in events
         if policy.sees_step(reading, e)
@@ -723,3 +744,57 @@ def photo_file(photo: OrderPhoto, *, thumbnail: bool = False) -> PhotoFile:
         content_type="image/jpeg" if thumbnail else photo.content_type,
         filename=f"order-{photo.order_id}-photo-{photo.pk}{suffix}.{extension}",
     )
+
+
+# --- The residents' menu: what a place orders most (issue 8) -----------------------------------
+
+MOST_ORDERED_DAYS = 90
+
+
+def most_ordered_service_ids(
+    township_id: int | None, *, days: int = MOST_ORDERED_DAYS, now: datetime | None = None
+) -> list[int]:
+    """The services ordered in a township (None: the whole county) over the last ``days``
+    days, most ordered first (ties: the service code's order, so the page never shuffles).
+
+    Public figures, so no reader: counts, not orders, leave here. Cached for
+    ``MINSHENG_MENU_TOP_CACHE_SECONDS`` (default 900; 0 turns it off): the count scans a
+    quarter's orders of a township, or of the county, and the front page asks it on every
+    visit.
+    """
+    ttl = int(getattr(settings, "MINSHENG_MENU_TOP_CACHE_SECONDS", 900))
+    key = f"orders:most-ordered:{township_id or 'county'}:{days}"
+    if ttl > 0 and now is None:
+        found = cache.get(key)
+        if found is not None:
+            return list(found)
+    since = (now or timezone.now()) - timedelta(days=days)
+    qs = Order.objects.filter(created_at__gte=since, service__isnull=False)
+    if township_id is not None:
+        qs = qs.filter(township_id=township_id)
+    ranked = list(
+        qs.values("service_id", "service__code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "service__code")
+        .values_list("service_id", flat=True)
+    )
+    if ttl > 0 and now is None:
+        cache.set(key, ranked, ttl)
+    return ranked
+
+
+# --- The "to rate" badge (issue 8) -------------------------------------------------------------
+
+
+def to_rate_ids(user: Actor) -> list[int]:
+    """The ids of the orders waiting for ``user``'s rating (``policy.to_rate_q``), newest
+    first; their number is the badge in the header and on "My orders"."""
+    return list(
+        Order.objects.filter(policy.to_rate_q(user))
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def to_rate_count(user: Actor) -> int:
+    return Order.objects.filter(policy.to_rate_q(user)).count()

@@ -241,6 +241,15 @@ def test_bad_published_flag_is_a_400(world: Any) -> None:
     }
 
 
+NO_BOUNDS = {
+    "minimum": None,
+    "maximum": None,
+    "whole_number": False,
+    "earliest_days": None,
+    "latest_days": None,
+}
+
+
 def test_service_detail_has_questions_and_places(
     world: Any, menu: dict[str, Any], questions: list[ServiceAttribute]
 ) -> None:
@@ -259,6 +268,7 @@ def test_service_detail_has_questions_and_places(
                 {"key": "unaided", "name": "Walks unaided"},
                 {"key": "aided", "name": "Needs a hand"},
             ],
+            **NO_BOUNDS,
         },
         {
             "code": "people",
@@ -267,6 +277,7 @@ def test_service_detail_has_questions_and_places(
             "required": True,
             "position": 2,
             "choices": [],
+            **NO_BOUNDS,
         },
         {
             "code": "when",
@@ -275,6 +286,7 @@ def test_service_detail_has_questions_and_places(
             "required": False,
             "position": 3,
             "choices": [],
+            **NO_BOUNDS,
         },
         {
             "code": "landmark",
@@ -283,6 +295,7 @@ def test_service_detail_has_questions_and_places(
             "required": False,
             "position": 4,
             "choices": [],
+            **NO_BOUNDS,
         },
         {
             "code": "details",
@@ -291,6 +304,7 @@ def test_service_detail_has_questions_and_places(
             "required": False,
             "position": 5,
             "choices": [],
+            **NO_BOUNDS,
         },
         {
             "code": "extras",
@@ -303,6 +317,7 @@ def test_service_detail_has_questions_and_places(
                 {"key": "company", "name": "Company"},
                 {"key": "tidy", "name": "Tidying up"},
             ],
+            **NO_BOUNDS,
         },
     ]
     assert data["offered_in"] == ["C"]

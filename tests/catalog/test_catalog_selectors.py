@@ -142,7 +142,7 @@ def searchable(standard_catalog: None) -> None:
         name_en="Bathing at home",
         keywords="洗澡",
         description_zh="可顺带送餐",
-        description_en="Meal on request",
+        description_en="Towels on request",
     )
     ServiceFactory(code="legal", name_zh="法律援助", name_en="Legal aid", keywords="律师 50% off")
 
@@ -159,12 +159,12 @@ def searchable(standard_catalog: None) -> None:
         ("at home", ["bath"]),
         ("洗澡", ["bath"]),
         ("lunch", ["meal"]),
-        # The descriptions are not searched.
-        ("送餐", ["meal"]),
-        ("on request", []),
+        # The descriptions too, in either language (the residents' menu, issue 8).
+        ("送餐", ["bath", "meal"]),
+        ("on request", ["bath"]),
     ],
 )
-def test_matching_finds_the_text_in_either_name_or_the_keywords(
+def test_matching_finds_the_text_in_either_name_the_keywords_or_the_description(
     searchable: None, text: str, expected: list[str]
 ) -> None:
     assert sorted(codes(matching(Service.objects.all(), text))) == expected

@@ -309,3 +309,31 @@ def test_import_without_a_county_region_is_refused_and_writes_nothing(
         imported(elderly, publish=True)
     assert [(e.code, e.field) for e in info.value.errors] == [("no_county", "region")]
     assert (Service.objects.count(), ServiceAttribute.objects.count()) == before
+
+
+def test_imported_bounds_are_kept_and_checked(tree: Tree, elderly: Category) -> None:
+    imported(
+        elderly,
+        attributes=(
+            AttributeSpec(
+                code="meals",
+                datatype="number",
+                required=True,
+                label="每天几餐",
+                minimum=1,
+                maximum=3,
+                whole_number=True,
+            ),
+            AttributeSpec(
+                code="start", datatype="datetime", required=False, label="开始", earliest_days=0
+            ),
+        ),
+    )
+    meals, start = ServiceAttribute.objects.filter(service__code="meal")
+    assert (meals.minimum, meals.maximum, meals.whole_number) == (1.0, 3.0, True)
+    assert (start.earliest_days, start.latest_days) == (0, None)
+    with pytest.raises(DomainError) as info:
+        clean_answer(meals, "1e20")
+    assert [(e.code, e.field) for e in info.value.errors] == [
+        ("attribute_above_maximum", "attribute[meals]")
+    ]

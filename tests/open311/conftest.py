@@ -142,10 +142,16 @@ def in_chinese(msgid: str, **params: Any) -> str:
 
 
 def notice_zh(urgency: str = "一般", days: int = 7) -> str:
+    from django.utils import translation
+
+    from minsheng.core.durations import natural_duration
+
+    with translation.override("zh-hans"):
+        limit = natural_duration(days * 86400)
     return in_chinese(
         "%(urgency)s: to be resolved within %(limit)s of the request.",
         urgency=urgency,
-        limit=in_chinese("%(n)d days", n=days),
+        limit=limit,
     )
 
 

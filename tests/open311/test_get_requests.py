@@ -352,7 +352,7 @@ def test_extensions_true_adds_token_detailed_status_channel_and_public_notes(cli
     assert (row["detailed_status"], row["channel"]) == ("approved", "open311")
     assert row["notes"] == [
         {"datetime": w3c(e.created_at), "type": e.action, "summary": label, "description": None}
-        for e, label in zip(events, ["点单", "审单通过", "已派单"], strict=True)
+        for e, label in zip(events, ["点单", "审核通过", "已派单"], strict=True)
     ]
     root = xml_root(client.get(f"{BASE}/requests.xml", {"extensions": "true"}))
     notes = root[0].find("notes")

@@ -74,7 +74,7 @@ def test_get_updates_lists_public_events_oldest_first(client, order):
         for e, status, description in zip(
             public,
             ["OPEN", "OPEN", "ACTION_SCHEDULED"],
-            ["点单", "审单通过", "已派单"],
+            ["点单", "审核通过", "已派单"],
             strict=True,
         )
     ]

@@ -535,7 +535,7 @@ def test_bad_coordinates_are_refused(world, lat, lon, errors):
 def test_free_form_need_without_area_is_refused(world):
     refused(
         lambda: submit(world, service_code="", description="路灯坏了"),
-        errors=[("area_required", "service")],
+        errors=[("area_required", "area")],
     )
 
 
@@ -945,7 +945,7 @@ REQUIRED = [
 # area and a description, neither given.
 FREE_FORM = [
     ("attribute_unknown", "attribute"),
-    ("area_required", "service"),
+    ("area_required", "area"),
     ("description_required", "description"),
 ]
 CHANNEL = [("channel_invalid", "channel")]

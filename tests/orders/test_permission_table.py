@@ -193,8 +193,8 @@ def routes(verb: str, world: Any, order: Order) -> list[Route]:
         "deliver": [Route(f"{console}orders/{pk}/deliver/", {"note": "done"}, console, providing)],
         "grab": [Route(f"{console}orders/{pk}/grab/", {}, console, providing)],
         "cancel": [
-            Route(f"{mine}cancel/", {"reason": ""}, mine, _signed_in),
-            Route(f"{staff}cancel/", {"reason": ""}, staff, dispatching),
+            Route(f"{mine}cancel/", {"reason": "", "confirm": "yes"}, mine, _signed_in),
+            Route(f"{staff}cancel/", {"reason": "", "confirm": "yes"}, staff, dispatching),
         ],
         "rate": [Route(f"{mine}rate/", WEB_RATING, mine, _signed_in)],
         "callback": [

@@ -235,7 +235,10 @@ def test_free_form_need_without_description_or_area_is_refused(world):
     assert response.status_code == 400
     body = response.content.decode()
     assert "Describe what you need." in body
-    assert "Choose a service, or the area of your need." in body
+    # The area's message stands by the area field, which it names.
+    assert (
+        '<p class="field-error" id="f-area-error">Choose the service area of your need.</p>' in body
+    )
     assert Order.objects.count() == 0
 
 
@@ -357,7 +360,9 @@ def test_order_page_shows_timeline_and_cancel_while_open(world):
 def test_resident_cancels_an_open_order(world):
     order = order_at(world, Status.APPROVED)
     client = logged_in(world.resident)
-    response = client.post(f"/me/orders/{order.pk}/cancel/", {"reason": "Solved myself"})
+    response = client.post(
+        f"/me/orders/{order.pk}/cancel/", {"reason": "Solved myself", "confirm": "yes"}
+    )
     order.refresh_from_db()
     assert response.status_code == 302
     assert order.status == Status.CANCELLED
@@ -367,7 +372,7 @@ def test_resident_cancels_an_open_order(world):
 def test_cancelling_a_finished_order_is_a_409_and_writes_nothing(world):
     order = order_at(world, Status.DELIVERED)
     events = OrderEvent.objects.filter(order=order).count()
-    response = logged_in(world.resident).post(f"/me/orders/{order.pk}/cancel/")
+    response = logged_in(world.resident).post(f"/me/orders/{order.pk}/cancel/", {"confirm": "yes"})
     order.refresh_from_db()
     assert response.status_code == 409
     assert "it cannot be Cancelled now." in response.content.decode()

@@ -189,7 +189,7 @@ def test_dispatch_refuses_bad_and_ineligible_providers(world):
 def test_staff_cancels_an_open_order(world):
     order = order_at(world, Status.ACCEPTED)
     response = logged_in(world.dispatcher_a).post(
-        f"/staff/orders/{order.pk}/cancel/", {"reason": "Resident called"}
+        f"/staff/orders/{order.pk}/cancel/", {"reason": "Resident called", "confirm": "yes"}
     )
     order.refresh_from_db()
     assert response.status_code == 302

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -237,7 +237,9 @@ class _What:
     answers: dict[str, Any]
 
 
-def _what(data: OrderInput, region: Region | None, errors: list[ErrorDetail]) -> _What | None:
+def _what(
+    data: OrderInput, region: Region | None, errors: list[ErrorDetail], *, today: date
+) -> _What | None:
     """A published menu item offered at the place, with its questions answered; or a
     free-form need: its area and the need in words."""
     description = _text(data.description, "description", MAX_TEXT, errors)
@@ -276,7 +278,7 @@ def _what(data: OrderInput, region: Region | None, errors: list[ErrorDetail]) ->
             )
         answers: dict[str, Any] = {}
         try:
-            answers = clean_answers(entry.attributes, raw_answers)
+            answers = clean_answers(entry.attributes, raw_answers, today=today)
         except DomainError as exc:
             errors.extend(exc.errors)
         return _What(
@@ -296,11 +298,13 @@ def _what(data: OrderInput, region: Region | None, errors: list[ErrorDetail]) ->
     area_code = _text(data.area_code, "area", MAX_CODE, errors)
     area = ServiceArea.objects.filter(code=area_code).first() if area_code else None
     if area is None and area_code is not None:
+        # Named by the area field, where a free-form need's form asks it (no service
+        # field is on that form to carry the message).
         errors.append(
-            ErrorDetail(
-                OrderCode.AREA_UNKNOWN if area_code else OrderCode.AREA_REQUIRED,
-                _("Choose a service, or the area of your need."),
-                "area" if area_code else "service",
+            ErrorDetail(OrderCode.AREA_UNKNOWN, _("No such service area."), "area")
+            if area_code
+            else ErrorDetail(
+                OrderCode.AREA_REQUIRED, _("Choose the service area of your need."), "area"
             )
         )
     if description == "":  # None: unreadable, and refused as such already
@@ -327,12 +331,12 @@ def order_submit(
     ``resident``: the resident's account when staff order on their behalf.
     """
     errors: list[ErrorDetail] = []
+    at = now or timezone.now()
     who = _who(actor, data, resident, errors)
     where = _where(actor, data, region, errors)
-    what = _what(data, where.region, errors)
+    what = _what(data, where.region, errors, today=timezone.localdate(at))
     if errors or where.region is None or what is None:
         raise DomainError(errors)
-    at = now or timezone.now()
     place = where.region
     # No savepoint inside a caller's transaction (Open311 adds its own row in the same one):
     # every refusal above is raised before any write, so a failure here fails the caller's

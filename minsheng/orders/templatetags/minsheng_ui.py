@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
+
+from minsheng.core.durations import natural_duration
 
 register = template.Library()
 
@@ -62,21 +65,19 @@ def month_param(value: object) -> str:
 
 @register.filter
 def duration(value: timedelta | None) -> str:
-    """A time limit in words: "2 hours", "7 days", "1 day 12 hours"."""
+    """A time limit in words: "2 hours", "7 days", "1 day, 12 hours" (1天12小时)."""
     if value is None:
         return "—"
-    total = max(0, int(value.total_seconds()))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
-    if hours:
-        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
-    if minutes and not days:
-        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
-    return " ".join(parts) or "0"
+    return natural_duration(value.total_seconds())
+
+
+@register.filter
+def since(value: datetime | None) -> str:
+    """The time since ``value`` in words ("5 hours, 35 minutes", 5小时35分钟): Django's
+    ``timesince`` writes "5 小时，35 分钟" in Chinese."""
+    if value is None:
+        return "—"
+    return natural_duration((timezone.now() - value).total_seconds())
 
 
 def list_separator() -> str:
@@ -87,3 +88,11 @@ def list_separator() -> str:
 @register.filter
 def join_names(items: Iterable[object]) -> str:
     return list_separator().join(str(getattr(i, "name", i)) for i in items)
+
+
+@register.simple_tag
+def language_choices() -> list[tuple[str, str]]:
+    """The languages of the switch, each named in its own language: Django's
+    ``get_available_languages`` passes the names through gettext, which makes "English"
+    英语 on a Chinese page."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.errors import DomainError, ErrorDetail
 from minsheng.orders import services
+from minsheng.orders.errors import OrderCode
 from minsheng.orders.forms import (
     FieldSpec,
     attach_errors,
@@ -104,8 +105,14 @@ def note_fields(
     return specs
 
 
+# The box a cancel form must have ticked: cancelling cannot be undone, and a stray tap on a
+# phone must not do it (the script asks once more where it runs; the box works without it).
+CONFIRM = "confirm"
+CONFIRMED = "yes"
+
+
 def cancel_fields(order: Order, failure: Failure | None) -> list[FieldSpec]:
-    return note_fields(
+    specs = note_fields(
         "cancel",
         order.pk,
         failure,
@@ -113,6 +120,33 @@ def cancel_fields(order: Order, failure: Failure | None) -> list[FieldSpec]:
         label=_("Reason (optional)"),
         required=False,
         help=_("The resident and staff will read this."),
+    )
+    data = failure.data if failure is not None and failure.matches("cancel", order.pk) else None
+    confirm = FieldSpec(
+        name=CONFIRM,
+        label=_("Are you sure?"),
+        kind="checkbox",
+        required=True,
+        value=data.getlist(CONFIRM) if data is not None else [],
+        choices=[(CONFIRMED, _("Yes, cancel this order. This cannot be undone."))],
+        prefix=f"o{order.pk}-cancel",
+    )
+    if data is not None and failure is not None:
+        attach_errors([confirm], failure.errors)
+    return [*specs, confirm]
+
+
+def cancel_confirmed(request: HttpRequest, order: Order) -> None:
+    """Cancel ``order`` for the form's sender once they ticked the confirmation box; a
+    form without it is refused on the box, and nothing changes."""
+    if request.POST.get(CONFIRM) != CONFIRMED:
+        raise DomainError.single(
+            OrderCode.CONFIRMATION_REQUIRED,
+            _("Tick the box to confirm that you want to cancel the order."),
+            CONFIRM,
+        )
+    services.order_cancel(
+        order_id=order.pk, actor=request.user, reason=request.POST.get("reason", "")
     )
 
 

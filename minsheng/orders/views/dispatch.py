@@ -32,6 +32,7 @@ from minsheng.orders.views.common import (
     Failure,
     answer_rows,
     bad_input,
+    cancel_confirmed,
     cancel_fields,
     note_fields,
     rating_form,
@@ -251,9 +252,7 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form="cancel",
-        call=lambda o: services.order_cancel(
-            order_id=o.pk, actor=request.user, reason=request.POST.get("reason", "")
-        ),
+        call=lambda o: cancel_confirmed(request, o),
         success=_("Order %(number)s has been cancelled."),
     )
 

@@ -13,7 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from minsheng.accounts.decorators import allowed, signed_in
+from minsheng.accounts.decorators import (
+    allowed,
+    keep_form_across_login,
+    kept_form,
+    signed_in,
+)
 from minsheng.accounts.selectors import home_region, profile_of
 from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Service, ServiceArea
@@ -40,6 +45,7 @@ from minsheng.orders.views.common import (
     PAGE_SIZE,
     Failure,
     answer_rows,
+    cancel_confirmed,
     cancel_fields,
     rating_form,
     run_action,
@@ -71,12 +77,18 @@ def _order_page(
     groups = place_groups(tree, allowed=places)
     home = home_region(user)
     default_region = home.code if home is not None and home.pk in places else ""
-    data = request.POST if request.method == "POST" else None
+    sent = request.POST if request.method == "POST" else None
+    # A form sent while the session had expired comes back filled in after the login.
+    data = sent if sent is not None else kept_form(request)
+    if sent is None and data is not None:
+        messages.info(
+            request, _("Welcome back. What you entered is still here: check it and send it.")
+        )
     errors: list[ErrorDetail] = []
     status = 200
-    if data is not None:
+    if sent is not None:
         parsed = parse_order(
-            data,
+            sent,
             service_code=service.code if service is not None else "",
             staff=staff,
             attributes=attributes,
@@ -155,6 +167,7 @@ def _order_page(
     return render(request, "orders/order_form.html", context, status=status)
 
 
+@keep_form_across_login
 @allowed(policy.can_order)
 def service_order(request: HttpRequest, code: str) -> HttpResponse:
     service = service_with_attributes(code)
@@ -164,6 +177,7 @@ def service_order(request: HttpRequest, code: str) -> HttpResponse:
     return _order_page(request, service=service, offered=offered)
 
 
+@keep_form_across_login
 @allowed(policy.can_order)
 def need_order(request: HttpRequest) -> HttpResponse:
     return _order_page(request, service=None, offered=None)
@@ -180,7 +194,12 @@ def my_orders(request: HttpRequest) -> HttpResponse:
         Q(created_by=request.user) | Q(resident=request.user)
     )
     page = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "orders/my_orders.html", {"page": page, "orders": page.object_list})
+    context = {
+        "page": page,
+        "orders": page.object_list,
+        "to_rate_ids": selectors.to_rate_ids(request.user),
+    }
+    return render(request, "orders/my_orders.html", context)
 
 
 def _my_order_or_404(request: HttpRequest, pk: int) -> Order:
@@ -236,9 +255,7 @@ def my_order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form="cancel",
         order_id=order.pk,
-        call=lambda: services.order_cancel(
-            order_id=order.pk, actor=request.user, reason=request.POST.get("reason", "")
-        ),
+        call=lambda: cancel_confirmed(request, order),
         success=_("Order %(number)s has been cancelled.") % {"number": order.number},
         done=reverse("my_order", args=[order.pk]),
         rerender=lambda f: _render_my_order(request, pk, f),
