@@ -21,6 +21,7 @@ from minsheng.orders.views.dispatch import (
     staff_redispatch,
     staff_reject,
 )
+from minsheng.orders.views.orders_map import orders_map
 from minsheng.orders.views.provider import (
     provider_accept,
     provider_console,
@@ -51,6 +52,7 @@ __all__ = [
     "my_order_rate",
     "my_orders",
     "need_order",
+    "orders_map",
     "provider_accept",
     "provider_console",
     "provider_decline",
