@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
@@ -18,6 +19,9 @@ from tests.regions.maps import draw
 from tests.web.test_browser import csp_violations, log_in, watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# A shared, busy machine: a map's first drawing may take a while.
+WAIT = 30_000
 
 
 @pytest.fixture(autouse=True)
@@ -32,17 +36,19 @@ def _reach():
 
 
 def signed_in(browser: Any, base: str, username: str) -> Any:
-    # A shared, busy machine: a map's first drawing may take a while.
     page = log_in(browser, base, username)
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(WAIT)
     return page
 
 
 def village_paths(page: Any) -> Any:
     # Villages are the map's clickable shapes, in the order the boundaries list them:
     # V1, V2, V3 (townships are drawn over them, not clickable).
-    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length === 3")
-    return page.locator("path.leaflet-interactive")
+    # (expect polls from here: a wait_for_function would evaluate a string, which the
+    # page's Content-Security-Policy refuses.)
+    paths = page.locator("path.leaflet-interactive")
+    expect(paths).to_have_count(3, timeout=WAIT)
+    return paths
 
 
 def test_tapping_the_map_chooses_the_village_and_places_the_order_there(
@@ -108,10 +114,19 @@ def test_the_dispatchers_map_draws_a_marker_per_open_order(world, live_server, b
     page = signed_in(browser, live_server.url, "disp_a")
     seen = watch_csp(page)
     page.goto(f"{live_server.url}/staff/map/")
-    page.wait_for_function("document.querySelectorAll('path.order-marker').length === 2")
+    expect(page.locator("path.order-marker")).to_have_count(2, timeout=WAIT)
     page.locator("path.order-marker").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "Submitted" in popup.inner_text()
     assert popup.get_by_role("link").get_attribute("href").startswith("/staff/orders/")
     assert csp_violations(page, seen) == []
+
+
+def test_without_boundaries_the_form_shows_no_map_and_the_list_still_works(
+    world, live_server, browser
+):
+    page = signed_in(browser, live_server.url, "resident")
+    page.goto(f"{live_server.url}/need/")
+    expect(page.locator(".map-field")).to_be_hidden(timeout=WAIT)
+    assert page.get_by_label("Place (village)").input_value() == "V1"

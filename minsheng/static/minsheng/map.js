@@ -105,6 +105,12 @@
     var chosen = null;
     var map = baseMap(el, function (_map, layers) {
       villages = layers;
+      // No boundaries known (a county yet to import them): no map, the list is the way.
+      if (!Object.keys(layers).length) {
+        var field = el.closest(".map-field");
+        if (field) field.hidden = true;
+        return;
+      }
       highlight(select.value);
       if (lat.value && lon.value) {
         var point = L.latLng(parseFloat(lat.value), parseFloat(lon.value));
