@@ -170,6 +170,8 @@
             select.value = body.code;
             located = body.code;
             highlight(body.code);
+            // Closer in, to move the point within the village if need be.
+            if (map.getZoom() < 12) map.setView(point, 13);
             say(words(el, "found", body.name));
           } else if (code === 404) {
             unmark();
@@ -186,6 +188,7 @@
     });
     select.addEventListener("change", function () {
       highlight(select.value);
+      if (chosen) map.fitBounds(chosen.getBounds(), { maxZoom: 14 });
       // A village chosen in the list that is not where the point is: the point goes.
       if (marker && select.value !== located) {
         unmark();
