@@ -97,6 +97,8 @@ class GeoJSONRenderer(JSONRenderer):
 
 @extend_schema(
     tags=["regions"],
+    # Content negotiation (application/geo+json or application/json), not a parameter.
+    parameters=[OpenApiParameter("format", exclude=True)],
     responses={
         200: OpenApiResponse(
             OpenApiTypes.OBJECT,
