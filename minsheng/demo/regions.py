@@ -11,15 +11,15 @@ import math
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
 from django.db.models import Q
 from scipy.spatial import Voronoi
-from shapely.geometry import MultiPoint, Polygon
+from shapely.geometry import MultiPoint, Point, Polygon
 
-from minsheng.regions.geometry import to_geojson, union
+from minsheng.regions.geometry import as_shape, to_geojson, union
 from minsheng.regions.models import Region
 from minsheng.regions.selectors import forget_boundaries
 
@@ -78,6 +78,26 @@ class Place:
     township: Region
     key: str  # the township's key
     weight: float  # demand weight
+    _outline: Any = field(default=None, repr=False)
+
+    def spot(self, north: float, east: float) -> dict[str, float]:
+        """An order's point: ``north``/``east`` degrees from the village's centre, drawn
+        nearer the centre until it is inside the village's boundary (so the point and the
+        place agree, as the order form makes them). The caller draws the offsets, so the
+        demo's random sequence does not depend on the boundaries."""
+        lat = self.region.latitude if self.region.latitude is not None else CENTRE[0]
+        lon = self.region.longitude if self.region.longitude is not None else CENTRE[1]
+        if self._outline is None and self.region.boundary is not None:
+            self._outline = as_shape(self.region.boundary)
+            shapely.prepare(self._outline)
+        for _ in range(8):
+            point = {"latitude": round(lat + north, 5), "longitude": round(lon + east, 5)}
+            if self._outline is None or self._outline.contains(
+                Point(point["longitude"], point["latitude"])
+            ):
+                return point
+            north, east = north / 2, east / 2
+        return {"latitude": lat, "longitude": lon}
 
 
 def _offset(lat: float, lon: float, km_north: float, km_east: float) -> tuple[float, float]:

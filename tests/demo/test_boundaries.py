@@ -54,3 +54,19 @@ def test_every_demo_village_gets_a_valid_cell_holding_its_centre_and_none_overla
     for town in Region.objects.filter(level=Region.Level.TOWNSHIP):
         mine = [shapes[v.code] for v in villages if v.parent_id == town.pk]
         assert as_shape(town.boundary).symmetric_difference(shapely.union_all(mine)).area < 1e-9
+
+
+@pytest.mark.django_db
+def test_every_demo_orders_point_is_inside_its_village():
+    from minsheng.demo.seed import seed_demo
+    from minsheng.orders.models import Order
+
+    seed_demo(scale=0.02)
+    orders = Order.objects.select_related("region").exclude(latitude=None)
+    assert orders.count() == Order.objects.count() > 100
+    outside = [
+        o.pk
+        for o in orders
+        if not as_shape(o.region.boundary).contains(Point(o.longitude, o.latitude))
+    ]
+    assert outside == []
