@@ -256,15 +256,40 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # must set it on every request, overwriting what a client sent.
 SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
 
+# --- Map base layer (issue 8; docs/deployment.md) ----------------------------------------------
+# Maps draw the county's own boundaries with no base map. A tile server's URL template
+# (Leaflet's, e.g. https://tiles.example.org/{z}/{x}/{y}.png; {s} for its a/b/c hosts) adds
+# one, credited by the attribution; the Content-Security-Policy then allows that host's
+# images, and only then.
+MINSHENG_MAP_TILE_URL = os.environ.get("MINSHENG_MAP_TILE_URL", "").strip()
+MINSHENG_MAP_TILE_ATTRIBUTION = os.environ.get("MINSHENG_MAP_TILE_ATTRIBUTION", "").strip()
+
+
+def tile_image_sources(url: str) -> list[str]:
+    """The CSP img-src entry for a tile URL template: its scheme and host (``{s}``, the
+    subdomain placeholder, becomes a wildcard); nothing for no URL."""
+    if not url:
+        return []
+    scheme, sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    if not sep or scheme not in ("http", "https") or not host or "{" in host:
+        raise ImproperlyConfigured(
+            "MINSHENG_MAP_TILE_URL must be an http(s) URL template with a fixed host, "
+            f"e.g. https://tiles.example.org/{{z}}/{{x}}/{{y}}.png (got {url!r})"
+        )
+    return [f"{scheme}://{host}"]
+
+
 # Content-Security-Policy (django-csp): this site's own files only. No page has an inline
 # script, style or event handler; the API docs page adds the hash of its one inline style
-# (minsheng.api.docs). Inline data: images are Swagger UI's icons.
+# (minsheng.api.docs). Inline data: images are Swagger UI's icons; a map's tile server, when
+# set, is the one other image source.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_image_sources(MINSHENG_MAP_TILE_URL)],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
@@ -411,6 +436,14 @@ MINSHENG_OPEN311_ANON_RATE = int(os.environ.get("MINSHENG_OPEN311_ANON_RATE", "6
 # A point given as lat/long is placed in the nearest village or township centroid within
 # this many kilometres; farther away it is outside the county and refused.
 MINSHENG_OPEN311_MAX_KM = float(os.environ.get("MINSHENG_OPEN311_MAX_KM", "10"))
+
+# --- Maps (issue 8: village boundaries, locating a point; docs/deployment.md) ------------------
+# A point inside no village's boundary belongs to the village whose centre is nearest, within
+# this many km; farther, it is outside the county.
+MINSHENG_LOCATE_MAX_KM = env_float("MINSHENG_LOCATE_MAX_KM", 2.0)
+# An order's point may lie this far outside its village's boundary (GPS wander, a tap on a
+# border).
+MINSHENG_BORDER_TOLERANCE_KM = env_float("MINSHENG_BORDER_TOLERANCE_KM", 0.1)
 
 # A client application's key may add public updates to the requests it created (True), or
 # this server takes no updates from keys at all (False).

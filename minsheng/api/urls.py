@@ -17,6 +17,13 @@ urlpatterns = [
     path("me/", views.Me.as_view(), name="me"),
     path("me/password/", views.MePassword.as_view(), name="me-password"),
     path("regions/", regions.RegionList.as_view(), name="regions"),
+    # Maps (issue 8): before the detail route, which would take "locate" for a code.
+    path(
+        "regions/boundaries.geojson",
+        regions.RegionBoundaries.as_view(),
+        name="region-boundaries",
+    ),
+    path("regions/locate/", regions.RegionLocate.as_view(), name="region-locate"),
     path("regions/<str:code>/", regions.RegionDetail.as_view(), name="region"),
     path("areas/", catalog.AreaList.as_view(), name="areas"),
     path("categories/", catalog.CategoryList.as_view(), name="categories"),

@@ -30,7 +30,7 @@ from minsheng.demo.catalog import (
     SeededService,
 )
 from minsheng.demo.households import fits
-from minsheng.demo.regions import CENTRE, DEMO_TOWNSHIP, TOWNSHIPS, Place, townships_for
+from minsheng.demo.regions import DEMO_TOWNSHIP, TOWNSHIPS, Place, townships_for
 from minsheng.demo.users import People, person
 from minsheng.orders import lifecycle, policy
 from minsheng.orders.models import (
@@ -380,8 +380,6 @@ class World:
             contact: tuple[int | None, str, str] = (None, name, phone)
         else:
             contact = resident
-        lat = place.region.latitude or CENTRE[0]
-        lon = place.region.longitude or CENTRE[1]
         order = Order(
             service_id=svc.obj.pk,
             area_id=svc.area_id,
@@ -391,8 +389,7 @@ class World:
             answers={},
             region_id=place.region.pk,
             township_id=place.township.pk,
-            latitude=round(lat + rng.uniform(-0.006, 0.006), 5),
-            longitude=round(lon + rng.uniform(-0.006, 0.006), 5),
+            **place.spot(rng.uniform(-0.006, 0.006), rng.uniform(-0.006, 0.006)),
             address=f"{place.region.name_zh}{rng.randint(1, 12)}组{rng.randint(1, 60)}号",
             resident_id=contact[0],
             # Every order carries whom to call: a resident's own from her profile.

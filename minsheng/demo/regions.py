@@ -10,11 +10,18 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+import shapely
 from django.db.models import Q
+from scipy.spatial import Voronoi
+from shapely.geometry import MultiPoint, Point, Polygon
 
+from minsheng.regions.geometry import as_shape, to_geojson, union
 from minsheng.regions.models import Region
+from minsheng.regions.selectors import forget_boundaries
 
 COUNTY_CODE = "439901"  # fictional: no real county has this code
 COUNTY_NAME = ("青溪县", "Qingxi County")
@@ -71,6 +78,26 @@ class Place:
     township: Region
     key: str  # the township's key
     weight: float  # demand weight
+    _outline: Any = field(default=None, repr=False)
+
+    def spot(self, north: float, east: float) -> dict[str, float]:
+        """An order's point: ``north``/``east`` degrees from the village's centre, drawn
+        nearer the centre until it is inside the village's boundary (so the point and the
+        place agree, as the order form makes them). The caller draws the offsets, so the
+        demo's random sequence does not depend on the boundaries."""
+        lat = self.region.latitude if self.region.latitude is not None else CENTRE[0]
+        lon = self.region.longitude if self.region.longitude is not None else CENTRE[1]
+        if self._outline is None and self.region.boundary is not None:
+            self._outline = as_shape(self.region.boundary)
+            shapely.prepare(self._outline)
+        for _ in range(8):
+            point = {"latitude": round(lat + north, 5), "longitude": round(lon + east, 5)}
+            if self._outline is None or self._outline.contains(
+                Point(point["longitude"], point["latitude"])
+            ):
+                return point
+            north, east = north / 2, east / 2
+        return {"latitude": lat, "longitude": lon}
 
 
 def _offset(lat: float, lon: float, km_north: float, km_east: float) -> tuple[float, float]:
@@ -78,6 +105,81 @@ def _offset(lat: float, lon: float, km_north: float, km_east: float) -> tuple[fl
         round(lat + km_north / 111.0, 5),
         round(lon + km_east / (111.0 * math.cos(math.radians(lat))), 5),
     )
+
+
+# How far the county's outline reaches beyond its outermost villages, and how closely it
+# follows them (shapely's concave hull: 0 hugs the villages, 1 is the convex hull).
+OUTLINE_MARGIN_KM = 3.0
+OUTLINE_HUG = 0.35
+
+
+@dataclass
+class Boundaries:
+    """The demo's made-up map: each village's cell, in the order of the centres given, and
+    the county's outline, as GeoJSON geometries (longitude, latitude)."""
+
+    cells: list[dict[str, Any]]
+    outline: dict[str, Any]
+
+
+def voronoi_boundaries(
+    centres: Sequence[tuple[float, float]],
+    *,
+    margin_km: float = OUTLINE_MARGIN_KM,
+    hug: float = OUTLINE_HUG,
+) -> Boundaries:
+    """Plausible village boundaries from village centres (latitude, longitude): the
+    Voronoi diagram of the centres (each cell is the land nearer its village than any
+    other) clipped to an irregular county outline (the villages' concave hull, widened by
+    ``margin_km``).
+
+    Computed on a local flat projection in kilometres (a degree of longitude is shorter
+    than one of latitude away from the equator), then turned back into degrees. Four far
+    corners are added to the diagram so every village's cell is bounded.
+    """
+    lat0 = sum(lat for lat, _lon in centres) / len(centres)
+    lon0 = sum(lon for _lat, lon in centres) / len(centres)
+    kx = 111.32 * math.cos(math.radians(lat0))
+    ky = 110.57
+
+    def to_km(lon: float, lat: float) -> tuple[float, float]:
+        return ((lon - lon0) * kx, (lat - lat0) * ky)
+
+    points = [to_km(lon, lat) for lat, lon in centres]
+    outline = shapely.concave_hull(MultiPoint(points), ratio=hug).buffer(margin_km)
+    minx, miny, maxx, maxy = outline.bounds
+    far = 10 * max(maxx - minx, maxy - miny, 1.0)
+    corners = [(-far, -far), (-far, far), (far, -far), (far, far)]
+    diagram = Voronoi(points + corners)
+    cells: list[dict[str, Any]] = []
+    for i in range(len(points)):
+        region = diagram.regions[diagram.point_region[i]]
+        assert region and -1 not in region, "the far corners bound every village's cell"
+        # A centre lies well inside the outline (margin_km), so its clipped cell holds it.
+        cell = Polygon([diagram.vertices[v] for v in region]).intersection(outline)
+        cells.append(to_geojson(_to_degrees(cell, lon0, lat0, kx, ky)))
+    return Boundaries(cells=cells, outline=to_geojson(_to_degrees(outline, lon0, lat0, kx, ky)))
+
+
+def _to_degrees(figure: Any, lon0: float, lat0: float, kx: float, ky: float) -> Any:
+    return shapely.transform(figure, lambda xy: xy / [kx, ky] + [lon0, lat0])
+
+
+def _draw_boundaries(county: Region, towns: list[Region], villages: list[Region]) -> None:
+    """Give every village its Voronoi cell, every township the union of its villages' and
+    the county its outline."""
+    drawn = voronoi_boundaries([(v.latitude, v.longitude) for v in villages])  # type: ignore[misc]
+    by_town: dict[int, list[dict[str, Any]]] = {t.pk: [] for t in towns}
+    for village, cell in zip(villages, drawn.cells, strict=True):
+        village.boundary = cell
+        by_town[village.parent_id].append(cell)  # type: ignore[index]
+    Region.objects.bulk_update(villages, ["boundary"])
+    for town in towns:
+        town.boundary = union(by_town[town.pk])
+    Region.objects.bulk_update(towns, ["boundary"])
+    county.boundary = drawn.outline
+    county.save(update_fields=["boundary"])
+    forget_boundaries()
 
 
 def build_regions(rng: random.Random) -> tuple[Region, list[Region], list[Place]]:
@@ -180,6 +282,7 @@ def build_regions(rng: random.Random) -> tuple[Region, list[Region], list[Place]
     Region.objects.bulk_update(towns, ["population"])
     county.population = sum(totals.values())
     county.save(update_fields=["population"])
+    _draw_boundaries(county, towns, villages)
     by_code = {t.code: t for t in towns}
     places = [
         Place(

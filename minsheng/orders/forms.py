@@ -43,7 +43,7 @@ class FieldSpec:
 
     name: str
     label: Label
-    kind: str  # text, tel, number, datetime, textarea, radio, select, checkbox
+    kind: str  # text, tel, number, datetime, textarea, radio, select, checkbox, hidden, map
     required: bool = False
     value: str | list[str] = ""
     choices: ChoiceList = field(default_factory=list)
@@ -185,6 +185,9 @@ def attribute_field(attr: ServiceAttribute, data: QueryDict | None) -> FieldSpec
 def place_fields(
     *, groups: GroupedChoices, data: QueryDict | None, default_region: str = ""
 ) -> list[FieldSpec]:
+    """The village list (the accessible control), the map that marks a point and chooses
+    the village in the list (an enhancement: ``minsheng/map.js``), the address, and the
+    point the map fills in (hidden inputs)."""
     get = (lambda k: data.get(k, "")) if data is not None else (lambda k: "")
     return [
         FieldSpec(
@@ -196,6 +199,14 @@ def place_fields(
             groups=groups,
         ),
         FieldSpec(
+            name="map",
+            label=_("Or mark the place on the map"),
+            kind="map",
+            help=_(
+                "Tap the map where help is needed, or use your location: the village is chosen for you."
+            ),
+        ),
+        FieldSpec(
             name="address",
             label=_("Address"),
             kind="text",
@@ -204,21 +215,8 @@ def place_fields(
             autocomplete="street-address",
             help=_("Optional: house number, group, landmark."),
         ),
-        FieldSpec(
-            name="latitude",
-            label=_("Latitude"),
-            kind="number",
-            value=get("latitude"),
-            step="any",
-            help=_("Optional: where exactly, if you know it."),
-        ),
-        FieldSpec(
-            name="longitude",
-            label=_("Longitude"),
-            kind="number",
-            value=get("longitude"),
-            step="any",
-        ),
+        FieldSpec(name="latitude", label=_("Latitude"), kind="hidden", value=get("latitude")),
+        FieldSpec(name="longitude", label=_("Longitude"), kind="hidden", value=get("longitude")),
     ]
 
 

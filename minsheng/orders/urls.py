@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/dispatch/", views.dispatch_console, name="dispatch_console"),
     path("staff/escalations/", views.escalations, name="escalations"),
     path("staff/orders/", views.staff_orders, name="staff_orders"),
+    path("staff/map/", views.orders_map, name="orders_map"),  # issue 8: the map of open orders
     path("staff/orders/<int:pk>/", views.staff_order, name="staff_order"),
     path("staff/orders/<int:pk>/approve/", views.staff_approve, name="staff_approve"),
     path("staff/orders/<int:pk>/reject/", views.staff_reject, name="staff_reject"),

@@ -13,3 +13,6 @@ class RegionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
     ordering = ("code",)
+    # Boundaries come only through `minsheng import_boundaries`, which checks them: an
+    # outline typed here as raw JSON would be read by every order's placing unchecked.
+    exclude = ("boundary",)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,11 @@ class RegionsConfig(AppConfig):
 
         invalidate_on_change(selectors._by_code, models.Region)
         invalidate_on_change(selectors._located, models.Region)
+        invalidate_on_change(selectors._locator, models.Region)
+        # The shared cache's boundaries collection: cache coherence, as for the above.
+        post_save.connect(
+            selectors.forget_boundaries, sender=models.Region, dispatch_uid="boundaries-s"
+        )
+        post_delete.connect(
+            selectors.forget_boundaries, sender=models.Region, dispatch_uid="boundaries-d"
+        )

@@ -33,6 +33,9 @@ class Region(models.Model):
     population = models.PositiveIntegerField(_("population"), default=0)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The village's (or township's) outline: a GeoJSON Polygon or MultiPolygon in WGS84
+    # longitude/latitude, checked by ``regions.geometry.read_boundary`` when imported.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

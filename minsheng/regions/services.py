@@ -1,11 +1,13 @@
-"""Writes for the administrative tree: the CSV import of regions."""
+"""Writes for the administrative tree: the CSV import of regions, the GeoJSON import of
+their boundaries."""
 
 from __future__ import annotations
 
 import csv
+import json
 import math
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +15,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.errors import DomainError, ErrorDetail
+from minsheng.regions import geometry
+from minsheng.regions.errors import RegionCode, geometry_words
 from minsheng.regions.models import Region
 
 CSV_COLUMNS = (
@@ -353,4 +357,151 @@ def regions_import_csv(*, file: TextIO, dry_run: bool = False) -> ImportResult:
                         region.save(update_fields=[c.removesuffix("_id") for c in changed])
                     result.updated.append(row.code)
             by_code[row.code] = region
+    return result
+
+
+# --- boundaries (GeoJSON) ---------------------------------------------------------------------
+
+
+@dataclass
+class BoundaryImportResult:
+    """What a boundaries import did (or, in a dry run, would do), by region code."""
+
+    dry_run: bool
+    features: int = 0
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def _feature_error(code: str, index: int, where: str, reason: str | Promise) -> ErrorDetail:
+    name = f"features[{index}].{where}" if where else f"features[{index}]"
+    return ErrorDetail(
+        code=code,
+        message=_("feature %(index)d, %(field)s: %(reason)s")
+        % {"index": index, "field": name, "reason": reason},
+        field=name,
+    )
+
+
+def _features(data: Any) -> list[Any]:
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        features = data.get("features")
+        if isinstance(features, list):
+            return features
+    elif isinstance(data, dict) and data.get("type") == "Feature":
+        return [data]
+    raise DomainError.single(
+        RegionCode.NOT_GEOJSON,
+        _("Not a GeoJSON FeatureCollection (an object with a list of features)."),
+        "features",
+    )
+
+
+def _feature_code(feature: dict[str, Any], prop: str) -> str | None:
+    properties = feature.get("properties")
+    value = properties.get(prop) if isinstance(properties, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # codes are often written as numbers
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _plan_boundaries(
+    features: list[Any], prop: str, errors: list[ErrorDetail]
+) -> dict[str, dict[str, Any]]:
+    """Every feature's region code and checked geometry; each fault added to ``errors``."""
+    planned: dict[str, dict[str, Any]] = {}
+    first: dict[str, int] = {}
+    known = set(Region.objects.values_list("code", flat=True))
+    for index, feature in enumerate(features):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            errors.append(
+                _feature_error(RegionCode.NOT_GEOJSON, index, "", _("not a GeoJSON Feature"))
+            )
+            continue
+        code = _feature_code(feature, prop)
+        where = f"properties.{prop}"
+        if code is None:
+            errors.append(
+                _feature_error(
+                    RegionCode.REGION_CODE_MISSING,
+                    index,
+                    where,
+                    _("no region code in the property %(name)r") % {"name": prop},
+                )
+            )
+        elif code not in known:
+            errors.append(
+                _feature_error(
+                    RegionCode.REGION_UNKNOWN,
+                    index,
+                    where,
+                    _("no region has the code %(code)r") % {"code": code},
+                )
+            )
+            code = None
+        elif code in first:
+            errors.append(
+                _feature_error(
+                    RegionCode.DUPLICATE_FEATURE,
+                    index,
+                    where,
+                    _("%(code)r already has a boundary in feature %(other)d")
+                    % {"code": code, "other": first[code]},
+                )
+            )
+            code = None
+        else:
+            first[code] = index
+        try:
+            boundary = geometry.read_boundary(feature.get("geometry"))
+        except geometry.GeometryError as exc:
+            path = f"geometry.{exc.path}" if exc.path else "geometry"
+            errors.append(_feature_error(exc.code, index, path, geometry_words(exc)))
+            continue
+        if code is not None:
+            planned[code] = boundary
+    return planned
+
+
+def boundaries_import_geojson(
+    *, document: str | bytes, code_property: str = "code", dry_run: bool = False
+) -> BoundaryImportResult:
+    """Set regions' boundaries from a GeoJSON FeatureCollection, or change nothing.
+
+    Each feature names its region by the code in ``properties[code_property]`` and carries
+    a Polygon or MultiPolygon in WGS84 longitude/latitude. Every feature is checked first;
+    any fault (not GeoJSON, a wrong geometry type, a ring not closed, a coordinate out of
+    range, an unknown region code, two features for one region) raises DomainError listing
+    each by feature index (from 0, as in the file's ``features`` list) and field, and
+    nothing is written; nor in a dry run. Regions the file does not name keep theirs.
+    """
+    try:
+        data = json.loads(document)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DomainError.single(
+            RegionCode.NOT_GEOJSON,
+            _("Not JSON text: %(reason)s") % {"reason": str(exc)},
+            None,
+        ) from None
+    features = _features(data)
+    errors: list[ErrorDetail] = []
+    planned = _plan_boundaries(features, code_property, errors)
+    if errors:
+        raise DomainError(errors)
+    result = BoundaryImportResult(dry_run=dry_run, features=len(features))
+    with transaction.atomic():
+        regions = Region.objects.filter(code__in=list(planned)).order_by("code")
+        if not dry_run:
+            regions = regions.select_for_update()
+        for region in regions:
+            boundary = planned[region.code]
+            if region.boundary == boundary:
+                result.unchanged.append(region.code)
+                continue
+            result.updated.append(region.code)
+            if not dry_run:
+                region.boundary = boundary
+                region.save(update_fields=["boundary"])
     return result

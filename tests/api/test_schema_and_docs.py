@@ -54,6 +54,8 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("POST", "/api/v1/me/password/"),
         ("GET", "/api/v1/regions/"),
         ("GET", "/api/v1/regions/{code}/"),
+        ("GET", "/api/v1/regions/boundaries.geojson"),
+        ("GET", "/api/v1/regions/locate/"),
         ("GET", "/api/v1/areas/"),
         ("GET", "/api/v1/categories/"),
         ("GET", "/api/v1/urgency-classes/"),

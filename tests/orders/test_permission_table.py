@@ -370,6 +370,8 @@ PAGES: list[tuple[str, set[str] | None]] = [
     ("/staff/escalations/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/orders/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/provider/", {"provider_staff", "provider2_staff"}),
+    # Maps (issue 8): the map of open orders is the dispatch console's (can_dispatch_anything).
+    ("/staff/map/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     # Changing one's password (its POSTs, and the REST endpoint, are in
     # tests/accounts/test_access_table.py).
     ("/accounts/password/", set(ACTORS) - {"anonymous"}),
@@ -409,6 +411,18 @@ def test_who_may_call_each_list_endpoint(table_world, path, who):
     user = user_of(table_world, who)
     response = api_client(user).get(path)
     assert response.status_code == (200 if user.is_authenticated else 401)
+
+
+# Maps (issue 8): the boundaries and the locator are public reads, signed in or not.
+PUBLIC_API = ["/api/v1/regions/boundaries.geojson", "/api/v1/regions/locate/?lat=30.01&lon=110.01"]
+
+
+@pytest.mark.parametrize("who", ACTORS)
+@pytest.mark.parametrize("path", PUBLIC_API)
+def test_everyone_may_read_the_public_map_endpoints(table_world, path, who):
+    user = user_of(table_world, who)
+    client = api_client(user) if user.is_authenticated else APIClient()
+    assert client.get(path).status_code == 200
 
 
 # The catalog: everyone reads the published menu and active providers; dispatchers and

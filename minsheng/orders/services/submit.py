@@ -32,7 +32,7 @@ from minsheng.orders.models import Audience, Channel, Order
 from minsheng.orders.services import events
 from minsheng.orders.services.steps import limits_of
 from minsheng.regions.models import Region
-from minsheng.regions.selectors import region_by_code
+from minsheng.regions.selectors import point_refusal, region_by_code
 
 MAX_ADDRESS = 300
 MAX_NAME = 100
@@ -196,7 +196,7 @@ def _where(
     actor: Actor, data: OrderInput, region: Region | None, errors: list[ErrorDetail]
 ) -> _Where:
     """The ordered place (a village or township, inside a staff member's region) and its
-    optional point and address."""
+    optional point (inside the place: ``regions.selectors.point_refusal``) and address."""
     try:
         latitude, longitude = read_point(data.latitude, data.longitude)
     except DomainError as exc:
@@ -221,6 +221,11 @@ def _where(
                 OrderCode.REGION_OUT_OF_SCOPE, _("This place is outside your region."), "region"
             )
         )
+    elif latitude is not None and longitude is not None:
+        # The point on the map must be in the chosen place (its boundary, when it has one).
+        misplaced = point_refusal(region, latitude, longitude)
+        if misplaced is not None:
+            errors.append(misplaced)
     return _Where(region, latitude, longitude, address)
 
 

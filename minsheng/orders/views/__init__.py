@@ -21,6 +21,7 @@ from minsheng.orders.views.dispatch import (
     staff_redispatch,
     staff_reject,
 )
+from minsheng.orders.views.orders_map import orders_map
 from minsheng.orders.views.photos import order_photo, order_photo_thumb
 from minsheng.orders.views.provider import (
     provider_accept,
@@ -58,6 +59,7 @@ __all__ = [
     "need_order",
     "order_photo",
     "order_photo_thumb",
+    "orders_map",
     "provider_accept",
     "provider_console",
     "provider_decline",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from minsheng.core.commands import DRY_RUN_NOTE, import_refused
 from minsheng.core.errors import DomainError
 from minsheng.regions.services import regions_import_csv
 
@@ -34,15 +35,11 @@ class Command(BaseCommand):
                 f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV"
             ) from None
         except DomainError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error.message))
-            raise CommandError(
-                f"{len(exc.errors)} error(s) in {path}; nothing was written."
-            ) from None
+            raise import_refused(self, exc, path) from None
         verb = "would be" if result.dry_run else "were"
         self.stdout.write(
             f"{result.rows} rows: {len(result.created)} {verb} created, "
             f"{len(result.updated)} {verb} updated, {len(result.unchanged)} unchanged."
         )
         if result.dry_run:
-            self.stdout.write("Dry run: nothing was written. Run again with --commit to import.")
+            self.stdout.write(DRY_RUN_NOTE)
