@@ -717,7 +717,7 @@ class _PhotoFile(APIBase):
 
 _IMAGES = {(200, t): OpenApiTypes.BINARY for t in ("image/jpeg", "image/png", "image/webp")}
 # Refusals are JSON whatever was asked for (see _PhotoFile.finalize_response).
-_FILE_ERRORS = {(code, "application/json"): r for code, r in errors(401, 404).items()}
+_FILE_ERRORS = {(code, "application/json"): r for code, r in errors(400, 401, 404).items()}
 
 
 @extend_schema(tags=["orders"])
