@@ -50,5 +50,10 @@ class OrderCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     AUDIENCE_INVALID = "audience_invalid"
     SATISFACTION_INVALID = "satisfaction_invalid"
+    # a dispatcher's day (issue 8): urging, escalating to the county, merging duplicates
+    NOT_WITH_PROVIDER = "not_with_provider"
+    ALREADY_ESCALATED = "already_escalated"
+    MERGE_SAME_ORDER = "merge_same_order"
+    MERGE_ACROSS_TOWNSHIPS = "merge_across_townships"
     # history from another system
     UPDATED_BEFORE_REQUESTED = "updated_before_requested"

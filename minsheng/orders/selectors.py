@@ -158,6 +158,17 @@ def dispatch_queue(user: Actor) -> QuerySet[Order]:
     )
 
 
+def county_escalations(user: Actor) -> QuerySet[Order]:
+    """Open orders a township handed up to the county, oldest first: county dispatchers'."""
+    if not policy.sees_county_escalations(user):
+        return Order.objects.none()
+    return (
+        orders_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, county_escalated_at__isnull=False)
+        .order_by("county_escalated_at", "pk")
+    )
+
+
 def provider_orders(user: Actor, *, open_only: bool = True) -> QuerySet[Order]:
     qs = Order.objects.filter(provider_id__in=policy.provider_ids_of(user)).select_related(
         *ORDER_JOINS

@@ -64,7 +64,12 @@ def test_staff_order_page_shows_review_buttons_for_a_new_order(world):
     assert response.status_code == 200
     assert f'action="/staff/orders/{order.pk}/approve/"' in body
     assert f'action="/staff/orders/{order.pk}/reject/"' in body
-    assert response.context["candidates"] == []
+    # Approve and dispatch in one step: each candidate's button posts there.
+    assert [c.provider for c in response.context["candidates"]] == [
+        world.provider,
+        world.provider2,
+    ]
+    assert body.count(f'action="/staff/orders/{order.pk}/approve-dispatch/"') == 2
 
 
 def test_order_outside_the_dispatchers_township_is_404_and_untouched(world):

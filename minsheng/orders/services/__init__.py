@@ -10,6 +10,13 @@ assigns ``Order.status``. Refusals are ``DomainError``s with the codes of
 from minsheng.orders.services.cancel import order_cancel
 from minsheng.orders.services.comment import client_comment, order_comment
 from minsheng.orders.services.delivery import order_accept, order_deliver, order_start
+from minsheng.orders.services.desk import (
+    order_approve_dispatch,
+    order_escalate_county,
+    order_note,
+    order_reassign,
+    order_urge,
+)
 from minsheng.orders.services.dispatch import (
     order_decline,
     order_dispatch,
@@ -17,6 +24,7 @@ from minsheng.orders.services.dispatch import (
     order_redispatch,
 )
 from minsheng.orders.services.imports import ImportedOrder, order_import
+from minsheng.orders.services.merge import order_merge
 from minsheng.orders.services.rating import RatingInput, order_callback, order_rate
 from minsheng.orders.services.review import order_approve, order_reject
 from minsheng.orders.services.steps import MAX_NOTE
@@ -32,18 +40,24 @@ __all__ = [
     "client_comment",
     "order_accept",
     "order_approve",
+    "order_approve_dispatch",
     "order_callback",
     "order_cancel",
     "order_comment",
     "order_decline",
     "order_deliver",
     "order_dispatch",
+    "order_escalate_county",
     "order_grab",
     "order_import",
+    "order_merge",
+    "order_note",
     "order_rate",
+    "order_reassign",
     "order_redispatch",
     "order_reject",
     "order_start",
     "order_submit",
+    "order_urge",
     "sweep",
 ]
