@@ -88,7 +88,7 @@ def marked(orders: Iterable[Order], scope: QuerySet[Order]) -> set[int]:
     whole queue."""
     orders = list(orders)
     by_place: dict[int, list[Order]] = defaultdict(list)
-    for other in _nearby(orders, scope).only(
+    for other in _nearby(orders, scope).select_related(None).only(
         "pk",
         "region_id",
         "created_at",

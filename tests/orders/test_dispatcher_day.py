@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from minsheng.accounts.models import Role
 from minsheng.catalog.models import Provider, Service
@@ -162,12 +163,13 @@ def test_urging_a_closed_order_is_refused(world, status):
     else:
         order = order_at(world, Status.ACCEPTED)
         s.order_cancel(order_id=order.pk, actor=world.dispatcher_a, reason="")
-    error = refused(
-        lambda: s.order_urge(order_id=order.pk, actor=world.dispatcher_a),
-        error=Conflict,
-        errors=[("order_final", "order")],
-        order=order,
-    )
+    with translation.override("en"):
+        error = refused(
+            lambda: s.order_urge(order_id=order.pk, actor=world.dispatcher_a),
+            error=Conflict,
+            errors=[("order_final", "order")],
+            order=order,
+        )
     assert "nobody left to urge" in str(error.errors[0].message)
 
 
@@ -406,12 +408,15 @@ def test_a_merged_duplicate_closes_and_its_resident_follows_the_kept_order(world
 def test_a_merge_across_townships_is_refused(world):
     keep = submit(world)
     duplicate = submit(world, region_code=world.village_b.code)
-    error = refused(
-        lambda: s.order_merge(duplicate_id=duplicate.pk, keep_id=keep.pk, actor=world.county_admin),
-        error=Conflict,
-        errors=[("merge_across_townships", "keep")],
-        order=duplicate,
-    )
+    with translation.override("en"):
+        error = refused(
+            lambda: s.order_merge(
+                duplicate_id=duplicate.pk, keep_id=keep.pk, actor=world.county_admin
+            ),
+            error=Conflict,
+            errors=[("merge_across_townships", "keep")],
+            order=duplicate,
+        )
     assert "different townships" in str(error.errors[0].message)
 
 
