@@ -88,16 +88,20 @@ def marked(orders: Iterable[Order], scope: QuerySet[Order]) -> set[int]:
     whole queue."""
     orders = list(orders)
     by_place: dict[int, list[Order]] = defaultdict(list)
-    for other in _nearby(orders, scope).select_related(None).only(
-        "pk",
-        "region_id",
-        "created_at",
-        "resident_id",
-        "contact_phone",
-        "service_id",
-        "area_id",
-        "description",
-    )[:2000]:
+    for other in (
+        _nearby(orders, scope)
+        .select_related(None)
+        .only(
+            "pk",
+            "region_id",
+            "created_at",
+            "resident_id",
+            "contact_phone",
+            "service_id",
+            "area_id",
+            "description",
+        )[:2000]
+    ):
         by_place[other.region_id].append(other)
     return {
         order.pk

@@ -560,6 +560,12 @@ def landing_url_name(user: Actor) -> str:
 
 def sees_county_escalations(user: Actor) -> bool:
     """County-level dispatchers see the orders townships escalated to the county."""
+    return works_county_wide(user)
+
+
+def works_county_wide(user: Actor) -> bool:
+    """Dispatchers and administrators of the whole county (their queue shows the township
+    of each order, and filters by it)."""
     profile = profile_of(user)
     return (
         profile is not None

@@ -190,11 +190,20 @@ def grabbable_orders(user: Actor, *, limit: int = 200) -> list[Order]:
 
 def declined_provider_ids(order: Order) -> set[int]:
     """Providers who declined or let this order time out in its current round."""
-    return set(
-        OrderEvent.objects.filter(
-            order=order, round=order.round, action__in=["decline", "accept_timeout"]
-        ).values_list("provider_id", flat=True)
-    ) - {None}
+    return declined_by_order([order]).get(order.pk, set())
+
+
+def declined_by_order(orders: list[Order]) -> dict[int, set[int]]:
+    """``declined_provider_ids`` of many orders in one query."""
+    rounds = {o.pk: o.round for o in orders}
+    out: dict[int, set[int]] = {}
+    rows = OrderEvent.objects.filter(
+        order_id__in=list(rounds), action__in=["decline", "accept_timeout"]
+    ).values_list("order_id", "round", "provider_id")
+    for order_id, round_, provider_id in rows:
+        if provider_id is not None and rounds[order_id] == round_:
+            out.setdefault(order_id, set()).add(provider_id)
+    return out
 
 
 def local_day_start(now: datetime) -> datetime:

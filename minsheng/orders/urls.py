@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/orders/<int:pk>/callback/", views.staff_callback, name="staff_callback"),
     # a dispatcher's day (issue 8)
     path("start/", views.landing, name="landing"),
+    path("staff/dispatch/queue/", views.dispatch_queue_fragment, name="dispatch_queue_fragment"),
     path(
         "staff/orders/<int:pk>/approve-dispatch/",
         views.staff_approve_dispatch,

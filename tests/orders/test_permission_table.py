@@ -431,6 +431,7 @@ PAGES: list[tuple[str, set[str] | None]] = [
     ),
     ("/me/", set(ACTORS) - {"anonymous"}),
     ("/staff/dispatch/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
+    ("/staff/dispatch/queue/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/escalations/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/orders/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/provider/", {"provider_staff", "provider2_staff"}),

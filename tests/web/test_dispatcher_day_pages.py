@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from minsheng.accounts.models import Role
 from minsheng.orders import services as s
@@ -133,3 +134,99 @@ def test_a_county_dispatcher_sees_what_townships_escalated(world):
     township = logged_in(world.dispatcher_a).get("/staff/escalations/")
     assert township.context["county_orders"] == []
     assert f'href="/staff/orders/{order.pk}/"' in county.content.decode()
+
+
+# --- the queue: filters, the county's township column, self-refresh ------------------------------
+
+
+def test_the_console_filters_with_a_plain_get_form(world):
+    here = submit(world)
+    there = submit(world, region_code=world.village_b.code)
+    admin = logged_in(world.county_admin)
+    page = admin.get("/staff/dispatch/", {"township": "T2"})
+    assert page.status_code == 200
+    assert [o.pk for o in page.context["orders"]] == [there.pk]
+    assert 'method="get" action="/staff/dispatch/"' in page.content.decode()
+    everything = admin.get("/staff/dispatch/")
+    assert {o.pk for o in everything.context["orders"]} == {here.pk, there.pk}
+
+
+def test_the_countys_queue_shows_the_township_and_a_townships_does_not(world):
+    submit(world)
+    county = logged_in(world.county_admin).get("/staff/dispatch/").content.decode()
+    township = logged_in(world.dispatcher_a).get("/staff/dispatch/").content.decode()
+    with translation.override("en"):
+        place = f"{world.town_a.name} · {world.village_a.name}"
+    assert place in county
+    assert 'name="township"' in county
+    assert 'name="township"' not in township
+    assert place not in township
+
+
+def test_the_console_offers_one_step_approve_and_dispatch_per_submitted_order(world):
+    order = submit(world)
+    page = logged_in(world.dispatcher_a).get("/staff/dispatch/").content.decode()
+    assert f'action="/staff/orders/{order.pk}/approve-dispatch/"' in page
+    assert f'<option value="{world.provider.pk}">' in page
+
+
+def test_the_console_marks_likely_duplicates(world):
+    first = submit(world)
+    second = submit(world)
+    page = logged_in(world.dispatcher_a).get("/staff/dispatch/")
+    assert page.context["marked"] == {first.pk, second.pk}
+    assert page.content.decode().count("Likely duplicate") == 2
+
+
+def test_the_queue_fragment_refreshes_with_the_same_filters(world):
+    submit(world)
+    there = submit(world, region_code=world.village_b.code)
+    admin = logged_in(world.county_admin)
+    console = admin.get("/staff/dispatch/", {"township": "T2"}).content.decode()
+    assert 'data-refresh-url="/staff/dispatch/queue/?township=T2"' in console
+    assert 'aria-live="polite"' in console
+    assert "/static/minsheng/queue-refresh.js" in console
+    fragment = admin.get("/staff/dispatch/queue/", {"township": "T2"})
+    assert fragment.status_code == 200
+    assert [o.pk for o in fragment.context["orders"]] == [there.pk]
+    assert "<html" not in fragment.content.decode()
+    assert 'data-count="1"' in fragment.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"township": "NOPE"}, "There is no township with this code."),
+        ({"status": "bogus"}, "Choose a state from the list."),
+        ({"sort": "x"}, "Choose an order from the list."),
+    ],
+)
+def test_an_unknown_filter_is_a_400_with_its_message(world, params, message):
+    submit(world)
+    for url in ("/staff/dispatch/", "/staff/dispatch/queue/", "/staff/orders/"):
+        response = logged_in(world.county_admin).get(url, params)
+        assert response.status_code == 400, url
+        assert message in response.content.decode(), url
+
+
+def test_the_search_finds_an_order_by_phone_and_pages_keep_the_query(world):
+    from minsheng.orders.views.common import PAGE_SIZE
+
+    orders = [
+        submit(
+            world,
+            actor=world.dispatcher_a,
+            channel="hotline",
+            contact_name="王秀英",
+            contact_phone="13800138000",
+        )
+        for _ in range(PAGE_SIZE + 1)
+    ]
+    submit(world)
+    client = logged_in(world.dispatcher_a)
+    first = client.get("/staff/orders/", {"phone": "138 0013 8000"})
+    assert first.status_code == 200
+    assert first.context["page"].paginator.count == PAGE_SIZE + 1
+    assert "phone=138+0013+8000&amp;page=2" in first.content.decode()
+    second = client.get("/staff/orders/", {"phone": "138 0013 8000", "page": "2"})
+    assert [o.pk for o in second.context["orders"]] == [orders[0].pk]

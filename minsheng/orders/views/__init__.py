@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from minsheng.orders.views.dispatch import (
     dispatch_console,
+    dispatch_queue_fragment,
     escalations,
     landing,
     staff_approve,
@@ -51,6 +52,7 @@ from minsheng.orders.views.resident import (
 
 __all__ = [
     "dispatch_console",
+    "dispatch_queue_fragment",
     "escalations",
     "landing",
     "my_order",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.decorators import allowed
+from minsheng.accounts.selectors import profile_of
+from minsheng.core.errors import DomainError, ErrorDetail
 from minsheng.core.ids import as_id
-from minsheng.orders import candidates, duplicates, policy, selectors, services
+from minsheng.orders import candidates, duplicates, policy, queue, selectors, services
 from minsheng.orders.forms import (
     parse_rating,
+    queue_fields,
 )
 from minsheng.orders.models import DISPATCH_QUEUE_STATUSES, OPEN_STATUSES, Order, Status
 from minsheng.orders.views.common import (
@@ -32,6 +35,7 @@ from minsheng.orders.views.common import (
     rating_form,
     run_action,
 )
+from minsheng.regions.models import Region
 
 # --- 审单 / 派单: the dispatcher's console ------------------------------------------------------
 
@@ -43,17 +47,67 @@ def landing(request: HttpRequest) -> HttpResponse:
     return redirect(policy.landing_url_name(request.user))
 
 
+# One-step approve and dispatch is offered on the console for this many submitted orders
+# (each needs its candidates ranked).
+QUICK_DISPATCH = 20
+
+
+def _queue_context(request: HttpRequest) -> tuple[dict[str, Any], int]:
+    """The console's queue, filtered and sorted as the GET parameters ask; a parameter it
+    cannot read leaves the queue empty with its message (and a 400)."""
+    user = request.user
+    failure: list[ErrorDetail] = []
+    try:
+        query = queue.read_queue_query(request.GET)
+    except DomainError as exc:
+        failure, query = exc.errors, queue.QueueQuery()
+    orders = [] if failure else list(queue.apply(selectors.dispatch_queue(user), query)[:200])
+    submitted = [o for o in orders if o.status == Status.SUBMITTED][:QUICK_DISPATCH]
+    ranked = candidates.candidates_for(submitted)
+    quick = {pk: [c for c in ranked_list if c.available][:5] for pk, ranked_list in ranked.items()}
+    for o in orders:
+        o.quick_candidates = quick.get(o.pk, [])  # type: ignore[attr-defined]
+    county_wide = policy.works_county_wide(user)
+    context = {
+        "orders": orders,
+        "now": timezone.now(),
+        "marked": duplicates.marked(orders, selectors.orders_visible_to(user)),
+        "county_wide": county_wide,
+        "to_review": sum(1 for o in orders if o.status == Status.SUBMITTED),
+        "to_dispatch": sum(1 for o in orders if o.status in DISPATCH_QUEUE_STATUSES),
+        "escalated": sum(1 for o in orders if o.escalated_at is not None),
+        "filter_fields": queue_fields(
+            request.GET,
+            scope=_region_of(user),
+            county_wide=county_wide,
+            search=False,
+            errors=failure,
+        ),
+        "filter_errors": [str(e.message) for e in failure],
+        "narrowed": query.narrowed,
+        "refresh_seconds": settings.MINSHENG_QUEUE_REFRESH_SECONDS,
+        "query": request.GET.urlencode(),
+    }
+    return context, 400 if failure else 200
+
+
+def _region_of(user: Any) -> Region | None:
+    """The region the reader works in (whose villages the filters offer)."""
+    profile = profile_of(user)
+    return profile.region if profile is not None else None
+
+
 @allowed(policy.can_dispatch_anything)
 def dispatch_console(request: HttpRequest) -> HttpResponse:
-    queue = list(selectors.dispatch_queue(request.user)[:200])
-    context = {
-        "orders": queue,
-        "now": timezone.now(),
-        "to_review": sum(1 for o in queue if o.status == Status.SUBMITTED),
-        "to_dispatch": sum(1 for o in queue if o.status in DISPATCH_QUEUE_STATUSES),
-        "escalated": sum(1 for o in queue if o.escalated_at is not None),
-    }
-    return render(request, "orders/dispatch_console.html", context)
+    context, status = _queue_context(request)
+    return render(request, "orders/dispatch_console.html", context, status=status)
+
+
+@allowed(policy.can_dispatch_anything)
+def dispatch_queue_fragment(request: HttpRequest) -> HttpResponse:
+    """The console's queue alone, for its self-refresh (``queue-refresh.js``)."""
+    context, status = _queue_context(request)
+    return render(request, "orders/_queue.html", context, status=status)
 
 
 @allowed(policy.can_dispatch_anything)
@@ -73,39 +127,39 @@ def escalations(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/escalations.html", context)
 
 
-_NUMBER = re.compile(r"^(?:\d{8}-)?0*(\d{1,12})$")
-
-
-def number_id(text: str) -> int | None:
-    """The id in an order number as a resident reads it out (date-id, or just the id)."""
-    match = _NUMBER.match(text.strip())
-    return as_id(match.group(1)) if match else None
-
-
 @allowed(policy.can_dispatch_anything)
 def staff_orders(request: HttpRequest) -> HttpResponse:
-    """Every order in the dispatcher's scope, newest first, optionally of one status."""
-    status = request.GET.get("status", "")
-    number = request.GET.get("number", "").strip()
-    qs = selectors.orders_visible_to(request.user)
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    else:
-        status = ""
-    if number:
-        # The number a resident reads out: date-id, or just the id.
-        pk = number_id(number)
-        qs = qs.filter(pk=pk) if pk is not None else qs.none()
-    page = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    """Search every order in the dispatcher's scope: by number, resident's name, phone,
+    place, service, state, channel and period; newest first unless asked otherwise."""
+    user = request.user
+    failure: list[ErrorDetail] = []
+    params = request.GET.copy()
+    params.setdefault("sort", "created")
+    try:
+        query = queue.read_queue_query(params)
+    except DomainError as exc:
+        failure, query = exc.errors, queue.QueueQuery()
+    qs = selectors.orders_visible_to(user)
+    qs = qs.none() if failure else queue.apply(qs, query)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
     context = {
         "page": page,
         "orders": page.object_list,
-        "status": status,
-        "number": number,
-        "statuses": Status.choices,
+        "county_wide": policy.works_county_wide(user),
+        "filter_fields": queue_fields(
+            request.GET,
+            scope=_region_of(user),
+            county_wide=policy.works_county_wide(user),
+            search=True,
+            errors=failure,
+        ),
+        "filter_errors": [str(e.message) for e in failure],
+        "query": keep.urlencode(),
         "now": timezone.now(),
     }
-    return render(request, "orders/staff_orders.html", context)
+    return render(request, "orders/staff_orders.html", context, status=400 if failure else 200)
 
 
 def _staff_order_or_404(request: HttpRequest, pk: int) -> Order:
@@ -442,7 +496,7 @@ def staff_escalate_county(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge this order (the duplicate) into the one named by ``keep_id``."""
-    keep_id = number_id(request.POST.get("keep_id", ""))
+    keep_id = queue.number_id(request.POST.get("keep_id", ""))
     if keep_id is None:
         _staff_order_or_404(request, pk)
         return _render_staff_order(request, pk, bad_input("merge", pk, request.POST, "keep"))
