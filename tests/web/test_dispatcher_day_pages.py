@@ -230,3 +230,17 @@ def test_the_search_finds_an_order_by_phone_and_pages_keep_the_query(world):
     assert "phone=138+0013+8000&amp;page=2" in first.content.decode()
     second = client.get("/staff/orders/", {"phone": "138 0013 8000", "page": "2"})
     assert [o.pk for o in second.context["orders"]] == [orders[0].pk]
+
+
+def test_the_escalations_page_offers_urging_each_held_order(world):
+    from datetime import timedelta
+
+    from tests.helpers import T0
+
+    held = order_at(world, Status.ACCEPTED)
+    waiting = order_at(world, Status.APPROVED)
+    s.sweep(now=T0 + timedelta(days=30))
+    page = logged_in(world.dispatcher_a).get("/staff/escalations/").content.decode()
+    assert f'action="/staff/orders/{held.pk}/urge/"' in page
+    assert f'action="/staff/orders/{waiting.pk}/urge/"' not in page  # nobody holds it
+    assert f'href="/staff/orders/{waiting.pk}/"' in page

@@ -118,9 +118,13 @@ def escalations(request: HttpRequest) -> HttpResponse:
         .filter(status__in=OPEN_STATUSES, escalated_at__isnull=False)
         .order_by("escalated_at")[:200]
     )
+    county_orders = list(selectors.county_escalations(request.user)[:200])
+    for o in [*orders, *county_orders]:
+        # The actions each row offers (the order page has the rest: reassign, notes).
+        o.may = policy.permissions(request.user, o, ("urge",))  # type: ignore[attr-defined]
     context = {
         "orders": orders,
-        "county_orders": list(selectors.county_escalations(request.user)[:200]),
+        "county_orders": county_orders,
         "county_level": policy.sees_county_escalations(request.user),
         "now": timezone.now(),
     }
