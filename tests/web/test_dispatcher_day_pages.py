@@ -244,3 +244,13 @@ def test_the_escalations_page_offers_urging_each_held_order(world):
     assert f'action="/staff/orders/{held.pk}/urge/"' in page
     assert f'action="/staff/orders/{waiting.pk}/urge/"' not in page  # nobody holds it
     assert f'href="/staff/orders/{waiting.pk}/"' in page
+
+
+def test_a_merged_orders_resident_is_led_to_the_kept_order(world):
+    neighbour = make_user(Role.RESIDENT, world.village_a, username="neighbour")
+    keep = submit(world)
+    duplicate = submit(world, actor=neighbour)
+    s.order_merge(duplicate_id=duplicate.pk, keep_id=keep.pk, actor=world.dispatcher_a)
+    page = logged_in(neighbour).get(f"/me/orders/{duplicate.pk}/").content.decode()
+    assert f'href="/me/orders/{keep.pk}/"' in page
+    assert "Merged into another order" in page
