@@ -142,7 +142,8 @@ def order_exists(order_id: int) -> bool:
 
 
 def dispatch_queue(user: Actor) -> QuerySet[Order]:
-    """Orders waiting for review or dispatch, plus overdue open ones, most urgent first.
+    """Orders waiting for review or dispatch, plus overdue open ones and those escalated to
+    the county, most urgent first.
 
     Only dispatchers and administrators have a queue (each within their region).
     """
@@ -153,6 +154,8 @@ def dispatch_queue(user: Actor) -> QuerySet[Order]:
         .filter(
             Q(status__in=[Status.SUBMITTED, *DISPATCH_QUEUE_STATUSES])
             | Q(status__in=OPEN_STATUSES, escalated_at__isnull=False)
+            # handed up to the county (issue 8): stays in view until it ends
+            | Q(status__in=OPEN_STATUSES, county_escalated_at__isnull=False)
         )
         .order_by("step_deadline", "created_at")
     )

@@ -254,3 +254,11 @@ def test_a_merged_orders_resident_is_led_to_the_kept_order(world):
     page = logged_in(neighbour).get(f"/me/orders/{duplicate.pk}/").content.decode()
     assert f'href="/me/orders/{keep.pk}/"' in page
     assert "Merged into another order" in page
+
+
+def test_an_order_escalated_to_the_county_stays_in_the_countys_queue(world):
+    order = order_at(world, Status.ACCEPTED)
+    s.order_escalate_county(order_id=order.pk, actor=world.dispatcher_a, reason="人手不够")
+    page = logged_in(world.county_admin).get("/staff/dispatch/", {"escalated": "yes"})
+    assert [o.pk for o in page.context["orders"]] == [order.pk]
+    assert "Escalated to the county" in page.content.decode()
