@@ -528,8 +528,8 @@ def merge_refusal(user: Actor, duplicate: Order, keep: Order) -> DomainError | N
 
 
 def _follows(user: Actor, order: Order) -> bool:
-    """The resident of a duplicate merged into ``order`` follows it (reads it as its own
-    resident does; takes no step on it)."""
+    """The resident of a duplicate merged into ``order`` follows it (reads its steps and
+    notes as its own resident does, not that resident's details; takes no step on it)."""
     return (
         user is not None
         and user.is_authenticated
@@ -729,6 +729,9 @@ class Reading:
 
 STAFF_READING = Reading(Audience.STAFF, details=True, actors=True)
 RESIDENT_READING = Reading(Audience.RESIDENT, details=True)
+# The resident of a duplicate merged into the order (issue 8): the steps and notes its own
+# resident reads, but not another person's words, contact, address or answers.
+FOLLOWER_READING = Reading(Audience.RESIDENT, details=False)
 
 
 def public_reading(order: Order) -> Reading:
@@ -747,8 +750,10 @@ def reading_of(user: Actor, order: Order) -> Reading:
         return Reading(
             Audience.STAFF, details=False, providers=frozenset(provider_ids_of(user)), actors=True
         )
-    if _resident_of(user, order) or _follows(user, order):
+    if _resident_of(user, order):
         return RESIDENT_READING
+    if _follows(user, order):
+        return FOLLOWER_READING
     return public_reading(order)
 
 

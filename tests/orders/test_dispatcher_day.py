@@ -397,7 +397,8 @@ def test_a_merged_duplicate_closes_and_its_resident_follows_the_kept_order(world
     # The neighbour reads the kept order as its resident does, and takes no step on it.
     keep.refresh_from_db()
     assert policy.can_view(neighbour, keep)
-    assert policy.reading_of(neighbour, keep) == policy.RESIDENT_READING
+    assert policy.reading_of(neighbour, keep) == policy.FOLLOWER_READING
+    assert policy.FOLLOWER_READING.details is False  # not the other resident's words or phone
     assert {o.pk for o in selectors.orders_visible_to(neighbour)} == {keep.pk, duplicate.pk}
     assert not policy.can_cancel(neighbour, keep)
     assert not policy.can_comment(neighbour, keep)

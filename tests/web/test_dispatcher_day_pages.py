@@ -98,7 +98,7 @@ def test_urging_a_closed_order_on_the_web_is_refused_with_its_message(world):
 
 def test_a_duplicate_is_listed_and_merged_by_its_number(world):
     neighbour = make_user(Role.RESIDENT, world.village_a, username="neighbour")
-    keep = submit(world, description="村口的路灯坏了，晚上很黑")
+    keep = submit(world, description="村口的路灯坏了，晚上很黑", address="东头第三家")
     duplicate = submit(world, actor=neighbour, description="村口的路灯坏了,晚上很黑!")
     client = logged_in(world.dispatcher_a)
     page = client.get(f"/staff/orders/{duplicate.pk}/")
@@ -109,7 +109,11 @@ def test_a_duplicate_is_listed_and_merged_by_its_number(world):
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into_id) == (Status.MERGED, keep.pk)
     # The neighbour now follows the kept order on their own pages.
-    assert logged_in(neighbour).get(f"/me/orders/{keep.pk}/").status_code == 200
+    followed = logged_in(neighbour).get(f"/me/orders/{keep.pk}/")
+    assert followed.status_code == 200
+    # ... without the other resident's words or address.
+    assert "东头第三家" not in followed.content.decode()
+    assert "晚上很黑" not in followed.content.decode()
     kept_page = client.get(f"/staff/orders/{keep.pk}/")
     assert [o.pk for o in kept_page.context["merged_duplicates"]] == [duplicate.pk]
 

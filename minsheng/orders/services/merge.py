@@ -25,7 +25,7 @@ def order_merge(
     now: datetime | None = None,
 ) -> Order:
     """Close ``duplicate_id`` as merged into ``keep_id``; its resident then follows the kept
-    order (reads it as its own resident does: ``orders.policy``).
+    order (its steps and notes, not the other resident's details: ``orders.policy``).
 
     Both rows are locked in ascending id, so two merges of the same pair (either way round)
     queue instead of deadlocking, and the second sees the first's result. Refused, with
