@@ -184,7 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Each person lands on their own console (orders.policy.landing_url_name).
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "zh-hans"
@@ -306,6 +307,14 @@ LOGGING = {
 }
 
 # --- Minsheng policy -------------------------------------------------------------------------
+# --- a dispatcher's day (issue 8, dispatch) ---
+# Likely duplicates (重复件): orders of the same place within this many hours of each other,
+# of the same resident or contact phone and service, or with descriptions at least this
+# similar (rapidfuzz's 0-100 ratio); the console refreshes its queue this often.
+MINSHENG_DUPLICATE_WINDOW_HOURS = env_int("MINSHENG_DUPLICATE_WINDOW_HOURS", 72)
+MINSHENG_DUPLICATE_TEXT_SIMILARITY = env_float("MINSHENG_DUPLICATE_TEXT_SIMILARITY", 85.0)
+MINSHENG_QUEUE_REFRESH_SECONDS = env_int("MINSHENG_QUEUE_REFRESH_SECONDS", 30)
+# --- end of a dispatcher's day ---
 # A delivered order nobody rated is closed after this many days.
 MINSHENG_AUTO_CLOSE_DAYS = int(os.environ.get("MINSHENG_AUTO_CLOSE_DAYS", "7"))
 # 12345 practice: "basically satisfied" counts 0.9 of "satisfied".

@@ -36,6 +36,7 @@ UPDATE_STATUS = {
     Status.CLOSED: "CLOSED",
     Status.REJECTED: "NO_FURTHER_ACTION",
     Status.CANCELLED: "CLOSED",
+    Status.MERGED: "DUPLICATE",
 }
 
 Row = dict[str, Any]

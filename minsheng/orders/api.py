@@ -48,6 +48,7 @@ from minsheng.orders.serializers import (
     DispatchBody,
     EmptyBody,
     GrabBody,
+    MergeBody,
     NoteBody,
     OptionalReasonBody,
     OrderDetailSerializer,
@@ -59,7 +60,9 @@ from minsheng.orders.serializers import (
     RatingSerializer,
     RatingValidityBody,
     ReasonBody,
+    ReassignBody,
     RequiredNoteBody,
+    UrgeBody,
 )
 from minsheng.regions.selectors import region_by_code
 
@@ -585,6 +588,123 @@ def _rating(data: dict[str, Any]) -> services.RatingInput:
     )
 
 
+# --- a dispatcher's day (issue 8) ----------------------------------------------------------------
+
+
+class OrderApproveDispatch(OrderAction):
+    body = DispatchBody
+
+    @_action(
+        "approve_dispatch",
+        "Approve a submitted order and dispatch it to a provider in one step (审单+派单); "
+        "dispatchers. All or nothing: a provider that may not take it leaves it submitted.",
+        DispatchBody,
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_approve_dispatch(
+            order_id=order.pk,
+            actor=request.user,
+            provider_id=data["provider_id"],
+            note=data.get("note") or "",
+            audience=data.get("audience"),
+        )
+
+
+class OrderReassign(OrderAction):
+    body = ReassignBody
+
+    @_action(
+        "reassign",
+        "Take an accepted or in-service order from its provider and dispatch it to another; "
+        "dispatchers",
+        ReassignBody,
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_reassign(
+            order_id=order.pk,
+            actor=request.user,
+            provider_id=data["provider_id"],
+            reason=data.get("reason") or "",
+        )
+
+
+class OrderUrge(OrderAction):
+    body = UrgeBody
+
+    @_action(
+        "urge",
+        "Urge (催办) the provider holding an open order; dispatchers. A closed order is a "
+        "409 (order_final), one no provider holds a 409 (not_with_provider).",
+        UrgeBody,
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_urge(order_id=order.pk, actor=request.user, note=data.get("note") or "")
+
+
+class OrderNote(OrderAction):
+    body = CommentBody
+
+    @_action("note", "Add an internal note (staff only by default); staff", CommentBody)
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_note(
+            order_id=order.pk,
+            actor=request.user,
+            note=data.get("note") or "",
+            audience=data.get("audience"),
+        )
+
+
+class OrderEscalateCounty(OrderAction):
+    body = ReasonBody
+
+    @_action(
+        "escalate_county",
+        "Hand an open order up to the county, with a reason; township dispatchers",
+        ReasonBody,
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_escalate_county(
+            order_id=order.pk, actor=request.user, reason=data.get("reason") or ""
+        )
+
+
+class OrderMerge(OrderAction):
+    body = MergeBody
+
+    @_action(
+        "merge",
+        "Close this order as a duplicate (重复件) of keep_id; dispatchers. Refused: the same "
+        "order (merge_same_order), two townships (merge_across_townships), an ended order "
+        "(order_final).",
+        MergeBody,
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        return super().post(request, order_id)
+
+    def perform(self, request: Request, order: Order, data: dict[str, Any]) -> None:
+        services.order_merge(
+            duplicate_id=order.pk,
+            keep_id=data["keep_id"],
+            actor=request.user,
+            note=data.get("note") or "",
+        )
+
+
 ACTIONS: dict[str, type[OrderAction]] = {
     "approve": OrderApprove,
     "reject": OrderReject,
@@ -599,6 +719,13 @@ ACTIONS: dict[str, type[OrderAction]] = {
     "rate": OrderRate,
     "callback": OrderCallback,
     "comment": OrderComment,
+    # a dispatcher's day (issue 8)
+    "approve-dispatch": OrderApproveDispatch,
+    "reassign": OrderReassign,
+    "urge": OrderUrge,
+    "note": OrderNote,
+    "escalate-county": OrderEscalateCounty,
+    "merge": OrderMerge,
 }
 
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from minsheng.catalog.models import Provider
 from minsheng.core.geo import haversine_km
 from minsheng.orders.models import Order
-from minsheng.orders.policy import eligible_providers, failed_rounds
+from minsheng.orders.policy import eligible_providers, failed_rounds, failed_rounds_by_order
 from minsheng.orders.scoring import DispatchWeights, candidate_score
 from minsheng.orders.selectors import (
+    declined_by_order,
     declined_provider_ids,
     provider_performance,
     used_capacity_today,
@@ -61,20 +62,17 @@ def order_point(order: Order) -> tuple[float, float] | None:
     return None
 
 
-def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
-    """Eligible providers, best first; those who declined this round, are full, or failed
-    the order in an earlier round (it was reopened) come last."""
-    now = now or timezone.now()
-    providers = list(eligible_providers(order))
-    if not providers:
-        return []
-    ids = [p.pk for p in providers]
-    used = used_capacity_today(ids, now)
-    perf = provider_performance(ids, now)
-    declined = declined_provider_ids(order)
-    failed = failed_rounds(order)
+def _ranked(
+    order: Order,
+    providers: list[Provider],
+    *,
+    used: dict[int, int],
+    perf: dict[int, float],
+    declined: set[int],
+    failed: dict[int, int],
+    w: DispatchWeights,
+) -> list[Candidate]:
     point = order_point(order)
-    w = dispatch_weights()
     out: list[Candidate] = []
     for p in providers:
         remaining = max(0, p.daily_capacity - used.get(p.pk, 0))
@@ -102,6 +100,66 @@ def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
         )
     out.sort(key=lambda c: (not c.available, -c.score, c.provider.pk))
     return out
+
+
+def candidates(order: Order, *, now: datetime | None = None) -> list[Candidate]:
+    """Eligible providers, best first; those who declined this round, are full, or failed
+    the order in an earlier round (it was reopened) come last."""
+    now = now or timezone.now()
+    providers = list(eligible_providers(order))
+    if not providers:
+        return []
+    ids = [p.pk for p in providers]
+    return _ranked(
+        order,
+        providers,
+        used=used_capacity_today(ids, now),
+        perf=provider_performance(ids, now),
+        declined=declined_provider_ids(order),
+        failed=failed_rounds(order),
+        w=dispatch_weights(),
+    )
+
+
+def _serves(provider: Provider, order: Order) -> bool:
+    """``policy.eligible_providers`` for one provider whose regions and categories are
+    loaded: its coverage holds the order's place, its categories the order's kind."""
+    places = {order.region_id, order.township_id, order.township.parent_id}
+    if places.isdisjoint(r.pk for r in provider.regions.all()):
+        return False
+    categories = provider.categories.all()
+    if order.category_id is not None:
+        return any(c.pk == order.category_id for c in categories)
+    return any(c.area_id == order.area_id for c in categories)
+
+
+def candidates_for(
+    orders: list[Order], *, now: datetime | None = None
+) -> dict[int, list[Candidate]]:
+    """``candidates`` for many orders (a queue) in a fixed number of queries: the active
+    providers with their coverage once, then each order's eligible ones in memory."""
+    if not orders:
+        return {}
+    now = now or timezone.now()
+    providers = list(Provider.objects.filter(active=True).prefetch_related("regions", "categories"))
+    ids = [p.pk for p in providers]
+    used = used_capacity_today(ids, now)
+    perf = provider_performance(ids, now)
+    declined = declined_by_order(orders)
+    failed = failed_rounds_by_order(orders)
+    w = dispatch_weights()
+    return {
+        order.pk: _ranked(
+            order,
+            [p for p in providers if _serves(p, order)],
+            used=used,
+            perf=perf,
+            declined=declined.get(order.pk, set()),
+            failed=failed.get(order.pk, {}),
+            w=w,
+        )
+        for order in orders
+    }
 
 
 def best_candidate(order: Order, *, now: datetime | None = None) -> Candidate | None:

@@ -65,6 +65,11 @@ class OrderCode(StrEnum):
     LINK_EXPIRED = "link_expired"
     LINK_USED = "link_used"
     REPLY_INVALID = "reply_invalid"
+    # a dispatcher's day (issue 8): urging, escalating to the county, merging duplicates
+    NOT_WITH_PROVIDER = "not_with_provider"
+    ALREADY_ESCALATED = "already_escalated"
+    MERGE_SAME_ORDER = "merge_same_order"
+    MERGE_ACROSS_TOWNSHIPS = "merge_across_townships"
     # history from another system
     UPDATED_BEFORE_REQUESTED = "updated_before_requested"
     # following an order without an account (/track/)

@@ -19,13 +19,15 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.catalog.models import ServiceArea, ServiceAttribute
+from minsheng.catalog.models import Service, ServiceArea, ServiceAttribute
 from minsheng.core.errors import ErrorDetail
 from minsheng.orders.attributes import date_bounds, describe_bounds, figure
-from minsheng.orders.models import Audience, Channel, Satisfaction
+from minsheng.orders.models import Audience, Channel, Satisfaction, Status
 from minsheng.orders.policy import STAFF_CHANNELS
+from minsheng.orders.queue import SORT_CHOICES
 from minsheng.orders.services import OrderInput, RatingInput
 from minsheng.regions.models import Region
+from minsheng.regions.selectors import region_choices_tree
 
 Label = str | Promise
 ChoiceList = list[tuple[str, Label]]
@@ -416,3 +418,68 @@ def audience_field(data: QueryDict | None, *, prefix: str) -> FieldSpec:
         ),
         prefix=prefix,
     )
+
+
+# --- the dispatcher's queue and search (issue 8) -------------------------------------------------
+
+
+def queue_fields(
+    data: QueryDict,
+    *,
+    scope: Region | None,
+    county_wide: bool,
+    search: bool,
+    errors: Iterable[ErrorDetail] = (),
+) -> list[FieldSpec]:
+    """The queue's filters (a plain GET form), and with ``search`` the search fields.
+
+    ``scope`` is the reader's region: its villages are offered (grouped by township for the
+    county); the township filter is offered to those who see the whole county.
+    """
+
+    def spec(name: str, label: Label, kind: str = "select", **more: Any) -> FieldSpec:
+        value = str(data.get(name, "") or "")
+        if kind == "checkbox":
+            more["choices"] = [("yes", more.pop("option"))]
+        return FieldSpec(
+            name, label, kind, value=[value] if kind == "checkbox" else value, prefix="q", **more
+        )
+
+    specs: list[FieldSpec] = []
+    if search:
+        specs += [
+            spec("number", _("Order number"), "text", maxlength=30,
+                 help=_("For example 20260504-000123, or 123.")),
+            spec("name", _("Resident's name"), "text", maxlength=100),
+            spec("phone", _("Phone"), "tel", maxlength=30,
+                 help=_("The whole number, or at least four of its digits.")),
+            spec("since", _("Ordered from"), "text", maxlength=30,
+                 help=_("A date, such as 2026-05-01.")),
+            spec("until", _("Ordered until"), "text", maxlength=30,
+                 help=_("A date, such as 2026-05-31 (the whole day counts).")),
+        ]  # fmt: skip
+    tree = region_choices_tree()
+    if county_wide:
+        specs.append(spec("township", _("Township"), choices=[(t.code, t.name) for t, _v in tree]))
+        groups: GroupedChoices = [(t.name, [(v.code, v.name) for v in vs]) for t, vs in tree]
+        specs.append(spec("village", _("Village"), groups=groups))
+    elif scope is not None:
+        villages: ChoiceList = [
+            (v.code, v.name) for t, vs in tree for v in vs if scope.pk in (t.pk, v.pk)
+        ]
+        specs.append(spec("village", _("Village"), choices=villages))
+    areas: ChoiceList = [(a.code, a.name) for a in ServiceArea.objects.all()]
+    services: ChoiceList = [(sv.code, sv.name) for sv in Service.objects.order_by("code")]
+    specs += [
+        spec("area", _("Service area"), choices=areas),
+        spec("service", _("Service"), choices=services),
+        spec("status", _("State"), choices=list(Status.choices)),
+        spec("channel", _("How it was ordered"), choices=list(Channel.choices)),
+        spec("overdue", _("Overdue"), "checkbox", option=_("Only overdue orders")),
+        spec("escalated", _("Escalated"), "checkbox", option=_("Only escalated orders")),
+    ]
+    sort = spec("sort", _("Sort"), choices=list(SORT_CHOICES))
+    sort.value = sort.value or ("created" if search else "deadline")
+    specs.append(sort)
+    attach_errors(specs, errors)
+    return specs

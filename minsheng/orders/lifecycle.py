@@ -23,12 +23,13 @@ from minsheng.orders.models import (
     ACTION_TRANSITIONS,
     OPEN_STATUSES,
     TRANSITIONS,
+    WITH_PROVIDER_STATUSES,
     Action,
     Status,
 )
 
 # Steps that hand the order to a provider, and those that take it back to the queue.
-ASSIGNING = frozenset({Action.DISPATCH, Action.REDISPATCH, Action.GRAB})
+ASSIGNING = frozenset({Action.DISPATCH, Action.REDISPATCH, Action.GRAB, Action.REASSIGN})
 REQUEUEING = frozenset({Action.DECLINE, Action.ACCEPT_TIMEOUT})
 
 
@@ -61,6 +62,7 @@ class State(NamedTuple):
     accepted_at: datetime | None = None
     delivered_at: datetime | None = None
     closed_at: datetime | None = None
+    county_escalated_at: datetime | None = None
 
 
 STATE_FIELDS: tuple[str, ...] = State._fields
@@ -94,6 +96,11 @@ class Change:
         }
 
 
+# Actions that are no state change: flags (``escalate``, ``escalate_county``) and notes
+# (``urge``) have their own functions, ``submit`` is the first step.
+FLAGS = frozenset({Action.ESCALATE, Action.ESCALATE_COUNTY, Action.URGE, Action.SUBMIT})
+
+
 class Refused(Exception):
     """The step is not one the order's state allows (or time would run backwards)."""
 
@@ -117,8 +124,10 @@ def allows(status: str, action: str) -> bool:
 
     An action that is no transition (``submit``, ``comment``, ``import``) is never allowed.
     """
-    if action == Action.ESCALATE:
+    if action in (Action.ESCALATE, Action.ESCALATE_COUNTY):
         return status in OPEN_STATUSES
+    if action == Action.URGE:
+        return status in WITH_PROVIDER_STATUSES
     return (status, action) in _ALLOWED
 
 
@@ -135,6 +144,14 @@ def submitted(at: datetime, limits: Limits) -> Change:
     return Change(Action.SUBMIT, "", state, None, at)
 
 
+# Steps that end an order before delivery, and the state each ends it in.
+ENDING: dict[str, str] = {
+    Action.REJECT: Status.REJECTED,
+    Action.CANCEL: Status.CANCELLED,
+    Action.MERGE: Status.MERGED,
+}
+
+
 def step(
     state: State, action: str, at: datetime, limits: Limits, *, provider_id: int | None = None
 ) -> Change:
@@ -144,7 +161,7 @@ def step(
     Raises :class:`Refused` for a step the table does not allow from this state, and for a
     step dated before the order's last change (history never runs backwards).
     """
-    if not allows(state.status, action) or action in (Action.ESCALATE, Action.SUBMIT):
+    if not allows(state.status, action) or action in FLAGS:
         raise Refused(action, state.status)
     if at < state.updated_at:
         raise Refused(action, state.status, "earlier than the last change")
@@ -154,15 +171,16 @@ def step(
     common: dict[str, Any] = {"updated_at": at, "escalated_at": None}
     if action == Action.APPROVE:
         new = state._replace(status=Status.APPROVED, step_deadline=at + limits.review, **common)
-    elif action in (Action.REJECT, Action.CANCEL):
-        to = Status.REJECTED if action == Action.REJECT else Status.CANCELLED
-        new = state._replace(status=to, step_deadline=None, closed_at=at, **common)
-    elif action in (Action.DISPATCH, Action.REDISPATCH):
+    elif action in ENDING:
+        new = state._replace(status=ENDING[action], step_deadline=None, closed_at=at, **common)
+    elif action in (Action.DISPATCH, Action.REDISPATCH, Action.REASSIGN):
+        # A reassigned order is the new team's to accept, as a re-dispatched one is.
         new = state._replace(
             status=Status.DISPATCHED,
             step_deadline=at + limits.accept,
             provider_id=provider_id,
             dispatched_at=at,
+            accepted_at=None,
             **common,
         )
     elif action in REQUEUEING:
@@ -237,3 +255,14 @@ def escalate(state: State, at: datetime) -> Change:
         escalated_at=at, escalation_count=state.escalation_count + 1, updated_at=at
     )
     return Change(Action.ESCALATE, state.status, new, state.provider_id, at)
+
+
+def escalate_county(state: State, at: datetime) -> Change:
+    """A township dispatcher hands an open order up to the county: a flag and an event, as
+    escalation is; the step keeps its deadline, and the flag stays while the order is open."""
+    if state.status not in OPEN_STATUSES or state.county_escalated_at is not None:
+        raise Refused(Action.ESCALATE_COUNTY, state.status)
+    if at < state.updated_at:
+        raise Refused(Action.ESCALATE_COUNTY, state.status, "earlier than the last change")
+    new = state._replace(county_escalated_at=at, updated_at=at)
+    return Change(Action.ESCALATE_COUNTY, state.status, new, state.provider_id, at)

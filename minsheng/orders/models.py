@@ -20,6 +20,8 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     CANCELLED = "cancelled", _("Cancelled")
     REOPENED = "reopened", _("Reopened")  # not solved: back to dispatch
+    # issue 8, a dispatcher's day: a duplicate (重复件) closed into the order it repeats.
+    MERGED = "merged", _("Merged into another order")
 
 
 class Action(models.TextChoices):
@@ -44,6 +46,11 @@ class Action(models.TextChoices):
     # whether a rating counts (issue 8)
     RATING_INVALID = "rating_invalid", _("Rating marked not valid")
     RATING_VALID = "rating_valid", _("Rating counted again")
+    # issue 8, a dispatcher's day (see the block at the end of TRANSITIONS below).
+    URGE = "urge", _("Urged")
+    REASSIGN = "reassign", _("Reassigned to another provider")
+    ESCALATE_COUNTY = "escalate_county", _("Escalated to the county")
+    MERGE = "merge", _("Merged as a duplicate")
 
 
 OPEN_STATUSES = frozenset(
@@ -56,7 +63,7 @@ OPEN_STATUSES = frozenset(
         Status.REOPENED,
     }
 )
-FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.CANCELLED})
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.CANCELLED, Status.MERGED})
 # Orders waiting for a dispatcher (or a grab).
 DISPATCH_QUEUE_STATUSES = frozenset({Status.APPROVED, Status.REOPENED})
 
@@ -99,6 +106,12 @@ STEP_AUDIENCE: dict[str, str] = {
     Action.IMPORT: Audience.PUBLIC,
     Action.RATING_INVALID: Audience.STAFF,
     Action.RATING_VALID: Audience.STAFF,
+    # issue 8, a dispatcher's day: urging and escalating are internal; a reassignment and a
+    # merge are decisions about the order, as a re-dispatch and a rejection are.
+    Action.URGE: Audience.STAFF,
+    Action.REASSIGN: Audience.PUBLIC,
+    Action.ESCALATE_COUNTY: Audience.STAFF,
+    Action.MERGE: Audience.PUBLIC,
 }
 NOTE_ACTIONS = frozenset({Action.COMMENT})
 
@@ -116,7 +129,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CLOSED: frozenset(),
     Status.REJECTED: frozenset(),
     Status.CANCELLED: frozenset(),
+    Status.MERGED: frozenset(),
 }
+# issue 8, a dispatcher's day: an order taken or in service can be reassigned (back to
+# dispatched, with another provider), and any open order can be merged into the one it
+# repeats (merged is final, as cancelled is).
+TRANSITIONS[Status.ACCEPTED] |= {Status.DISPATCHED}
+TRANSITIONS[Status.IN_SERVICE] |= {Status.DISPATCHED}
+for _status in OPEN_STATUSES:
+    TRANSITIONS[_status] |= {Status.MERGED}
+del _status
 
 # Which (from → to) each action may perform.
 ACTION_TRANSITIONS: dict[str, frozenset[tuple[str, str]]] = {
@@ -138,7 +160,14 @@ ACTION_TRANSITIONS: dict[str, frozenset[tuple[str, str]]] = {
     Action.REOPEN: frozenset({(Status.DELIVERED, Status.REOPENED)}),
     Action.AUTO_CLOSE: frozenset({(Status.DELIVERED, Status.CLOSED)}),
     Action.CANCEL: frozenset({(s, Status.CANCELLED) for s in OPEN_STATUSES}),
+    # issue 8, a dispatcher's day
+    Action.REASSIGN: frozenset(
+        {(Status.ACCEPTED, Status.DISPATCHED), (Status.IN_SERVICE, Status.DISPATCHED)}
+    ),
+    Action.MERGE: frozenset({(s, Status.MERGED) for s in OPEN_STATUSES}),
 }
+# Open orders held by a provider: the ones a dispatcher may urge (催办).
+WITH_PROVIDER_STATUSES = frozenset({Status.DISPATCHED, Status.ACCEPTED, Status.IN_SERVICE})
 
 
 class Channel(models.TextChoices):
@@ -254,6 +283,20 @@ class Order(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Incremented on every reopening: a rating belongs to one round.
     round = models.PositiveSmallIntegerField(_("round"), default=0)
+    # issue 8, a dispatcher's day: a township dispatcher hands the order up to the county
+    # (a flag, as escalation is); a duplicate points at the order it was merged into, whose
+    # resident view its own resident then follows (``orders.policy``).
+    county_escalated_at = models.DateTimeField(
+        _("escalated to the county at"), null=True, blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

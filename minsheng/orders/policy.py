@@ -175,7 +175,7 @@ def visible_orders_q(user: Actor) -> Q | None:
         # those, ``reading_of`` shows them their own steps only.
         handled = OrderEvent.objects.filter(provider_id__in=ids).values("order_id")
         return Q(provider_id__in=ids) | Q(pk__in=handled)
-    return Q(resident=user)
+    return Q(resident=user) | followed_orders_q(user)
 
 
 def can_view(user: Actor, order: Order) -> bool:
@@ -184,6 +184,7 @@ def can_view(user: Actor, order: Order) -> bool:
         or _staff_for(user, order)
         or _assigned(user, order)
         or _handed_on(user, order)
+        or _follows(user, order)
     )
 
 
@@ -524,6 +525,154 @@ def photos_q(user: Actor, order: Order) -> Q | None:
     return Q(order_id=order.pk, audience__in=_within(reading_of(user, order)))
 
 
+# --- a dispatcher's day (issue 8): one step to approve and dispatch, urging, reassigning,
+# internal notes, escalating to the county, merging duplicates ---------------------------------
+
+
+def _township_dispatcher(profile: Profile | None) -> bool:
+    """A dispatcher whose region is a township (not the county): who hands orders up."""
+    return (
+        profile is not None
+        and profile.role in DISPATCH_ROLES
+        and profile.region is not None
+        and profile.region.level == Region.Level.TOWNSHIP
+    )
+
+
+def _urge(user: Actor, order: Order) -> DomainError | None:
+    """催办: a dispatcher presses the provider holding an open order."""
+    if not _dispatcher(profile_of(user), order):
+        return not_permitted()
+    if order.status in FINAL_STATUSES:
+        return Conflict.single(
+            OrderCode.ORDER_FINAL,
+            _("This order is %(status)s: there is nobody left to urge.")
+            % {"status": order.get_status_display()},
+            "order",
+        )
+    if not lifecycle.allows(order.status, Action.URGE):
+        return Conflict.single(
+            OrderCode.NOT_WITH_PROVIDER,
+            _("This order is %(status)s: no provider holds it, so there is nobody to urge.")
+            % {"status": order.get_status_display()},
+            "order",
+        )
+    return None
+
+
+def _note(user: Actor, order: Order) -> DomainError | None:
+    """An internal note: staff who act on the order, while it is not final."""
+    if not _staff_for(user, order):
+        return not_permitted()
+    return final_refusal(order)
+
+
+def _escalate_county(user: Actor, order: Order) -> DomainError | None:
+    profile = profile_of(user)
+    if not (_dispatcher(profile, order) and _township_dispatcher(profile)):
+        return not_permitted()
+    ended = final_refusal(order)
+    if ended is not None:
+        return ended
+    if order.county_escalated_at is not None:
+        return Conflict.single(
+            OrderCode.ALREADY_ESCALATED,
+            _("This order has already been escalated to the county."),
+            "order",
+        )
+    return _state(order, Action.ESCALATE_COUNTY)
+
+
+def _merge(user: Actor, order: Order) -> DomainError | None:
+    """Merging ``order`` (the duplicate) into another: see ``merge_refusal`` for the pair."""
+    if not _dispatcher(profile_of(user), order):
+        return not_permitted()
+    return final_refusal(order) or _state(order, Action.MERGE)
+
+
+def merge_refusal(user: Actor, duplicate: Order, keep: Order) -> DomainError | None:
+    """Why ``duplicate`` may not be merged into ``keep`` by ``user``, or None if it may: the
+    same order twice, an order the user may not act on, either order ended, or two
+    townships (each township's dispatchers answer for their own orders)."""
+    if duplicate.pk == keep.pk:
+        return DomainError.single(
+            OrderCode.MERGE_SAME_ORDER, _("An order cannot be merged into itself."), "keep"
+        )
+    profile = profile_of(user)
+    if not (_dispatcher(profile, duplicate) and _dispatcher(profile, keep)):
+        return not_permitted()
+    if duplicate.township_id != keep.township_id:
+        return Conflict.single(
+            OrderCode.MERGE_ACROSS_TOWNSHIPS,
+            _(
+                "These orders are in different townships (%(a)s, %(b)s): only orders of "
+                "the same township can be merged."
+            )
+            % {"a": duplicate.township.name, "b": keep.township.name},
+            "keep",
+        )
+    for order, field in ((duplicate, "duplicate"), (keep, "keep")):
+        if order.status in FINAL_STATUSES:
+            return Conflict.single(
+                OrderCode.ORDER_FINAL,
+                _("Order %(number)s is %(status)s: it can no longer be merged.")
+                % {"number": order.number, "status": order.get_status_display()},
+                field,
+            )
+    return _state(duplicate, Action.MERGE)
+
+
+def _follows(user: Actor, order: Order) -> bool:
+    """The resident of a duplicate merged into ``order`` follows it (reads its steps and
+    notes as its own resident does, not that resident's details; takes no step on it)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and Order.objects.filter(merged_into_id=order.pk, resident_id=user.pk).exists()
+    )
+
+
+def followed_orders_q(user: Actor) -> Q:
+    """The orders ``user``'s merged duplicates were merged into."""
+    merged = Order.objects.filter(resident_id=user.pk if user is not None else None)
+    return Q(pk__in=merged.filter(merged_into__isnull=False).values("merged_into_id"))
+
+
+def landing_url_name(user: Actor) -> str:
+    """Where a person lands after signing in: dispatchers and administrators at the dispatch
+    console, provider staff at theirs, a grid worker at the orders they entered (or the order
+    form while there are none), a resident at home."""
+    profile = profile_of(user)
+    if can_dispatch_anything(user):
+        return "dispatch_console"
+    if can_work_as_provider(user):
+        return "provider_console"
+    if profile is not None and profile.role == Role.GRID_WORKER:
+        entered = Order.objects.filter(created_by_id=profile.user_id).exists()
+        return "my_orders" if entered else "need_order"
+    return "home"
+
+
+def sees_county_escalations(user: Actor) -> bool:
+    """County-level dispatchers see the orders townships escalated to the county."""
+    return works_county_wide(user)
+
+
+def works_county_wide(user: Actor) -> bool:
+    """Dispatchers and administrators of the whole county (their queue shows the township
+    of each order, and filters by it)."""
+    profile = profile_of(user)
+    return (
+        profile is not None
+        and profile.role in DISPATCH_ROLES
+        and profile.region is not None
+        and profile.region.level == Region.Level.COUNTY
+    )
+
+
+# --- end of a dispatcher's day ----------------------------------------------------------------
+
+
 # --- the rules, by verb -----------------------------------------------------------------------
 
 
@@ -543,6 +692,13 @@ RULES: dict[str, Callable[[Actor, Order], DomainError | None]] = {
     "callback": _rating_step(_staff_for),
     "comment": _comment,
     "photo": _photo,
+    # a dispatcher's day (issue 8)
+    "approve_dispatch": _dispatcher_step(Action.APPROVE),
+    "urge": _urge,
+    "reassign": _dispatcher_step(Action.REASSIGN),
+    "note": _note,
+    "escalate_county": _escalate_county,
+    "merge": _merge,
 }
 VERBS: tuple[str, ...] = tuple(RULES)
 
@@ -619,6 +775,32 @@ def can_comment(user: Actor, order: Order) -> bool:
     return can("comment", user, order)
 
 
+# a dispatcher's day (issue 8)
+def can_approve_dispatch(user: Actor, order: Order) -> bool:
+    return can("approve_dispatch", user, order)
+
+
+def can_urge(user: Actor, order: Order) -> bool:
+    return can("urge", user, order)
+
+
+def can_reassign(user: Actor, order: Order) -> bool:
+    return can("reassign", user, order)
+
+
+def can_note(user: Actor, order: Order) -> bool:
+    return can("note", user, order)
+
+
+def can_escalate_county(user: Actor, order: Order) -> bool:
+    return can("escalate_county", user, order)
+
+
+def can_merge(user: Actor, order: Order) -> bool:
+    """Whether ``order`` may be merged (as the duplicate) into some other order."""
+    return can("merge", user, order)
+
+
 def permissions(user: Actor, order: Order, verbs: tuple[str, ...] = VERBS) -> dict[str, bool]:
     """``{verb: may}`` for a page's template (``may.approve``): the same answers as above."""
     return {verb: can(verb, user, order) for verb in verbs}
@@ -646,6 +828,9 @@ class Reading:
 
 STAFF_READING = Reading(Audience.STAFF, details=True, actors=True)
 RESIDENT_READING = Reading(Audience.RESIDENT, details=True)
+# The resident of a duplicate merged into the order (issue 8): the steps and notes its own
+# resident reads, but not another person's words, contact, address or answers.
+FOLLOWER_READING = Reading(Audience.RESIDENT, details=False)
 
 
 def public_reading(order: Order) -> Reading:
@@ -666,6 +851,8 @@ def reading_of(user: Actor, order: Order) -> Reading:
         )
     if _resident_of(user, order):
         return RESIDENT_READING
+    if _follows(user, order):
+        return FOLLOWER_READING
     return public_reading(order)
 
 
@@ -997,6 +1184,22 @@ def failed_rounds(order: Order) -> dict[int, int]:
         .values_list("provider_id", "round")
     )
     return {provider_id: rnd for provider_id, rnd in rows if provider_id is not None}
+
+
+def failed_rounds_by_order(orders: list[Order]) -> dict[int, dict[int, int]]:
+    """``failed_rounds`` of many orders (a dispatcher's queue) in one query:
+    ``{order id: {provider id: round}}``."""
+    out: dict[int, dict[int, int]] = {}
+    rows = (
+        Rating.objects.filter(
+            order_id__in=[o.pk for o in orders], solved=False, provider_id__isnull=False
+        )
+        .order_by("round")
+        .values_list("order_id", "provider_id", "round")
+    )
+    for order_id, provider_id, rnd in rows:
+        out.setdefault(order_id, {})[provider_id] = rnd
+    return out
 
 
 def failed_by_q(provider_id: int) -> Q:

@@ -204,7 +204,8 @@ def order_exists(order_id: int) -> bool:
 
 
 def dispatch_queue(user: Actor) -> QuerySet[Order]:
-    """Orders waiting for review or dispatch, plus overdue open ones, most urgent first.
+    """Orders waiting for review or dispatch, plus overdue open ones and those escalated to
+    the county, most urgent first.
 
     Only dispatchers and administrators have a queue (each within their region).
     """
@@ -215,8 +216,21 @@ def dispatch_queue(user: Actor) -> QuerySet[Order]:
         .filter(
             Q(status__in=[Status.SUBMITTED, *DISPATCH_QUEUE_STATUSES])
             | Q(status__in=OPEN_STATUSES, escalated_at__isnull=False)
+            # handed up to the county (issue 8): stays in view until it ends
+            | Q(status__in=OPEN_STATUSES, county_escalated_at__isnull=False)
         )
         .order_by("step_deadline", "created_at")
+    )
+
+
+def county_escalations(user: Actor) -> QuerySet[Order]:
+    """Open orders a township handed up to the county, oldest first: county dispatchers'."""
+    if not policy.sees_county_escalations(user):
+        return Order.objects.none()
+    return (
+        orders_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, county_escalated_at__isnull=False)
+        .order_by("county_escalated_at", "pk")
     )
 
 
@@ -241,11 +255,20 @@ def grabbable_orders(user: Actor, *, limit: int = 200) -> list[Order]:
 
 def declined_provider_ids(order: Order) -> set[int]:
     """Providers who declined or let this order time out in its current round."""
-    return set(
-        OrderEvent.objects.filter(
-            order=order, round=order.round, action__in=["decline", "accept_timeout"]
-        ).values_list("provider_id", flat=True)
-    ) - {None}
+    return declined_by_order([order]).get(order.pk, set())
+
+
+def declined_by_order(orders: list[Order]) -> dict[int, set[int]]:
+    """``declined_provider_ids`` of many orders in one query."""
+    rounds = {o.pk: o.round for o in orders}
+    out: dict[int, set[int]] = {}
+    rows = OrderEvent.objects.filter(
+        order_id__in=list(rounds), action__in=["decline", "accept_timeout"]
+    ).values_list("order_id", "round", "provider_id")
+    for order_id, round_, provider_id in rows:
+        if provider_id is not None and rounds[order_id] == round_:
+            out.setdefault(order_id, set()).add(provider_id)
+    return out
 
 
 def local_day_start(now: datetime) -> datetime:

@@ -549,3 +549,20 @@ class RatingValidityBody(StrictSerializer):
         "a duplicate); true: count it again."
     )
     reason = _note("Required: why (staff only will read it).")
+
+
+# --- a dispatcher's day (issue 8) ----------------------------------------------------------------
+
+
+class ReassignBody(StrictSerializer):
+    provider_id = IdField(help_text="The provider to send it to (see candidates).")
+    reason = _note("Required: why it is reassigned (staff only).")
+
+
+class UrgeBody(StrictSerializer):
+    note = _note("Optional note for the provider (staff only).")
+
+
+class MergeBody(StrictSerializer):
+    keep_id = IdField(help_text="The order this one repeats; it is kept, this one closes.")
+    note = _note("Optional note; by default the kept order's number.")

@@ -21,6 +21,23 @@ urlpatterns = [
     path("staff/orders/<int:pk>/redispatch/", views.staff_redispatch, name="staff_redispatch"),
     path("staff/orders/<int:pk>/cancel/", views.staff_cancel, name="staff_cancel"),
     path("staff/orders/<int:pk>/callback/", views.staff_callback, name="staff_callback"),
+    # a dispatcher's day (issue 8)
+    path("start/", views.landing, name="landing"),
+    path("staff/dispatch/queue/", views.dispatch_queue_fragment, name="dispatch_queue_fragment"),
+    path(
+        "staff/orders/<int:pk>/approve-dispatch/",
+        views.staff_approve_dispatch,
+        name="staff_approve_dispatch",
+    ),
+    path("staff/orders/<int:pk>/reassign/", views.staff_reassign, name="staff_reassign"),
+    path("staff/orders/<int:pk>/urge/", views.staff_urge, name="staff_urge"),
+    path("staff/orders/<int:pk>/note/", views.staff_note, name="staff_note"),
+    path(
+        "staff/orders/<int:pk>/escalate-county/",
+        views.staff_escalate_county,
+        name="staff_escalate_county",
+    ),
+    path("staff/orders/<int:pk>/merge/", views.staff_merge, name="staff_merge"),
     path("staff/provider/", views.provider_console, name="provider_console"),
     path("staff/provider/orders/<int:pk>/accept/", views.provider_accept, name="provider_accept"),
     path(

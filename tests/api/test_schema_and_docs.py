@@ -45,6 +45,13 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         "rate",
         "callback",
         "comment",
+        # a dispatcher's day (issue 8)
+        "approve-dispatch",
+        "reassign",
+        "urge",
+        "note",
+        "escalate-county",
+        "merge",
     ]
     assert operations == {
         ("POST", "/api/v1/auth/token/"),

@@ -70,7 +70,11 @@ def test_seeded_county_has_the_promised_shape():
         "auto",
         "grab",
     }
-    assert set(Order.objects.values_list("status", flat=True)) == set(Status.values)
+    # Every state but merged: a merge (issue 8) is a dispatcher's decision on two live
+    # orders, and the demo's history places no duplicates to merge.
+    assert set(Order.objects.values_list("status", flat=True)) == set(Status.values) - {
+        Status.MERGED
+    }
     assert summary.orders == Order.objects.count()
     assert summary.events == OrderEvent.objects.count()
     assert summary.ratings == Rating.objects.count()

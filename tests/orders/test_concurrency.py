@@ -350,3 +350,35 @@ def test_event_times_follow_the_lock_and_updated_at_is_the_newest_event(world):
         assert times == sorted(times)
         order.refresh_from_db()
         assert order.updated_at == times[-1]
+
+
+# --- a dispatcher's day (issue 8) ----------------------------------------------------------------
+
+
+def test_two_merges_of_a_pair_racing_either_way_round_leave_exactly_one(world):
+    """Two dispatchers merge the same pair at once, one each way round: both rows are locked
+    in id order, so they queue instead of deadlocking; the second finds its duplicate or its
+    kept order merged already (order_final) and writes nothing."""
+    colleague = make_user("dispatcher", world.town_a, username="disp_a2")
+    neighbour = make_user("resident", world.village_a, username="neighbour")
+    for i in range(ROUNDS):
+        first = submit(world, now=T0 + i * DAY)
+        second = submit(world, actor=neighbour, now=T0 + i * DAY)
+        calls = [
+            partial(
+                s.order_merge, duplicate_id=second.pk, keep_id=first.pk, actor=world.dispatcher_a
+            ),
+            partial(s.order_merge, duplicate_id=first.pk, keep_id=second.pk, actor=colleague),
+        ]
+        if i % 2:
+            calls.reverse()
+        wins, losses = split(race(*calls))
+
+        assert len(wins) == 1
+        assert [(type(e), e.codes) for e in losses] == [(Conflict, ["order_final"])]
+        merged = Order.objects.filter(pk__in=[first.pk, second.pk], status=Status.MERGED)
+        assert [o.pk for o in merged] == [wins[0].pk]
+        kept = first if wins[0].pk == second.pk else second
+        assert Order.objects.get(pk=kept.pk).status == Status.SUBMITTED
+        assert merged[0].merged_into_id == kept.pk
+        assert action_count(first, Action.MERGE) + action_count(second, Action.MERGE) == 1

@@ -208,3 +208,33 @@ def test_past_performance_ranks_providers(world):
 def test_inactive_providers_are_never_candidates(world, crowd):
     Provider.objects.filter(pk=world.provider.pk).update(active=False)
     assert ids(candidates(submit(world), now=NOW)) == [world.provider2.pk]
+
+
+# --- a queue's candidates at once (issue 8: the console's one-step dispatch) ---------------------
+
+
+def test_candidates_for_a_queue_are_each_orders_candidates(
+    world, crowd, django_assert_max_num_queries
+):
+    from minsheng.orders.candidates import candidates_for
+    from minsheng.orders.models import Order
+    from minsheng.orders.selectors import ORDER_JOINS
+
+    pension = Category.objects.get(code="pension")
+    ProviderFactory(regions=[world.county], categories=[pension])
+    declined = order_at(world, Status.DISPATCHED)
+    s.order_decline(order_id=declined.pk, actor=world.provider_staff, reason="busy")
+    placed = [
+        submit(world),
+        submit(world, region_code=world.village_b.code),
+        submit(world, region_code=world.town_a.code),
+        submit(world, service_code="", area_code="elderly", description="帮忙看看"),
+        submit(world, service_code="", area_code="culture-sports", description="借书"),
+        declined,
+    ]
+    orders = list(Order.objects.select_related(*ORDER_JOINS).filter(pk__in=[o.pk for o in placed]))
+    with django_assert_max_num_queries(8):
+        together = candidates_for(orders, now=NOW)
+    for order in orders:
+        assert together[order.pk] == candidates(order, now=NOW), order
+    assert [c.declined for c in together[declined.pk] if c.provider == world.provider] == [True]

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from minsheng.orders import lifecycle as lc
-from minsheng.orders.models import ACTION_TRANSITIONS, Action, Status
+from minsheng.orders.models import (
+    ACTION_TRANSITIONS,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Action,
+    Status,
+)
 
 T = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 H = timedelta(hours=1)
@@ -164,6 +171,30 @@ def test_submitted_starts_the_review_and_resolution_clocks():
                 "escalated_at": None,
             },
         ),
+        # a dispatcher's day (issue 8)
+        (
+            state(Status.IN_SERVICE, provider_id=7, dispatched_at=T, accepted_at=T),
+            Action.REASSIGN,
+            8,
+            {
+                "status": Status.DISPATCHED,
+                "step_deadline": T + H + LIMITS.accept,
+                "provider_id": 8,
+                "dispatched_at": T + H,
+                "accepted_at": None,
+            },
+        ),
+        (
+            state(Status.DISPATCHED, provider_id=7, escalated_at=T),
+            Action.MERGE,
+            None,
+            {
+                "status": Status.MERGED,
+                "step_deadline": None,
+                "closed_at": T + H,
+                "escalated_at": None,
+            },
+        ),
     ],
 )
 def test_each_step_changes_exactly_these_fields(before, action, provider, after):
@@ -244,3 +275,54 @@ def test_an_action_that_is_no_transition_is_refused_not_a_key_error(action):
     with pytest.raises(lc.Refused) as refused:
         lc.step(before, action, T + H, LIMITS)
     assert (refused.value.action, refused.value.status) == (action, Status.SUBMITTED)
+
+
+# --- a dispatcher's day (issue 8) ----------------------------------------------------------------
+
+
+def test_reassigning_takes_an_order_taken_or_in_service_only():
+    assert {frm for frm, _to in ACTION_TRANSITIONS[Action.REASSIGN]} == {
+        Status.ACCEPTED,
+        Status.IN_SERVICE,
+    }
+    change = lc.step(
+        state(Status.ACCEPTED, provider_id=7), Action.REASSIGN, T, LIMITS, provider_id=8
+    )
+    assert (change.new_status, change.provider_id) == (Status.DISPATCHED, 8)
+
+
+def test_a_merge_ends_any_open_order_and_no_ended_one():
+    assert {frm for frm, _to in ACTION_TRANSITIONS[Action.MERGE]} == set(OPEN_STATUSES)
+    assert lc.allows(Status.DELIVERED, Action.MERGE) is False
+    for final in FINAL_STATUSES:
+        assert lc.allows(final, Action.MERGE) is False
+    assert TRANSITIONS[Status.MERGED] == frozenset()
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_urging_needs_a_provider_holding_the_open_order(status):
+    held = {Status.DISPATCHED, Status.ACCEPTED, Status.IN_SERVICE}
+    assert lc.allows(status, Action.URGE) is (status in held)
+    with pytest.raises(lc.Refused):  # a note, never a step
+        lc.step(state(status, provider_id=7), Action.URGE, T, LIMITS)
+
+
+def test_escalating_to_the_county_is_a_flag_once_while_open():
+    before = state(Status.ACCEPTED, provider_id=7)
+    change = lc.escalate_county(before, T + H)
+    assert change.changed(before) == {"county_escalated_at": T + H, "updated_at": T + H}
+    assert (change.action, change.old_status, change.new_status, change.provider_id) == (
+        Action.ESCALATE_COUNTY,
+        Status.ACCEPTED,
+        Status.ACCEPTED,
+        7,
+    )
+    with pytest.raises(lc.Refused):
+        lc.escalate_county(change.state, T + 2 * H)  # already handed up
+    with pytest.raises(lc.Refused):
+        lc.escalate_county(state(Status.CLOSED), T + H)
+    with pytest.raises(lc.Refused):
+        lc.escalate_county(before, T - H)  # time never runs backwards
+    # The flag stays through later steps (the county keeps seeing it while it is open).
+    started = lc.step(change.state, Action.START, T + 2 * H, LIMITS)
+    assert started.state.county_escalated_at == T + H

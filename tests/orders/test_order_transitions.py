@@ -532,5 +532,7 @@ def test_every_action_of_the_table_is_exercised_by_a_service():
         Action.REOPEN,
         Action.AUTO_CLOSE,  # tests/orders/test_time_limits.py
         Action.CANCEL,
+        Action.REASSIGN,  # tests/orders/test_dispatcher_day.py
+        Action.MERGE,  # tests/orders/test_dispatcher_day.py
     }
     assert exercised == set(ACTION_TRANSITIONS)

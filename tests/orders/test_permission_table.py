@@ -70,6 +70,13 @@ MAY: dict[str, set[str]] = {
     "rate": {"resident"},
     "callback": STAFF_FOR_RESIDENT,
     "comment": {"resident"} | STAFF_FOR_RESIDENT,
+    # a dispatcher's day (issue 8): only a township's own dispatcher escalates to the county
+    "approve_dispatch": DISPATCHERS,
+    "urge": DISPATCHERS,
+    "reassign": DISPATCHERS,
+    "note": STAFF_FOR_RESIDENT,
+    "escalate_county": {"dispatcher_a"},
+    "merge": DISPATCHERS,
 }
 # The state each step is asked in.
 STATE = {
@@ -87,6 +94,13 @@ STATE = {
     "rate": Status.DELIVERED,
     "callback": Status.DELIVERED,
     "comment": Status.SUBMITTED,
+    # a dispatcher's day (issue 8)
+    "approve_dispatch": Status.SUBMITTED,
+    "urge": Status.DISPATCHED,
+    "reassign": Status.ACCEPTED,
+    "note": Status.SUBMITTED,
+    "escalate_county": Status.SUBMITTED,
+    "merge": Status.SUBMITTED,
 }
 RATING = {"contacted": True, "solved": True, "satisfaction": "satisfied"}
 WEB_RATING = {"contacted": "yes", "solved": "yes", "satisfaction": "satisfied"}
@@ -129,6 +143,19 @@ def order_in(world: Any, state: str, *, grab: bool = False) -> Order:
     return Order.objects.select_related(*selectors.ORDER_JOINS).get(pk=order.pk)
 
 
+def kept_order(world: Any) -> Order:
+    """The order a duplicate is merged into: another of the resident's in V1."""
+    kept = Order.objects.filter(description="the order kept").first()
+    if kept is None:
+        kept = s.order_submit(
+            actor=world.resident,
+            data=s.OrderInput(
+                region_code="V1", service_code=world.service.code, description="the order kept"
+            ),
+        )
+    return kept
+
+
 def call_service(verb: str, world: Any, user: Any, order: Order) -> object:
     pk = order.pk
     calls: dict[str, Callable[[], object]] = {
@@ -150,6 +177,19 @@ def call_service(verb: str, world: Any, user: Any, order: Order) -> object:
         "rate": lambda: s.order_rate(order_id=pk, actor=user, data=s.RatingInput(**RATING)),
         "callback": lambda: s.order_callback(order_id=pk, actor=user, data=s.RatingInput(**RATING)),
         "comment": lambda: s.order_comment(order_id=pk, actor=user, note="hello"),
+        # a dispatcher's day (issue 8)
+        "approve_dispatch": lambda: s.order_approve_dispatch(
+            order_id=pk, actor=user, provider_id=world.provider.pk
+        ),
+        "urge": lambda: s.order_urge(order_id=pk, actor=user),
+        "reassign": lambda: s.order_reassign(
+            order_id=pk, actor=user, provider_id=world.provider2.pk, reason="stuck"
+        ),
+        "note": lambda: s.order_note(order_id=pk, actor=user, note="called her"),
+        "escalate_county": lambda: s.order_escalate_county(
+            order_id=pk, actor=user, reason="no team left"
+        ),
+        "merge": lambda: s.order_merge(duplicate_id=pk, keep_id=kept_order(world).pk, actor=user),
     }
     return calls[verb]()
 
@@ -205,6 +245,26 @@ def routes(verb: str, world: Any, order: Order) -> list[Route]:
         # candidates on their own (the staff page lists them with the dispatch forms).
         "comment": [],
         "candidates": [],
+        # a dispatcher's day (issue 8)
+        "approve_dispatch": [
+            Route(
+                f"{staff}approve-dispatch/", {"provider_id": world.provider.pk}, staff, dispatching
+            )
+        ],
+        "urge": [Route(f"{staff}urge/", {"note": ""}, staff, dispatching)],
+        "reassign": [
+            Route(
+                f"{staff}reassign/",
+                {"provider_id": world.provider2.pk, "reason": "stuck"},
+                staff,
+                dispatching,
+            )
+        ],
+        "note": [Route(f"{staff}note/", {"note": "called her"}, staff, dispatching)],
+        "escalate_county": [
+            Route(f"{staff}escalate-county/", {"reason": "no team left"}, staff, dispatching)
+        ],
+        "merge": [Route(f"{staff}merge/", {"keep_id": kept_order(world).pk}, staff, dispatching)],
     }
     return table[verb]
 
@@ -253,6 +313,8 @@ def test_the_rule_the_service_the_web_and_the_api_agree(table_world, verb, who):
     user = user_of(world, who)
     grab = verb == "grab"
     may = who in MAY[verb]
+    if verb == "merge":
+        kept_order(world)  # made before anything is counted
 
     # The rule.
     order = order_in(world, STATE[verb], grab=grab)
@@ -306,7 +368,7 @@ def test_the_rule_the_service_the_web_and_the_api_agree(table_world, verb, who):
     order = order_in(world, STATE[verb], grab=grab)
     client = api_client(user)
     before = snapshot(order)
-    url = f"/api/v1/orders/{order.pk}/{verb}/"
+    url = f"/api/v1/orders/{order.pk}/{verb.replace('_', '-')}/"
     bodies = {
         "reject": {"reason": "no"},
         "dispatch": {"provider_id": world.provider.pk},
@@ -316,6 +378,11 @@ def test_the_rule_the_service_the_web_and_the_api_agree(table_world, verb, who):
         "rate": RATING,
         "callback": RATING,
         "comment": {"note": "hello"},
+        "approve_dispatch": {"provider_id": world.provider.pk},
+        "reassign": {"provider_id": world.provider2.pk, "reason": "stuck"},
+        "note": {"note": "called her"},
+        "escalate_county": {"reason": "no team left"},
+        "merge": {"keep_id": kept_order(world).pk},
     }
     if verb == "candidates":
         response = client.get(url)
@@ -367,6 +434,7 @@ PAGES: list[tuple[str, set[str] | None]] = [
     ),
     ("/me/", set(ACTORS) - {"anonymous"}),
     ("/staff/dispatch/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
+    ("/staff/dispatch/queue/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/escalations/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/orders/", {"dispatcher_a", "dispatcher_b", "county_admin"}),
     ("/staff/provider/", {"provider_staff", "provider2_staff"}),

@@ -57,8 +57,9 @@ def standard_catalog(transactional_db: Any) -> None:
     seed_standard(ServiceArea, Category, UrgencyClass)
 
 
-def log_in(browser: Any, base: str, username: str) -> Any:
-    """A fresh browser (own cookies) logged in as ``username``, having chosen English."""
+def log_in(browser: Any, base: str, username: str, lands: str = "/") -> Any:
+    """A fresh browser (own cookies) logged in as ``username``, having chosen English; they
+    land where ``orders.policy.landing_url_name`` sends them (``lands``)."""
     page = browser.new_context().new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{base}/accounts/login/")
@@ -69,7 +70,7 @@ def log_in(browser: Any, base: str, username: str) -> Any:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button").click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}{lands}")
     return page
 
 
@@ -106,7 +107,7 @@ def test_order_loop_in_the_browser(world, repair, live_server, browser):
     advance(world, order, Status.DISPATCHED)
 
     # (b) the provider's staff accepts, starts and delivers it
-    staff = log_in(browser, base, "p1staff")
+    staff = log_in(browser, base, "p1staff", lands="/staff/provider/")
     staff.get_by_role("navigation", name="Main menu").get_by_role(
         "link", name="My work orders"
     ).click()

@@ -56,9 +56,7 @@ def sent_to(phone: str) -> list[dict[str, Any]]:
     return [m for m in read_outbox() if m["phone"] == phone]
 
 
-def test_a_villagers_order_from_sign_up_to_rating(
-    world, media, live_server, browser, settings
-):
+def test_a_villagers_order_from_sign_up_to_rating(world, media, live_server, browser, settings):
     base = live_server.url
     settings.MINSHENG_SITE_URL = base
     draw(world)  # the villages' boundaries: V1 and V3 in township T1, V2 in T2

@@ -313,7 +313,9 @@ def test_login_and_logout(world):
     assert bad.status_code == 200
     assert bad.wsgi_request.user.is_authenticated is False
     ok = client.post("/accounts/login/", {"username": "resident", "password": "pass-word-123"})
-    assert (ok.status_code, ok["Location"]) == (302, "/")
+    # Through the landing page (issue 8), which sends a resident home.
+    assert (ok.status_code, ok["Location"]) == (302, "/start/")
+    assert client.get("/start/")["Location"] == "/"
     assert "My orders" in client.get("/").content.decode()
     assert client.get("/accounts/logout/").status_code == 405
     out = client.post("/accounts/logout/")

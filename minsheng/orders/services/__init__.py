@@ -11,6 +11,13 @@ from minsheng.orders.services.cancel import order_cancel
 from minsheng.orders.services.comment import client_comment, order_comment
 from minsheng.orders.services.contact import contact_views_record
 from minsheng.orders.services.delivery import order_accept, order_deliver, order_start
+from minsheng.orders.services.desk import (
+    order_approve_dispatch,
+    order_escalate_county,
+    order_note,
+    order_reassign,
+    order_urge,
+)
 from minsheng.orders.services.dispatch import (
     order_decline,
     order_dispatch,
@@ -18,6 +25,7 @@ from minsheng.orders.services.dispatch import (
     order_redispatch,
 )
 from minsheng.orders.services.imports import ImportedOrder, order_import
+from minsheng.orders.services.merge import order_merge
 from minsheng.orders.services.photos import (
     PreparedPhoto,
     order_photo_add,
@@ -50,22 +58,28 @@ __all__ = [
     "contact_views_record",
     "order_accept",
     "order_approve",
+    "order_approve_dispatch",
     "order_callback",
     "order_cancel",
     "order_comment",
     "order_decline",
     "order_deliver",
     "order_dispatch",
+    "order_escalate_county",
     "order_grab",
     "order_import",
+    "order_merge",
+    "order_note",
     "order_photo_add",
     "order_rate",
     "order_rate_by_link",
     "order_rate_by_reply",
+    "order_reassign",
     "order_redispatch",
     "order_reject",
     "order_start",
     "order_submit",
+    "order_urge",
     "photo_read",
     "photo_transaction",
     "photos_read",

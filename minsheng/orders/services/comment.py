@@ -43,7 +43,7 @@ def order_comment(
             chosen: str = Audience.RESIDENT
         else:
             chosen = read_audience(audience)
-        return _add(order, actor=actor, note=note, audience=chosen, now=now)
+        return add_note(order, actor=actor, note=note, audience=chosen, now=now)
 
 
 def client_comment(*, order_id: int, note: str, now: datetime | None = None) -> OrderEvent:
@@ -58,15 +58,22 @@ def client_comment(*, order_id: int, note: str, now: datetime | None = None) -> 
         refusal = policy.final_refusal(order)
         if refusal is not None:
             raise refusal
-        return _add(order, actor=None, note=note, audience=Audience.PUBLIC, now=now)
+        return add_note(order, actor=None, note=note, audience=Audience.PUBLIC, now=now)
 
 
-def _add(
-    order: Order, *, actor: Actor, note: str, audience: str, now: datetime | None
+def add_note(
+    order: Order,
+    *,
+    actor: Actor,
+    note: str,
+    audience: str,
+    now: datetime | None,
+    action: str = Action.COMMENT,
 ) -> OrderEvent:
+    """Record a step that changes no state (an update, an urge) on a locked order."""
     at = moment(order, now)
     order.updated_at = at
     order.save(update_fields=["updated_at"])
     return events.record_note(
-        order, action=Action.COMMENT, at=at, actor=actor, audience=audience, note=note
+        order, action=action, at=at, actor=actor, audience=audience, note=note
     )

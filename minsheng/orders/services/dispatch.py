@@ -31,7 +31,7 @@ def _lock_providers(ids: Iterable[int]) -> None:
     list(Provider.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").only("pk"))
 
 
-def _check_provider(order: Order, provider_id: object, at: datetime) -> Provider:
+def check_provider(order: Order, provider_id: object, at: datetime) -> Provider:
     pk = as_id(provider_id)
     if pk is not None:
         _lock_providers([pk])
@@ -48,6 +48,16 @@ def _check_provider(order: Order, provider_id: object, at: datetime) -> Provider
             OrderCode.PROVIDER_FULL, _("This provider has no capacity left today."), "provider"
         )
     return provider
+
+
+def refuse_same_provider(order: Order, provider_id: object) -> None:
+    """Sending an order elsewhere (re-dispatch, reassignment) to the team holding it."""
+    if order.provider_id == as_id(provider_id):
+        raise DomainError.single(
+            OrderCode.PROVIDER_UNCHANGED,
+            _("The order is already with this provider."),
+            "provider",
+        )
 
 
 def auto_dispatch(order: Order, *, at: datetime) -> bool:
@@ -84,14 +94,10 @@ def _send(
     with transaction.atomic():
         order = lock(order_id)
         policy.require(action, actor, order)  # the verbs are the actions' names
-        if action == Action.REDISPATCH and order.provider_id == as_id(provider_id):
-            raise DomainError.single(
-                OrderCode.PROVIDER_UNCHANGED,
-                _("The order is already with this provider."),
-                "provider",
-            )
+        if action == Action.REDISPATCH:
+            refuse_same_provider(order, provider_id)
         at = moment(order, now)
-        provider = _check_provider(order, provider_id, at)
+        provider = check_provider(order, provider_id, at)
         take(
             order,
             action,
@@ -188,6 +194,6 @@ def order_grab(
         if chosen not in teams:
             raise policy.not_permitted()
         at = moment(order, now)
-        provider = _check_provider(order, chosen, at)
+        provider = check_provider(order, chosen, at)
         take(order, Action.GRAB, actor=actor, at=at, provider_id=provider.pk)
     return order

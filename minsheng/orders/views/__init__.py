@@ -11,15 +11,23 @@ from __future__ import annotations
 
 from minsheng.orders.views.dispatch import (
     dispatch_console,
+    dispatch_queue_fragment,
     escalations,
+    landing,
     staff_approve,
+    staff_approve_dispatch,
     staff_callback,
     staff_cancel,
     staff_dispatch,
+    staff_escalate_county,
+    staff_merge,
+    staff_note,
     staff_order,
     staff_orders,
+    staff_reassign,
     staff_redispatch,
     staff_reject,
+    staff_urge,
 )
 from minsheng.orders.views.orders_map import orders_map
 from minsheng.orders.views.photos import order_photo, order_photo_thumb
@@ -50,7 +58,9 @@ from minsheng.orders.views.track import track  # following an order without an a
 
 __all__ = [
     "dispatch_console",
+    "dispatch_queue_fragment",
     "escalations",
+    "landing",
     "my_order",
     "my_order_callback",
     "my_order_cancel",
@@ -71,13 +81,19 @@ __all__ = [
     "rate_by_link",
     "service_order",
     "staff_approve",
+    "staff_approve_dispatch",
     "staff_callback",
     "staff_cancel",
     "staff_dispatch",
+    "staff_escalate_county",
+    "staff_merge",
+    "staff_note",
     "staff_order",
     "staff_orders",
     "staff_rating_validity",
+    "staff_reassign",
     "staff_redispatch",
     "staff_reject",
+    "staff_urge",
     "track",
 ]
