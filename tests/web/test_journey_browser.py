@@ -121,10 +121,10 @@ def test_a_villagers_order_from_sign_up_to_rating(world, media, live_server, bro
     # --- the provider's staff call her, take it, and deliver with a photo ----------------------
     staff = log_in(browser, base, "p1staff", lands="/staff/provider/")
     staff.set_default_timeout(WAIT)
-    staff.goto(f"{base}/staff/provider/")
     job = staff.locator("#today article").first
     assert order.number in job.inner_text()
     assert job.locator('a[href="tel:+8613912345678"]').count() == 1
+    # The one showing of her number in full is on the record.
     assert ContactView.objects.filter(order=order, user=world.provider_staff).count() == 1
     staff.get_by_role("button", name="Accept").click()
     staff.get_by_role("button", name="Start the service").click()
