@@ -2,58 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from django.db import transaction
-from kombu import pools
 
-from minsheng import celery_app
 from minsheng.notify import services
 from minsheng.notify.models import Delivery, DeliveryStatus, Message
 from minsheng.notify.sms import read_outbox
 from minsheng.notify.tasks import deliver
 from minsheng.orders.models import Status
 from minsheng.orders.tasks import notify_event
+from tests.broker import redis_app
 from tests.helpers import advance, submit
 from tests.notify import gateways
 from tests.notify.conftest import RESIDENT_MOBILE
 
-REDIS_URL = os.environ.get("MINSHENG_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
-
-
-def _reset_pool() -> None:
-    # Producer connections are pooled per broker URL: drop them so the next use reconnects.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    celery_app._backend_cache = None
-    celery_app._local = threading.local()
-    # kombu keeps producer pools per connection in a registry of its own: a pool closed by
-    # the previous test would be handed out again to the next one.
-    pools.reset()
-
-
-@pytest.fixture
-def redis_app() -> Iterator[Any]:
-    """Point the app at Redis for the test (an empty database), with a worker running."""
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    saved = {k: celery_app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-    _reset_pool()
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-            yield celery_app
-    finally:
-        celery_app.conf.update(saved)
-        _reset_pool()
+__all__ = ["redis_app"]  # the fixture, used by name below
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 60.0) -> None:

@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from minsheng import celery_app
 from minsheng.orders import services as s
 from minsheng.orders.models import Action, Order
 from minsheng.orders.tasks import sweep_orders
+from tests.broker import redis_app
 
-REDIS_URL = os.environ.get("MINSHENG_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def _reset_pool() -> None:
-    # Producer connections are pooled per broker URL: drop them so the next use reconnects.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    # The result backend is cached on the app too (per thread when not thread-safe).
-    celery_app._backend_cache = None
-    celery_app._local = threading.local()
-
-
-@pytest.fixture
-def redis_app():
-    """Point the app at Redis (db 14) for the test, restoring the inline set-up after."""
-    saved = {k: celery_app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-    _reset_pool()
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-            yield celery_app
-    finally:
-        celery_app.conf.update(saved)
-        _reset_pool()
+__all__ = ["redis_app"]  # the fixture, used by name below
 
 
 @pytest.mark.django_db(transaction=True)
