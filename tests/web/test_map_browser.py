@@ -35,8 +35,8 @@ def _reach():
         yield
 
 
-def signed_in(browser: Any, base: str, username: str) -> Any:
-    page = log_in(browser, base, username)
+def signed_in(browser: Any, base: str, username: str, lands: str = "/") -> Any:
+    page = log_in(browser, base, username, lands=lands)
     page.set_default_timeout(WAIT)
     return page
 
@@ -111,7 +111,7 @@ def test_the_dispatchers_map_draws_a_marker_per_open_order(world, live_server, b
     draw(world)
     submit(world, latitude=30.005, longitude=110.015)
     submit(world)
-    page = signed_in(browser, live_server.url, "disp_a")
+    page = signed_in(browser, live_server.url, "disp_a", lands="/staff/dispatch/")
     seen = watch_csp(page)
     page.goto(f"{live_server.url}/staff/map/")
     expect(page.locator("path.order-marker")).to_have_count(2, timeout=WAIT)

@@ -54,7 +54,7 @@ def test_a_photo_is_attached_when_ordering_and_when_delivering(world, media, liv
     assert resident.url == f"{base}/orders/{order.pk}/photos/{need.pk}/"
 
     advance(world, order, Status.IN_SERVICE)
-    staff = log_in(browser, base, "p1staff")
+    staff = log_in(browser, base, "p1staff", lands="/staff/provider/")
     staff.goto(f"{base}/staff/provider/")
     assert loaded_images(staff) == [240]  # the resident's photo, on the work order
     staff.get_by_label("What was done").fill("Patched the roof")

@@ -46,8 +46,7 @@ def test_the_provider_console_works_on_a_phone(world, live_server, browser):
     page.get_by_label("用户名").fill("p1staff")
     page.get_by_label("密码").fill(PASSWORD)
     page.locator("main").get_by_role("button").click()
-    page.wait_for_load_state("load")
-    page.goto(f"{base}/staff/provider/")
+    page.wait_for_url(f"{base}/staff/provider/")  # staff land on their console
 
     job = page.locator("#today article").first
     assert order.number in job.inner_text()

@@ -124,7 +124,7 @@ def test_a_villager_signs_up_with_a_code_and_is_logged_in(world, post):
             "password2": "good-pass-word-7",
         },
     )
-    assert (done.status_code, done["Location"]) == (302, "/")
+    assert (done.status_code, done["Location"]) == (302, "/start/")  # the landing page
     assert signed_in_as(client) == NEW
     profile = Profile.objects.get(user__username=NEW)
     assert (profile.role, profile.region_id, profile.phone, profile.display_name) == (
@@ -162,7 +162,7 @@ def test_after_getting_in_the_page_goes_where_it_was_asked_if_it_is_this_site(re
             "next": "https://evil.example/",
         },
     )
-    assert done["Location"] == "/"
+    assert done["Location"] == "/start/"  # not the other site: the landing page
 
 
 def test_a_resident_logs_in_with_a_code(resident, post):
@@ -173,7 +173,7 @@ def test_a_resident_logs_in_with_a_code(resident, post):
     response = post(
         client, PHONE_LOGIN, {"action": "login", "phone": MOBILE, "code": last_code(MOBILE)}
     )
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, "/start/")
     assert signed_in_as(client) == resident.username
     assert PhoneCode.objects.get().used_at is not None
 
