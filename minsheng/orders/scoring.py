@@ -1,7 +1,8 @@
 """Pure computation for the order loop: no Django imports.
 
 - the three 12345 rates and their composite over valid callbacks;
-- the candidate score used to rank providers for an order.
+- the candidate score used to rank providers for an order;
+- the ranking's competition ranks (equal shown scores share a rank).
 """
 
 from __future__ import annotations
@@ -95,13 +96,15 @@ def candidate_score(
 # --- ranks --------------------------------------------------------------------------------
 
 
-def score_points(composite: float) -> int:
-    """The composite at the precision the ranking shows (tenths of a point out of 100).
+def score_points(composite: float) -> float:
+    """The composite as the ranking shows it: points out of 100 to a tenth of a point.
 
     Ranks compare this, not the raw float: two entities shown with the same score share a
-    rank, and rounding noise in the weighted sum can never split a tie.
+    rank, and rounding noise in the weighted sum can never split a tie. ``round(x, 1)``
+    rounds exactly as the page's ``{:.1f}`` does (both correctly rounded), so a shown tie is
+    always a tie here.
     """
-    return round(composite * 1000)
+    return round(composite * 100, 1)
 
 
 def competition_ranks(scores: list[tuple[int, float]]) -> dict[int, int]:
@@ -112,7 +115,7 @@ def competition_ranks(scores: list[tuple[int, float]]) -> dict[int, int]:
     ``scores``: (key, composite) pairs in any order; keys are returned with their rank.
     """
     points = sorted((score_points(s) for _k, s in scores), reverse=True)
-    first_place: dict[int, int] = {}
+    first_place: dict[float, int] = {}
     for i, p in enumerate(points):
         first_place.setdefault(p, i + 1)
     return {k: first_place[score_points(s)] for k, s in scores}

@@ -151,4 +151,13 @@ def test_scores_equal_at_the_shown_tenth_of_a_point_tie():
 
 def test_all_equal_all_first_and_nothing_to_rank_is_empty():
     assert competition_ranks([(1, 1.0), (2, 1.0), (3, 1.0)]) == {1: 1, 2: 1, 3: 1}
+
+
+def test_a_tie_is_exactly_what_the_page_shows_as_one():
+    from minsheng.orders.templatetags.minsheng_ui import score
+
+    # Half-way cases: ranks agree with the shown score, whichever way it rounds.
+    for a, b in [(0.9625, 0.9618), (0.95465, 0.9554), (0.12345, 0.1234), (0.00049, 0.0)]:
+        shown_tie = score(a) == score(b)
+        assert (competition_ranks([(1, a), (2, b)]) == {1: 1, 2: 1}) is shown_tie, (a, b)
     assert competition_ranks([]) == {}

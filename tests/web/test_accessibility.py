@@ -122,3 +122,26 @@ def test_staff_pages_including_refusals(world, repair):
         provider.post(f"/staff/provider/orders/{dispatched.pk}/decline/").content.decode(),
         "decline refused",
     )
+
+
+# --- the ranking (issue 8) ---
+
+
+def test_ranking_pages_and_the_rating_validity_form(world, repair):
+    from minsheng.orders import services as s
+
+    client = Client()
+    for url in ("/ranking/township/T1/", "/ranking/township/T1/?month=x", "/ranking/?format=x"):
+        check(client.get(url).content.decode(), url)
+    delivered = order_at(world, Status.DELIVERED)
+    rating = s.order_callback(
+        order_id=delivered.pk,
+        actor=world.dispatcher_a,
+        data=s.RatingInput(False, True, "dissatisfied"),
+    )
+    dispatcher = logged_in(world.dispatcher_a)
+    check(dispatcher.get(f"/staff/orders/{delivered.pk}/").content.decode(), "staff order")
+    check(dispatcher.get("/ranking/township/T1/").content.decode(), "township, staff")
+    refused = dispatcher.post(f"/staff/ratings/{rating.pk}/validity/", {"valid": "0"})
+    assert refused.status_code == 400
+    check(refused.content.decode(), "rating validity refused")

@@ -428,6 +428,8 @@ def test_staff_mark_a_callback_not_valid_on_the_order_page(world, callback):
     assert "The rating no longer counts." in page
     assert "Count this rating again" in page
     assert "Reason it counts after all" in page
+    assert "Rating marked not valid" in page  # the staff-only step in the timeline
+    assert "#1 无人接听" in page
     assert '<input type="hidden" name="valid" value="1">' in page
 
 
