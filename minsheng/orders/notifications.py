@@ -42,15 +42,13 @@ RESIDENT_TEMPLATES: dict[str, str] = {
 QUEUE_ACTIONS = frozenset(
     {Action.SUBMIT, Action.APPROVE, Action.REOPEN, Action.DECLINE, Action.ACCEPT_TIMEOUT}
 )
-# Actions the dispatcher's tools add (urge, escalate to the county, reassign), by value.
-URGE, ESCALATE_COUNTY, REASSIGN = "urge", "escalate_county", "reassign"
 STAFF_ACTIONS = QUEUE_ACTIONS | {
     Action.DISPATCH,
     Action.REDISPATCH,
     Action.ESCALATE,
-    URGE,
-    ESCALATE_COUNTY,
-    REASSIGN,
+    Action.URGE,
+    Action.ESCALATE_COUNTY,
+    Action.REASSIGN,
 }
 NOTIFIED_ACTIONS = frozenset(RESIDENT_TEMPLATES) | STAFF_ACTIONS
 REASON_CHARS = 60
@@ -152,7 +150,7 @@ def _staff_for_event(order: Order, event: OrderEvent) -> tuple[list[User], str]:
         if order.status != event.new_status or order.status not in OPEN_STATUSES:
             return [], ""
         return list(policy.queue_dispatchers(order)), "staff_queue"
-    if action in (Action.DISPATCH, Action.REDISPATCH, REASSIGN):
+    if action in (Action.DISPATCH, Action.REDISPATCH, Action.REASSIGN):
         if order.provider_id != event.provider_id or order.status not in OPEN_STATUSES:
             return [], ""
         return list(policy.provider_staff(event.provider_id)), "staff_assigned"
@@ -160,9 +158,9 @@ def _staff_for_event(order: Order, event: OrderEvent) -> tuple[list[User], str]:
         people = {u.pk: u for u in policy.queue_dispatchers(order)}
         people.update({u.pk: u for u in policy.provider_staff(order.provider_id)})
         return list(people.values()), "staff_escalated"
-    if action == ESCALATE_COUNTY:
+    if action == Action.ESCALATE_COUNTY:
         return list(policy.county_dispatchers()), "staff_escalated"
-    if action == URGE:
+    if action == Action.URGE:
         return list(policy.provider_staff(order.provider_id)), "staff_urged"
     return [], ""
 

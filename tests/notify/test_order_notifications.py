@@ -221,3 +221,33 @@ def test_a_near_deadline_is_told_once_to_whoever_holds_the_step(
     with django_capture_on_commit_callbacks(execute=True):
         notifications.warn_deadlines(now=order.step_deadline - timedelta(hours=1))
     assert inbox(world.provider_staff) == ["staff_deadline"]
+
+
+@pytest.mark.django_db
+def test_the_dispatchers_tools_tell_the_people_they_concern(
+    phones, django_capture_on_commit_callbacks
+):
+    """Urging, reassigning and escalating to the county, through their own services: the
+    team holding the order, the new team, the county's dispatchers."""
+    world = phones
+    county_dispatcher = make_user(Role.DISPATCHER, world.county, username="disp_county")
+    order = submit(world)
+    advance(world, order, Status.ACCEPTED)  # held by world.provider
+    with django_capture_on_commit_callbacks(execute=True):
+        s.order_urge(order_id=order.pk, actor=world.dispatcher_a, note="老人在等")
+    assert inbox(world.provider_staff)[-1] == "staff_urged"
+    assert "staff_urged" not in inbox(world.provider2_staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        s.order_escalate_county(order_id=order.pk, actor=world.dispatcher_a, reason="两天没人管")
+    assert inbox(county_dispatcher) == ["staff_escalated"]
+    assert "staff_escalated" not in inbox(world.dispatcher_a)  # who acted is not told
+
+    with django_capture_on_commit_callbacks(execute=True):
+        s.order_reassign(
+            order_id=order.pk,
+            actor=world.dispatcher_a,
+            provider_id=world.provider2.pk,
+            reason="原队伍人手不够",
+        )
+    assert inbox(world.provider2_staff) == ["staff_assigned"]
