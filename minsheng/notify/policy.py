@@ -13,7 +13,14 @@ import hmac
 
 from django.conf import settings
 
+from minsheng.accounts.models import Role
 from minsheng.accounts.types import Actor
+
+
+def sms_by_default(role: str | None) -> bool:
+    """Whom SMS reaches unless they choose otherwise: residents (who are out and about);
+    staff read the inbox at work."""
+    return role == Role.RESIDENT
 
 
 def can_use_inbox(user: Actor) -> bool:

@@ -8,9 +8,10 @@ from datetime import datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from minsheng.accounts.models import Profile, Role
+from minsheng.accounts.models import Profile
 from minsheng.accounts.types import Actor
 from minsheng.core.phones import is_mobile
+from minsheng.notify import policy
 from minsheng.notify.models import Delivery, DeliveryChannel, DeliveryStatus, Message, Preference
 
 
@@ -61,9 +62,9 @@ def default_preferences(user: Actor) -> Preferences:
     """Without a choice of their own: SMS for residents with a mobile (staff read the
     inbox at work), e-mail for anyone with an address."""
     profile = _profile(user)
-    resident = profile is not None and profile.role == Role.RESIDENT
+    by_default = policy.sms_by_default(profile.role if profile is not None else None)
     return Preferences(
-        sms=resident and bool(mobile_of(user)),
+        sms=by_default and bool(mobile_of(user)),
         email=bool(getattr(user, "email", "")),
     )
 

@@ -671,6 +671,44 @@ def test_only_the_recipient_reads_and_marks_an_inbox_message(table_world, who):
     message.refresh_from_db()
     assert (message.read_at is not None) is mine
 
+    # "Mark all as read" marks the reader's own messages only.
+    other = Message.objects.create(
+        recipient=world.resident,
+        key="table-2",
+        template="order_approved",
+        params={"number": "N-TABLE-2", "title": "T"},
+        link="/me/",
+        created_at=timezone.now(),
+    )
+    assert client.post("/me/inbox/read-all/").status_code == 302
+    other.refresh_from_db()
+    assert (other.read_at is not None) is mine
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_nobody_signed_in_or_not_posts_sms_replies_without_the_providers_secret(
+    table_world, who, settings
+):
+    from minsheng.notify.models import Delivery
+    from minsheng.notify.policy import can_post_inbound_sms
+
+    settings.MINSHENG_SMS_INBOUND_SECRET = "the-providers-secret"
+    world = table_world
+    order = order_in(world, Status.DELIVERED)
+    before = snapshot(order), Delivery.objects.count()
+    assert can_post_inbound_sms("") is False
+    assert can_post_inbound_sms("a-guess") is False
+    assert can_post_inbound_sms("the-providers-secret") is True
+    client = web_client(user_of(world, who))
+    for secret in ("", "a-guess"):
+        response = client.post(
+            "/notify/sms/inbound/",
+            {"phone": "13800138000", "text": "1"},
+            headers={"X-Minsheng-Secret": secret},
+        )
+        assert response.status_code == 403
+    assert (snapshot(order), Delivery.objects.count()) == before
+
 
 # --- reaching the resident (issue 8): who reads the contact in full ---------------------------
 # Staff acting for the resident (callbacks) always; the team holding the order from dispatch
