@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "minsheng.catalog",
     "minsheng.notify",
     "minsheng.orders",
+    "minsheng.voice",
+    "minsheng.insights",
     "minsheng.open311",
     "minsheng.demo",
     "rest_framework",
@@ -338,6 +340,16 @@ MINSHENG_DISPATCH_FAR_KM = env_float("MINSHENG_DISPATCH_FAR_KM", 40.0)
 # "sample too small", not ranked (docs/ranking.md).
 MINSHENG_RANKING_MIN_SAMPLE = env_int("MINSHENG_RANKING_MIN_SAMPLE", 10)
 # --- end of the ranking ---
+# --- asking the people (issue 9) ---
+# A suggestion is owed an official reply once this many people in its region support it
+# within MINSHENG_SUGGESTION_SUPPORT_DAYS of its posting; the reply is due
+# MINSHENG_SUGGESTION_REPLY_DAYS after the threshold is reached.
+MINSHENG_SUGGESTION_THRESHOLD = env_int("MINSHENG_SUGGESTION_THRESHOLD", 20)
+MINSHENG_SUGGESTION_SUPPORT_DAYS = env_int("MINSHENG_SUGGESTION_SUPPORT_DAYS", 90)
+MINSHENG_SUGGESTION_REPLY_DAYS = env_int("MINSHENG_SUGGESTION_REPLY_DAYS", 15)
+# A suggestion reported by this many different people is hidden until a moderator looks.
+MINSHENG_SUGGESTION_FLAGS_TO_HIDE = env_int("MINSHENG_SUGGESTION_FLAGS_TO_HIDE", 3)
+# --- end of asking the people ---
 
 PROJECT_NAME = _("Minsheng")
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("minsheng.catalog.urls")),
     path("", include("minsheng.orders.urls")),
     path("", include("minsheng.notify.urls")),
+    path("", include("minsheng.voice.urls")),
 ]

@@ -81,6 +81,24 @@ TEMPLATES: dict[str, Promise] = {
         "(dissatisfied)."
     ),
     "reply_nothing_to_rate": _("We found no completed order of yours waiting for a rating."),
+    # --- asking the people (minsheng.voice) ---
+    # to residents who answered a survey
+    "survey_results": _('The results of the survey "{title}" you answered are published: {link}'),
+    # to the author and the supporters of a suggestion
+    "suggestion_reply": _('The suggestion "{title}" has an official reply ({status}): {link}'),
+    "suggestion_status": _('The suggestion "{title}" is now: {status}. {link}'),
+    # to its author, when a moderator hides it
+    "suggestion_hidden": _('Your suggestion "{title}" was hidden: {reason}'),
+    # to the county's staff: a reply is owed
+    "suggestion_reply_owed": _(
+        'The suggestion "{title}" ({place}) has {count} supports: an official reply is due '
+        "by {due}."
+    ),
+    # to residents whose orders, suggestions or answers the month's topic takes up
+    "topic_picked": _(
+        'What you told us is this month\'s topic: "{title}", led by {lead}. Follow it: {link}'
+    ),
+    "topic_done": _('The month\'s topic "{title}" is done: {link}'),
 }
 
 

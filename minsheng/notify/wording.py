@@ -27,6 +27,13 @@ TITLES: dict[str, Promise] = {
     "staff_escalated": _("Order {number} escalated"),
     "staff_urged": _("Order {number} urged"),
     "staff_deadline": _("Order {number} is due soon"),
+    "survey_results": _("Survey results published"),
+    "suggestion_reply": _("A suggestion has an official reply"),
+    "suggestion_status": _("A suggestion's status changed"),
+    "suggestion_hidden": _("Your suggestion was hidden"),
+    "suggestion_reply_owed": _("A suggestion is owed a reply"),
+    "topic_picked": _("This month's topic"),
+    "topic_done": _("The month's topic is done"),
 }
 
 

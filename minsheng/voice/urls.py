@@ -1,0 +1,6 @@
+"""The voice app's pages: surveys, suggestions and the monthly topic, each part's routes in
+its own views module."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
