@@ -1,0 +1,1 @@
+"""The voice app's reads, one module per part: ``surveys``, ``suggestions``, ``topics``."""
