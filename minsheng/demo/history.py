@@ -30,6 +30,7 @@ from minsheng.demo.catalog import (
     SeededService,
 )
 from minsheng.demo.households import fits
+from minsheng.demo.needs import need_text
 from minsheng.demo.regions import DEMO_TOWNSHIP, TOWNSHIPS, Place, townships_for
 from minsheng.demo.users import People, person
 from minsheng.orders import lifecycle, policy
@@ -304,6 +305,7 @@ class World:
         self.demo_village_pk = 0  # set once the demo village is chosen
         self.town_quality = {t[0]: rng.uniform(0.74, 0.98) for t in TOWNSHIPS}
         self._eligible: dict[tuple[int, str], list[SeededProvider]] = {}
+        self.ordered = 0  # orders made so far: each draws its need text by its number
         self.services = [s for s in services if s.spec.published and s.spec.weight > 0]
         for s in self.services:
             keys = townships_for(s.spec.offered)
@@ -348,6 +350,7 @@ class World:
     ) -> tuple[Sim, int]:
         """An unsaved order at EPOCH with its submitter; returns the simulator and actor."""
         rng = self.rng
+        self.ordered += 1
         # Only residents whose household the service fits order it, or have it ordered for
         # them (``demo.households``); for the others a grid worker orders for a neighbour.
         households = self.people.households
@@ -385,7 +388,7 @@ class World:
             area_id=svc.area_id,
             category_id=svc.category_id,
             urgency_id=svc.urgency_id,
-            description=rng.choice(DESCRIPTIONS),
+            description=need_text(svc.spec.code, self.ordered, rng.choice(DESCRIPTIONS)),
             answers={},
             region_id=place.region.pk,
             township_id=place.township.pk,
