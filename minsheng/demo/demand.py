@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from minsheng.catalog.models import Service
 from minsheng.insights.demand import last_months, month_start
 from minsheng.insights.models import AreaDemand, ServiceDemand, VillageMonth
 from minsheng.insights.services import demand_snapshot
@@ -23,7 +24,7 @@ def build_demand(now: datetime) -> int:
     return sum(demand_snapshot(month=m).area_rows for m in last_months(this, DEMO_MONTHS))
 
 
-def reset_demand(regions: QuerySet[Region], services: QuerySet) -> int:  # type: ignore[type-arg]
+def reset_demand(regions: QuerySet[Region], services: QuerySet[Service]) -> int:
     """Delete the snapshot rows of the demo's villages and menu items."""
     deleted = ServiceDemand.objects.filter(
         Q(village__in=regions) | Q(service__in=services)

@@ -402,12 +402,19 @@ class EstimateInputs:
 def estimate_inputs(
     townships: list[Region], area: ServiceArea, month: date, services: list[int]
 ) -> EstimateInputs:
-    """For each target township: its population in ``month``, the orders of ``services``
+    """For each target township: its population (in the latest computed month of the 12
+    ending with ``month``), the orders of ``services``
     over the 12 months ending with ``month``, and its voice in ``area`` over them (stated
     needs + suggestions + supports); the county's voice and population beside."""
     months = demand.last_months(month, TREND_MONTHS)
+    latest = (
+        VillageMonth.objects.filter(month__in=months)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
     pops: dict[int, int] = defaultdict(int)
-    for township, population in VillageMonth.objects.filter(month=month).values_list(
+    for township, population in VillageMonth.objects.filter(month=latest or months[-1]).values_list(
         "township_id", "population"
     ):
         pops[township] += population
