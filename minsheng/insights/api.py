@@ -7,19 +7,21 @@ the caller's scope is a 404). Parameters are read by ``insights.queries`` as on 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from minsheng.api.base import APIBase
 from minsheng.api.regions import GeoJSONRenderer
-from minsheng.api.schema import errors
-from minsheng.core.errors import Code, PermissionDenied
+from minsheng.api.schema import READ_ERRORS, errors
+from minsheng.core.errors import Code, DomainError, ErrorDetail, PermissionDenied
 from minsheng.insights import estimates, policy, selectors
 from minsheng.insights.demand import COUNT_NAMES, Figures, PlaceEstimate
 from minsheng.insights.queries import default_month, read_query
@@ -65,9 +67,7 @@ QUERY = [
 OBJECT = OpenApiResponse(OpenApiTypes.OBJECT, description="See docs/demand.md.")
 
 
-@extend_schema(
-    tags=["demand"], parameters=QUERY, responses={200: OBJECT, **errors(400, 401, 403, 404)}
-)
+@extend_schema(tags=["demand"], parameters=QUERY, responses={200: OBJECT, **errors(*READ_ERRORS)})
 class DemandFigures(APIBase):
     """A region's demand in a month: its total, its townships' or villages', its areas',
     the top unmet needs and the 12-month trend (docs/demand.md defines every figure)."""
@@ -123,7 +123,7 @@ class DemandFigures(APIBase):
             "properties: code, name, township, township_name, measure, population, count, "
             "per_1000 (null where the population is 0).",
         ),
-        **errors(400, 401, 403, 404),
+        **errors(*READ_ERRORS),
     },
 )
 class DemandVillages(APIBase):
@@ -153,12 +153,40 @@ def _place(p: PlaceEstimate) -> dict[str, Any]:
     }
 
 
+class EstimateBody(serializers.Serializer):
+    """The proposal (documentation of the body; ``insights.estimates.read_proposal`` reads
+    it, every bad field refused by name)."""
+
+    name = serializers.CharField(max_length=estimates.NAME_MAX, help_text="Required.")
+    description = serializers.CharField(
+        max_length=estimates.DESCRIPTION_MAX, required=False, allow_blank=True
+    )
+    keywords = serializers.CharField(
+        max_length=estimates.KEYWORDS_MAX, required=False, allow_blank=True
+    )
+    area = serializers.CharField(max_length=40, help_text="A service area's code.")
+    targets = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        min_length=1,
+        max_length=estimates.TARGETS_MAX,
+        help_text="Township codes, or the county's code for every township in your scope.",
+    )
+
+
+def _shape(data: Any) -> Mapping[str, Any]:
+    """A JSON object with only the proposal's fields: a typo is refused, never ignored."""
+    if not isinstance(data, Mapping):
+        raise DomainError.single(Code.INVALID, _("Give a JSON object."), None)
+    unknown = sorted(str(k) for k in data if k not in EstimateBody().fields)
+    if unknown:
+        raise DomainError([ErrorDetail("unknown_field", _("Unknown field."), k) for k in unknown])
+    return data
+
+
 @extend_schema(
     tags=["demand"],
-    request=OpenApiTypes.OBJECT,
-    description="Body: name (required), description, keywords, area (code, required), "
-    "targets (township codes, or the county's code; required).",
-    responses={200: OBJECT, **errors(400, 401, 403)},
+    request=EstimateBody,
+    responses={200: OBJECT, **errors(400, 401, 403, 413)},
 )
 class DemandEstimate(APIBase):
     """What people would order of a proposed menu item, per target township."""
@@ -166,10 +194,9 @@ class DemandEstimate(APIBase):
     pagination_class = None
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = request.data
-        if not isinstance(data, dict):
-            data = {}
-        proposal = estimates.read_proposal(request.user, data)
+        if not policy.can_estimate(request.user):
+            raise _refuse()
+        proposal = estimates.read_proposal(request.user, _shape(request.data))
         result = estimates.estimate(proposal, default_month())
         return Response(
             {

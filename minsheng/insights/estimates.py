@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.types import Actor
 from minsheng.catalog.models import ServiceArea
 from minsheng.core.errors import Code, DomainError, ErrorDetail, PermissionDenied
-from minsheng.core.inputs import Invalid, is_blank, read_text
+from minsheng.core.inputs import Invalid, is_blank, read_text, storable
 from minsheng.insights import demand, policy, selectors
 from minsheng.insights.errors import DemandCode
 from minsheng.regions.models import Region
@@ -60,7 +60,7 @@ def _targets(user: Actor, raw: Any) -> list[Region]:
         raw = [raw]
     if raw is None or not isinstance(raw, list | tuple):
         raise Invalid(Code.REQUIRED, _("Choose at least one township."))
-    codes = [c for c in raw if isinstance(c, str) and c.strip()]
+    codes = [c.strip() for c in raw if isinstance(c, str) and c.strip()]
     if len(codes) != len(raw) or not codes:
         raise Invalid(Code.REQUIRED, _("Choose at least one township."))
     if len(codes) > TARGETS_MAX:
@@ -70,7 +70,7 @@ def _targets(user: Actor, raw: Any) -> list[Region]:
     found = {r.code: r for r in Region.objects.filter(code__in=codes).defer("boundary")}
     out: dict[int, Region] = {}
     for code in codes:
-        region = found.get(code.strip())
+        region = found.get(code)
         if region is None:
             raise Invalid(DemandCode.UNKNOWN_REGION, _("No such place: %(code)s.") % {"code": code})
         if not policy.can_see_region(user, region):
@@ -105,12 +105,12 @@ def read_proposal(user: Actor, data: Any) -> Proposal:
             errors.append(exc.detail(name))
     raw_area = data.get("area")
     area = None
-    if is_blank(raw_area) if isinstance(raw_area, str | type(None)) else False:
+    if is_blank(raw_area):
         errors.append(ErrorDetail(Code.REQUIRED, _("Choose a service area."), "area"))
-    elif not isinstance(raw_area, str) or "\x00" in raw_area:
+    elif not isinstance(raw_area, str) or not storable(raw_area):
         errors.append(ErrorDetail(Code.NOT_TEXT, _("Give text."), "area"))
     else:
-        area = selectors.area_by_code(raw_area.strip()[:40])
+        area = selectors.area_by_code(raw_area.strip())
         if area is None:
             errors.append(ErrorDetail(DemandCode.UNKNOWN_AREA, _("No such service area."), "area"))
     townships: list[Region] = []

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.types import Actor
 from minsheng.catalog.models import ServiceArea
 from minsheng.core.errors import DomainError, ErrorDetail, NotFound
-from minsheng.core.inputs import Invalid, read_month
+from minsheng.core.inputs import Invalid, read_month, storable
 from minsheng.insights import demand, policy, selectors
 from minsheng.insights.errors import DemandCode
 from minsheng.regions.models import Region
@@ -54,7 +54,7 @@ def read_query(user: Actor, params: Mapping[str, Any], *, measure: bool = False)
     area = None
     raw = _text(params, "area")
     if raw:
-        area = selectors.area_by_code(raw[:40]) if "\x00" not in raw else None
+        area = selectors.area_by_code(raw)
         if area is None:
             errors.append(ErrorDetail(DemandCode.UNKNOWN_AREA, _("No such service area."), "area"))
     chosen = "placed"
@@ -74,8 +74,8 @@ def read_query(user: Actor, params: Mapping[str, Any], *, measure: bool = False)
     raw = _text(params, "region")
     if raw and raw != scope.code:
         found = (
-            Region.objects.filter(code=raw[:20]).defer("boundary").first()
-            if "\x00" not in raw
+            Region.objects.filter(code=raw).defer("boundary").first()
+            if len(raw) <= 20 and storable(raw)
             else None
         )
         if found is None or not policy.can_see_region(user, found):

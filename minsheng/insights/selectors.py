@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from minsheng.catalog.models import Service, ServiceArea
+from minsheng.core.inputs import storable
 from minsheng.insights import demand
 from minsheng.insights.demand import COUNT_NAMES, Counts, Figures
 from minsheng.insights.models import AreaDemand, ServiceDemand, VillageMonth
@@ -57,6 +58,9 @@ def areas() -> list[ServiceArea]:
 
 
 def area_by_code(code: str) -> ServiceArea | None:
+    """The area of this code; None for no such code (nor any text no code can be)."""
+    if not code or len(code) > 40 or not storable(code):
+        return None
     return ServiceArea.objects.filter(code=code).first()
 
 

@@ -203,12 +203,26 @@ def test_the_estimate_refuses_bad_input_field_by_field(computed: DemandWorld):
     assert set(page.context["errors"]) == {"name", "keywords", "area", "targets"}
     got = api(w.dispatcher_a).post(
         "/api/v1/demand/estimate/",
-        {"name": 5, "area": ["x"], "targets": ["T2"], "extra": 1},
+        {"name": 5, "area": ["x"], "targets": ["T2"]},
         format="json",
     )
     assert got.status_code == 400
-    assert {e["field"] for e in got.json()["errors"]} == {"name", "area", "targets"}
-    assert {e["code"] for e in got.json()["errors"]} >= {"outside_scope"}
+    assert [(e["field"], e["code"]) for e in got.json()["errors"]] == [
+        ("name", "not_text"),
+        ("area", "not_text"),
+        ("targets", "outside_scope"),
+    ]
+    typo = api(w.county_admin).post(
+        "/api/v1/demand/estimate/", {"name": "x", "area": "a", "target": ["T1"]}, format="json"
+    )
+    assert typo.status_code == 400
+    assert [(e["field"], e["code"]) for e in typo.json()["errors"]] == [("target", "unknown_field")]
+    assert (
+        api(w.county_admin).post("/api/v1/demand/estimate/", ["T1"], format="json").status_code
+        == 400
+    )
+    long_code = api(w.county_admin).get("/api/v1/demand/", {"region": "T1" + "x" * 30})
+    assert long_code.status_code == 404
     huge = api(w.county_admin).post(
         "/api/v1/demand/estimate/",
         {"name": "x" * 10_000, "area": "\x00", "targets": "T1"},
