@@ -64,10 +64,20 @@ QUERY = [
     OpenApiParameter("region", str, description="A region's code; default your scope."),
     OpenApiParameter("area", str, description="A service area's code; default all areas."),
 ]
+MEASURE = OpenApiParameter(
+    "measure",
+    str,
+    enum=["placed", "unmet", "stated", "suggestions"],
+    description="The measure (per 1,000 residents); default placed.",
+)
 OBJECT = OpenApiResponse(OpenApiTypes.OBJECT, description="See docs/demand.md.")
 
 
-@extend_schema(tags=["demand"], parameters=QUERY, responses={200: OBJECT, **errors(*READ_ERRORS)})
+@extend_schema(
+    tags=["demand"],
+    parameters=[*QUERY, MEASURE],
+    responses={200: OBJECT, **errors(*READ_ERRORS)},
+)
 class DemandFigures(APIBase):
     """A region's demand in a month: its total, its townships' or villages', its areas',
     the top unmet needs and the 12-month trend (docs/demand.md defines every figure)."""
@@ -77,8 +87,9 @@ class DemandFigures(APIBase):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not policy.can_see_demand(request.user):
             raise _refuse()
-        q = read_query(request.user, request.query_params)
+        q = read_query(request.user, request.query_params, measure=True)
         report = selectors.report(q.region, q.month, q.area)
+        grid = selectors.matrix(q.region, q.month, q.measure)
         top = selectors.top_unmet(q.region, q.month)
         return Response(
             {
@@ -95,6 +106,20 @@ class DemandFigures(APIBase):
                     {"code": r.code, "name": r.name, **figures_json(r.figures)}
                     for r in report.by_area
                 ],
+                "matrix": {
+                    "measure": grid.measure,
+                    "areas": [a.code for a in grid.areas],
+                    "rows": [
+                        {
+                            "code": r.code,
+                            "name": r.name,
+                            "population": r.population,
+                            "counts": [c for c, _v in r.cells],
+                            "per_1000": [_num(v) for _c, v in r.cells],
+                        }
+                        for r in grid.rows
+                    ],
+                },
                 "top_unmet": {
                     "months": [f"{m:%Y-%m}" for m in top.months],
                     "population": top.population,
@@ -113,7 +138,7 @@ class DemandFigures(APIBase):
     tags=["demand"],
     parameters=[
         *QUERY,
-        OpenApiParameter("measure", str, enum=["placed", "unmet", "stated", "suggestions"]),
+        MEASURE,
         OpenApiParameter("format", exclude=True),
     ],
     responses={

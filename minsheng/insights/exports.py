@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from minsheng.core.exports import Cell, Table
-from minsheng.insights.selectors import Need, Report, Row, TopNeeds
+from minsheng.insights.selectors import Matrix, Need, Report, Row, TopNeeds
 
 
 def _r(value: float | None) -> Cell:
@@ -90,7 +90,22 @@ def _need_header(first: str) -> list[str]:
     ]
 
 
-def demand_tables(report: Report, top: TopNeeds) -> list[Table]:
+def matrix_table(grid: Matrix, label: str, month: str) -> Table:
+    header = [_("Code"), _("Place"), _("Population")]
+    for a in grid.areas:
+        header += [a.name, f"{a.name}: {_('Per 1,000')}"]
+    rows: list[list[Cell]] = []
+    for r in grid.rows:
+        cells: list[Cell] = [r.code, r.name, r.population]
+        for count, rate in r.cells:
+            cells += [count, _r(rate)]
+        rows.append(cells)
+    return Table(f"{label} {month}", header, rows)
+
+
+def demand_tables(
+    report: Report, top: TopNeeds, grid: Matrix, measures: list[tuple[str, str]]
+) -> list[Table]:
     month = f"{report.month:%Y-%m}"
     total = report.total_row
     return [
@@ -104,6 +119,7 @@ def demand_tables(report: Report, top: TopNeeds) -> list[Table]:
             _header(_("Service area")),
             [_row_cells(r) for r in report.by_area],
         ),
+        matrix_table(grid, dict(measures)[grid.measure], month),
         Table(
             _("Top unmet needs by area"),
             _need_header(_("Service area")),

@@ -182,6 +182,62 @@ def report(region: Region, month: date, area: ServiceArea | None = None) -> Repo
     )
 
 
+@dataclass
+class MatrixRow:
+    key: int
+    code: str
+    name: str
+    population: int
+    cells: list[tuple[int, float | None]]  # per area: the count and its rate per 1,000
+
+
+@dataclass
+class Matrix:
+    measure: str
+    areas: list[ServiceArea]
+    rows: list[MatrixRow]
+
+
+def matrix(region: Region, month: date, measure: str) -> Matrix:
+    """``measure`` (one of ``demand.MEASURES``) of each child region of ``region`` (the
+    region itself for a village) in each area: the township (or village) × area table."""
+    populations = _populations(region, [month]).get(month, {})
+    children = children_of(region) or [region]
+    parent_of = (
+        _parent_map(region, populations)
+        if region.level != Region.Level.VILLAGE
+        else {region.pk: region.pk}
+    )
+    people: dict[int, int] = defaultdict(int)
+    for village, population in populations.items():
+        if village in parent_of:
+            people[parent_of[village]] += population
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for village, area, n in AreaDemand.objects.filter(scope_q(region), month=month).values_list(
+        "village_id", "area_id", measure
+    ):
+        if village in parent_of:
+            counts[(parent_of[village], area)] += n
+    all_areas = areas()
+    return Matrix(
+        measure=measure,
+        areas=all_areas,
+        rows=[
+            MatrixRow(
+                c.pk,
+                c.code,
+                c.name,
+                people[c.pk],
+                [
+                    (counts[(c.pk, a.pk)], demand.per_thousand(counts[(c.pk, a.pk)], people[c.pk]))
+                    for a in all_areas
+                ],
+            )
+            for c in children
+        ],
+    )
+
+
 # --- the top unmet needs ---------------------------------------------------------------------
 
 

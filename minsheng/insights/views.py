@@ -81,9 +81,10 @@ def _chart(points: list[selectors.TrendPoint]) -> dict[str, Any]:
 
 @allowed(policy.can_see_demand)
 def demand_page(request: HttpRequest) -> HttpResponse:
-    query, errors = _query(request)
+    query, errors = _query(request, measure=True)
     report = selectors.report(query.region, query.month, query.area)
     top = selectors.top_unmet(query.region, query.month)
+    grid = selectors.matrix(query.region, query.month, query.measure)
     fmt = request.GET.get("format", "")
     if fmt and not errors:
         if fmt not in EXPORT_FORMATS:
@@ -91,14 +92,19 @@ def demand_page(request: HttpRequest) -> HttpResponse:
         else:
             content_type, write = EXPORT_FORMATS[fmt]
             response = HttpResponse(
-                write(exports.demand_tables(report, top)), content_type=content_type
+                write(exports.demand_tables(report, top, grid, _measures())),
+                content_type=content_type,
             )
             name = f"demand-{query.region.code}-{query.month:%Y-%m}.{fmt}"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
     points = selectors.trend(query.region, query.month, query.area)
     scope = policy.demand_scope(request.user)
-    base = {"month": f"{query.month:%Y-%m}", "region": query.region.code}
+    base = {
+        "month": f"{query.month:%Y-%m}",
+        "region": query.region.code,
+        "measure": query.measure,
+    }
     if query.area is not None:
         base["area"] = query.area.code
     context = {
@@ -106,6 +112,9 @@ def demand_page(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "report": report,
         "top": top,
+        "matrix": grid,
+        "measures": _measures(),
+        "measure_label": dict(_measures())[query.measure],
         "trend": points,
         "chart": _chart(points),
         "child_level": (

@@ -196,3 +196,21 @@ def test_the_command_all_months_and_the_nightly_task(demand_world: DemandWorld, 
     result = demand_snapshot_nightly()
     assert len(result) == 2
     assert "insights-demand-snapshot" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_the_place_by_area_matrix(demand_world: DemandWorld):
+    d, w = demand_world, demand_world.world
+    demand_snapshot(month=MAY)
+    grid = selectors.matrix(w.county, MAY, "unmet")
+    a = [x.pk for x in grid.areas].index(d.area_a.pk)
+    b = [x.pk for x in grid.areas].index(d.area_b.pk)
+    rows = {r.code: r for r in grid.rows}
+    assert (rows["T1"].population, rows["T2"].population) == (2000, 500)
+    assert rows["T1"].cells[a] == (4, pytest.approx(2.0))
+    assert rows["T1"].cells[b] == (0, 0.0)
+    assert rows["T2"].cells[b] == (1, pytest.approx(2.0))
+    villages = {r.code: r for r in selectors.matrix(w.town_a, MAY, "stated").rows}
+    assert villages["V1"].cells[a] == (2, pytest.approx(1.0))
+    assert villages["V3"].cells[a] == (1, None)
+    alone = selectors.matrix(w.village_b, MAY, "placed").rows
+    assert [(r.code, r.cells[a][0], r.cells[b][0]) for r in alone] == [("V2", 1, 1)]

@@ -74,7 +74,16 @@ def test_exports_hold_the_same_figures(computed: DemandWorld):
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert len(book.sheetnames) == 4
+    assert len(book.sheetnames) == 5
+    # The place × area matrix of the measure asked for: T2's unmet orders in area B.
+    grid = c.get("/staff/demand/", {"month": "2026-05", "measure": "unmet", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(grid.content)).worksheets[2]
+    header = [cell.value for cell in sheet[1]]
+    t2 = next(
+        [cell.value for cell in row] for row in sheet.iter_rows(min_row=2) if row[0].value == "T2"
+    )
+    col = header.index(computed.area_b.name)
+    assert t2[2] == 500 and t2[col : col + 2] == [1, 2.0]
     assert c.get("/staff/demand/", {"format": "pdf"}).status_code == 400
 
 
@@ -89,6 +98,10 @@ def test_rest_figures_match_the_page(computed: DemandWorld):
     assert [r["code"] for r in body["rows"]] == ["T1", "T2"]
     assert body["top_unmet"]["by_service"][0]["unmet"] == 4
     assert len(body["trend"]) == 12
+    assert body["matrix"]["measure"] == "placed"
+    t1 = body["matrix"]["rows"][0]
+    a = body["matrix"]["areas"].index(computed.area_a.code)
+    assert (t1["code"], t1["counts"][a], t1["per_1000"][a]) == ("T1", 6, 3.0)
     bad = api(w.county_admin).get("/api/v1/demand/", {"month": "May", "area": "x"})
     assert bad.status_code == 400
     assert {e["field"] for e in bad.json()["errors"]} == {"month", "area"}
