@@ -243,3 +243,22 @@ def test_the_estimate_refuses_bad_input_field_by_field(computed: DemandWorld):
     )
     assert huge.status_code == 400
     assert AreaDemand.objects.count() == before
+
+
+def test_the_pages_cost_a_fixed_number_of_queries(
+    computed: DemandWorld, django_assert_max_num_queries
+):
+    from tests.factories import RegionFactory
+
+    w = computed.world
+    c = web(w.county_admin)
+    c.get("/staff/demand/", {"month": "2026-05"})  # warm the session and caches
+    with django_assert_max_num_queries(30) as few:
+        c.get("/staff/demand/", {"month": "2026-05"})
+    for k in range(10):
+        RegionFactory(code=f"VX{k}", parent=w.town_b)
+    demand_snapshot(month=MAY)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        c.get("/staff/demand/", {"month": "2026-05"})
+    with django_assert_max_num_queries(20):
+        c.get("/staff/demand/map/", {"month": "2026-05"})
