@@ -61,7 +61,7 @@ def _common(query: Query) -> dict[str, Any]:
 
 
 def _chart(points: list[selectors.TrendPoint]) -> dict[str, Any]:
-    """What ``ranking-chart.js`` draws: per 1,000 residents, month by month."""
+    """What ``demand-chart.js`` draws: per 1,000 residents, month by month."""
 
     def series(name: str, label: str) -> dict[str, Any]:
         return {
