@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -543,6 +544,13 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "minsheng.orders.tasks.warn_deadlines",
             "schedule": 300.0,
             "options": {"expires": 300.0},
+        },
+        # issue 9, demand analysis: this month and the previous one, every night at 02:30
+        # local time (docs/demand.md); a run missed for a day is superseded by the next.
+        "insights-demand-snapshot": {
+            "task": "minsheng.insights.tasks.demand_snapshot_nightly",
+            "schedule": crontab(hour=2, minute=30),
+            "options": {"expires": 23 * 3600.0},
         },
     }
 )

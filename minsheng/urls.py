@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("minsheng.orders.urls")),
     path("", include("minsheng.notify.urls")),
     path("", include("minsheng.voice.urls")),
+    path("", include("minsheng.insights.urls")),  # issue 9: demand analysis
 ]

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 
 from minsheng.api import phone, regions, views
 from minsheng.catalog import api as catalog
+from minsheng.insights import api as demand
 from minsheng.orders import api as orders
 
 app_name = "api"
@@ -61,5 +62,9 @@ urlpatterns = [
         orders.RatingValidity.as_view(),
         name="rating-validity",
     ),
+    # issue 9, demand analysis (minsheng.insights)
+    path("demand/", demand.DemandFigures.as_view(), name="demand"),
+    path("demand/villages.geojson", demand.DemandVillages.as_view(), name="demand-villages"),
+    path("demand/estimate/", demand.DemandEstimate.as_view(), name="demand-estimate"),
     re_path(r"", views.not_found),
 ]

@@ -33,6 +33,7 @@ from minsheng.demo.catalog import (
     SERVICES,
     build_catalog,
 )
+from minsheng.demo.demand import build_demand, reset_demand
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
 from minsheng.demo.regions import DEMO_TOWNSHIP, build_regions, demo_region_q
@@ -114,6 +115,7 @@ def demo_reset() -> ResetSummary:
             else:  # another app refers to orders: let the collector honour its on_delete
                 # (it needs only the ids: loading 5,000 whole orders would double the cost)
                 result.orders += chunk_orders.only("pk").delete()[0]
+        reset_demand(regions, services)  # issue 9: the demand snapshot refers to both
         ServiceAttribute.objects.filter(service__in=services).delete()
         result.services = services.count()
         services.delete()
@@ -172,6 +174,9 @@ def seed_demo(
         sims = build_history(world, max(1, round(HISTORY_ORDERS * scale)), day)
         sims += build_open(world, now, scale, demo)
         summary.orders, summary.events, summary.ratings = write(sims)
+        # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
+        # voice parts' suggestions and survey answers written above).
+        build_demand(now)
     summary.townships = len(towns)
     summary.villages = len(places)
     summary.population = county.population

@@ -80,6 +80,10 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("POST", "/api/v1/orders/{order_id}/photos/"),
         ("GET", "/api/v1/orders/{order_id}/photos/{photo_id}/"),
         ("GET", "/api/v1/orders/{order_id}/photos/{photo_id}/thumb/"),
+        # issue 9, demand analysis
+        ("GET", "/api/v1/demand/"),
+        ("GET", "/api/v1/demand/villages.geojson"),
+        ("POST", "/api/v1/demand/estimate/"),
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]
