@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix, diags
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.preprocessing import normalize
@@ -273,7 +275,10 @@ def _matrix(texts: Sequence[str], analyzer: _Analyzer) -> tuple[np.ndarray, list
     if dimensions < 2:
         return tfidf.toarray(), names, tfidf
     svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", n_iter=7, random_state=0)
-    topics = normalize(svd.fit_transform(tfidf))
+    with warnings.catch_warnings():
+        # Texts all alike have no variance to explain; the projection is still right.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        topics = normalize(svd.fit_transform(tfidf))
     return topics, names, tfidf
 
 
@@ -281,20 +286,25 @@ def _cut(tree: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(fcluster(tree, t=k, criterion="maxclust")) - 1
 
 
-def _choose(vectors: np.ndarray, tree: np.ndarray, max_clusters: int) -> int:
+def _choose(vectors: np.ndarray, max_clusters: int) -> int:
+    """The number of groups with the best cosine silhouette among the cuts of a Ward tree.
+
+    On more than ``MAX_SILHOUETTE_SAMPLE`` texts, the tree and the scores are those of a
+    fixed-seed sample: the work (and the memory, quadratic in the texts) stays bounded.
+    """
     n = len(vectors)
-    sample = np.arange(n)
     if n > MAX_SILHOUETTE_SAMPLE:
         sample = np.random.default_rng(0).choice(n, MAX_SILHOUETTE_SAMPLE, replace=False)
-        sample.sort()
-    distances = pairwise_distances(vectors[sample], metric="cosine")
+        vectors = vectors[np.sort(sample)]
+    tree = linkage(vectors, method="ward")
+    distances = pairwise_distances(vectors, metric="cosine")
     np.clip(distances, 0, None, out=distances)
     np.fill_diagonal(distances, 0)
     best, best_score = 1, 0.0
     # At least two texts a group on average: a silhouette rewards splitting a few texts
     # into singletons otherwise.
-    for k in range(2, min(max_clusters, n // 2) + 1):
-        labels = _cut(tree, k)[sample]
+    for k in range(2, min(max_clusters, len(vectors) // 2) + 1):
+        labels = _cut(tree, k)
         if len(set(labels.tolist())) < 2:
             continue
         score = float(silhouette_score(distances, labels, metric="precomputed"))
@@ -305,7 +315,10 @@ def _choose(vectors: np.ndarray, tree: np.ndarray, max_clusters: int) -> int:
 
 def _labels(vectors: np.ndarray, k: int) -> np.ndarray:
     kmeans = KMeans(n_clusters=k, n_init=KMEANS_STARTS, max_iter=300, random_state=0)
-    return np.asarray(kmeans.fit_predict(vectors))
+    with warnings.catch_warnings():
+        # Fewer distinct texts than groups asked for: fewer groups come back, as they should.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return np.asarray(kmeans.fit_predict(vectors))
 
 
 def _keywords(tfidf: csr_matrix, names: list[str], members: np.ndarray, limit: int) -> list[str]:
@@ -361,8 +374,7 @@ def _group(
         k = min(n_clusters or 1, n)
         labels = np.arange(n) if k == n else np.zeros(n, dtype=int)
     else:
-        tree = linkage(vectors, method="ward")
-        k = min(n_clusters, n) if n_clusters else _choose(vectors, tree, max_clusters)
+        k = min(n_clusters, n) if n_clusters else _choose(vectors, max_clusters)
         labels = np.zeros(n, dtype=int) if k == 1 else _labels(vectors, k)
     groups = sorted(
         (np.flatnonzero(labels == label) for label in set(labels.tolist())),

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba
 
@@ -52,8 +53,16 @@ class ServiceRow:
     keywords: str = ""
 
 
-def _description_words(text: str, tokenizer: jieba.Tokenizer) -> set[str]:
-    words = {w for w in tokenizer.lcut(text) if len(w) >= 2 and _HAN.search(w)}
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    """A private jieba tokenizer (the global one is left to whoever else uses it)."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _description_words(text: str) -> set[str]:
+    words = {w for w in _tokenizer().lcut(text) if len(w) >= 2 and _HAN.search(w)}
     words |= set(_ENGLISH_WORD.findall(text.lower()))
     return {w for w in words if w not in _DESCRIPTION_STOPS and w not in STOP_WORDS}
 
@@ -69,7 +78,6 @@ def vocabulary_from_rows(
     services = list(services)
     concepts: dict[str, str] = {}
     parents: dict[str, str] = {}
-    tokenizer = jieba.Tokenizer()
 
     def put(term: str, concept: str) -> None:
         term = term.strip().lower()
@@ -92,7 +100,7 @@ def vocabulary_from_rows(
     # Description words stand for the narrowest level holding every service using them.
     users: dict[str, set[ServiceRow]] = defaultdict(set)
     for s in services:
-        for word in _description_words(f"{s.description_zh} {s.description_en}", tokenizer):
+        for word in _description_words(f"{s.description_zh} {s.description_en}"):
             users[word].add(s)
     for word, rows in sorted(users.items()):
         if len(rows) == 1:

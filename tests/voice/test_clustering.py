@@ -3,6 +3,8 @@ and how well it groups the labelled set against a plain bag of words (docs/topic
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from minsheng.voice.clustering import (
@@ -120,6 +122,10 @@ def test_small_and_empty_inputs() -> None:
     assert partition(group_texts(["野狗", "停水"], n_clusters=2)) == [[0], [1]]
     assert partition(group_texts(["谢谢", "麻烦了", "谢谢"])) == [[0, 1, 2]]
     assert len(group_texts(DOGS, n_clusters=10)) <= len(DOGS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # texts all alike: no warning, one group
+        alike = group_texts(["停水"] * 5, n_clusters=3)
+    assert [(c.members, c.keywords) for c in alike] == [([0, 1, 2, 3, 4], ["停水"])]
     with pytest.raises(ValueError):
         group_texts(DOGS, n_clusters=0)
 

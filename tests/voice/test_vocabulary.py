@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from minsheng.catalog.models import Category, Synonym
+from minsheng.catalog.models import Service, Synonym
 from minsheng.regions.models import Region
 from minsheng.voice.clustering import group_texts, problem_words
 from minsheng.voice.vocabulary import ServiceRow, catalog_vocabulary, vocabulary_from_rows
@@ -83,12 +83,12 @@ def test_region_names_and_their_short_forms_are_stop_words() -> None:
 
 @pytest.mark.django_db
 def test_the_catalog_vocabulary_reads_the_database() -> None:
-    service = ServiceFactory(code="water-fix", name_zh="自来水抢修", keywords="停水 没水")
+    ServiceFactory(code="water-fix", name_zh="自来水抢修", keywords="停水 没水")
     Synonym.objects.create(word="断水", means="停水")
     county = RegionFactory(name_zh="青溪县", level=Region.Level.COUNTY)
     RegionFactory(name_zh="茶园乡", level=Region.Level.TOWNSHIP, parent=county)
     vocabulary = catalog_vocabulary()
-    category = Category.objects.get(pk=service.category_id)
+    category = Service.objects.get(code="water-fix").category
     assert vocabulary.concepts["停水"] == vocabulary.concepts["断水"] == "service:water-fix"
     assert vocabulary.parents["service:water-fix"] == f"category:{category.code}"
     assert {"青溪县", "青溪", "茶园乡", "茶园"} <= vocabulary.stopwords
