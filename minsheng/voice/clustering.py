@@ -103,6 +103,7 @@ DROP_FLAGS = word_set(
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z][a-z0-9'\-]*")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 _NUMBERED_PLACE = re.compile(r"[0-9一二三四五六七八九十百]+(?:组|队|社|号楼|栋|单元|号)")
 
 
@@ -189,14 +190,23 @@ class _Analyzer:
                 padded = f"<{word}>"
                 out.extend(f"c:{padded[i : i + 4]}" for i in range(len(padded) - 3))
         lowered = _normal(text)
+        # Latin terms match whole words ("gas" is not in "gasp"); Chinese ones anywhere.
+        latin = f" {' '.join(_LATIN_WORD.findall(lowered))} "
         for term, concepts in self.concepts:
-            if term in lowered:
+            if (f" {term} " in latin) if term.isascii() else (term in lowered):
                 out.extend(f"@{c}" for c in concepts)
         return out
 
 
 def _normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
+
+
+def _term(term: str) -> str:
+    """A vocabulary term as texts are matched: Latin ones as their words ("Meal-delivery"
+    → "meal delivery"), Chinese ones as written."""
+    term = _normal(term).strip()
+    return " ".join(_LATIN_WORD.findall(term)) if term.isascii() else term
 
 
 def _lineage(concept: str, parents: Mapping[str, str]) -> tuple[str, ...]:
@@ -242,7 +252,7 @@ def _analyzer_for(
 
 def _analyzer(vocabulary: Vocabulary) -> _Analyzer:
     return _analyzer_for(
-        tuple(sorted((_normal(t), c) for t, c in vocabulary.concepts.items() if t.strip())),
+        tuple(sorted((_term(t), c) for t, c in vocabulary.concepts.items() if _term(t))),
         tuple(sorted(vocabulary.parents.items())),
         frozenset(vocabulary.stopwords),
     )

@@ -21,7 +21,7 @@ from tests.voice.labelled import ari, baseline_ari, demo_vocabulary, labelled, s
 # Measured on the labelled set (docs/topics.md); the floors sit a little below.
 FLOOR_TRUE_NUMBER = 0.33
 FLOOR_FOUND_NUMBER = 0.35
-FLOOR_WITH_CATALOG = 0.37
+FLOOR_WITH_CATALOG = 0.38
 
 DOGS = ["村里野狗太多了", "流浪狗追着孩子跑", "野狗半夜乱叫", "狗把鸡咬死了，是条野狗"]
 WATER = ["三组停水三天了", "自来水又停了，没水做饭", "停水了什么时候来水", "家里没水喝了"]
@@ -87,6 +87,13 @@ def test_the_installations_region_names_are_dropped() -> None:
     vocabulary = Vocabulary(stopwords=frozenset({"青溪县", "茶园乡", "茶园"}))
     assert "茶园" in problem_words("茶园乡停水了")  # a tea garden, for all jieba knows
     assert problem_words("茶园乡停水了", vocabulary=vocabulary) == ["停水"]
+
+
+def test_latin_terms_of_the_vocabulary_match_whole_words_only() -> None:
+    vocabulary = Vocabulary(concepts={"gas": "gas", "meal-delivery": "meals", "煤气": "gas"})
+    texts = ["I gasp at the lights", "No gas since Monday", "煤气没了", "Meal delivery late"]
+    clusters = group_texts(texts, n_clusters=2, vocabulary=vocabulary)
+    assert partition(clusters) == [[0, 3], [1, 2]]
 
 
 def test_english_texts_lose_their_stop_words() -> None:
