@@ -544,5 +544,11 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": 300.0,
             "options": {"expires": 300.0},
         },
+        # issue 9: suggestions whose official reply is past due (docs/suggestions.md)
+        "suggestions-overdue": {
+            "task": "minsheng.voice.tasks.mark_overdue_suggestions",
+            "schedule": 3600.0,
+            "options": {"expires": 3600.0},
+        },
     }
 )

@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from minsheng.api import phone, regions, views
 from minsheng.catalog import api as catalog
 from minsheng.orders import api as orders
+from minsheng.voice.api import suggestions
 
 app_name = "api"
 
@@ -60,6 +61,28 @@ urlpatterns = [
         "ratings/<int:rating_id>/validity/",
         orders.RatingValidity.as_view(),
         name="rating-validity",
+    ),
+    # Suggestions (issue 9): public reads; posting, support, reports and official replies.
+    path("suggestions/", suggestions.SuggestionListCreate.as_view(), name="suggestions"),
+    path(
+        "suggestions/<int:suggestion_id>/",
+        suggestions.SuggestionDetail.as_view(),
+        name="suggestion",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/support/",
+        suggestions.SuggestionSupport.as_view(),
+        name="suggestion-support",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/flag/",
+        suggestions.SuggestionFlag.as_view(),
+        name="suggestion-flag",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/reply/",
+        suggestions.SuggestionReply.as_view(),
+        name="suggestion-reply",
     ),
     re_path(r"", views.not_found),
 ]
