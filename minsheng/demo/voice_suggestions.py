@@ -47,16 +47,34 @@ UNMET = (Status.REJECTED, Status.CANCELLED)
 FATES = ["done", "not_adopted", "under_study", "owed", "overdue", "adopted"]
 
 NEW_SERVICE = [
-    ("{village}希望增加{area}方面的上门服务", "我们{village}{area}方面的需要很多，点单常常被退回或者没人接。建议增加一项上门服务，每周固定来一次。"),
-    ("请在{village}开设{area}服务", "去年村里好几户点过{area}的服务都没办成。希望县里考虑专门为我们这边开一项服务。"),
+    (
+        "{village}希望增加{area}方面的上门服务",
+        "我们{village}{area}方面的需要很多，点单常常被退回或者没人接。建议增加一项上门服务，每周固定来一次。",
+    ),
+    (
+        "请在{village}开设{area}服务",
+        "去年村里好几户点过{area}的服务都没办成。希望县里考虑专门为我们这边开一项服务。",
+    ),
 ]
 CHANGE = [
-    ("「{service}」能不能增加服务时段", "「{service}」很好，但只有工作日白天，家里年轻人不在的时候老人没法预约。建议周末也能约。"),
-    ("「{service}」希望覆盖到{village}", "我们{village}点「{service}」经常说不在服务范围，要跑到镇上。希望服务范围扩大到我们村。"),
+    (
+        "「{service}」能不能增加服务时段",
+        "「{service}」很好，但只有工作日白天，家里年轻人不在的时候老人没法预约。建议周末也能约。",
+    ),
+    (
+        "「{service}」希望覆盖到{village}",
+        "我们{village}点「{service}」经常说不在服务范围，要跑到镇上。希望服务范围扩大到我们村。",
+    ),
 ]
 FACILITY = [
-    ("在{village}建一个{area}服务点", "{village}离镇上远，{area}方面的事都要跑很远。建议在村委会旁边设一个服务点，有人值班。"),
-    ("{village}需要一处{area}活动场所", "村里没有合适的地方，希望利用闲置的村小学建一处{area}场所，方便老人和孩子。"),
+    (
+        "在{village}建一个{area}服务点",
+        "{village}离镇上远，{area}方面的事都要跑很远。建议在村委会旁边设一个服务点，有人值班。",
+    ),
+    (
+        "{village}需要一处{area}活动场所",
+        "村里没有合适的地方，希望利用闲置的村小学建一处{area}场所，方便老人和孩子。",
+    ),
 ]
 REPLIES = {
     "under_study": "已转县民政局和{township}政府研究，将在一个月内给出方案。",
@@ -136,9 +154,9 @@ def seed_suggestions(rng: random.Random, *, now: datetime, people: Any, admin: i
         return 0
     by_town: dict[int, list[tuple[int, int]]] = {}  # township -> [(user id, village id)]
     for village_id, rows in sorted(people.residents.items()):
-        town = villages[village_id].parent_id if village_id in villages else None
-        if town is not None:
-            by_town.setdefault(town, []).extend((uid, village_id) for uid, _n, _p in rows)
+        home_town = villages[village_id].parent_id if village_id in villages else None
+        if home_town is not None:
+            by_town.setdefault(home_town, []).extend((uid, village_id) for uid, _n, _p in rows)
     areas = {a.pk: a for a in ServiceArea.objects.all()}
     services = list(
         Service.objects.filter(published=True).select_related("category").order_by("code")
@@ -157,10 +175,10 @@ def seed_suggestions(rng: random.Random, *, now: datetime, people: Any, admin: i
     chosen: list[tuple[int, int]] = []
     seen_towns: set[int] = set()
     for village_id, area_id, _n in spots:
-        town = villages[village_id].parent_id
-        if len(chosen) < len(FATES) and town in seen_towns:
+        town_id = villages[village_id].parent_id or 0
+        if len(chosen) < len(FATES) and town_id in seen_towns:
             continue
-        seen_towns.add(town or 0)
+        seen_towns.add(town_id)
         chosen.append((village_id, area_id))
         if len(chosen) == SUGGESTIONS - 1:
             break
@@ -252,16 +270,12 @@ def seed_suggestions(rng: random.Random, *, now: datetime, people: Any, admin: i
             n_local = min(len(others), rng.randint(0, max(0, threshold - 2)))
         # the supports come in over the first days (a fated one within its first 10)
         span = min(10 if fate else age, max(1, age - 1))
-        times = sorted(
-            posted + timedelta(hours=rng.uniform(1, span * 24)) for _ in range(n_local)
-        )
+        times = sorted(posted + timedelta(hours=rng.uniform(1, span * 24)) for _ in range(n_local))
         times = [min(t, now) for t in times]
         for uid, at in zip(others[:n_local], times, strict=True):
             plan.supports.append(Support(user_id=uid, created_at=at))
         # a few supports from elsewhere in the county: shown, not counted
-        outsiders = [
-            uid for t, rows in by_town.items() if t != town.pk for uid, _v in rows[:1]
-        ]
+        outsiders = [uid for t, rows in by_town.items() if t != town.pk for uid, _v in rows[:1]]
         for uid in rng.sample(outsiders, min(len(outsiders), rng.randint(0, 2))):
             plan.supports.append(
                 Support(user_id=uid, created_at=min(now, posted + timedelta(days=1)))

@@ -56,7 +56,9 @@ def test_the_demo_suggestions_follow_the_rules_and_the_reset_removes_them():
     assert {"done", "not_adopted", "under_study", "adopted", "received"} <= set(statuses)
     done = Suggestion.objects.get(status="done")
     assert done.result_service_id == done.service_id is not None
-    assert SuggestionEvent.objects.get(suggestion__status="not_adopted", new_status="not_adopted").note
+    assert SuggestionEvent.objects.get(
+        suggestion__status="not_adopted", new_status="not_adopted"
+    ).note
     times = {
         s.pk: sel.timeliness(s, NOW)
         for s in Suggestion.objects.filter(threshold_reached_at__isnull=False)

@@ -5,6 +5,8 @@ exactly one of them, once."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from minsheng.notify.models import Message
@@ -35,7 +37,7 @@ def test_the_last_supports_at_once_cross_the_threshold_exactly_once(world):
         at = T0 + 2 * DAY
         results = race(
             *[
-                (lambda p=p: svc.suggestion_support(actor=p, suggestion_id=s.pk, now=at))
+                partial(svc.suggestion_support, actor=p, suggestion_id=s.pk, now=at)
                 for p in people[N - 2 :]
             ]
         )
@@ -52,10 +54,8 @@ def test_one_person_supporting_twice_at_once_counts_once(world):
     for i in range(ROUNDS):
         s = post(world, title=f"第{i}条", now=T0)
         (person,) = residents(world, 1, prefix=f"d{i}-")
-        results = race(
-            lambda: svc.suggestion_support(actor=person, suggestion_id=s.pk, now=T0),
-            lambda: svc.suggestion_support(actor=person, suggestion_id=s.pk, now=T0),
-        )
+        once = partial(svc.suggestion_support, actor=person, suggestion_id=s.pk, now=T0)
+        results = race(once, once)
         wins, losses = split(results)
         assert len(wins) == 1 and [e.codes for e in losses] == [["already_supported"]]
         assert Support.objects.filter(suggestion=s).count() == 1

@@ -152,15 +152,20 @@ def test_the_reply_form_refuses_in_place_and_publishes(world):
     assert snapshot(s) == before
     bad = client.post(f"/staff/suggestions/{s.pk}/reply/", {"status": "under_study"})
     assert bad.status_code == 400 and 'id="r' in bad.content.decode()
-    ok = client.post(f"/staff/suggestions/{s.pk}/reply/", {"status": "under_study", "reply": "研究中"})
+    ok = client.post(
+        f"/staff/suggestions/{s.pk}/reply/", {"status": "under_study", "reply": "研究中"}
+    )
     assert ok.status_code == 302
     s.refresh_from_db()
     assert (s.status, s.reply) == ("under_study", "研究中")
     page = web().get(f"/suggestions/{s.pk}/").content.decode()
     assert "研究中" in page and "Official reply" in page
-    assert web(world.dispatcher_b).post(
-        f"/staff/suggestions/{s.pk}/reply/", {"status": "adopted", "reply": "x"}
-    ).status_code == 403
+    assert (
+        web(world.dispatcher_b)
+        .post(f"/staff/suggestions/{s.pk}/reply/", {"status": "adopted", "reply": "x"})
+        .status_code
+        == 403
+    )
 
 
 def test_moderation_forms(world):
@@ -188,7 +193,13 @@ def test_moderation_forms(world):
 def test_rest_post_read_support_flag_and_reply(world):
     created = api(world.resident).post(
         "/api/v1/suggestions/",
-        {"kind": "new_service", "title": "老年食堂", "body": "需要", "place": "V1", "area": "elderly"},
+        {
+            "kind": "new_service",
+            "title": "老年食堂",
+            "body": "需要",
+            "place": "V1",
+            "area": "elderly",
+        },
         format="json",
     )
     assert created.status_code == 201
@@ -208,9 +219,10 @@ def test_rest_post_read_support_flag_and_reply(world):
         answer = api(person).post(f"/api/v1/suggestions/{pk}/support/")
         assert answer.status_code == 200
     assert answer.json()["support_counted"] == N and answer.json()["reply_due"] is not None
-    assert api(people[0]).post(f"/api/v1/suggestions/{pk}/support/").json()["errors"][0][
-        "code"
-    ] == "already_supported"
+    assert (
+        api(people[0]).post(f"/api/v1/suggestions/{pk}/support/").json()["errors"][0]["code"]
+        == "already_supported"
+    )
     assert api(world.resident).post(f"/api/v1/suggestions/{pk}/support/").status_code == 403
     assert api().post(f"/api/v1/suggestions/{pk}/support/").status_code == 401
     flagged = api(world.resident2).post(
@@ -240,9 +252,14 @@ def test_rest_post_read_support_flag_and_reply(world):
     public = api().get(f"/api/v1/suggestions/{pk}/").json()
     assert "note" not in [e["action"] for e in public["history"]]
     assert "flag" not in [e["action"] for e in public["history"]]
-    assert api(world.resident).post(
-        f"/api/v1/suggestions/{pk}/reply/", {"status": "adopted", "reply": "x"}, format="json"
-    ).status_code == 403
+    assert (
+        api(world.resident)
+        .post(
+            f"/api/v1/suggestions/{pk}/reply/", {"status": "adopted", "reply": "x"}, format="json"
+        )
+        .status_code
+        == 403
+    )
 
 
 def test_rest_list_filters_and_refuses_bad_input_without_a_500(world):

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from minsheng.accounts.models import Role
-from minsheng.core.errors import Code, Conflict, DomainError, NotFound, PermissionDenied
+from minsheng.core.errors import Code, Conflict, NotFound, PermissionDenied
 from minsheng.notify.models import Message
 from minsheng.voice import suggestion_rules as rules
 from minsheng.voice.errors import SuggestionCode as C
@@ -17,7 +17,6 @@ from minsheng.voice.models import (
     Ban,
     Flag,
     Suggestion,
-    SuggestionAction,
     SuggestionEvent,
     SuggestionStatus,
     Support,
@@ -89,9 +88,10 @@ def test_posting_refuses_each_bad_field_at_once_and_writes_nothing(world):
         lambda: post(world, kind="change", title="\x00"),
         errors=[(Code.NOT_TEXT, "title"), (C.SERVICE_REQUIRED, "service")],
     )
-    refused(lambda: post(world, title=["x"], place=5), errors=[
-        (Code.NOT_TEXT, "title"), (C.PLACE_INVALID, "place")
-    ])
+    refused(
+        lambda: post(world, title=["x"], place=5),
+        errors=[(Code.NOT_TEXT, "title"), (C.PLACE_INVALID, "place")],
+    )
 
 
 def test_a_grid_worker_posts_for_a_resident_of_their_region_only(world):
@@ -249,8 +249,14 @@ def test_the_lifecycle_to_done_notifies_the_author_and_every_supporter(world):
     s = reached(world)
     reply(world, s, "under_study", reply="我们正在研究。", note="问过民政办")
     reply(world, s, "adopted", reply="采纳。", now=T0 + 4 * DAY)
-    reply(world, s, "done", result_service="meal-delivery", result_url="/services/meal-delivery/",
-          now=T0 + 5 * DAY)
+    reply(
+        world,
+        s,
+        "done",
+        result_service="meal-delivery",
+        result_url="/services/meal-delivery/",
+        now=T0 + 5 * DAY,
+    )
     s.refresh_from_db()
     assert s.status == "done"
     assert (s.result_service_id, s.result_url, s.reply) == (
@@ -317,25 +323,41 @@ def test_each_illegal_transition_is_a_409_and_writes_nothing(world, old, new):
 
 def test_not_adopted_needs_a_reason_done_needs_a_result_the_first_reply_a_text(world):
     s = reached(world)
-    refused(lambda: reply(world, s, "under_study"), errors=[(C.REPLY_REQUIRED, "reply")],
-            suggestion=s)
+    refused(
+        lambda: reply(world, s, "under_study"), errors=[(C.REPLY_REQUIRED, "reply")], suggestion=s
+    )
     bring_to(world, s, "under_study")
-    refused(lambda: reply(world, s, "not_adopted", reply="不行"),
-            errors=[(C.REASON_REQUIRED, "reason")], suggestion=s)
+    refused(
+        lambda: reply(world, s, "not_adopted", reply="不行"),
+        errors=[(C.REASON_REQUIRED, "reason")],
+        suggestion=s,
+    )
     reply(world, s, "not_adopted", reason="县里今年没有这笔预算")
     assert SuggestionEvent.objects.filter(suggestion=s, new_status="not_adopted").get().note == (
         "县里今年没有这笔预算"
     )
     other = reached(world, at=T0 + 2 * DAY)
     bring_to(world, other, "adopted")
-    refused(lambda: reply(world, other, "done"), errors=[(C.RESULT_REQUIRED, "result_service")],
-            suggestion=other)
-    refused(lambda: reply(world, other, "done", result_url="https://evil.example/"),
-            errors=[(C.RESULT_URL_INVALID, "result_url")], suggestion=other)
-    refused(lambda: reply(world, other, "done", result_service="nope"),
-            errors=[(C.SERVICE_INVALID, "result_service")], suggestion=other)
-    refused(lambda: reply(world, other, "finished"),
-            errors=[(C.STATUS_INVALID, "status")], suggestion=other)
+    refused(
+        lambda: reply(world, other, "done"),
+        errors=[(C.RESULT_REQUIRED, "result_service")],
+        suggestion=other,
+    )
+    refused(
+        lambda: reply(world, other, "done", result_url="https://evil.example/"),
+        errors=[(C.RESULT_URL_INVALID, "result_url")],
+        suggestion=other,
+    )
+    refused(
+        lambda: reply(world, other, "done", result_service="nope"),
+        errors=[(C.SERVICE_INVALID, "result_service")],
+        suggestion=other,
+    )
+    refused(
+        lambda: reply(world, other, "finished"),
+        errors=[(C.STATUS_INVALID, "status")],
+        suggestion=other,
+    )
 
 
 @pytest.mark.parametrize(
@@ -529,4 +551,3 @@ def test_a_second_county_admin_is_told_once_per_suggestion(world):
         "admin2",
         "disp_a",
     ]
-

@@ -293,4 +293,3 @@ class SuggestionReply(_Action):
             ),
         )
         return _answer(request, suggestion_id)
-

@@ -34,20 +34,19 @@ def _signed_in(user: Actor) -> bool:
 
 def is_banned(user: Actor) -> bool:
     """An active ban (cached on the user object for the request)."""
-    if not _signed_in(user):
+    if user is None or not user.is_authenticated or user.pk is None:
         return False
-    assert user is not None
     cached: bool | None = getattr(user, "_minsheng_banned", None)
     if cached is None:
         cached = Ban.objects.filter(user_id=user.pk, lifted_at__isnull=True).exists()
-        user._minsheng_banned = cached  # type: ignore[union-attr]
+        user._minsheng_banned = cached  # type: ignore[attr-defined]
     return cached
 
 
 def forget_ban(user: Actor) -> None:
     """Drop the cached answer of ``is_banned`` (after a ban or a lift)."""
     if user is not None and hasattr(user, "_minsheng_banned"):
-        del user._minsheng_banned  # type: ignore[union-attr]
+        del user._minsheng_banned
 
 
 def _role(user: Actor) -> str | None:
@@ -146,9 +145,7 @@ def support_refusal(user: Actor, suggestion: Suggestion) -> PermissionDenied | N
             Code.NOT_PERMITTED, _("This suggestion is hidden: it cannot be supported.")
         )
     if not can_support(user, suggestion):
-        return PermissionDenied.single(
-            Code.NOT_PERMITTED, _("Only residents support suggestions.")
-        )
+        return PermissionDenied.single(Code.NOT_PERMITTED, _("Only residents support suggestions."))
     return None
 
 

@@ -98,9 +98,11 @@ def staff_suggestions(user: Actor) -> QuerySet[Suggestion]:
 
 def replies_owed(user: Actor) -> QuerySet[Suggestion]:
     """Past the threshold, not replied: earliest due first (so the overdue come first)."""
-    return staff_suggestions(user).filter(
-        threshold_reached_at__isnull=False, replied_at__isnull=True
-    ).order_by("reply_due", "pk")
+    return (
+        staff_suggestions(user)
+        .filter(threshold_reached_at__isnull=False, replied_at__isnull=True)
+        .order_by("reply_due", "pk")
+    )
 
 
 def moderation_queue(user: Actor) -> QuerySet[Suggestion]:

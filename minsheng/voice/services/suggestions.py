@@ -69,9 +69,7 @@ def lock(suggestion_id: object) -> Suggestion:
         pk = read_id(suggestion_id)
     except Invalid:
         pk = None
-    found = (
-        Suggestion.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
-    )
+    found = Suggestion.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise NotFound.single(
             SuggestionCode.SUGGESTION_NOT_FOUND, _("No such suggestion."), "suggestion"
@@ -183,9 +181,7 @@ def _read_post(actor: Actor, data: SuggestionInput) -> _Read:
         ).first()
     if region is None:
         errors.append(
-            ErrorDetail(
-                SuggestionCode.PLACE_INVALID, _("Choose a village or township."), "place"
-            )
+            ErrorDetail(SuggestionCode.PLACE_INVALID, _("Choose a village or township."), "place")
         )
     area = None
     if not is_blank(data.area):
@@ -199,9 +195,7 @@ def _read_post(actor: Actor, data: SuggestionInput) -> _Read:
     if not is_blank(data.service):
         code = data.service.strip() if isinstance(data.service, str) else ""
         service = (
-            Service.objects.select_related("category")
-            .filter(code=code, published=True)
-            .first()
+            Service.objects.select_related("category").filter(code=code, published=True).first()
             if "\x00" not in code
             else None
         )
@@ -425,9 +419,16 @@ def suggestion_flag(
                 SuggestionCode.ALREADY_REPORTED, _("You already reported this suggestion.")
             )
         at = max(now or timezone.now(), suggestion.created_at)
-        flag = Flag.objects.create(suggestion=suggestion, reporter=actor, reason=text, created_at=at)
+        flag = Flag.objects.create(
+            suggestion=suggestion, reporter=actor, reason=text, created_at=at
+        )
         _event(
-            suggestion, SuggestionAction.FLAG, actor=actor, at=at, audience=Audience.STAFF, note=text
+            suggestion,
+            SuggestionAction.FLAG,
+            actor=actor,
+            at=at,
+            audience=Audience.STAFF,
+            note=text,
         )
         reports = Flag.objects.filter(suggestion=suggestion).count()
         if suggestion.hidden_at is None and reports == settings.MINSHENG_SUGGESTION_FLAGS_TO_HIDE:
@@ -470,7 +471,12 @@ def suggestion_hide(
         suggestion.hidden_reason = text
         suggestion.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         _event(
-            suggestion, SuggestionAction.HIDE, actor=actor, at=at, audience=Audience.PUBLIC, note=text
+            suggestion,
+            SuggestionAction.HIDE,
+            actor=actor,
+            at=at,
+            audience=Audience.PUBLIC,
+            note=text,
         )
         notification_send(
             recipient=suggestion.author,
@@ -715,12 +721,20 @@ def suggestion_reply(
         )
         if reply:
             _event(
-                suggestion, SuggestionAction.REPLY, actor=actor, at=at, audience=Audience.PUBLIC,
+                suggestion,
+                SuggestionAction.REPLY,
+                actor=actor,
+                at=at,
+                audience=Audience.PUBLIC,
                 note=reply,
             )
         if note:
             _event(
-                suggestion, SuggestionAction.NOTE, actor=actor, at=at, audience=Audience.STAFF,
+                suggestion,
+                SuggestionAction.NOTE,
+                actor=actor,
+                at=at,
+                audience=Audience.STAFF,
                 note=note,
             )
         _tell_people(suggestion, first_reply=first, at=at)
@@ -737,7 +751,12 @@ def suggestion_note(
         policy.require_reply(actor, suggestion)
         at = max(now or timezone.now(), suggestion.created_at)
         return _event(
-            suggestion, SuggestionAction.NOTE, actor=actor, at=at, audience=Audience.STAFF, note=text
+            suggestion,
+            SuggestionAction.NOTE,
+            actor=actor,
+            at=at,
+            audience=Audience.STAFF,
+            note=text,
         )
 
 

@@ -314,9 +314,7 @@ def _reason_form(name: str, s: Suggestion, label: Any, failure: Failure | None) 
     return _fill(Form(name, f"{base}/{s.pk}/{name}/", [spec]), failure)
 
 
-def _detail(
-    request: HttpRequest, s: Suggestion, failure: Failure | None = None
-) -> HttpResponse:
+def _detail(request: HttpRequest, s: Suggestion, failure: Failure | None = None) -> HttpResponse:
     user = request.user
     may = {
         "read": policy.can_read_text(user, s),
@@ -344,8 +342,7 @@ def _detail(
         "unhide_form": _reason_form("unhide", s, _("Note (optional)"), failure),
         "ban_form": _reason_form("ban", s, _("Reason for the ban (staff only)"), failure),
         "pending_review": s.hidden_at is not None and s.hidden_by_id is None,
-        "author_banned": may["moderate"]
-        and sel.author_banned(s),
+        "author_banned": may["moderate"] and sel.author_banned(s),
     }
     return render(
         request,
@@ -377,14 +374,14 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _found(pk))
 
 
-def _act(
-    request: HttpRequest, pk: int, form: str, call: Any, success: Any
-) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, form: str, call: Any, success: Any) -> HttpResponse:
     s = _found(pk)
     try:
         call(s)
     except DomainError as exc:
-        return _detail(request, _found(pk), Failure(form, exc.errors, request.POST, exc.status_code))
+        return _detail(
+            request, _found(pk), Failure(form, exc.errors, request.POST, exc.status_code)
+        )
     messages.success(request, success)
     return redirect("suggestion", pk)
 
@@ -503,9 +500,7 @@ class Owed:
 
 
 def _owed(qs: QuerySet[Suggestion]) -> list[Owed]:
-    return [
-        Owed(s, sel.timeliness(s) == rules.Timeliness.OVERDUE) for s in qs[:200]
-    ]
+    return [Owed(s, sel.timeliness(s) == rules.Timeliness.OVERDUE) for s in qs[:200]]
 
 
 @allowed(policy.can_use_staff_page)
@@ -539,7 +534,5 @@ urlpatterns = [
     path("staff/suggestions/<int:pk>/hide/", staff_hide, name="staff_suggestion_hide"),
     path("staff/suggestions/<int:pk>/unhide/", staff_unhide, name="staff_suggestion_unhide"),
     path("staff/suggestions/<int:pk>/ban/", staff_ban, name="staff_suggestion_ban"),
-    path(
-        "staff/suggestions/bans/<int:pk>/lift/", staff_ban_lift, name="staff_suggestion_ban_lift"
-    ),
+    path("staff/suggestions/bans/<int:pk>/lift/", staff_ban_lift, name="staff_suggestion_ban_lift"),
 ]
