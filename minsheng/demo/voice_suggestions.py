@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from minsheng.accounts.models import Profile, Role
 from minsheng.catalog.models import Service, ServiceArea
@@ -43,8 +44,10 @@ from minsheng.voice.models import (
 SUGGESTIONS = 40
 UNMET = (Status.REJECTED, Status.CANCELLED)
 
-# The first suggestions (the most unmet demand) get these fates, in this order.
-FATES = ["done", "not_adopted", "under_study", "owed", "overdue", "adopted"]
+# The first suggestions (the most unmet demand) get these fates, in this order; the first
+# two are in the demo dispatcher's township, so the walk-through has replies to give.
+FATES = ["overdue", "owed", "done", "not_adopted", "under_study", "adopted"]
+HOME_FATES = 2
 
 NEW_SERVICE = [
     (
@@ -171,18 +174,22 @@ def seed_suggestions(rng: random.Random, *, now: datetime, people: Any, admin: i
     ):
         ordered[row["region_id"]] = row["service_id"]
     spots = _unmet_places(list(villages))
-    # one suggestion per village and area, the first ones in different townships
-    chosen: list[tuple[int, int]] = []
-    seen_towns: set[int] = set()
+    # the demo township's two with most unmet demand first, then one per township for the
+    # other fates, then the rest
+    home = _demo_township()
+    chosen: list[tuple[int, int]] = [
+        (v, a) for v, a, _n in spots if home is not None and villages[v].parent_id == home
+    ][:HOME_FATES]
+    seen_towns: set[int] = {home} if home is not None else set()
     for village_id, area_id, _n in spots:
         town_id = villages[village_id].parent_id or 0
-        if len(chosen) < len(FATES) and town_id in seen_towns:
+        if (village_id, area_id) in chosen or town_id in seen_towns:
             continue
         seen_towns.add(town_id)
         chosen.append((village_id, area_id))
-        if len(chosen) == SUGGESTIONS - 1:
+        if len(chosen) == len(FATES):
             break
-    for village_id, area_id, _n in spots:  # fill up, where fewer townships had demand
+    for village_id, area_id, _n in spots:
         if len(chosen) >= SUGGESTIONS - 1:
             break
         if (village_id, area_id) not in chosen:
@@ -299,7 +306,7 @@ def seed_suggestions(rng: random.Random, *, now: datetime, people: Any, admin: i
                             audience=Audience.PUBLIC,
                             created_at=sup.created_at,
                             note=f"{threshold} 位本乡镇居民支持：须在"
-                            f"{s.reply_due:%Y-%m-%d %H:%M} 前答复。",
+                            f"{_local(s.reply_due)} 前答复。",
                         )
                     )
         s.support_count = len(plan.supports)
@@ -353,7 +360,7 @@ def _fate(
                     action=SuggestionAction.OVERDUE,
                     audience=Audience.STAFF,
                     created_at=s.overdue_at,
-                    note=f"答复期限 {s.reply_due:%Y-%m-%d %H:%M} 已过。",
+                    note=f"答复期限 {_local(s.reply_due)} 已过。",
                 )
             )
         return
@@ -401,6 +408,19 @@ def _fate(
     s.status = path[-1]
 
 
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _demo_township() -> int | None:
+    """The walk-through's township (where the demo dispatcher works)."""
+    from minsheng.demo.regions import DEMO_TOWNSHIP, TOWNSHIPS
+
+    name = next((zh for k, zh, *_r in TOWNSHIPS if k == DEMO_TOWNSHIP), None)
+    town = Region.objects.filter(level=Region.Level.TOWNSHIP, name_zh=name).first()
+    return town.pk if town is not None else None
+
+
 def _town_key_matches(key: str, town: Region) -> bool:
     from minsheng.demo.regions import TOWNSHIPS
 
@@ -415,7 +435,8 @@ def _spam(
     villages: dict[int, Region],
     people: Any,
 ) -> Plan | None:
-    town_id = max(by_town, key=lambda t: (len(by_town[t]), -t))
+    home = _demo_township()
+    town_id = home if home in by_town else max(by_town, key=lambda t: (len(by_town[t]), -t))
     rows = by_town[town_id]
     if len(rows) < 1 + len(SPAM_REASONS):
         return None

@@ -212,14 +212,16 @@ def staff_q(user: Actor) -> Q | None:
 
 
 def bans_q(user: Actor) -> Q | None:
-    """The bans ``user`` sees on the staff page: all for county-wide staff, else those of
-    authors of their township's suggestions and their own."""
+    """The bans ``user`` sees on the staff page: all for county-wide staff, else those they
+    set and those of authors of the suggestions they moderate."""
     profile = profile_of(user)
-    if not can_use_staff_page(user) or profile is None or profile.region is None:
+    scope = staff_q(user)
+    if profile is None or scope is None:
         return None
-    if profile.region.level == Region.Level.COUNTY:
+    if not scope:  # the whole county
         return Q()
-    return Q(created_by_id=profile.user_id)
+    authors = Suggestion.objects.filter(scope).values("author_id")
+    return Q(created_by_id=profile.user_id) | Q(user_id__in=authors)
 
 
 # --- reading ----------------------------------------------------------------------------------
