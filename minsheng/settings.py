@@ -442,6 +442,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "minsheng.orders.models.Status",
         "OrderActionEnum": "minsheng.orders.models.Action",
         "ChannelEnum": "minsheng.orders.models.Channel",
+        # issue 9, suggestions
+        "SuggestionStatusEnum": "minsheng.voice.models.SuggestionStatus",
+        "SuggestionKindEnum": "minsheng.voice.models.SuggestionKind",
     },
 }
 

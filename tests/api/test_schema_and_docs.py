@@ -80,6 +80,14 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("POST", "/api/v1/orders/{order_id}/photos/"),
         ("GET", "/api/v1/orders/{order_id}/photos/{photo_id}/"),
         ("GET", "/api/v1/orders/{order_id}/photos/{photo_id}/thumb/"),
+        # issue 9: suggestions
+        ("GET", "/api/v1/suggestions/"),
+        ("POST", "/api/v1/suggestions/"),
+        ("GET", "/api/v1/suggestions/{suggestion_id}/"),
+        *{
+            ("POST", f"/api/v1/suggestions/{{suggestion_id}}/{a}/")
+            for a in ("support", "flag", "reply")
+        },
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]

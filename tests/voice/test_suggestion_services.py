@@ -424,6 +424,8 @@ def test_n_distinct_reports_hide_it_pending_review_the_public_loses_it(world):
     svc.suggestion_flag(actor=reporters[2], suggestion_id=s.pk, reason="骗人", now=T0 + 3 * DAY)
     s.refresh_from_db()
     assert s.hidden_at == T0 + 3 * DAY and s.hidden_by_id is None
+    told = Message.objects.get(template="suggestion_hidden")
+    assert (told.recipient_id, told.params["title"]) == (world.resident.pk, "村里需要老年食堂")
     assert list(sel.public_suggestions()) == []
     assert policy.can_read_text(None, s) is False
     assert policy.can_read_text(world.resident2, s) is False

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from minsheng.api.base import APIBase, StrictOrderingFilter
 from minsheng.api.schema import WRITE_ERRORS, errors
 from minsheng.core.ids import as_id
-from minsheng.voice.models import Suggestion, SuggestionEvent, SuggestionStatus
+from minsheng.voice.models import Suggestion, SuggestionEvent, SuggestionKind, SuggestionStatus
 from minsheng.voice.policy import suggestions as policy
 from minsheng.voice.selectors import suggestions as sel
 from minsheng.voice.services import suggestions as svc
@@ -117,7 +117,7 @@ class SuggestionDetailSerializer(SuggestionSerializer):
 class PostSerializer(serializers.Serializer):
     """What a resident (or a grid worker, for a resident) posts."""
 
-    kind = serializers.ChoiceField(choices=["new_service", "change", "facility"])
+    kind = serializers.ChoiceField(choices=SuggestionKind.choices)
     title = serializers.CharField(max_length=120)
     body = serializers.CharField(max_length=2000)
     place = serializers.CharField(help_text="A village's or township's code.")
@@ -133,7 +133,7 @@ class FlagSerializer(serializers.Serializer):
 
 
 class ReplySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=SuggestionStatus.values)
+    status = serializers.ChoiceField(choices=SuggestionStatus.choices)
     reply = serializers.CharField(required=False, max_length=2000)
     reason = serializers.CharField(required=False, max_length=2000)
     result_service = serializers.CharField(required=False)

@@ -448,7 +448,21 @@ def suggestion_flag(
                 audience=Audience.PUBLIC,
                 note=suggestion.hidden_reason,
             )
+            _tell_hidden(suggestion, at)
     return flag
+
+
+def _tell_hidden(suggestion: Suggestion, at: datetime) -> None:
+    """The author learns their suggestion was hidden, and why (once per hiding)."""
+    notification_send(
+        recipient=suggestion.author,
+        key=f"suggestion-hidden:{suggestion.pk}:{at.isoformat()}",
+        template="suggestion_hidden",
+        params={"title": suggestion.title, "reason": suggestion.hidden_reason},
+        link=link_of(suggestion),
+        about=f"suggestion:{suggestion.pk}",
+        now=at,
+    )
 
 
 def suggestion_hide(
@@ -478,15 +492,7 @@ def suggestion_hide(
             audience=Audience.PUBLIC,
             note=text,
         )
-        notification_send(
-            recipient=suggestion.author,
-            key=f"suggestion-hidden:{suggestion.pk}:{at.isoformat()}",
-            template="suggestion_hidden",
-            params={"title": suggestion.title, "reason": text},
-            link=link_of(suggestion),
-            about=f"suggestion:{suggestion.pk}",
-            now=at,
-        )
+        _tell_hidden(suggestion, at)
     return suggestion
 
 
