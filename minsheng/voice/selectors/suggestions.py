@@ -9,7 +9,9 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from minsheng.accounts.models import Profile
 from minsheng.accounts.types import Actor
+from minsheng.catalog.models import Service, ServiceArea
 from minsheng.regions.models import Region
 from minsheng.voice import suggestion_rules as rules
 from minsheng.voice.models import Ban, Flag, Suggestion, SuggestionEvent, SuggestionStatus, Support
@@ -145,3 +147,28 @@ def open_statuses() -> list[str]:
 
 def author_banned(suggestion: Suggestion) -> bool:
     return Ban.objects.filter(user_id=suggestion.author_id, lifted_at__isnull=True).exists()
+
+
+# --- the forms' choices -----------------------------------------------------------------------
+
+
+def residents_for(user: Actor, limit: int = 500) -> list[Profile]:
+    """The residents a grid worker may post for, by name (none for others)."""
+    scope = policy.residents_for_q(user)
+    if scope is None:
+        return []
+    qs = Profile.objects.filter(scope, user__is_active=True).select_related("region")
+    return list(qs.order_by("display_name", "pk")[:limit])
+
+
+def menu_services(*, published_only: bool = True) -> QuerySet[Service]:
+    qs = Service.objects.all() if not published_only else Service.objects.filter(published=True)
+    return qs.order_by("code")
+
+
+def service_areas() -> QuerySet[ServiceArea]:
+    return ServiceArea.objects.order_by("position", "pk")
+
+
+def region_with_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first() if code and "\x00" not in code else None

@@ -28,7 +28,14 @@ from minsheng.accounts.models import Role
 from minsheng.accounts.selectors import profile_of
 from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Service, ServiceArea
-from minsheng.core.errors import Code, Conflict, DomainError, ErrorDetail, NotFound
+from minsheng.core.errors import (
+    Code,
+    Conflict,
+    DomainError,
+    ErrorDetail,
+    NotFound,
+    PermissionDenied,
+)
 from minsheng.core.inputs import Invalid, is_blank, read_id, read_text
 from minsheng.notify.services import notification_send
 from minsheng.orders.models import Audience
@@ -290,8 +297,6 @@ def suggestion_post(
 
 
 def policy_denied(message: Any) -> DomainError:
-    from minsheng.core.errors import PermissionDenied
-
     return PermissionDenied.single(Code.NOT_PERMITTED, message)
 
 

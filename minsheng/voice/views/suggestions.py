@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -21,12 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.decorators import allowed, clean_request, signed_in
-from minsheng.accounts.models import Profile
-from minsheng.catalog.models import Service, ServiceArea
 from minsheng.core.errors import DomainError, ErrorDetail
 from minsheng.core.ids import as_id
 from minsheng.orders.forms import FieldSpec, attach_errors, error_links
-from minsheng.regions.models import Region
 from minsheng.regions.selectors import region_choices_tree
 from minsheng.voice import suggestion_rules as rules
 from minsheng.voice.models import Suggestion, SuggestionKind, SuggestionStatus
@@ -75,7 +73,7 @@ def _status_choices() -> list[tuple[str, Any]]:
 
 
 def _area_choices() -> list[tuple[str, Any]]:
-    return [(a.code, a.name) for a in ServiceArea.objects.order_by("position", "pk")]
+    return [(a.code, a.name) for a in sel.service_areas()]
 
 
 def _place_groups() -> list[tuple[Any, list[tuple[str, Any]]]]:
@@ -96,7 +94,7 @@ def _read_filters(request: HttpRequest) -> tuple[sel.Filters, list[str]]:
     place = None
     code = request.GET.get("place", "").strip()
     if code:
-        place = Region.objects.filter(code=code).first()
+        place = sel.region_with_code(code)
         if place is None:
             problems.append(str(_("No such place.")))
     status = request.GET.get("status", "")
@@ -104,7 +102,7 @@ def _read_filters(request: HttpRequest) -> tuple[sel.Filters, list[str]]:
         problems.append(str(_("No such status.")))
         status = ""
     area = request.GET.get("area", "")
-    if area and not ServiceArea.objects.filter(code=area).exists():
+    if area and area not in {code for code, _label in _area_choices()}:
         problems.append(str(_("No such service area.")))
         area = ""
     sort = request.GET.get("sort", "support")
@@ -141,7 +139,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
 
 
 def _post_form(request: HttpRequest, failure: Failure | None) -> Form:
-    services = Service.objects.filter(published=True).order_by("code")
+    services = sel.menu_services()
     specs = [
         FieldSpec(
             name="kind",
@@ -193,9 +191,8 @@ def _post_form(request: HttpRequest, failure: Failure | None) -> Form:
             prefix="s",
         ),
     ]
-    q = policy.residents_for_q(request.user)
-    if q is not None:
-        people = Profile.objects.filter(q).select_related("region").order_by("display_name", "pk")
+    if policy.residents_for_q(request.user) is not None:  # a grid worker
+        people = sel.residents_for(request.user)
         specs.insert(
             0,
             FieldSpec(
@@ -205,7 +202,7 @@ def _post_form(request: HttpRequest, failure: Failure | None) -> Form:
                 required=True,
                 choices=[
                     (str(p.user_id), f"{p.display_name} ({p.region.name if p.region else ''})")
-                    for p in people[:500]
+                    for p in people
                 ],
                 prefix="s",
             ),
@@ -279,7 +276,7 @@ def _reply_form(s: Suggestion, failure: Failure | None) -> Form:
             name="result_service",
             label=_("What was built: a menu service (when done)"),
             kind="select",
-            choices=[(x.code, x.name) for x in Service.objects.order_by("code")],
+            choices=[(x.code, x.name) for x in sel.menu_services(published_only=False)],
             prefix=f"r{s.pk}",
         ),
         FieldSpec(
@@ -353,8 +350,6 @@ def _detail(request: HttpRequest, s: Suggestion, failure: Failure | None = None)
 
 
 def _threshold() -> dict[str, int]:
-    from django.conf import settings
-
     return {
         "count": settings.MINSHENG_SUGGESTION_THRESHOLD,
         "days": settings.MINSHENG_SUGGESTION_SUPPORT_DAYS,
