@@ -437,6 +437,17 @@ def test_n_distinct_reports_hide_it_pending_review_the_public_loses_it(world):
     assert public == ["post", "hide"]
     staff = [e.action for e in sel.history_for(world.dispatcher_a, s)]
     assert staff == ["post", "flag", "flag", "flag", "hide"]
+    # the moderator reviews: keeps it hidden with a reason of their own
+    svc.suggestion_hide(
+        actor=world.dispatcher_a, suggestion_id=s.pk, reason="广告", now=T0 + 4 * DAY
+    )
+    s.refresh_from_db()
+    assert (s.hidden_by_id, s.hidden_reason) == (world.dispatcher_a.pk, "广告")
+    assert Message.objects.filter(template="suggestion_hidden").count() == 2
+    # a fourth report does not hide it again
+    (late,) = residents(world, 1, village=world.village_b, prefix="late")
+    svc.suggestion_flag(actor=late, suggestion_id=s.pk, reason="广告", now=T0 + 5 * DAY)
+    assert [e.action for e in sel.history_for(None, s)] == ["post", "hide", "hide"]
 
 
 def test_a_moderator_hides_with_a_reason_shows_again_and_the_text_is_kept(world):

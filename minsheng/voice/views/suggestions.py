@@ -234,7 +234,9 @@ def suggestion_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you: your suggestion is posted."))
             return redirect("suggestion", s.pk)
     form = _post_form(request, failure)
-    links = error_links(form.fields, failure.errors) if failure else []
+    order = {f.name: i for i, f in enumerate(form.fields)}
+    errors = sorted(failure.errors, key=lambda e: order.get(e.field or "", -1)) if failure else []
+    links = error_links(form.fields, errors)
     return render(
         request,
         "voice/suggestions/new.html",
