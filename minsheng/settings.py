@@ -443,6 +443,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "minsheng.orders.models.Status",
         "OrderActionEnum": "minsheng.orders.models.Action",
         "ChannelEnum": "minsheng.orders.models.Channel",
+        # issue 9, suggestions
+        "SuggestionStatusEnum": "minsheng.voice.models.SuggestionStatus",
+        "SuggestionKindEnum": "minsheng.voice.models.SuggestionKind",
     },
 }
 
@@ -551,6 +554,12 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "minsheng.insights.tasks.demand_snapshot_nightly",
             "schedule": crontab(hour=2, minute=30),
             "options": {"expires": 23 * 3600.0},
+        },
+        # issue 9: suggestions whose official reply is past due (docs/suggestions.md)
+        "suggestions-overdue": {
+            "task": "minsheng.voice.tasks.mark_overdue_suggestions",
+            "schedule": 3600.0,
+            "options": {"expires": 3600.0},
         },
     }
 )

@@ -7,6 +7,7 @@ from minsheng.api import phone, regions, views
 from minsheng.catalog import api as catalog
 from minsheng.insights import api as demand
 from minsheng.orders import api as orders
+from minsheng.voice.api import suggestions
 
 app_name = "api"
 
@@ -66,5 +67,27 @@ urlpatterns = [
     path("demand/", demand.DemandFigures.as_view(), name="demand"),
     path("demand/villages.geojson", demand.DemandVillages.as_view(), name="demand-villages"),
     path("demand/estimate/", demand.DemandEstimate.as_view(), name="demand-estimate"),
+    # Suggestions (issue 9): public reads; posting, support, reports and official replies.
+    path("suggestions/", suggestions.SuggestionListCreate.as_view(), name="suggestions"),
+    path(
+        "suggestions/<int:suggestion_id>/",
+        suggestions.SuggestionDetail.as_view(),
+        name="suggestion",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/support/",
+        suggestions.SuggestionSupport.as_view(),
+        name="suggestion-support",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/flag/",
+        suggestions.SuggestionFlag.as_view(),
+        name="suggestion-flag",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/reply/",
+        suggestions.SuggestionReply.as_view(),
+        name="suggestion-reply",
+    ),
     re_path(r"", views.not_found),
 ]

@@ -38,6 +38,7 @@ from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_op
 from minsheng.demo.logins import DEMO_LOGINS
 from minsheng.demo.regions import DEMO_TOWNSHIP, build_regions, demo_region_q
 from minsheng.demo.users import DEMO_EMAIL_DOMAIN, build_users
+from minsheng.demo.voice_suggestions import delete_suggestions, seed_suggestions
 from minsheng.orders.models import OPEN_STATUSES, Order, OrderEvent, Rating
 from minsheng.regions.models import Region
 
@@ -62,6 +63,7 @@ class SeedSummary:
     demo_village: str = ""
     demo_township: str = ""
     demo_provider: str = ""
+    suggestions: int = 0
 
 
 @dataclass
@@ -115,6 +117,7 @@ def demo_reset() -> ResetSummary:
             else:  # another app refers to orders: let the collector honour its on_delete
                 # (it needs only the ids: loading 5,000 whole orders would double the cost)
                 result.orders += chunk_orders.only("pk").delete()[0]
+        delete_suggestions(regions, users)  # issue 9: before the people and places
         reset_demand(regions, services)  # issue 9: the demand snapshot refers to both
         ServiceAttribute.objects.filter(service__in=services).delete()
         result.services = services.count()
@@ -174,6 +177,10 @@ def seed_demo(
         sims = build_history(world, max(1, round(HISTORY_ORDERS * scale)), day)
         sims += build_open(world, now, scale, demo)
         summary.orders, summary.events, summary.ratings = write(sims)
+        # issue 9: suggestions where the orders show unmet demand (its own random stream)
+        summary.suggestions = seed_suggestions(
+            random.Random(seed * 7919 + 9), now=now, people=people, admin=people.admin
+        )
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)

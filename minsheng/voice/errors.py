@@ -3,3 +3,32 @@
 app shares (reading input, who may act)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SuggestionCode(StrEnum):
+    """Refusals of the suggestions part (posting, support, replies, moderation)."""
+
+    SUGGESTION_NOT_FOUND = "suggestion_not_found"
+    KIND_INVALID = "kind_invalid"
+    PLACE_INVALID = "place_invalid"
+    AREA_INVALID = "area_invalid"
+    SERVICE_INVALID = "service_invalid"
+    SERVICE_REQUIRED = "service_required"
+    RESIDENT_INVALID = "resident_invalid"
+    BANNED = "banned"
+    OWN_SUGGESTION = "own_suggestion"
+    ALREADY_SUPPORTED = "already_supported"
+    ALREADY_REPORTED = "already_reported"
+    STATUS_INVALID = "status_invalid"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    REPLY_REQUIRED = "reply_required"
+    REASON_REQUIRED = "reason_required"
+    RESULT_REQUIRED = "result_required"
+    RESULT_URL_INVALID = "result_url_invalid"
+    ALREADY_HIDDEN = "already_hidden"
+    NOT_HIDDEN = "not_hidden"
+    ALREADY_BANNED = "already_banned"
+    BAN_NOT_FOUND = "ban_not_found"
+    BAN_LIFTED = "ban_lifted"

@@ -338,6 +338,18 @@ class Suggestion(models.Model):
         default=SuggestionStatus.RECEIVED,
     )
     support_count = models.PositiveIntegerField(_("supports"), default=0)
+    # the supports that count toward the threshold: given within the period (until
+    # ``support_until``) by residents whose home is in the suggestion's township
+    support_counted = models.PositiveIntegerField(_("supports counted"), default=0)
+    # the township of ``region`` (itself for a township): the scope of staff and of support
+    township = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("posted at"))
     support_until = models.DateTimeField(_("support counted until"))
     threshold_reached_at = models.DateTimeField(_("threshold reached at"), null=True, blank=True)
@@ -347,6 +359,8 @@ class Suggestion(models.Model):
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # when the periodic task found the reply overdue (its OVERDUE event is written once)
+    overdue_at = models.DateTimeField(_("found overdue at"), null=True, blank=True)
     # what was built: a menu item, or a link on this site
     result_service = models.ForeignKey(
         "catalog.Service",
@@ -359,6 +373,10 @@ class Suggestion(models.Model):
     result_url = models.CharField(_("link to what was built"), max_length=300, blank=True)
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    # the moderator who hid it; none while hidden: hidden by reports, pending review
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -398,6 +416,8 @@ class SuggestionAction(models.TextChoices):
     HIDE = "hide", _("Hidden by a moderator")
     UNHIDE = "unhide", _("Shown again")
     OVERDUE = "overdue", _("Reply overdue")
+    NOTE = "note", _("Staff note")
+    BAN = "ban", _("Author banned")
 
 
 class SuggestionEvent(AppendOnly):

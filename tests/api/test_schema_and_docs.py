@@ -84,6 +84,14 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("GET", "/api/v1/demand/"),
         ("GET", "/api/v1/demand/villages.geojson"),
         ("POST", "/api/v1/demand/estimate/"),
+        # issue 9: suggestions
+        ("GET", "/api/v1/suggestions/"),
+        ("POST", "/api/v1/suggestions/"),
+        ("GET", "/api/v1/suggestions/{suggestion_id}/"),
+        *{
+            ("POST", f"/api/v1/suggestions/{{suggestion_id}}/{a}/")
+            for a in ("support", "flag", "reply")
+        },
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]

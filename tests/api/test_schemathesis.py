@@ -66,8 +66,16 @@ def real_ids(world: Any) -> dict[str, Any]:
     orders = [
         order_at(world, step) for step in (Status.SUBMITTED, Status.DISPATCHED, Status.DELIVERED)
     ]
+    # issue 9: a suggestion of the resident's, with a reply owed
+    from minsheng.voice.services import suggestions as voice
+
+    suggestion = voice.suggestion_post(
+        actor=world.resident,
+        data=voice.SuggestionInput(kind="facility", title="修桥", body="河上没有桥", place="V1"),
+    )
     return {
         "order_id": [order.pk for order in orders],
+        "suggestion_id": [suggestion.pk],
         "provider_id": [world.provider.pk, world.provider2.pk],
         "code": ["V1", "T1", "meal-delivery"],
     }

@@ -50,6 +50,7 @@ class Command(BaseCommand):
         )
         w(f"  catalog:   {s.services} services, {s.providers} providers; {s.users} user accounts")
         w(f"  orders:    {s.orders:,} with {s.events:,} events and {s.ratings:,} ratings")
+        w(f"  suggestions: {s.suggestions}")
         w("  by status: " + ", ".join(f"{k} {v:,}" for k, v in s.by_status.items()))
         w(f"  open and overdue (escalated): {s.escalated_open}")
         w(
