@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -543,6 +544,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "minsheng.orders.tasks.warn_deadlines",
             "schedule": 300.0,
             "options": {"expires": 300.0},
+        },
+        # the monthly topic (每月一题): last month's candidates, early on the 1st
+        "voice-topic-candidates": {
+            "task": "minsheng.voice.tasks.topic_candidates",
+            "schedule": crontab(minute=30, hour=2, day_of_month=1),
         },
     }
 )

@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from minsheng.api import phone, regions, views
 from minsheng.catalog import api as catalog
 from minsheng.orders import api as orders
+from minsheng.voice.api import topics as voice_topics
 
 app_name = "api"
 
@@ -61,5 +62,8 @@ urlpatterns = [
         orders.RatingValidity.as_view(),
         name="rating-validity",
     ),
+    # The monthly topic (issue 9, part "topics"): public reads
+    path("topics/", voice_topics.TopicList.as_view(), name="topics"),
+    path("topics/<int:topic_id>/", voice_topics.TopicDetail.as_view(), name="topic"),
     re_path(r"", views.not_found),
 ]
