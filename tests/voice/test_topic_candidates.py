@@ -15,17 +15,16 @@ from django.core.management.base import CommandError
 from minsheng.voice import topic_rules as rules
 from minsheng.voice.models import SourceKind, TopicCandidate, TopicMember
 from minsheng.voice.services import topics as s
-from tests.voice.topic_fixtures import (  # noqa: F401 (fixtures)
+from tests.voice.topic_fixtures import (
     MONTH,
     NOW,
     Month,
     at,
-    fake_grouping,
     make_order,
-    month_world,
 )
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.voice.topic_fixtures"]
 
 
 def ranked() -> list[TopicCandidate]:
@@ -61,9 +60,7 @@ def test_candidates_of_a_hand_made_month(world: Any, month_world: Month) -> None
         (SourceKind.ORDER, m.water[1].pk),
         (SourceKind.ANSWER, m.water[2].pk),
     }
-    unmet = set(
-        TopicMember.objects.filter(resolved=False).values_list("source", "source_id")
-    )
+    unmet = set(TopicMember.objects.filter(resolved=False).values_list("source", "source_id"))
     assert unmet == {
         (SourceKind.ORDER, m.lights[0].pk),  # rejected
         (SourceKind.ORDER, m.lights[1].pk),  # rated dissatisfied

@@ -20,7 +20,7 @@ The month, May 2026, computed on 10 June 2026:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,17 +30,24 @@ from django.utils import timezone
 
 from minsheng.accounts.models import Role
 from minsheng.catalog.models import Provider, ServiceArea, UrgencyClass
+from minsheng.core.errors import DomainError
+from minsheng.notify.models import Message
 from minsheng.orders.models import Action, Audience, Channel, Order, OrderEvent, Rating, Status
 from minsheng.regions.models import Region
 from minsheng.voice.clustering import Cluster
 from minsheng.voice.models import (
     Answer,
+    MonthlyTopic,
     Question,
     QuestionKind,
     Response,
     Suggestion,
     SuggestionKind,
     Survey,
+    TopicCandidate,
+    TopicEvent,
+    TopicMember,
+    TopicTask,
 )
 from tests.factories import ProviderFactory, make_user
 
@@ -78,9 +85,7 @@ def fake_group_texts(
 @pytest.fixture
 def fake_grouping(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("minsheng.voice.services.topics.group_texts", fake_group_texts)
-    monkeypatch.setattr(
-        "minsheng.voice.services.topics.catalog_vocabulary", lambda: None
-    )
+    monkeypatch.setattr("minsheng.voice.services.topics.catalog_vocabulary", lambda: None)
 
 
 def area(code: str) -> ServiceArea:
@@ -167,7 +172,9 @@ def make_answer(
         created_at=at(date(2026, 4, 28)),
         status="open",
     )
-    question = Question.objects.create(survey=survey, kind=QuestionKind.LONG_TEXT, text="还有什么困难？")
+    question = Question.objects.create(
+        survey=survey, kind=QuestionKind.LONG_TEXT, text="还有什么困难？"
+    )
     response = Response.objects.create(
         survey=survey,
         respondent=None if anonymous else respondent,
@@ -196,17 +203,13 @@ def month_world(world: Any, fake_grouping: None) -> Month:
         make_order(w, "路灯：村口路灯坏了", status=Status.REJECTED, resident=w.resident),
         make_order(w, "路灯：晚上漆黑一片", resident=w.resident),
         make_order(w, "路灯：路灯不亮", resident=w.resident2),
-        make_order(
-            w, "路灯：电话13912345678联系我", status=Status.SUBMITTED, deadline=past
-        ),
+        make_order(w, "路灯：电话13912345678联系我", status=Status.SUBMITTED, deadline=past),
         make_order(w, "路灯：灯杆歪了", status=Status.CANCELLED),
         make_order(w, "路灯：桥头没有灯", village=w.village_b),
     ]
     rate(lights[1], "dissatisfied")
     rate(lights[2], "satisfied")
-    lights.append(
-        make_suggestion(w.resident2, "路灯", "多装几盏路灯", w.village_a)
-    )
+    lights.append(make_suggestion(w.resident2, "路灯", "多装几盏路灯", w.village_a))
     water = [
         make_order(
             w,
@@ -235,9 +238,7 @@ def month_world(world: Any, fake_grouping: None) -> Month:
     left_out = [
         make_order(w, "路灯：重复", status=Status.MERGED, merged_into=kept),
         make_order(w, "路灯：四月的", created=at(date(2026, 4, 30))),
-        make_suggestion(
-            w.resident, "路灯", "隐藏的", w.village_a, hidden_at=at(date(2026, 5, 21))
-        ),
+        make_suggestion(w.resident, "路灯", "隐藏的", w.village_a, hidden_at=at(date(2026, 5, 21))),
         make_answer(w.resident2, "  ", w.village_a, key="k2"),
     ]
     department = ProviderFactory(
@@ -251,3 +252,27 @@ def department_staff(provider: Provider, username: str) -> Any:
     user = make_user(Role.PROVIDER_STAFF, username=username)
     provider.staff.add(user)
     return user
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything a refused call must leave as it was."""
+    return {
+        "candidates": list(TopicCandidate.objects.order_by("pk").values()),
+        "members": list(TopicMember.objects.order_by("pk").values_list("pk", "candidate_id")),
+        "topics": list(MonthlyTopic.objects.order_by("pk").values()),
+        "tasks": list(TopicTask.objects.order_by("pk").values()),
+        "events": TopicEvent.objects.count(),
+        "messages": Message.objects.count(),
+    }
+
+
+def refused(
+    call: Callable[[], object], error: type[DomainError], errors: list[tuple[str, str | None]]
+) -> None:
+    """``call`` raises exactly ``error`` with these (code, field) pairs and writes nothing."""
+    before = snapshot()
+    with pytest.raises(DomainError) as info:
+        call()
+    assert type(info.value) is error
+    assert [(e.code, e.field) for e in info.value.errors] == errors
+    assert snapshot() == before
