@@ -37,6 +37,7 @@ from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_op
 from minsheng.demo.logins import DEMO_LOGINS
 from minsheng.demo.regions import DEMO_TOWNSHIP, build_regions, demo_region_q
 from minsheng.demo.users import DEMO_EMAIL_DOMAIN, build_users
+from minsheng.demo.voice_topics import reset_topics, seed_topics
 from minsheng.orders.models import OPEN_STATUSES, Order, OrderEvent, Rating
 from minsheng.regions.models import Region
 
@@ -57,6 +58,7 @@ class SeedSummary:
     ratings: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     escalated_open: int = 0
+    topics: int = 0  # monthly topics (每月一题)
     seconds: float = 0.0
     demo_village: str = ""
     demo_township: str = ""
@@ -98,6 +100,8 @@ def demo_reset() -> ResetSummary:
             | Q(service__in=services)
             | Q(provider__in=providers)
         )
+        # the monthly topics protect providers, people and places: first
+        reset_topics(regions, providers, users)
         order_ids = list(orders.values_list("pk", flat=True))
         events = OrderEvent.objects.filter(order_id__in=order_ids)
         # OrderEvent's manager refuses delete() because history is append-only; removing the
@@ -172,6 +176,10 @@ def seed_demo(
         sims = build_history(world, max(1, round(HISTORY_ORDERS * scale)), day)
         sims += build_open(world, now, scale, demo)
         summary.orders, summary.events, summary.ratings = write(sims)
+        # the voice parts, after the orders (the monthly topic last: it reads the others)
+        summary.topics = seed_topics(
+            rng, now=now, providers=providers, admin_id=people.admin
+        ).topics
     summary.townships = len(towns)
     summary.villages = len(places)
     summary.population = county.population

@@ -91,11 +91,11 @@ class TopicDetailSerializer(TopicSerializer):
         return [rules.redact(e) for p in problems for e in p.examples][:6]
 
     def get_tasks(self, topic: MonthlyTopic) -> list[dict[str, Any]]:
-        return TopicTaskSerializer(selectors.tasks_of(topic.pk), many=True).data  # type: ignore[return-value]
+        return TopicTaskSerializer(selectors.tasks_of(topic.pk), many=True).data
 
     def get_events(self, topic: MonthlyTopic) -> list[dict[str, Any]]:
         events = selectors.events_of(topic.pk, [Audience.PUBLIC])
-        return TopicEventSerializer(events, many=True).data  # type: ignore[return-value]
+        return TopicEventSerializer(events, many=True).data
 
 
 class TopicFilter(django_filters.FilterSet):

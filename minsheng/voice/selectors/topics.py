@@ -4,6 +4,7 @@ year with their progress, and one topic's tasks and public history."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -93,7 +94,7 @@ def order_text(service_name: str | None, description: str, area_name: str) -> st
     return service_name or words or area_name
 
 
-def order_unmet(row: dict[str, Any], now: datetime) -> bool:
+def order_unmet(row: Mapping[str, Any], now: datetime) -> bool:
     """Whether an order's need is still not met at ``now`` (``docs/monthly-topic.md``):
 
     - rejected at review;

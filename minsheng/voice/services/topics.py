@@ -8,11 +8,13 @@ rows: missing (404) and their state (409). See ``docs/monthly-topic.md``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -93,21 +95,26 @@ def make_group(sources: list[Source], keywords: list[str], examples: list[str]) 
 
 
 def group_sources(
-    sources: list[Source], *, vocabulary: Vocabulary | None = None, n_clusters: int | None = None
+    sources: list[Source],
+    *,
+    vocabulary: Vocabulary | None = None,
+    n_clusters: int | None = None,
+    key: Callable[[Source], str] | None = None,
 ) -> list[Group]:
-    """Group the texts with ``voice.clustering``, best score first. Identical texts are
-    grouped once (they always belong together) and all of them join their group."""
+    """Group the texts with ``voice.clustering``, best score first. Identical texts (or
+    texts of the same ``key``) are grouped once, as they always belong together, and all of
+    them join their group; a group's representative texts are its members' own words."""
     if not sources:
         return []
-    by_text: dict[str, list[Source]] = {}
+    by_key: dict[str, list[Source]] = {}
     for source in sources:
-        by_text.setdefault(source.text, []).append(source)
-    texts = list(by_text)
-    clusters: list[Cluster] = group_texts(texts, vocabulary=vocabulary, n_clusters=n_clusters)
+        by_key.setdefault(key(source) if key else source.text, []).append(source)
+    keys = list(by_key)
+    clusters: list[Cluster] = group_texts(keys, vocabulary=vocabulary, n_clusters=n_clusters)
     groups = []
     for cluster in clusters:
-        members = [s for i in cluster.members for s in by_text[texts[i]]]
-        examples = rules.distinct_examples(texts[i] for i in cluster.examples)
+        members = [s for i in cluster.members for s in by_key[keys[i]]]
+        examples = rules.distinct_examples(by_key[keys[i]][0].text for i in cluster.examples)
         groups.append(make_group(members, list(cluster.keywords), examples))
     groups.sort(key=lambda g: (-g.score, -g.size, g.label))
     return groups
@@ -313,7 +320,7 @@ def _member_sources(members: list[TopicMember]) -> list[Source]:
     """Members as texts again, with their service area read back from their source."""
     order_ids = [m.source_id for m in members if m.source == SourceKind.ORDER]
     suggestion_ids = [m.source_id for m in members if m.source == SourceKind.SUGGESTION]
-    areas = {
+    areas: dict[tuple[str, int], int | None] = {
         (SourceKind.ORDER, pk): area
         for pk, area in Order.objects.filter(pk__in=order_ids).values_list("pk", "area_id")
     }
@@ -547,6 +554,7 @@ def topic_pick(
     """Pick candidates of one month as the month's topic, with its lead department and
     first tasks; the people whose texts they hold are told (``topic_picked``)."""
     policy.require(policy.can_pick(actor))
+    assert isinstance(actor, User)  # the policy admits signed-in staff only
     now = now or timezone.now()
     today = timezone.localdate(now)
     errors: list[ErrorDetail] = []

@@ -66,11 +66,12 @@ def topics_public(request: HttpRequest) -> HttpResponse:
     """``/topics/``: a year's monthly topics by month, with status, lead and progress."""
     years = selectors.topic_years()
     this_year = timezone.localdate().year
-    year = as_id(request.GET.get("year", "")) or (years[0] if years else this_year)
-    rows = [{"topic": t, "progress": _progress(t)} for t in selectors.topics_of_year(int(year))]
+    asked = as_id(request.GET.get("year", ""))
+    year = asked if asked is not None and 2000 <= asked <= 2999 else None
+    year = year or (years[0] if years else this_year)
     months: dict[date, list[dict[str, Any]]] = {}
-    for row in rows:
-        months.setdefault(row["topic"].month, []).append(row)
+    for t in selectors.topics_of_year(int(year)):
+        months.setdefault(t.month, []).append({"topic": t, "progress": _progress(t)})
     return render(
         request,
         "voice/topics/public_list.html",
