@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -248,7 +249,7 @@ def _event(
 
 
 def reset_topics(
-    regions: QuerySet[Region], providers: QuerySet[Provider], users: QuerySet[object]
+    regions: QuerySet[Region], providers: QuerySet[Provider], users: QuerySet[Any]
 ) -> int:
     """Delete the demo's topics and candidates (before its providers, people and places,
     which they protect). Returns the number of topics removed."""
