@@ -251,3 +251,37 @@ def test_compute_again_only_queues_the_task(
     assert TopicCandidate.objects.count() == 0
     bad = client_of(world.county_admin).post("/staff/topics/recompute/", {"month": "May"})
     assert bad.status_code == 400
+
+
+def test_the_pick_button_opens_the_form_without_picking(world: Any, month_world: Month) -> None:
+    s.topic_candidates_compute(month=MONTH, now=NOW)
+    lights = TopicCandidate.objects.order_by("-score").first()
+    assert lights is not None
+    before = snapshot()
+    form = client_of(world.county_admin).post(
+        "/staff/topics/pick/", {"candidates": [lights.pk], "step": "choose"}
+    )
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert f'name="candidates" value="{lights.pk}"' in html and 'value="路灯"' in html
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/topics/?year=99999999999",
+        "/topics/?year=-1",
+        "/staff/topics/?month=2026-05&area=x&township=99999999999999999999999",
+        "/staff/topics/pick/?candidates=abc&candidates=99999999999999999999",
+        "/staff/topics/candidates/99999999/",
+        "/staff/topics/99999999/",
+    ],
+)
+def test_odd_input_is_never_a_server_error(world: Any, path: str) -> None:
+    assert client_of(world.county_admin).get(path).status_code in (200, 400, 404)
+
+
+def test_odd_api_input_is_refused(db: Any) -> None:
+    assert APIClient().get("/api/v1/topics/?year=99999").status_code == 400
+    assert APIClient().get("/api/v1/topics/?status=nope").status_code == 400

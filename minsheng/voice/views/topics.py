@@ -230,7 +230,8 @@ def topics_pick(request: HttpRequest) -> HttpResponse:
     chosen = list(selectors.candidates_by_ids(ids))
     errors: list[ErrorDetail] = []
     status = 200
-    if request.method == "POST":
+    # "step=choose": the candidates page's "pick…" button, which opens the form
+    if request.method == "POST" and data.get("step") != "choose":
         tasks = [
             services.TaskInput(
                 title=data.get(f"task-{i}-title", ""),
