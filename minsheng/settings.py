@@ -443,6 +443,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "minsheng.orders.models.Status",
         "OrderActionEnum": "minsheng.orders.models.Action",
         "ChannelEnum": "minsheng.orders.models.Channel",
+        # the monthly topic (issue 9, part "topics")
+        "TopicStatusEnum": "minsheng.voice.models.TopicStatus",
+        "TopicActionEnum": "minsheng.voice.models.TopicAction",
     },
 }
 

@@ -12,7 +12,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 
 from minsheng.api.base import PublicReadBase
@@ -90,9 +90,11 @@ class TopicDetailSerializer(TopicSerializer):
         problems = selectors.problems_of(topic.pk)
         return [rules.redact(e) for p in problems for e in p.examples][:6]
 
+    @extend_schema_field(TopicTaskSerializer(many=True))
     def get_tasks(self, topic: MonthlyTopic) -> list[dict[str, Any]]:
         return TopicTaskSerializer(selectors.tasks_of(topic.pk), many=True).data
 
+    @extend_schema_field(TopicEventSerializer(many=True))
     def get_events(self, topic: MonthlyTopic) -> list[dict[str, Any]]:
         events = selectors.events_of(topic.pk, [Audience.PUBLIC])
         return TopicEventSerializer(events, many=True).data
