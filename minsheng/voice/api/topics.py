@@ -109,7 +109,9 @@ class TopicFilter(django_filters.FilterSet):
         fields = ["year", "status"]
 
 
-@extend_schema(tags=["topics"], responses={200: TopicSerializer(many=True), **errors(400, 401)})
+@extend_schema(
+    tags=["topics"], responses={200: TopicSerializer(many=True), **errors(400, 401, 404)}
+)
 class TopicList(PublicReadBase, generics.ListAPIView):
     """The monthly topics, newest month first; filter by year or status."""
 
