@@ -28,9 +28,19 @@ def score(size: int, unresolved: int) -> float:
     return float(size + UNRESOLVED_WEIGHT * unresolved)
 
 
+def clean_keywords(keywords: Iterable[str]) -> list[str]:
+    """Key words that say something: trimmed, each once, punctuation and spaces left out."""
+    words: list[str] = []
+    for word in keywords:
+        word = word.strip()
+        if any(ch.isalnum() for ch in word) and word not in words:
+            words.append(word)
+    return words
+
+
 def label_of(keywords: Sequence[str], fallback: str) -> str:
     """The first key words joined by 、; without any, the first words of ``fallback``."""
-    words = [w.strip() for w in keywords if w and w.strip()][:LABEL_KEYWORDS]
+    words = clean_keywords(keywords)[:LABEL_KEYWORDS]
     text = "、".join(words) if words else _SPACES.sub(" ", fallback).strip()
     return text[:LABEL_MAX]
 

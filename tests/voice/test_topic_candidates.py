@@ -162,7 +162,7 @@ def test_dry_run_prints_the_groups_and_writes_nothing(world: Any, month_world: M
     call_command("topic_candidates", "--month", "2026-05", stdout=out)
     text = out.getvalue()
     assert "2026-05: 3 groups (dry run, nothing written)" in text
-    assert "score=15 size=7 unresolved=4" in text
+    assert "score=15 size=7 unresolved=4 area=住有所居 township=甲镇  路灯" in text
     assert TopicCandidate.objects.count() == 0 and TopicMember.objects.count() == 0
     call_command("topic_candidates", "--month", "2026-05", "--commit", stdout=out)
     assert TopicCandidate.objects.count() == 3
@@ -209,3 +209,4 @@ def test_score_and_place_rules() -> None:
     assert rules.most_common([None, 3, 2, 2, 3]) == 2
     assert rules.redact("电话 13912345678，门牌 12 号") == "电话 …，门牌 12 号"
     assert rules.label_of([], "  一句话  ") == "一句话"
+    assert rules.label_of(["，", " 路灯 ", "路灯", "坏"], "x") == "路灯、坏"

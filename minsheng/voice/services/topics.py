@@ -86,7 +86,7 @@ def make_group(sources: list[Source], keywords: list[str], examples: list[str]) 
     suggestions, its place the township more than half of its texts come from."""
     return Group(
         label=rules.label_of(keywords, examples[0] if examples else sources[0].text),
-        keywords=list(keywords),
+        keywords=rules.clean_keywords(keywords),
         examples=list(examples),
         area_id=rules.most_common(s.area_id for s in sources),
         region_id=rules.majority([s.township_id for s in sources]),

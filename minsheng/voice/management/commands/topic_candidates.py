@@ -5,7 +5,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from minsheng.catalog.models import ServiceArea
 from minsheng.core.inputs import Invalid, read_month
+from minsheng.regions.models import Region
 from minsheng.voice.selectors.topics import previous_month
 from minsheng.voice.services import topics
 
@@ -37,11 +39,16 @@ class Command(BaseCommand):
             )
             return
         groups = topics.topic_candidates_plan(month=month)
+        areas = dict(ServiceArea.objects.values_list("pk", "name_zh"))
+        towns = dict(
+            Region.objects.filter(pk__in={g.region_id for g in groups}).values_list("pk", "name_zh")
+        )
         self.stdout.write(f"{month:%Y-%m}: {len(groups)} groups (dry run, nothing written)")
         for rank, g in enumerate(groups, 1):
             self.stdout.write(
                 f"{rank:3d}. score={g.score:g} size={g.size} unresolved={g.unresolved} "
-                f"area={g.area_id or '-'} township={g.region_id or '-'}  {g.label}"
+                f"area={areas.get(g.area_id or 0, '-')} township={towns.get(g.region_id or 0, '-')}"
+                f"  {g.label}"
             )
             for example in g.examples:
                 self.stdout.write(f"       · {example[:80]}")
