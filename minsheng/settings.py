@@ -446,6 +446,9 @@ SPECTACULAR_SETTINGS = {
         # issue 9, suggestions
         "SuggestionStatusEnum": "minsheng.voice.models.SuggestionStatus",
         "SuggestionKindEnum": "minsheng.voice.models.SuggestionKind",
+        # the monthly topic (issue 9, part "topics")
+        "TopicStatusEnum": "minsheng.voice.models.TopicStatus",
+        "TopicActionEnum": "minsheng.voice.models.TopicAction",
     },
 }
 
@@ -560,6 +563,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "minsheng.voice.tasks.mark_overdue_suggestions",
             "schedule": 3600.0,
             "options": {"expires": 3600.0},
+        },
+        # the monthly topic (每月一题): last month's candidates, early on the 1st
+        "voice-topic-candidates": {
+            "task": "minsheng.voice.tasks.topic_candidates",
+            "schedule": crontab(minute=30, hour=2, day_of_month=1),
         },
     }
 )

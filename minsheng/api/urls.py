@@ -8,6 +8,7 @@ from minsheng.catalog import api as catalog
 from minsheng.insights import api as demand
 from minsheng.orders import api as orders
 from minsheng.voice.api import suggestions
+from minsheng.voice.api import topics as voice_topics
 
 app_name = "api"
 
@@ -89,5 +90,8 @@ urlpatterns = [
         suggestions.SuggestionReply.as_view(),
         name="suggestion-reply",
     ),
+    # The monthly topic (issue 9, part "topics"): public reads
+    path("topics/", voice_topics.TopicList.as_view(), name="topics"),
+    path("topics/<int:topic_id>/", voice_topics.TopicDetail.as_view(), name="topic"),
     re_path(r"", views.not_found),
 ]

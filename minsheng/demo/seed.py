@@ -39,6 +39,7 @@ from minsheng.demo.logins import DEMO_LOGINS
 from minsheng.demo.regions import DEMO_TOWNSHIP, build_regions, demo_region_q
 from minsheng.demo.users import DEMO_EMAIL_DOMAIN, build_users
 from minsheng.demo.voice_suggestions import delete_suggestions, seed_suggestions
+from minsheng.demo.voice_topics import reset_topics, seed_topics
 from minsheng.orders.models import OPEN_STATUSES, Order, OrderEvent, Rating
 from minsheng.regions.models import Region
 
@@ -59,6 +60,7 @@ class SeedSummary:
     ratings: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     escalated_open: int = 0
+    topics: int = 0  # monthly topics (每月一题)
     seconds: float = 0.0
     demo_village: str = ""
     demo_township: str = ""
@@ -101,6 +103,8 @@ def demo_reset() -> ResetSummary:
             | Q(service__in=services)
             | Q(provider__in=providers)
         )
+        # the monthly topics protect providers, people and places: first
+        reset_topics(regions, providers, users)
         order_ids = list(orders.values_list("pk", flat=True))
         events = OrderEvent.objects.filter(order_id__in=order_ids)
         # OrderEvent's manager refuses delete() because history is append-only; removing the
@@ -181,6 +185,10 @@ def seed_demo(
         summary.suggestions = seed_suggestions(
             random.Random(seed * 7919 + 9), now=now, people=people, admin=people.admin
         )
+        # the voice parts, after the orders (the monthly topic last: it reads the others)
+        summary.topics = seed_topics(
+            rng, now=now, providers=providers, admin_id=people.admin
+        ).topics
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)

@@ -32,3 +32,25 @@ class SuggestionCode(StrEnum):
     ALREADY_BANNED = "already_banned"
     BAN_NOT_FOUND = "ban_not_found"
     BAN_LIFTED = "ban_lifted"
+
+
+class TopicCode(StrEnum):
+    """Refusals of the monthly topic (每月一题): candidates, the pick, tasks, done."""
+
+    CANDIDATE_NOT_FOUND = "candidate_not_found"
+    TOPIC_NOT_FOUND = "topic_not_found"
+    TASK_NOT_FOUND = "task_not_found"
+    MERGE_NEEDS_TWO = "merge_needs_two"
+    MONTHS_DIFFER = "months_differ"
+    CANDIDATE_PICKED = "candidate_picked"
+    CANDIDATE_MERGED = "candidate_merged"
+    SPLIT_PARTS = "split_parts"
+    PICK_NEEDS_CANDIDATE = "pick_needs_candidate"
+    LEAD_NOT_DEPARTMENT = "lead_not_department"
+    OWNER_INVALID = "owner_invalid"
+    TASKS_REQUIRED = "tasks_required"
+    TOO_MANY_TASKS = "too_many_tasks"
+    DUE_IN_PAST = "due_in_past"
+    TASK_DONE = "task_done"
+    TOPIC_DONE = "topic_done"
+    TASKS_OPEN = "tasks_open"

@@ -545,6 +545,8 @@ class TopicCandidate(models.Model):
         related_name="problems",
     )
     computed_at = models.DateTimeField(_("computed at"))
+    # Set when staff merged or split it: a recomputation of the month leaves it alone.
+    edited_at = models.DateTimeField(_("edited by staff at"), null=True, blank=True)
 
     class Meta:
         ordering = ["month", "-score", "pk"]

@@ -5,4 +5,5 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("minsheng.voice.views.suggestions")),
+    path("", include("minsheng.voice.views.topics")),
 ]

@@ -60,6 +60,9 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("GET", "/api/v1/me/"),
         ("POST", "/api/v1/me/password/"),
         ("GET", "/api/v1/regions/"),
+        # the monthly topic (issue 9)
+        ("GET", "/api/v1/topics/"),
+        ("GET", "/api/v1/topics/{topic_id}/"),
         ("GET", "/api/v1/regions/{code}/"),
         ("GET", "/api/v1/regions/boundaries.geojson"),
         ("GET", "/api/v1/regions/locate/"),
