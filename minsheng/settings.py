@@ -442,6 +442,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "minsheng.orders.models.Status",
         "OrderActionEnum": "minsheng.orders.models.Action",
         "ChannelEnum": "minsheng.orders.models.Channel",
+        "SurveyStatusEnum": "minsheng.voice.models.SurveyStatus",  # issue 9, surveys
     },
 }
 

@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from minsheng.api import phone, regions, views
 from minsheng.catalog import api as catalog
 from minsheng.orders import api as orders
+from minsheng.voice.api import surveys
 
 app_name = "api"
 
@@ -60,6 +61,17 @@ urlpatterns = [
         "ratings/<int:rating_id>/validity/",
         orders.RatingValidity.as_view(),
         name="rating-validity",
+    ),
+    # Surveys (issue 9, surveys part)
+    path("surveys/", surveys.SurveyList.as_view(), name="surveys"),
+    path("surveys/<int:survey_id>/", surveys.SurveyDetail.as_view(), name="survey"),
+    path(
+        "surveys/<int:survey_id>/responses/",
+        surveys.SurveyResponses.as_view(),
+        name="survey-responses",
+    ),
+    path(
+        "surveys/<int:survey_id>/results/", surveys.SurveyResults.as_view(), name="survey-results"
     ),
     re_path(r"", views.not_found),
 ]

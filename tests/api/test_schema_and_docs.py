@@ -80,6 +80,11 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("POST", "/api/v1/orders/{order_id}/photos/"),
         ("GET", "/api/v1/orders/{order_id}/photos/{photo_id}/"),
         ("GET", "/api/v1/orders/{order_id}/photos/{photo_id}/thumb/"),
+        # surveys (issue 9)
+        ("GET", "/api/v1/surveys/"),
+        ("GET", "/api/v1/surveys/{survey_id}/"),
+        ("POST", "/api/v1/surveys/{survey_id}/responses/"),
+        ("GET", "/api/v1/surveys/{survey_id}/results/"),
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]
