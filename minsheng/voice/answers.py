@@ -26,10 +26,11 @@ same rule as ``minsheng.core.inputs``: ``1_000``, ``nan``, ``infinity`` and ``1e
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 TEXT_MAX = 2000  # voice.models.TEXT_MAX: no text answer is longer, whatever a question says
@@ -102,7 +103,7 @@ class Clean:
 class Problem:
     field: str
     code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def question(self) -> int:

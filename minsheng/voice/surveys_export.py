@@ -4,6 +4,7 @@ survey's rows name no person and no household."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.core.exports import Cell, Table
@@ -26,20 +27,38 @@ def export_tables(survey: Survey, *, responses: bool) -> list[Table]:
         if r.mean is not None:
             rows.append([head, _("Mean"), round(r.mean, 2), None, r.shown, r.answered])
             rows.append([head, _("Median"), r.median, None, r.shown, r.answered])
-        for label, average, firsts in r.ranks:
+        for label, average, _firsts in r.ranks:
             rows.append(
-                [head, f"{label} ({_('average rank')})", None if average is None else round(average, 2), None, r.shown, r.answered]
+                [
+                    head,
+                    f"{label} ({_('average rank')})",
+                    None if average is None else round(average, 2),
+                    None,
+                    r.shown,
+                    r.answered,
+                ]
             )
         for line in r.matrix:
             for c in line.cells:
-                rows.append([head, f"{line.label} / {c.label}", c.count, _pct(c.share), r.shown, r.answered])
-        if r.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.NUMBER) and not r.counts:
-            if r.mean is None:
-                rows.append([head, _("Answers"), r.answered, None, r.shown, r.answered])
+                rows.append(
+                    [head, f"{line.label} / {c.label}", c.count, _pct(c.share), r.shown, r.answered]
+                )
+        if (
+            r.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.NUMBER)
+            and not r.counts
+        ) and r.mean is None:
+            rows.append([head, _("Answers"), r.answered, None, r.shown, r.answered])
     tables = [
         Table(
             title=_("Results"),
-            header=[_("Question"), _("Answer"), _("Count"), _("Share (%)"), _("Shown to"), _("Answered")],
+            header=[
+                _("Question"),
+                _("Answer"),
+                _("Count"),
+                _("Share (%)"),
+                _("Shown to"),
+                _("Answered"),
+            ],
             rows=rows,
         )
     ]
@@ -51,12 +70,13 @@ def export_tables(survey: Survey, *, responses: bool) -> list[Table]:
             fixed += ["respondent", "household"]
             headers += [_("Respondent"), _("Household")]
         out: list[list[Cell]] = []
-        for line in lines:
+        shape = "%Y-%m-%d" if survey.anonymous else "%Y-%m-%d %H:%M"
+        for entry in lines:
             row: list[Cell] = [
-                line["submitted"].date().isoformat() if k == "submitted" else line[k]
+                timezone.localtime(entry[k]).strftime(shape) if k == "submitted" else entry[k]
                 for k in fixed
             ]
-            row += [line[f"q{q.pk}"] for q in questions]
+            row += [entry[f"q{q.pk}"] for q in questions]
             out.append(row)
         tables.append(
             Table(

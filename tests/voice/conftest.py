@@ -25,7 +25,6 @@ from minsheng.voice.models import (
 from minsheng.voice.services import surveys as s
 
 
-
 def day(offset: int) -> str:
     """Today plus ``offset`` days, as a form sends a date."""
     return (timezone.localdate() + timedelta(days=offset)).isoformat()
@@ -85,7 +84,10 @@ class Every:
         return {
             self.short.pk: "Zhang",
             self.single.pk: str(self.c(self.single, "Yes")),
-            self.multiple.pk: [str(self.c(self.multiple, "Meals")), str(self.c(self.multiple, "Care"))],
+            self.multiple.pk: [
+                str(self.c(self.multiple, "Meals")),
+                str(self.c(self.multiple, "Care")),
+            ],
             self.scale.pk: "4",
             self.number.pk: "67",
             self.ranking.pk: {
@@ -140,7 +142,9 @@ def build_every(world: Any, *, anonymous: bool = False, regions: list[str] | Non
         scale_min_label="Not at all",
         scale_max_label="Very",
     )
-    number = add(kind="number", text="Your age", number_min="0", number_max="120", whole_number=True)
+    number = add(
+        kind="number", text="Your age", number_min="0", number_max="120", whole_number=True
+    )
     ranking = add(kind="ranking", text="Rank these", choices="Roads\nWater\nLights")
     matrix = add(kind="matrix", text="Rate", choices="Good\nPoor", rows="Clinic\nBus")
     s.survey_publish(actor=admin, survey_id=survey.pk)

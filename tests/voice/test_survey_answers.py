@@ -40,9 +40,9 @@ def test_a_complete_answer_is_saved_with_every_type(every, world):
     assert by_q[every.number.pk].number == 67.0
     picks = AnswerChoice.objects.filter(answer__response=response)
     ranking = list(
-        picks.filter(answer__question=every.ranking).order_by("rank").values_list(
-            "choice__label", "rank"
-        )
+        picks.filter(answer__question=every.ranking)
+        .order_by("rank")
+        .values_list("choice__label", "rank")
     )
     assert ranking == [("Water", 1), ("Roads", 2), ("Lights", 3)]
     matrix = set(
@@ -115,7 +115,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("attr", "value", "code"), BAD, ids=[f"{a}-{c}-{i}" for i, (a, _v, c) in enumerate(BAD)])
+@pytest.mark.parametrize(
+    ("attr", "value", "code"), BAD, ids=[f"{a}-{c}-{i}" for i, (a, _v, c) in enumerate(BAD)]
+)
 def test_a_bad_value_is_refused_naming_its_question(every, world, attr, value, code):
     raw = every.valid()
     raw[getattr(every, attr).pk] = value
@@ -162,7 +164,10 @@ def test_a_ranking_list_with_a_repeat_is_refused(every, world):
 
 def test_a_matrix_row_missing_or_unknown_is_refused(every, world):
     raw = every.valid()
-    raw[every.matrix.pk] = {str(every.r("Clinic")): str(every.c(every.matrix, "Good")), str(every.r("Bus")): ""}
+    raw[every.matrix.pk] = {
+        str(every.r("Clinic")): str(every.c(every.matrix, "Good")),
+        str(every.r("Bus")): "",
+    }
     refused(lambda: submit(every, world, raw), errors=[(A.ROW_MISSING, q(every.matrix))])
     raw[every.matrix.pk] = {
         str(every.r("Clinic")): str(every.c(every.matrix, "Good")),

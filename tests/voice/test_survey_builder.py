@@ -43,7 +43,11 @@ def test_a_dispatcher_asks_only_places_of_their_township(world):
 
 @pytest.mark.parametrize("who", ["resident", "grid_worker", "provider_staff"])
 def test_others_may_not_build_surveys(world, who):
-    refused(lambda: draft(world, getattr(world, who)), errors=[(Code.NOT_PERMITTED, None)], error=PermissionDenied)
+    refused(
+        lambda: draft(world, getattr(world, who)),
+        errors=[(Code.NOT_PERMITTED, None)],
+        error=PermissionDenied,
+    )
 
 
 def test_bad_survey_input_is_refused_field_by_field(world):
@@ -145,8 +149,12 @@ def test_a_condition_must_be_on_an_earlier_question(world):
 def test_a_condition_names_choices_of_one_question(world):
     admin = world.county_admin
     survey = draft(world)
-    a = s.question_add(actor=admin, survey_id=survey.pk, data=Q(kind="single", text="a", choices="x\ny"))
-    b = s.question_add(actor=admin, survey_id=survey.pk, data=Q(kind="single", text="b", choices="x\ny"))
+    a = s.question_add(
+        actor=admin, survey_id=survey.pk, data=Q(kind="single", text="a", choices="x\ny")
+    )
+    b = s.question_add(
+        actor=admin, survey_id=survey.pk, data=Q(kind="single", text="b", choices="x\ny")
+    )
     refused(
         lambda: s.question_add(
             actor=admin,
@@ -164,14 +172,21 @@ def test_a_condition_names_choices_of_one_question(world):
 def test_questions_are_reordered_and_removed_in_draft(world):
     admin = world.county_admin
     survey = draft(world)
-    a, b, c = (
+    a, _b, c = (
         s.question_add(actor=admin, survey_id=survey.pk, data=Q(kind="short_text", text=t))
         for t in "abc"
     )
     s.question_move(actor=admin, survey_id=survey.pk, question_id=c.pk, up=True)
-    assert list(survey.questions.order_by("position").values_list("text", flat=True)) == ["a", "c", "b"]
+    assert list(survey.questions.order_by("position").values_list("text", flat=True)) == [
+        "a",
+        "c",
+        "b",
+    ]
     s.question_remove(actor=admin, survey_id=survey.pk, question_id=a.pk)
-    assert list(survey.questions.order_by("position").values_list("text", "position")) == [("c", 0), ("b", 1)]
+    assert list(survey.questions.order_by("position").values_list("text", "position")) == [
+        ("c", 0),
+        ("b", 1),
+    ]
 
 
 def test_a_question_others_depend_on_is_not_removed(world):
@@ -179,7 +194,9 @@ def test_a_question_others_depend_on_is_not_removed(world):
     every.survey.status = SurveyStatus.DRAFT
     every.survey.save()
     refused(
-        lambda: s.question_remove(actor=world.county_admin, survey_id=every.survey.pk, question_id=every.single.pk),
+        lambda: s.question_remove(
+            actor=world.county_admin, survey_id=every.survey.pk, question_id=every.single.pk
+        ),
         errors=[(SurveyCode.HAS_DEPENDENTS, "question")],
         error=Conflict,
     )
@@ -188,12 +205,30 @@ def test_a_question_others_depend_on_is_not_removed(world):
 def test_bad_question_input_is_refused(world):
     survey = draft(world)
     add = lambda data: s.question_add(actor=world.county_admin, survey_id=survey.pk, data=data)  # noqa: E731
-    refused(lambda: add(Q(kind="essay", text="")), errors=[(SurveyCode.KIND, "kind"), (Code.REQUIRED, "text")])
-    refused(lambda: add(Q(kind="scale", text="x", scale_min="5", scale_max="1")), errors=[(SurveyCode.BAD_BOUNDS, "scale_max")])
-    refused(lambda: add(Q(kind="number", text="x", number_min="5", number_max="1")), errors=[(SurveyCode.BAD_BOUNDS, "number_max")])
-    refused(lambda: add(Q(kind="number", text="x", number_min="1e400")), errors=[(Code.NOT_NUMBER, "number_min")])
-    refused(lambda: add(Q(kind="single", text="x", choices="a | no-such-code")), errors=[(SurveyCode.CHOICE_LINK, "choices")])
-    refused(lambda: add(Q(kind="multiple", text="x", max_choices="0")), errors=[(Code.INVALID, "max_choices")])
+    refused(
+        lambda: add(Q(kind="essay", text="")),
+        errors=[(SurveyCode.KIND, "kind"), (Code.REQUIRED, "text")],
+    )
+    refused(
+        lambda: add(Q(kind="scale", text="x", scale_min="5", scale_max="1")),
+        errors=[(SurveyCode.BAD_BOUNDS, "scale_max")],
+    )
+    refused(
+        lambda: add(Q(kind="number", text="x", number_min="5", number_max="1")),
+        errors=[(SurveyCode.BAD_BOUNDS, "number_max")],
+    )
+    refused(
+        lambda: add(Q(kind="number", text="x", number_min="1e400")),
+        errors=[(Code.NOT_NUMBER, "number_min")],
+    )
+    refused(
+        lambda: add(Q(kind="single", text="x", choices="a | no-such-code")),
+        errors=[(SurveyCode.CHOICE_LINK, "choices")],
+    )
+    refused(
+        lambda: add(Q(kind="multiple", text="x", max_choices="0")),
+        errors=[(Code.INVALID, "max_choices")],
+    )
 
 
 def test_choices_may_state_a_need(world):
@@ -201,31 +236,58 @@ def test_choices_may_state_a_need(world):
     q = s.question_add(
         actor=world.county_admin,
         survey_id=survey.pk,
-        data=Q(kind="multiple", text="x", choices="Meals | elderly\nDelivery | meal-delivery\nOther"),
+        data=Q(
+            kind="multiple", text="x", choices="Meals | elderly\nDelivery | meal-delivery\nOther"
+        ),
     )
     got = [(c.label, c.area and c.area.code, c.service and c.service.code) for c in q.choices.all()]
-    assert got == [("Meals", "elderly", None), ("Delivery", None, "meal-delivery"), ("Other", None, None)]
+    assert got == [
+        ("Meals", "elderly", None),
+        ("Delivery", None, "meal-delivery"),
+        ("Other", None, None),
+    ]
 
 
 def test_questions_are_frozen_once_published(world):
     every = build_every(world)
     admin = world.county_admin
     for call in (
-        lambda: s.question_add(actor=admin, survey_id=every.survey.pk, data=Q(kind="short_text", text="x")),
-        lambda: s.question_update(actor=admin, survey_id=every.survey.pk, question_id=every.short.pk, data=Q(kind="short_text", text="x")),
-        lambda: s.question_remove(actor=admin, survey_id=every.survey.pk, question_id=every.short.pk),
-        lambda: s.question_move(actor=admin, survey_id=every.survey.pk, question_id=every.short.pk, up=False),
-        lambda: s.survey_update(actor=admin, survey_id=every.survey.pk, data=s.SurveyInput(title="x", opens_on=day(0), closes_on=day(1))),
+        lambda: s.question_add(
+            actor=admin, survey_id=every.survey.pk, data=Q(kind="short_text", text="x")
+        ),
+        lambda: s.question_update(
+            actor=admin,
+            survey_id=every.survey.pk,
+            question_id=every.short.pk,
+            data=Q(kind="short_text", text="x"),
+        ),
+        lambda: s.question_remove(
+            actor=admin, survey_id=every.survey.pk, question_id=every.short.pk
+        ),
+        lambda: s.question_move(
+            actor=admin, survey_id=every.survey.pk, question_id=every.short.pk, up=False
+        ),
+        lambda: s.survey_update(
+            actor=admin,
+            survey_id=every.survey.pk,
+            data=s.SurveyInput(title="x", opens_on=day(0), closes_on=day(1)),
+        ),
         lambda: s.survey_publish(actor=admin, survey_id=every.survey.pk),
     ):
         refused(call, errors=[(SurveyCode.NOT_DRAFT, None)], error=Conflict)
 
 
 def test_unknown_survey_or_question(world):
-    refused(lambda: s.survey_publish(actor=world.county_admin, survey_id=999999), errors=[(SurveyCode.SURVEY_NOT_FOUND, "survey")], error=NotFound)
+    refused(
+        lambda: s.survey_publish(actor=world.county_admin, survey_id=999999),
+        errors=[(SurveyCode.SURVEY_NOT_FOUND, "survey")],
+        error=NotFound,
+    )
     survey = draft(world)
     refused(
-        lambda: s.question_remove(actor=world.county_admin, survey_id=survey.pk, question_id=999999),
+        lambda: s.question_remove(
+            actor=world.county_admin, survey_id=survey.pk, question_id=999999
+        ),
         errors=[(SurveyCode.QUESTION_NOT_FOUND, "question")],
         error=NotFound,
     )

@@ -40,7 +40,9 @@ def data(world: Any) -> Any:
     n.sex = add(kind="single", text="Sex", demographic="sex", choices="M\nF")
     n.age = add(kind="single", text="Age", demographic="age_band", choices="under 60\n60 and over")
     n.knows = add(kind="single", text="Know the bookshop?", choices="Yes\nNo")
-    n.why = add(kind="long_text", text="Why not?", show_if_choices=[n.knows.choices.get(label="No").pk])
+    n.why = add(
+        kind="long_text", text="Why not?", show_if_choices=[n.knows.choices.get(label="No").pk]
+    )
     n.needs = add(kind="multiple", text="Needs", max_choices="2", choices="A\nB\nC")
     n.scale = add(kind="scale", text="Satisfied?", scale_min="1", scale_max="5")
     n.number = add(kind="number", text="People at home", number_min="0")
@@ -58,29 +60,59 @@ def data(world: Any) -> Any:
     third = make_user(Role.RESIDENT, world.village_b, username="resident3")
     second_v1 = make_user(Role.RESIDENT, world.village_a, username="resident4")
     answers = [
-        (world.resident, {
-            n.sex.pk: c(n.sex, "M"), n.age.pk: c(n.age, "60 and over"), n.knows.pk: c(n.knows, "Yes"),
-            n.needs.pk: [c(n.needs, "A"), c(n.needs, "B")], n.scale.pk: "5", n.number.pk: "2",
-            n.rank.pk: [c(n.rank, "A"), c(n.rank, "B"), c(n.rank, "C")],
-            n.matrix.pk: {r("Clinic"): c(n.matrix, "Good"), r("Bus"): c(n.matrix, "Poor")},
-        }),
-        (second_v1, {
-            n.sex.pk: c(n.sex, "F"), n.age.pk: c(n.age, "under 60"), n.knows.pk: c(n.knows, "No"),
-            n.why.pk: "=too far", n.needs.pk: [c(n.needs, "A")], n.scale.pk: "3", n.number.pk: "4",
-            n.rank.pk: [c(n.rank, "B"), c(n.rank, "A"), c(n.rank, "C")],
-            n.matrix.pk: {r("Clinic"): c(n.matrix, "Good"), r("Bus"): c(n.matrix, "Good")},
-        }),
-        (third, {
-            n.sex.pk: c(n.sex, "F"), n.age.pk: c(n.age, "60 and over"), n.knows.pk: c(n.knows, "No"),
-            n.why.pk: "closed on Sundays", n.scale.pk: "4",
-        }),
+        (
+            world.resident,
+            {
+                n.sex.pk: c(n.sex, "M"),
+                n.age.pk: c(n.age, "60 and over"),
+                n.knows.pk: c(n.knows, "Yes"),
+                n.needs.pk: [c(n.needs, "A"), c(n.needs, "B")],
+                n.scale.pk: "5",
+                n.number.pk: "2",
+                n.rank.pk: [c(n.rank, "A"), c(n.rank, "B"), c(n.rank, "C")],
+                n.matrix.pk: {r("Clinic"): c(n.matrix, "Good"), r("Bus"): c(n.matrix, "Poor")},
+            },
+        ),
+        (
+            second_v1,
+            {
+                n.sex.pk: c(n.sex, "F"),
+                n.age.pk: c(n.age, "under 60"),
+                n.knows.pk: c(n.knows, "No"),
+                n.why.pk: "=too far",
+                n.needs.pk: [c(n.needs, "A")],
+                n.scale.pk: "3",
+                n.number.pk: "4",
+                n.rank.pk: [c(n.rank, "B"), c(n.rank, "A"), c(n.rank, "C")],
+                n.matrix.pk: {r("Clinic"): c(n.matrix, "Good"), r("Bus"): c(n.matrix, "Good")},
+            },
+        ),
+        (
+            third,
+            {
+                n.sex.pk: c(n.sex, "F"),
+                n.age.pk: c(n.age, "60 and over"),
+                n.knows.pk: c(n.knows, "No"),
+                n.why.pk: "closed on Sundays",
+                n.scale.pk: "4",
+            },
+        ),
     ]
     for user, raw in answers:
         s.response_submit(actor=user, survey_id=survey.pk, raw=raw)
     s.paper_submit(
-        actor=world.grid_worker, survey_id=survey.pk, village_code="V1", household="No. 9",
-        raw={n.sex.pk: c(n.sex, "M"), n.age.pk: c(n.age, "under 60"), n.knows.pk: c(n.knows, "Yes"),
-             n.needs.pk: [c(n.needs, "C")], n.scale.pk: "1", n.number.pk: "3"},
+        actor=world.grid_worker,
+        survey_id=survey.pk,
+        village_code="V1",
+        household="No. 9",
+        raw={
+            n.sex.pk: c(n.sex, "M"),
+            n.age.pk: c(n.age, "under 60"),
+            n.knows.pk: c(n.knows, "Yes"),
+            n.needs.pk: [c(n.needs, "C")],
+            n.scale.pk: "1",
+            n.number.pk: "3",
+        },
     )
     # the paper form's household lives in V2 in the hand count below: move it there
     from minsheng.voice.models import Response
@@ -112,7 +144,13 @@ def test_means_medians_and_the_scale(data):
     got = by_question(selectors.survey_results(data.survey))
     scale = got[data.scale.pk]
     assert (scale.mean, scale.median) == (3.25, 3.5)
-    assert counts(scale) == [("1", 1, 0.25), ("2", 0, 0.0), ("3", 1, 0.25), ("4", 1, 0.25), ("5", 1, 0.25)]
+    assert counts(scale) == [
+        ("1", 1, 0.25),
+        ("2", 0, 0.0),
+        ("3", 1, 0.25),
+        ("4", 1, 0.25),
+        ("5", 1, 0.25),
+    ]
     number = got[data.number.pk]
     assert (number.answered, number.mean, number.median) == (3, 3.0, 3.0)
 
@@ -122,7 +160,9 @@ def test_average_ranks_and_the_matrix(data):
     assert got[data.rank.pk].ranks == [("A", 1.5, 1), ("B", 1.5, 1), ("C", 3.0, 0)]
     matrix = got[data.matrix.pk]
     assert matrix.columns == ["Good", "Poor"]
-    assert [(m.label, m.answered, [(c.count, c.share) for c in m.cells]) for m in matrix.matrix] == [
+    assert [
+        (m.label, m.answered, [(c.count, c.share) for c in m.cells]) for m in matrix.matrix
+    ] == [
         ("Clinic", 2, [(2, 1.0), (0, 0.0)]),
         ("Bus", 2, [(1, 0.5), (1, 0.5)]),
     ]
@@ -132,7 +172,10 @@ def test_breakdowns_by_township_urban_rural_sex_and_age(data, world):
     with translation.override("en"):
         got = by_question(selectors.survey_results(data.survey))
         towns = sorted([(world.town_a.name, 2, 4.0), (world.town_b.name, 2, 2.5)])
-    scale = {b.title: [(g.label, g.answered, g.mean) for g in b.groups] for b in got[data.scale.pk].breakdowns}
+    scale = {
+        b.title: [(g.label, g.answered, g.mean) for g in b.groups]
+        for b in got[data.scale.pk].breakdowns
+    }
     assert scale == {
         "By township": towns,
         "Urban or rural": [("Urban", 2, 4.0), ("Rural", 2, 2.5)],
@@ -150,7 +193,10 @@ def test_breakdowns_by_township_urban_rural_sex_and_age(data, world):
 
 
 def test_free_text_answers_are_listed_and_searched(data):
-    assert sorted(a.text for a in selectors.text_answers(data.why)) == ["=too far", "closed on Sundays"]
+    assert sorted(a.text for a in selectors.text_answers(data.why)) == [
+        "=too far",
+        "closed on Sundays",
+    ]
     assert [a.text for a in selectors.text_answers(data.why, "sunday")] == ["closed on Sundays"]
 
 

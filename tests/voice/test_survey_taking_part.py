@@ -18,7 +18,9 @@ def test_outside_the_window_is_refused(world):
     for opens, closes in ((1, 5), (-9, -1)):
         Survey.objects.filter(pk=every.survey.pk).update(opens_on=day(opens), closes_on=day(closes))
         refused(
-            lambda: s.response_submit(actor=world.resident, survey_id=every.survey.pk, raw=every.valid()),
+            lambda: s.response_submit(
+                actor=world.resident, survey_id=every.survey.pk, raw=every.valid()
+            ),
             errors=[(SurveyCode.OUTSIDE_WINDOW, None)],
             error=Conflict,
         )
@@ -29,7 +31,9 @@ def test_a_draft_or_closed_survey_takes_no_answers(world):
     for status in (SurveyStatus.DRAFT, SurveyStatus.CLOSED):
         Survey.objects.filter(pk=every.survey.pk).update(status=status)
         refused(
-            lambda: s.response_submit(actor=world.resident, survey_id=every.survey.pk, raw=every.valid()),
+            lambda: s.response_submit(
+                actor=world.resident, survey_id=every.survey.pk, raw=every.valid()
+            ),
             errors=[(SurveyCode.NOT_OPEN, None)],
             error=Conflict,
         )
@@ -38,7 +42,9 @@ def test_a_draft_or_closed_survey_takes_no_answers(world):
 def test_residents_outside_the_target_regions_are_refused(world):
     every = build_every(world, regions=["T1"])
     refused(
-        lambda: s.response_submit(actor=world.resident2, survey_id=every.survey.pk, raw=every.valid()),
+        lambda: s.response_submit(
+            actor=world.resident2, survey_id=every.survey.pk, raw=every.valid()
+        ),
         errors=[(SurveyCode.OUTSIDE_REGIONS, None)],
         error=PermissionDenied,
     )
@@ -49,7 +55,9 @@ def test_residents_outside_the_target_regions_are_refused(world):
 def test_only_residents_answer_online(world, who):
     every = build_every(world)
     refused(
-        lambda: s.response_submit(actor=getattr(world, who), survey_id=every.survey.pk, raw=every.valid()),
+        lambda: s.response_submit(
+            actor=getattr(world, who), survey_id=every.survey.pk, raw=every.valid()
+        ),
         errors=[(SurveyCode.NOT_RESIDENT, None)],
         error=PermissionDenied,
     )
@@ -98,15 +106,29 @@ def test_paper_forms_are_checked_like_online_answers(world):
     every = build_every(world)
     raw = every.valid()
     raw[every.scale.pk] = "7"
-    refused(lambda: paper(every, world, raw=raw), errors=[("answer_out_of_range", f"q{every.scale.pk}")])
-    refused(lambda: paper(every, world, household=""), errors=[(SurveyCode.HOUSEHOLD_REQUIRED, "household")])
+    refused(
+        lambda: paper(every, world, raw=raw), errors=[("answer_out_of_range", f"q{every.scale.pk}")]
+    )
+    refused(
+        lambda: paper(every, world, household=""),
+        errors=[(SurveyCode.HOUSEHOLD_REQUIRED, "household")],
+    )
 
 
 def test_paper_forms_only_for_villages_in_ones_area_and_the_survey(world):
     every = build_every(world, regions=["T1"])
-    refused(lambda: paper(every, world, village="V2"), errors=[(Code.NOT_PERMITTED, "village")], error=PermissionDenied)
-    refused(lambda: paper(every, world, village="T1"), errors=[(SurveyCode.VILLAGE_REQUIRED, "village")])
-    refused(lambda: paper(every, world, village="nowhere"), errors=[(SurveyCode.VILLAGE_REQUIRED, "village")])
+    refused(
+        lambda: paper(every, world, village="V2"),
+        errors=[(Code.NOT_PERMITTED, "village")],
+        error=PermissionDenied,
+    )
+    refused(
+        lambda: paper(every, world, village="T1"), errors=[(SurveyCode.VILLAGE_REQUIRED, "village")]
+    )
+    refused(
+        lambda: paper(every, world, village="nowhere"),
+        errors=[(SurveyCode.VILLAGE_REQUIRED, "village")],
+    )
     refused(
         lambda: paper(every, world, user=world.county_admin, village="V2"),
         errors=[(SurveyCode.OUTSIDE_REGIONS, "village")],

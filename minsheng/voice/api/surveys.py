@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -96,7 +96,7 @@ class SurveyDetailSerializer(SurveySerializer):
     class Meta(SurveySerializer.Meta):
         fields = [*SurveySerializer.Meta.fields, "questions"]
 
-    @extend_schema(responses=QuestionSerializer(many=True))  # type: ignore[misc]
+    @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, survey: Survey) -> list[dict[str, Any]]:
         return list(QuestionSerializer(selectors.questions_of(survey), many=True).data)
 
@@ -271,9 +271,7 @@ class SurveyResponses(APIBase):
         for key, value in given.items():
             pk = int(key) if isinstance(key, str) and key.isascii() and key.isdigit() else None
             if pk is None or pk > MAX_ID:
-                raise exceptions.ValidationError(
-                    {"answers": [_("The keys are question ids.")]}
-                )
+                raise exceptions.ValidationError({"answers": [_("The keys are question ids.")]})
             raw[pk] = value
         response = services.response_submit(actor=request.user, survey_id=survey.pk, raw=raw)
         return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)

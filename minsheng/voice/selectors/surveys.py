@@ -52,9 +52,7 @@ def results_surveys() -> QuerySet[Survey]:
 
 
 def managed_surveys(user: Actor) -> QuerySet[Survey]:
-    return (
-        Survey.objects.filter(policy.managed_q(user)).prefetch_related("regions").distinct()
-    )
+    return Survey.objects.filter(policy.managed_q(user)).prefetch_related("regions").distinct()
 
 
 def questions_of(survey: Survey) -> list[Question]:
@@ -334,7 +332,8 @@ def response_rows(survey: Survey) -> tuple[list[Question], list[dict[str, Any]]]
             "village": response.region.name,
             "township": row.township,
             "respondent": (
-                "" if survey.anonymous or response.respondent is None
+                ""
+                if survey.anonymous or response.respondent is None
                 else response.respondent.get_username()
             ),
             "household": "" if survey.anonymous else response.household,

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -28,8 +29,15 @@ from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.core.errors import Code, Conflict, DomainError, ErrorDetail, NotFound
 from minsheng.core.ids import as_id
-from minsheng.core.inputs import Invalid, is_blank, read_bool, read_datetime, read_float
-from minsheng.core.inputs import read_int, read_text
+from minsheng.core.inputs import (
+    Invalid,
+    is_blank,
+    read_bool,
+    read_datetime,
+    read_float,
+    read_int,
+    read_text,
+)
 from minsheng.notify.services import notification_send
 from minsheng.regions.models import Region
 from minsheng.voice import answers as A
@@ -176,6 +184,7 @@ def survey_create(*, actor: Actor, data: SurveyInput, now: datetime | None = Non
         raise policy.PermissionDenied.single(
             Code.NOT_PERMITTED, _("You may not create surveys."), None
         )
+    assert isinstance(actor, User)
     read = _read_survey(actor, data)
     with transaction.atomic():
         survey = Survey.objects.create(
@@ -223,9 +232,7 @@ def _lines(value: Any, name: str) -> list[str]:
         if text:
             out.append(text)
     if len(out) > MAX_CHOICES:
-        raise DomainError.single(
-            Code.OUT_OF_RANGE, _("At most %(n)d.") % {"n": MAX_CHOICES}, name
-        )
+        raise DomainError.single(Code.OUT_OF_RANGE, _("At most %(n)d.") % {"n": MAX_CHOICES}, name)
     return out
 
 
@@ -404,7 +411,9 @@ def _set_condition(q: Question, value: Any) -> None:
         )
     if earlier.kind not in CHOICE_KINDS | {QuestionKind.MATRIX}:
         raise DomainError.single(
-            SurveyCode.BAD_CONDITION, _("Choose answers of one earlier question."), "show_if_choices"
+            SurveyCode.BAD_CONDITION,
+            _("Choose answers of one earlier question."),
+            "show_if_choices",
         )
     q.show_if_question = earlier
     q.save(update_fields=["show_if_question"])
@@ -575,9 +584,7 @@ def survey_close(*, actor: Actor, survey_id: int, now: datetime | None = None) -
     return survey
 
 
-def survey_publish_results(
-    *, actor: Actor, survey_id: int, now: datetime | None = None
-) -> Survey:
+def survey_publish_results(*, actor: Actor, survey_id: int, now: datetime | None = None) -> Survey:
     """Make the results public and tell everyone who answered online (once each: the key
     ``survey-results:<survey>``)."""
     with transaction.atomic():
@@ -656,8 +663,9 @@ def _why(problem: A.Problem) -> str | Promise:
         A.NOT_NUMBER: _("Enter a number."),
         A.OUT_OF_RANGE: lambda: _range(p.get("low"), p.get("high")),
         A.NOT_WHOLE: _("Enter a whole number."),
-        A.NOT_PERMUTATION: lambda: _("Give each of the %(n)d answers a different place, 1 to %(n)d.")
-        % {"n": p["count"]},
+        A.NOT_PERMUTATION: lambda: (
+            _("Give each of the %(n)d answers a different place, 1 to %(n)d.") % {"n": p["count"]}
+        ),
         A.ROW_MISSING: _("Answer every row."),
         A.UNKNOWN_ROW: _("Answer the rows of this question."),
         A.BAD_SHAPE: _("This answer is not in the right form."),
@@ -668,7 +676,9 @@ def _why(problem: A.Problem) -> str | Promise:
 
 def _range(low: Any, high: Any) -> str:
     if low is not None and high is not None:
-        return str(_("Enter a number from %(low)s to %(high)s.") % {"low": f"{low:g}", "high": f"{high:g}"})
+        return str(
+            _("Enter a number from %(low)s to %(high)s.") % {"low": f"{low:g}", "high": f"{high:g}"}
+        )
     if low is not None:
         return str(_("Enter a number of at least %(low)s.") % {"low": f"{low:g}"})
     return str(_("Enter a number of at most %(high)s.") % {"high": f"{high:g}"})
@@ -791,7 +801,7 @@ def paper_submit(
         refusal = policy.paper_refusal(actor, survey, village)
         if refusal is not None:
             raise refusal
-        assert village is not None
+        assert village is not None and isinstance(actor, User)
         reference = _field(lambda: read_text(household, max_length=60), "household")
         if not reference:
             raise DomainError.single(

@@ -85,7 +85,9 @@ def _form_questions(
                     for r in q.rows.all()
                 ],
                 "places": range(1, len(q.choices.all()) + 1),
-                "scale": range(q.scale_min, q.scale_max + 1) if q.kind == QuestionKind.SCALE else [],
+                "scale": range(q.scale_min, q.scale_max + 1)
+                if q.kind == QuestionKind.SCALE
+                else [],
                 "condition": (
                     {
                         "number": numbers.get(q.show_if_question_id, 0),
@@ -224,9 +226,7 @@ def survey_texts(request: HttpRequest, pk: int, question: int) -> HttpResponse:
 def _paper_villages(request: HttpRequest, survey: Survey) -> list[Region]:
     scope = home_region(request.user)
     villages = Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent")
-    return [
-        v for v in villages if policy.within(v, scope) and policy.targets(survey, v)
-    ]
+    return [v for v in villages if policy.within(v, scope) and policy.targets(survey, v)]
 
 
 @allowed(policy.can_enter_paper_forms)
@@ -256,9 +256,7 @@ def survey_paper(request: HttpRequest, pk: int) -> HttpResponse:
         "survey": survey,
         "questions": _form_questions(questions, data, errors),
         "errors": errors,
-        "general_errors": [
-            e for e in errors if not e.field or e.field in ("village", "household")
-        ],
+        "general_errors": [e for e in errors if not e.field or e.field in ("village", "household")],
         "villages": _paper_villages(request, survey),
         "village": data.get("village", "") if data else "",
         "household": data.get("household", "") if data else "",
@@ -452,7 +450,8 @@ def staff_question(request: HttpRequest, pk: int, question: int) -> HttpResponse
         "conditions": _condition_options(questions, q),
         "chosen_conditions": {c.pk for c in q.show_if_choices.all()},
         "choices_text": "\n".join(
-            c.label + (f" | {c.area.code}" if c.area else f" | {c.service.code}" if c.service else "")
+            c.label
+            + (f" | {c.area.code}" if c.area else f" | {c.service.code}" if c.service else "")
             for c in q.choices.all()
         ),
         "rows_text": "\n".join(r.label for r in q.rows.all()),
@@ -460,9 +459,7 @@ def staff_question(request: HttpRequest, pk: int, question: int) -> HttpResponse
     return render(request, "voice/surveys/staff_question.html", context, status=status)
 
 
-def _step(
-    request: HttpRequest, pk: int, call: Any, success: str, anchor: str = ""
-) -> HttpResponse:
+def _step(request: HttpRequest, pk: int, call: Any, success: str, anchor: str = "") -> HttpResponse:
     survey = _managed(request, pk)
     try:
         call(survey)
@@ -480,7 +477,9 @@ def staff_question_remove(request: HttpRequest, pk: int, question: int) -> HttpR
     return _step(
         request,
         pk,
-        lambda s: services.question_remove(actor=request.user, survey_id=s.pk, question_id=question),
+        lambda s: services.question_remove(
+            actor=request.user, survey_id=s.pk, question_id=question
+        ),
         _("The question is removed."),
         "#questions",
     )
