@@ -37,6 +37,7 @@ from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_op
 from minsheng.demo.logins import DEMO_LOGINS
 from minsheng.demo.regions import DEMO_TOWNSHIP, build_regions, demo_region_q
 from minsheng.demo.users import DEMO_EMAIL_DOMAIN, build_users
+from minsheng.demo.voice_surveys import delete_demo_surveys, seed_voice_surveys
 from minsheng.orders.models import OPEN_STATUSES, Order, OrderEvent, Rating
 from minsheng.regions.models import Region
 
@@ -92,6 +93,7 @@ def demo_reset() -> ResetSummary:
         services = Service.objects.filter(code__in=[s.code for s in SERVICES])
         providers = Provider.objects.filter(name_zh__in=[p.name_zh for p in PROVIDERS])
         users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+        delete_demo_surveys(users)  # surveys (issue 9): they protect users and regions
         orders = Order.objects.filter(
             Q(township__in=regions)
             | Q(region__in=regions)
@@ -172,6 +174,14 @@ def seed_demo(
         sims = build_history(world, max(1, round(HISTORY_ORDERS * scale)), day)
         sims += build_open(world, now, scale, demo)
         summary.orders, summary.events, summary.ratings = write(sims)
+        # Surveys (issue 9): answered by the same people, consistent with their orders.
+        seed_voice_surveys(
+            people=people,
+            places=places,
+            demo_resident=people.residents[demo.region.pk][0][0],
+            now=now,
+            seed=seed,
+        )
     summary.townships = len(towns)
     summary.villages = len(places)
     summary.population = county.population

@@ -15,7 +15,13 @@ import pytest
 
 from minsheng.voice.policy import surveys as policy
 from minsheng.voice.services import surveys as s
-from tests.orders.test_permission_table import ACTORS, api_client, user_of, web_client
+from tests.orders.test_permission_table import (  # noqa: F401 (table_world: a fixture)
+    ACTORS,
+    api_client,
+    table_world,
+    user_of,
+    web_client,
+)
 from tests.voice.conftest import build_every, day, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +33,7 @@ EVERYONE = set(ACTORS)
 
 
 @pytest.fixture
-def surveys(table_world: Any) -> Any:
+def surveys(table_world: Any) -> Any:  # noqa: F811
     w = table_world
     w.open = build_every(w, regions=["T1"])
     w.draft = s.survey_create(
@@ -35,15 +41,14 @@ def surveys(table_world: Any) -> Any:
         data=s.SurveyInput(title="Draft", regions=["V1"], opens_on=day(0), closes_on=day(5)),
     )
     s.question_add(
-        actor=w.county_admin, survey_id=w.draft.pk, data=s.QuestionInput(kind="short_text", text="x")
+        actor=w.county_admin,
+        survey_id=w.draft.pk,
+        data=s.QuestionInput(kind="short_text", text="x"),
     )
     w.done = build_every(w)
     s.survey_close(actor=w.county_admin, survey_id=w.done.survey.pk)
     s.survey_publish_results(actor=w.county_admin, survey_id=w.done.survey.pk)
     return w
-
-
-from tests.orders.test_permission_table import table_world  # noqa: E402,F401
 
 
 def pages(w: Any) -> list[tuple[str, set[str], int]]:

@@ -240,7 +240,7 @@ def test_an_anonymous_response_keeps_no_link_to_the_person(world):
     local = timezone.localtime(response.submitted_at)
     assert (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
     # the key is random, not derived from the person
-    assert response.respondent_key != s._key(every.survey, f"user:{world.resident.pk}")
+    assert response.respondent_key != s.respondent_key(every.survey, world.resident.pk)
     assert Participation.objects.filter(survey=every.survey, user=world.resident).exists()
     refused(
         lambda: submit(every, world, every.valid()),

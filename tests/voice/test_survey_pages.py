@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from minsheng.voice.models import Question, Response, Survey, SurveyStatus
 from minsheng.voice.services import surveys as s
 from tests.orders.test_permission_table import api_client
-from tests.web.conftest import english_client, logged_in
 from tests.voice.conftest import build_every, day, snapshot
+from tests.web.conftest import english_client, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,10 @@ def test_a_refused_answer_is_shown_next_to_its_question_and_nothing_is_saved(wor
 def test_nul_and_odd_values_never_make_a_500(world):
     every = build_every(world)
     client = client_of(world.resident)
-    assert client.post(f"/surveys/{every.survey.pk}/", {f"q{every.short.pk}": "a\x00"}).status_code == 400
+    assert (
+        client.post(f"/surveys/{every.survey.pk}/", {f"q{every.short.pk}": "a\x00"}).status_code
+        == 400
+    )
     odd = {f"q{every.single.pk}": ["1", "2"], f"q{every.ranking.pk}_cx": "1", "q999": "x"}
     assert client.post(f"/surveys/{every.survey.pk}/", odd).status_code == 400
 
@@ -123,7 +126,8 @@ def test_the_builder_creates_a_survey_adds_questions_and_publishes(world):
     assert refused.status_code == 409
     assert b"Add at least one question." in refused.content
     added = client.post(
-        url + "questions/", {"kind": "single", "text": "Good?", "choices": "Yes\nNo", "required": "on"}
+        url + "questions/",
+        {"kind": "single", "text": "Good?", "choices": "Yes\nNo", "required": "on"},
     )
     assert added.status_code == 302
     q = survey.questions.get()
@@ -156,7 +160,14 @@ def test_the_api_lists_reads_answers_and_counts(world):
     assert [r["id"] for r in listing.json()["results"]] == [every.survey.pk]
     detail = APIClient().get(f"/api/v1/surveys/{every.survey.pk}/").json()
     assert [q["kind"] for q in detail["questions"]] == [
-        "short_text", "single", "long_text", "multiple", "scale", "number", "ranking", "matrix"
+        "short_text",
+        "single",
+        "long_text",
+        "multiple",
+        "scale",
+        "number",
+        "ranking",
+        "matrix",
     ]
     follow = detail["questions"][2]
     assert follow["show_if_question"] == every.single.pk
@@ -177,7 +188,10 @@ def test_the_api_lists_reads_answers_and_counts(world):
     again = api_client(world.resident).post(url, {"answers": answers}, format="json")
     assert again.status_code == 409
     assert again.json()["errors"][0]["code"] == "survey_already_answered"
-    assert api_client(world.resident2).post(url, {"answers": {"x": 1}}, format="json").status_code == 400
+    assert (
+        api_client(world.resident2).post(url, {"answers": {"x": 1}}, format="json").status_code
+        == 400
+    )
     assert APIClient().get(f"/api/v1/surveys/{every.survey.pk}/results/").status_code == 404
     results = api_client(world.county_admin).get(f"/api/v1/surveys/{every.survey.pk}/results/")
     assert results.status_code == 200

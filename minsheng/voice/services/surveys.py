@@ -700,13 +700,20 @@ def word(problems: list[A.Problem], numbers: dict[int, tuple[int, str]]) -> list
     return out
 
 
+def respondent_key(survey: Survey, user_id: int) -> str:
+    """A signed survey's key of a person's online response."""
+    return _key(survey, f"user:{user_id}")
+
+
 def _key(survey: Survey, who: str) -> str:
     secret = settings.SECRET_KEY.encode("utf-8")
     return hmac.new(secret, f"survey:{survey.pk}:{who}".encode(), hashlib.sha256).hexdigest()
 
 
-def household_key(survey: Survey, village: Region, household: str) -> str:
-    return _key(survey, f"household:{village.pk}:{' '.join(household.split()).casefold()}")
+def household_key(survey: Survey, village_id: int, household: str) -> str:
+    """The key of a household's paper form: the survey, the village and the household's
+    reference, spaces and case aside."""
+    return _key(survey, f"household:{village_id}:{' '.join(household.split()).casefold()}")
 
 
 def _write(response: Response, cleaned: list[A.Clean], kinds: dict[int, str]) -> None:
@@ -771,7 +778,7 @@ def response_submit(
             survey=survey,
             respondent=None if survey.anonymous else actor,
             respondent_key=(
-                secrets.token_hex(32) if survey.anonymous else _key(survey, f"user:{actor.pk}")
+                secrets.token_hex(32) if survey.anonymous else respondent_key(survey, actor.pk)
             ),
             channel=ResponseChannel.WEB,
             region=profile.region,
@@ -809,7 +816,7 @@ def paper_submit(
                 _("Give the household's reference (house number or register number)."),
                 "household",
             )
-        key = household_key(survey, village, reference)
+        key = household_key(survey, village.pk, reference)
         if Response.objects.filter(survey=survey, respondent_key=key).exists():
             raise Conflict.single(
                 SurveyCode.HOUSEHOLD_ANSWERED,
