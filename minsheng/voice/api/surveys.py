@@ -44,7 +44,7 @@ class SurveySerializer(serializers.ModelSerializer):
         ]
 
 
-class ChoiceSerializer(serializers.ModelSerializer):
+class SurveyChoiceSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     service = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -53,15 +53,15 @@ class ChoiceSerializer(serializers.ModelSerializer):
         fields = ["id", "label", "area", "service"]
 
 
-class RowSerializer(serializers.ModelSerializer):
+class SurveyRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = MatrixRow
         fields = ["id", "label"]
 
 
-class QuestionSerializer(serializers.ModelSerializer):
-    choices = ChoiceSerializer(many=True, read_only=True)
-    rows = RowSerializer(many=True, read_only=True)
+class SurveyQuestionSerializer(serializers.ModelSerializer):
+    choices = SurveyChoiceSerializer(many=True, read_only=True)
+    rows = SurveyRowSerializer(many=True, read_only=True)
     show_if_choices = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -96,12 +96,12 @@ class SurveyDetailSerializer(SurveySerializer):
     class Meta(SurveySerializer.Meta):
         fields = [*SurveySerializer.Meta.fields, "questions"]
 
-    @extend_schema_field(QuestionSerializer(many=True))
+    @extend_schema_field(SurveyQuestionSerializer(many=True))
     def get_questions(self, survey: Survey) -> list[dict[str, Any]]:
-        return list(QuestionSerializer(selectors.questions_of(survey), many=True).data)
+        return list(SurveyQuestionSerializer(selectors.questions_of(survey), many=True).data)
 
 
-class AnswersBody(serializers.Serializer):
+class SurveyAnswersBody(serializers.Serializer):
     answers = serializers.DictField(
         child=serializers.JSONField(),
         help_text=(
@@ -112,61 +112,61 @@ class AnswersBody(serializers.Serializer):
     )
 
 
-class ResponseSerializer(serializers.ModelSerializer):
+class SurveyResponseSerializer(serializers.ModelSerializer):
     class Meta:
         model = SurveyResponse
         fields = ["id", "survey", "channel", "submitted_at"]
 
 
-class CountSerializer(serializers.Serializer):
+class SurveyCountSerializer(serializers.Serializer):
     label = serializers.CharField()
     count = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)
 
 
-class GroupSerializer(serializers.Serializer):
+class SurveyGroupSerializer(serializers.Serializer):
     label = serializers.CharField()
     answered = serializers.IntegerField()
-    cells = CountSerializer(many=True)
+    cells = SurveyCountSerializer(many=True)
     mean = serializers.FloatField(allow_null=True)
 
 
-class BreakdownSerializer(serializers.Serializer):
+class SurveyBreakdownSerializer(serializers.Serializer):
     title = serializers.CharField()
-    groups = GroupSerializer(many=True)
+    groups = SurveyGroupSerializer(many=True)
 
 
-class MatrixLineSerializer(serializers.Serializer):
+class SurveyMatrixLineSerializer(serializers.Serializer):
     label = serializers.CharField()
     answered = serializers.IntegerField()
-    cells = CountSerializer(many=True)
+    cells = SurveyCountSerializer(many=True)
 
 
-class RankSerializer(serializers.Serializer):
+class SurveyRankSerializer(serializers.Serializer):
     label = serializers.CharField()
     average_rank = serializers.FloatField(allow_null=True)
     first = serializers.IntegerField()
 
 
-class QuestionResultSerializer(serializers.Serializer):
+class SurveyQuestionResultSerializer(serializers.Serializer):
     question = serializers.IntegerField()
     kind = serializers.CharField()
     text = serializers.CharField()
     shown = serializers.IntegerField()
     answered = serializers.IntegerField()
-    counts = CountSerializer(many=True)
+    counts = SurveyCountSerializer(many=True)
     mean = serializers.FloatField(allow_null=True)
     median = serializers.FloatField(allow_null=True)
-    ranks = RankSerializer(many=True)
-    matrix = MatrixLineSerializer(many=True)
-    breakdowns = BreakdownSerializer(many=True)
+    ranks = SurveyRankSerializer(many=True)
+    matrix = SurveyMatrixLineSerializer(many=True)
+    breakdowns = SurveyBreakdownSerializer(many=True)
 
 
-class ResultsSerializer(serializers.Serializer):
+class SurveyResultsSerializer(serializers.Serializer):
     survey = serializers.IntegerField()
     responses = serializers.IntegerField()
     paper = serializers.IntegerField()
-    questions = QuestionResultSerializer(many=True)
+    questions = SurveyQuestionResultSerializer(many=True)
 
 
 def _results_data(results: selectors.Results) -> dict[str, Any]:
@@ -252,17 +252,17 @@ class SurveyDetail(PublicReadBase):
 
 @extend_schema(tags=["surveys"])
 class SurveyResponses(APIBase):
-    serializer_class = ResponseSerializer
+    serializer_class = SurveyResponseSerializer
     pagination_class = None
 
     @extend_schema(
         summary="Answer a survey (residents of its places, while it is open, once)",
-        request=AnswersBody,
-        responses={201: ResponseSerializer, **errors(*WRITE_ERRORS)},
+        request=SurveyAnswersBody,
+        responses={201: SurveyResponseSerializer, **errors(*WRITE_ERRORS)},
     )
     def post(self, request: Request, survey_id: int) -> Response:
         survey = _survey(request, survey_id)
-        body = AnswersBody(data=request.data)
+        body = SurveyAnswersBody(data=request.data)
         body.is_valid(raise_exception=True)
         given = body.validated_data["answers"]
         if len(given) > MAX_ANSWERS:
@@ -274,17 +274,17 @@ class SurveyResponses(APIBase):
                 raise exceptions.ValidationError({"answers": [_("The keys are question ids.")]})
             raw[pk] = value
         response = services.response_submit(actor=request.user, survey_id=survey.pk, raw=raw)
-        return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+        return Response(SurveyResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["surveys"])
 class SurveyResults(PublicReadBase):
-    serializer_class = ResultsSerializer
+    serializer_class = SurveyResultsSerializer
     pagination_class = None
 
     @extend_schema(
         summary="A survey's results (public once published; its builders any time)",
-        responses={200: ResultsSerializer, **errors(401, 404)},
+        responses={200: SurveyResultsSerializer, **errors(401, 404)},
     )
     def get(self, request: Request, survey_id: int) -> Response:
         survey = Survey.objects.filter(pk=survey_id).first() if survey_id <= MAX_ID else None
