@@ -90,6 +90,10 @@ BAD = [
     # (question attribute, value, code)
     ("short", "x" * 11, A.TOO_LONG),
     ("short", "a\x00b", A.NOT_TEXT),
+    ("short", "\ud800", A.NOT_TEXT),
+    ("short", {"a": "b"}, A.NOT_TEXT),
+    ("number", [1], A.NOT_NUMBER),
+    ("number", 1e400, A.NOT_NUMBER),
     ("short", ["a", "b"], A.NOT_TEXT),
     ("single", "999999", A.UNKNOWN_CHOICE),
     ("single", "abc", A.UNKNOWN_CHOICE),

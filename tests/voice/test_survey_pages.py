@@ -197,3 +197,65 @@ def test_the_api_lists_reads_answers_and_counts(world):
     assert results.status_code == 200
     scale = next(q for q in results.json()["questions"] if q["question"] == every.scale.pk)
     assert (scale["answered"], scale["mean"]) == (1, 4.0)
+
+
+GARBAGE = {
+    "title": "t" * 5000,
+    "description": "<script>x</script>",
+    "regions": ["'; drop", "x" * 300],
+    "opens_on": "1e400",
+    "closes_on": "0000-00-00",
+    "anonymous": "maybe",
+    "kind": ["single", "matrix"],
+    "text": "x" * 400,
+    "choices": "a\n" * 100,
+    "rows": "r" * 300,
+    "max_choices": "9" * 40,
+    "scale_min": "-inf",
+    "scale_max": "nan",
+    "number_min": "1e400",
+    "number_max": "--1",
+    "max_length": "-5",
+    "show_if_choices": ["x", "9" * 30, "-1"],
+    "direction": "sideways",
+    "village": "V" * 300,
+    "household": "h" * 300,
+    "q1": ["1", "2"],
+    "q99999999999999999999": "x",
+    "page": "-1",
+}
+
+
+@pytest.mark.parametrize("who", ["resident", "grid_worker", "county_admin"])
+def test_garbage_never_makes_a_500(world, who):
+    every = build_every(world)
+    draft = s.survey_create(
+        actor=world.county_admin,
+        data=s.SurveyInput(title="D", opens_on=day(0), closes_on=day(1)),
+    )
+    q = s.question_add(
+        actor=world.county_admin,
+        survey_id=draft.pk,
+        data=s.QuestionInput(kind="single", text="x", choices="a\nb"),
+    )
+    client = client_of(getattr(world, who))
+    bad = {**GARBAGE, **{f"q{every.ranking.pk}_c{every.c(every.ranking, 'Roads')}": "9" * 50}}
+    bad[f"q{every.matrix.pk}_r{every.r('Bus')}"] = "x"
+    paths = [
+        f"/surveys/{every.survey.pk}/",
+        f"/surveys/{every.survey.pk}/paper/",
+        "/staff/surveys/",
+        f"/staff/surveys/{draft.pk}/",
+        f"/staff/surveys/{draft.pk}/questions/",
+        f"/staff/surveys/{draft.pk}/questions/{q.pk}/",
+        f"/staff/surveys/{draft.pk}/questions/{q.pk}/move/",
+        f"/staff/surveys/{draft.pk}/publish/",
+    ]
+    for path in paths:
+        assert client.post(path, bad).status_code < 500, path
+    for path in (
+        f"/surveys/{every.survey.pk}/results/?format=pdf",
+        f"/surveys/{every.survey.pk}/results/texts/{every.short.pk}/?q=%25_&page=-1",
+        "/surveys/99999999999999999999/",
+    ):
+        assert client.get(path).status_code < 500, path

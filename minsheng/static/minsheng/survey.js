@@ -57,7 +57,10 @@
           maintainAspectRatio: false,
           indexAxis: spec.horizontal ? "y" : "x",
           plugins: { legend: { display: false } },
-          scales: { x: { beginAtZero: true }, y: { beginAtZero: true } }
+          scales: {
+            x: { beginAtZero: true, ticks: { precision: 0 } },
+            y: { beginAtZero: true, ticks: { precision: 0 } }
+          }
         }
       });
       canvas.setAttribute("data-drawn", String(chart.data.labels.length));
