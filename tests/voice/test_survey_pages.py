@@ -259,3 +259,16 @@ def test_garbage_never_makes_a_500(world, who):
         "/surveys/99999999999999999999/",
     ):
         assert client.get(path).status_code < 500, path
+
+
+def test_answers_sent_after_the_session_expired_wait_for_the_login(world):
+    every = build_every(world)
+    client = english_client()
+    data = form_of(every)
+    sent = client.post(f"/surveys/{every.survey.pk}/", data)
+    assert sent.status_code == 302 and sent["Location"].startswith("/accounts/login/")
+    assert not Response.objects.exists()
+    client.force_login(world.resident)
+    page = client.get(f"/surveys/{every.survey.pk}/")
+    assert 'value="Zhang"' in page.content.decode()
+    assert not Response.objects.exists()  # nothing is sent on their behalf

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minsheng.accounts.decorators import allowed, clean_request
+from minsheng.accounts.decorators import allowed, clean_request, keep_form_across_login, kept_form
 from minsheng.accounts.selectors import home_region
 from minsheng.catalog.models import ServiceArea
 from minsheng.core import exports
@@ -142,15 +142,14 @@ def _answer_page(
     return render(request, "voice/surveys/answer.html", context, status=status)
 
 
+@keep_form_across_login  # answers sent after the session expired wait for the login
 @clean_request
 def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_for(request.user, pk)
     if survey is None:
         raise Http404
     if request.method != "POST":
-        return _answer_page(request, survey)
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
+        return _answer_page(request, survey, data=kept_form(request))
     questions = selectors.questions_of(survey)
     try:
         services.response_submit(
