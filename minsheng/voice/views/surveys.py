@@ -137,6 +137,7 @@ def _answer_page(
         "may_answer": refusal is None,
         "answered": selectors.answered(request.user, survey),
         "may_see_results": policy.can_see_results(request.user, survey),
+        "may_paper": policy.can_enter_paper(request.user, survey),
         "login_next": request.get_full_path(),
     }
     return render(request, "voice/surveys/answer.html", context, status=status)
