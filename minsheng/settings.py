@@ -449,6 +449,7 @@ SPECTACULAR_SETTINGS = {
         # the monthly topic (issue 9, part "topics")
         "TopicStatusEnum": "minsheng.voice.models.TopicStatus",
         "TopicActionEnum": "minsheng.voice.models.TopicAction",
+        "SurveyStatusEnum": "minsheng.voice.models.SurveyStatus",  # issue 9, surveys
     },
 }
 

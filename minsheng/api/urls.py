@@ -7,7 +7,7 @@ from minsheng.api import phone, regions, views
 from minsheng.catalog import api as catalog
 from minsheng.insights import api as demand
 from minsheng.orders import api as orders
-from minsheng.voice.api import suggestions
+from minsheng.voice.api import suggestions, surveys
 from minsheng.voice.api import topics as voice_topics
 
 app_name = "api"
@@ -93,5 +93,16 @@ urlpatterns = [
     # The monthly topic (issue 9, part "topics"): public reads
     path("topics/", voice_topics.TopicList.as_view(), name="topics"),
     path("topics/<int:topic_id>/", voice_topics.TopicDetail.as_view(), name="topic"),
+    # Surveys (issue 9, surveys part)
+    path("surveys/", surveys.SurveyList.as_view(), name="surveys"),
+    path("surveys/<int:survey_id>/", surveys.SurveyDetail.as_view(), name="survey"),
+    path(
+        "surveys/<int:survey_id>/responses/",
+        surveys.SurveyResponses.as_view(),
+        name="survey-responses",
+    ),
+    path(
+        "surveys/<int:survey_id>/results/", surveys.SurveyResults.as_view(), name="survey-results"
+    ),
     re_path(r"", views.not_found),
 ]

@@ -39,6 +39,7 @@ from minsheng.demo.logins import DEMO_LOGINS
 from minsheng.demo.regions import DEMO_TOWNSHIP, build_regions, demo_region_q
 from minsheng.demo.users import DEMO_EMAIL_DOMAIN, build_users
 from minsheng.demo.voice_suggestions import delete_suggestions, seed_suggestions
+from minsheng.demo.voice_surveys import delete_demo_surveys, seed_voice_surveys
 from minsheng.demo.voice_topics import reset_topics, seed_topics
 from minsheng.orders.models import OPEN_STATUSES, Order, OrderEvent, Rating
 from minsheng.regions.models import Region
@@ -97,6 +98,7 @@ def demo_reset() -> ResetSummary:
         services = Service.objects.filter(code__in=[s.code for s in SERVICES])
         providers = Provider.objects.filter(name_zh__in=[p.name_zh for p in PROVIDERS])
         users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+        delete_demo_surveys(users)  # surveys (issue 9): they protect users and regions
         orders = Order.objects.filter(
             Q(township__in=regions)
             | Q(region__in=regions)
@@ -184,6 +186,14 @@ def seed_demo(
         # issue 9: suggestions where the orders show unmet demand (its own random stream)
         summary.suggestions = seed_suggestions(
             random.Random(seed * 7919 + 9), now=now, people=people, admin=people.admin
+        )
+        # Surveys (issue 9): answered by the same people, consistent with their orders.
+        seed_voice_surveys(
+            people=people,
+            places=places,
+            demo_resident=people.residents[demo.region.pk][0][0],
+            now=now,
+            seed=seed,
         )
         # the voice parts, after the orders (the monthly topic last: it reads the others)
         summary.topics = seed_topics(

@@ -15,6 +15,8 @@ Three parts, each with its own lifecycle and its own append-only history:
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -663,3 +665,31 @@ class TopicEvent(AppendOnly):
         ordering = ["created_at", "pk"]
         verbose_name = _("topic event")
         verbose_name_plural = _("topic events")
+
+
+# --- Surveys: who took part (surveys part, migration 0002) ---------------------------------------
+
+
+class Participation(models.Model):
+    """That a person answered a survey online, with no link to their response.
+
+    One per person and survey (the database refuses a second). An anonymous survey's
+    response has a random ``respondent_key`` and no ``respondent``; this row is what says
+    the person took part (to refuse a second response and to tell them when the results
+    are published). Its key is random and it has no time, so neither its order nor its
+    time pairs it with a response.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("survey participation")
+        verbose_name_plural = _("survey participations")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "user"], name="participation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.survey_id}"

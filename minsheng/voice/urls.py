@@ -6,4 +6,5 @@ from django.urls import URLPattern, URLResolver, include, path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("minsheng.voice.views.suggestions")),
     path("", include("minsheng.voice.views.topics")),
+    path("", include("minsheng.voice.views.surveys")),
 ]

@@ -95,6 +95,11 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
             ("POST", f"/api/v1/suggestions/{{suggestion_id}}/{a}/")
             for a in ("support", "flag", "reply")
         },
+        # surveys (issue 9)
+        ("GET", "/api/v1/surveys/"),
+        ("GET", "/api/v1/surveys/{survey_id}/"),
+        ("POST", "/api/v1/surveys/{survey_id}/responses/"),
+        ("GET", "/api/v1/surveys/{survey_id}/results/"),
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]
