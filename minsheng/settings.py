@@ -149,6 +149,8 @@ TEMPLATES = [
                 "minsheng.accounts.context_processors.profile",
                 "minsheng.orders.context_processors.navigation",
                 "minsheng.notify.context_processors.unread",
+                "minsheng.voice.context_processors.navigation",
+                "minsheng.insights.context_processors.navigation",
             ],
         },
     },
