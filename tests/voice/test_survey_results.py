@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
@@ -19,6 +20,7 @@ from minsheng.voice.services import surveys as s
 from minsheng.voice.surveys_export import export_tables
 from tests.factories import make_user
 from tests.voice.conftest import day
+from tests.web.conftest import english_client
 
 pytestmark = pytest.mark.django_db
 Q = s.QuestionInput
@@ -235,7 +237,8 @@ def test_results_are_public_once_published_and_staff_see_them_any_time(data, wor
     assert Client().get(url).status_code == 404
     staff = Client()
     staff.force_login(world.county_admin)
-    page = staff.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the site is Chinese first
+    page = staff.get(url)
     assert page.status_code == 200
     assert b'id="survey-charts"' in page.content
     other = Client()
@@ -244,10 +247,10 @@ def test_results_are_public_once_published_and_staff_see_them_any_time(data, wor
     s.survey_close(actor=world.county_admin, survey_id=data.survey.pk)
     s.survey_publish_results(actor=world.county_admin, survey_id=data.survey.pk)
     assert Client().get(url).status_code == 200
-    public = Client().get(url + "?format=csv", HTTP_ACCEPT_LANGUAGE="en")
+    public = english_client().get(url + "?format=csv")
     assert public.status_code == 200
     assert public.content.decode("utf-8-sig").count("Responses") == 0  # no rows per response
-    full = staff.get(url + "?format=csv", HTTP_ACCEPT_LANGUAGE="en")
+    full = staff.get(url + "?format=csv")
     assert "Responses" in full.content.decode("utf-8-sig")
     texts = Client().get(f"/surveys/{data.survey.pk}/results/texts/{data.why.pk}/?q=sunday")
     assert texts.status_code == 200 and b"closed on Sundays" in texts.content

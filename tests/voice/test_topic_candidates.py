@@ -194,11 +194,21 @@ def test_the_real_engine_separates_clearly_different_problems(world: Any) -> Non
     lamps = [
         make_order(world, "村口的路灯坏了，晚上漆黑一片"),
         make_order(world, "路灯坏了好几天，晚上走路看不见"),
+        make_order(world, "三组路灯不亮了"),
     ]
-    water = make_order(world, "自来水停水三天了，没有水做饭", village=world.village_b)
+    water = [
+        make_order(world, "自来水停水三天了，没有水做饭", village=world.village_b),
+        make_order(world, "家里没水了，水管好像爆了", village=world.village_b),
+        make_order(world, "停水了，什么时候来水", village=world.village_b),
+    ]
     s.topic_candidates_compute(month=MONTH, now=NOW)
     groups = {frozenset(c.members.values_list("source_id", flat=True)) for c in ranked()}
-    assert groups == {frozenset(o.pk for o in lamps), frozenset({water.pk})}
+    # the lamps are one group; no group mixes the two problems (the engine may keep a
+    # wording of the water apart on so few texts)
+    assert frozenset(o.pk for o in lamps) in groups
+    water_ids = {o.pk for o in water}
+    assert all(g <= water_ids for g in groups if g != frozenset(o.pk for o in lamps))
+    assert set().union(*groups) == {o.pk for o in lamps} | water_ids
 
 
 def test_score_and_place_rules() -> None:

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from minsheng.voice.models import MonthlyTopic, TopicCandidate, TopicStatus
 from minsheng.voice.services import topics as s
 from tests.voice.topic_fixtures import MONTH, NOW, Month, department_staff, snapshot
+from tests.web.conftest import english_client
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.voice.topic_fixtures"]
@@ -69,13 +70,13 @@ PRIVATE = ["13912345678", "王大妈", "13800001234", "内部备注", "<script>"
 
 
 def test_public_pages_without_login(topic: MonthlyTopic) -> None:
-    listing = Client().get("/topics/?year=2026")
+    listing = english_client().get("/topics/?year=2026")
     assert listing.status_code == 200
     text = listing.content.decode()
-    assert "修好村里的路灯" in text and "县住建局" in text
+    assert "修好村里的路灯" in text and topic.lead.name_en in text  # in English: its English name
     assert "1 of 2 tasks done (50%)" in text  # the progress bar in words too
     assert '<progress max="2" value="1"' in text
-    page = Client().get(f"/topics/{topic.pk}/")
+    page = english_client().get(f"/topics/{topic.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
     for shown in (
@@ -129,6 +130,8 @@ def test_staff_see_staff_notes_and_members(world: Any, topic: MonthlyTopic) -> N
     members = admin.get(f"/staff/topics/candidates/{lights.pk}/").content.decode()
     assert "路灯：村口路灯坏了" in members
     assert "/staff/orders/" in members  # orders link to their staff page
+    suggestion = lights.members.get(source="suggestion")
+    assert f'href="/suggestions/{suggestion.source_id}/"' in members  # and suggestions to theirs
     # provider staff open the page (for their tasks) but read no staff note
     staff = department_staff(topic.lead, "zhujian")
     assert "内部备注" not in client_of(staff).get(f"/staff/topics/{topic.pk}/").content.decode()

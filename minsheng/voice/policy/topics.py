@@ -26,7 +26,8 @@ from minsheng.accounts.types import Actor
 from minsheng.core.errors import Code, PermissionDenied
 from minsheng.orders import policy as orders_policy
 from minsheng.orders.models import Audience, Order
-from minsheng.voice.models import TopicTask
+from minsheng.voice.models import Suggestion, TopicTask
+from minsheng.voice.policy import suggestions as suggestions_policy
 
 
 def not_permitted() -> PermissionDenied:
@@ -101,6 +102,12 @@ def event_audiences(user: Actor) -> list[str]:
 def can_open_order(user: Actor, order: Order) -> bool:
     """A member's order links to its page for readers ``orders.policy`` lets see it."""
     return orders_policy.can_view(user, order)
+
+
+def can_open_suggestion(user: Actor, suggestion: Suggestion) -> bool:
+    """A member's suggestion links to its page for readers ``policy.suggestions`` lets read
+    its text (everyone while it is shown; its moderators once hidden)."""
+    return suggestions_policy.can_read_text(user, suggestion)
 
 
 def require(may: bool) -> None:

@@ -270,6 +270,10 @@ def orders_by_id(ids: list[int]) -> dict[int, Order]:
     return {o.pk: o for o in Order.objects.filter(pk__in=ids)}
 
 
+def suggestions_by_id(ids: list[int]) -> dict[int, Suggestion]:
+    return {s.pk: s for s in Suggestion.objects.filter(pk__in=ids)}
+
+
 def months_with_candidates() -> list[date]:
     return list(
         TopicCandidate.objects.order_by("-month").values_list("month", flat=True).distinct()

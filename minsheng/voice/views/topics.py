@@ -192,20 +192,25 @@ def topics_split(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allowed(policy.can_see_candidates)
 def topics_candidate(request: HttpRequest, pk: int) -> HttpResponse:
-    """All members of a candidate; each links to its order where the reader may see it."""
+    """All members of a candidate; each links to its order or suggestion where the reader
+    may see it."""
     candidate = selectors.candidate(pk)
     if candidate is None:
         raise Http404
     members = selectors.members_of(candidate.pk)
     orders = selectors.orders_by_id([m.source_id for m in members if m.source == SourceKind.ORDER])
+    suggestions = selectors.suggestions_by_id(
+        [m.source_id for m in members if m.source == SourceKind.SUGGESTION]
+    )
     rows = []
     for m in members:
         order = orders.get(m.source_id) if m.source == SourceKind.ORDER else None
-        link = (
-            reverse("staff_order", args=[order.pk])
-            if order is not None and policy.can_open_order(request.user, order)
-            else ""
-        )
+        suggestion = suggestions.get(m.source_id) if m.source == SourceKind.SUGGESTION else None
+        link = ""
+        if order is not None and policy.can_open_order(request.user, order):
+            link = reverse("staff_order", args=[order.pk])
+        elif suggestion is not None and policy.can_open_suggestion(request.user, suggestion):
+            link = reverse("suggestion", args=[suggestion.pk])
         rows.append({"member": m, "link": link, "order": order})
     return render(
         request,
