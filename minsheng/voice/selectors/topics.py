@@ -22,6 +22,7 @@ from minsheng.orders.models import (
     Status,
 )
 from minsheng.regions.models import Region
+from minsheng.voice import topic_rules as rules
 from minsheng.voice.models import (
     Answer,
     MonthlyTopic,
@@ -293,6 +294,13 @@ def topics() -> QuerySet[MonthlyTopic]:
         )
         .order_by("-month", "pk")
     )
+
+
+def progress_of(topic: MonthlyTopic) -> dict[str, int]:
+    """Tasks done, tasks, and the per cent done of a topic read through :func:`topics`."""
+    done = getattr(topic, "tasks_done", 0)
+    total = getattr(topic, "tasks_total", 0)
+    return {"done": done, "total": total, "percent": rules.progress(done, total)}
 
 
 def topics_of_year(year: int) -> list[MonthlyTopic]:

@@ -53,9 +53,7 @@ def _errors_by_field(errors: list[ErrorDetail]) -> dict[str, list[str]]:
 
 
 def _progress(topic: MonthlyTopic) -> dict[str, int]:
-    done = getattr(topic, "tasks_done", 0)
-    total = getattr(topic, "tasks_total", 0)
-    return {"done": done, "total": total, "percent": rules.progress(done, total)}
+    return selectors.progress_of(topic)
 
 
 # --- public ---------------------------------------------------------------------------------------
