@@ -29,20 +29,23 @@ DEMO_LOGINS: list[DemoLogin] = [
         Role.RESIDENT,
         "resident",
         "张秀英",
-        "Order 助餐送餐 (meal delivery) from the menu; rate the delivered order under My orders.",
+        "Order 助餐送餐 (meal delivery) from the menu; rate the delivered order under My orders; "
+        "answer the open survey (Surveys) and support a suggestion (Suggestions).",
     ),
     DemoLogin(
         Role.GRID_WORKER,
         "grid",
         "李明",
-        "Place an order on behalf of a neighbour who phoned you (channel: grid worker).",
+        "Place an order on behalf of a neighbour who phoned you (channel: grid worker); enter "
+        "a household's paper answers to the open survey (Surveys, then 'paper form').",
     ),
     DemoLogin(
         Role.DISPATCHER,
         "dispatcher",
         "王芳",
         "Review and approve the resident's order in the dispatch queue, then dispatch it to "
-        "龙潭镇志愿服务队 (Longtan Volunteer Team).",
+        "龙潭镇志愿服务队 (Longtan Volunteer Team); give the official reply a suggestion of "
+        "龙潭镇 is owed (Replies owed); read the township's demand (Demand).",
     ),
     DemoLogin(
         Role.PROVIDER_STAFF,
@@ -54,6 +57,8 @@ DEMO_LOGINS: list[DemoLogin] = [
         Role.COUNTY_ADMIN,
         "admin",
         "陈静",
-        "See the whole county's queue and the monthly ranking; /admin/ for the raw data.",
+        "See the whole county's queue and the monthly ranking; build a survey with a "
+        "conditional question (Build surveys); pick and track the month's topic (Topic "
+        "candidates); the demand map and estimate (Demand); /admin/ for the raw data.",
     ),
 ]
