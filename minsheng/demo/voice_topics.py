@@ -43,6 +43,26 @@ IN_PROGRESS_MONTHS = 2
 SECOND_PICK = 0.25
 GROUPS = 15  # candidates a month (the demo's ~40 services fall into about this many)  # the share of months that pick a second topic
 
+# The problem as the county would name it, for the services residents' texts gather around
+# most; any other service gets the generic wording.
+PROBLEMS = {
+    "助餐送餐": "独居老人吃饭难：送餐不准时、饭菜不合口",
+    "慢病随访": "慢病随访不到位，村卫生室缺常用药",
+    "儿童疫苗接种预约": "疫苗接种预约难、疫苗到货不及时",
+    "家庭医生签约": "家庭医生“签而不约”，电话打不通",
+    "就业信息推送": "家门口就业信息少、零工难找",
+    "用电故障报修": "路灯不亮、用电故障修复慢",
+    "自来水抢修": "农村停水频繁、水质发黄",
+    "日间照料": "日间照料中心常关门、老人白天无人陪",
+    "农家书屋借阅": "农家书屋常锁门、图书陈旧单一",
+    "养老金领取资格认证": "养老金认证难，老人不会用手机",
+    "医疗费用报销咨询": "医疗费用报销慢、流程说不清",
+    "危房改造申请": "危房改造进度慢，雨季住着不安心",
+    "最低生活保障申请": "低保办理难、低保金到账不及时",
+    "技能培训报名": "技能培训开班少、报名无门",
+    "老年人健康体检": "老年人体检要跑远路、报告拿不到",
+}
+
 TASKS = [
     "全面摸排“{name}”相关诉求，建立问题台账",
     "制定“{name}”整改方案并向群众公示",
@@ -145,7 +165,7 @@ def seed_topics(
             unresolved = group.unresolved
             topic = MonthlyTopic(
                 month=month,
-                title=f"解决“{name}”等群众反映集中的问题",
+                title=PROBLEMS.get(name, f"解决“{name}”等群众反映集中的问题"),
                 description=(
                     f"{month.year}年{month.month}月，群众围绕“{name}”等提出诉求{group.size}件，"
                     f"其中{unresolved}件尚未解决（被退回、超时、重新办理或不满意）。"
