@@ -133,12 +133,18 @@ def _extra_residents(
         u.set_unusable_password()
     User.objects.bulk_create(users)
     homes = [rng.choice(villages) for _ in users]
-    Profile.objects.bulk_create(
-        [
-            Profile(user=u, role=Role.RESIDENT, region=home, display_name=person(rng)[0])
-            for u, home in zip(users, homes, strict=True)
-        ]
-    )
+    # Every demo resident signs in with a mobile of their own (one account per mobile).
+    taken = set(Profile.objects.filter(role=Role.RESIDENT).values_list("phone", flat=True))
+    profiles = []
+    for u, home in zip(users, homes, strict=True):
+        name, phone = person(rng)
+        while phone in taken:
+            phone = person(rng)[1]
+        taken.add(phone)
+        profiles.append(
+            Profile(user=u, role=Role.RESIDENT, region=home, display_name=name, phone=phone)
+        )
+    Profile.objects.bulk_create(profiles)
     return [(u.pk, h.pk) for u, h in zip(users, homes, strict=True)]
 
 
