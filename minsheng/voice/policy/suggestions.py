@@ -100,6 +100,11 @@ def can_post_for(user: Actor, resident: Actor) -> bool:
     return home is not None and _region_holds(profile.region, home.township_id, home.pk)
 
 
+def posts_for_others(user: Actor) -> bool:
+    """Whether the user posts in a resident's name (a grid worker), not in their own."""
+    return _role(user) == Role.GRID_WORKER
+
+
 def residents_for_q(user: Actor) -> Q | None:
     """The residents a grid worker may post for (``Profile`` rows), or None."""
     profile = profile_of(user)
@@ -114,6 +119,15 @@ def residents_for_q(user: Actor) -> Q | None:
 
 
 # --- support and reports ----------------------------------------------------------------------
+
+
+def supporter_township(user: Actor) -> int | None:
+    """The township a support is counted for: the supporter's home township (residents
+    only; anyone else's support counts toward no township's threshold)."""
+    profile = profile_of(user)
+    if profile is None or profile.role != Role.RESIDENT or profile.region is None:
+        return None
+    return profile.region.township_id
 
 
 def can_support(user: Actor, suggestion: Suggestion) -> bool:
@@ -170,6 +184,16 @@ def _staff_of(user: Actor, suggestion: Suggestion) -> bool:
         profile is not None
         and profile.role in DISPATCH_ROLES
         and _region_holds(profile.region, suggestion.township_id, suggestion.region_id)
+    )
+
+
+def owes_reply_q(suggestion: Suggestion) -> Q:
+    """The ``User`` filter that means :func:`can_reply` for this suggestion: who is told a
+    reply is owed."""
+    return Q(profile__role__in=DISPATCH_ROLES) & (
+        Q(profile__region__level=Region.Level.COUNTY)
+        | Q(profile__region_id=suggestion.township_id)
+        | Q(profile__region_id=suggestion.region_id)
     )
 
 

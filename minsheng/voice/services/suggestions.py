@@ -19,13 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.models import Role
-from minsheng.accounts.selectors import profile_of
 from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Service, ServiceArea
 from minsheng.core.errors import (
@@ -231,8 +229,7 @@ def _read_post(actor: Actor, data: SuggestionInput) -> _Read:
             )
         )
     author: User | None = None
-    profile = profile_of(actor)
-    if profile is not None and profile.role == Role.GRID_WORKER:
+    if policy.posts_for_others(actor):
         try:
             pk = read_id(data.resident)
         except Invalid:
@@ -304,14 +301,8 @@ def policy_denied(message: Any) -> DomainError:
 
 
 def staff_owing(suggestion: Suggestion) -> list[User]:
-    """Who owes the reply: the dispatchers of the suggestion's township (and those scoped
-    to the county) and the county administrators; active accounts."""
-    scope = Q(profile__role=Role.COUNTY_ADMIN) | Q(
-        profile__role=Role.DISPATCHER, profile__region__level=Region.Level.COUNTY
-    )
-    if suggestion.township_id is not None:
-        scope |= Q(profile__role=Role.DISPATCHER, profile__region_id=suggestion.township_id)
-    return list(User.objects.filter(scope, is_active=True).order_by("pk"))
+    """Who owes the reply (those ``policy.can_reply`` lets reply); active accounts."""
+    return list(User.objects.filter(policy.owes_reply_q(suggestion), is_active=True).order_by("pk"))
 
 
 def _reach_threshold(suggestion: Suggestion, at: datetime) -> None:
@@ -349,14 +340,6 @@ def _reach_threshold(suggestion: Suggestion, at: datetime) -> None:
         )
 
 
-def supporter_township(user: Actor) -> int | None:
-    """The township of the supporter's home (residents only)."""
-    profile = profile_of(user)
-    if profile is None or profile.role != Role.RESIDENT or profile.region is None:
-        return None
-    return profile.region.township_id
-
-
 def suggestion_support(
     *, actor: Actor, suggestion_id: object, now: datetime | None = None
 ) -> Support:
@@ -384,7 +367,7 @@ def suggestion_support(
         counts = rules.support_counts(
             supported_at=at,
             until=suggestion.support_until,
-            supporter_township=supporter_township(actor),
+            supporter_township=policy.supporter_township(actor),
             suggestion_township=suggestion.township_id,
         )
         Suggestion.objects.filter(pk=suggestion.pk).update(
