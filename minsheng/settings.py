@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "minsheng.notify",
     "minsheng.orders",
     "minsheng.voice",
+    "minsheng.facilities",
     "minsheng.insights",
     "minsheng.open311",
     "minsheng.demo",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("minsheng.notify.urls")),
     path("", include("minsheng.voice.urls")),
     path("", include("minsheng.insights.urls")),  # issue 9: demand analysis
+    path("", include("minsheng.facilities.urls")),  # issue 10: facilities
 ]

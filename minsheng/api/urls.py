@@ -1,7 +1,7 @@
 """``/api/v1/``: the REST API. The schema and its documentation live at ``/api/schema/``
 and ``/api/docs/`` (see ``minsheng.urls``)."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from minsheng.api import phone, regions, views
 from minsheng.catalog import api as catalog
@@ -104,5 +104,12 @@ urlpatterns = [
     path(
         "surveys/<int:survey_id>/results/", surveys.SurveyResults.as_view(), name="survey-results"
     ),
+    # Facilities (issue 10): each part's endpoints in its own module
+    path("", include("minsheng.facilities.api.register")),
+    path("", include("minsheng.facilities.api.use")),
+    path("", include("minsheng.facilities.api.collections")),
+    path("", include("minsheng.facilities.api.health")),
+    path("", include("minsheng.facilities.api.activities")),
+    path("", include("minsheng.facilities.api.maintenance")),
     re_path(r"", views.not_found),
 ]

@@ -34,6 +34,7 @@ from minsheng.demo.catalog import (
     build_catalog,
 )
 from minsheng.demo.demand import build_demand, reset_demand
+from minsheng.demo.facilities import build_facilities, reset_facilities
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
 from minsheng.demo.regions import DEMO_TOWNSHIP, build_regions, demo_region_q
@@ -67,6 +68,7 @@ class SeedSummary:
     demo_township: str = ""
     demo_provider: str = ""
     suggestions: int = 0
+    facilities: int = 0
 
 
 @dataclass
@@ -99,6 +101,8 @@ def demo_reset() -> ResetSummary:
         providers = Provider.objects.filter(name_zh__in=[p.name_zh for p in PROVIDERS])
         users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
         delete_demo_surveys(users)  # surveys (issue 9): they protect users and regions
+        # issue 10: facilities refer to orders, people, providers, services and places
+        reset_facilities(regions)
         orders = Order.objects.filter(
             Q(township__in=regions)
             | Q(region__in=regions)
@@ -199,6 +203,11 @@ def seed_demo(
         summary.topics = seed_topics(
             rng, now=now, providers=providers, admin_id=people.admin
         ).topics
+        # issue 10: the facility register (its own random stream), then each part's seed
+        facilities = build_facilities(
+            random.Random(seed * 104729 + 10), places=places, towns=towns, now=now
+        )
+        summary.facilities = len(facilities.all)
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)

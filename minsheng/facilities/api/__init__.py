@@ -1,0 +1,1 @@
+"""Facilities: one module per part, each with its own ``urlpatterns``."""

@@ -1,0 +1,7 @@
+"""Api: the health part (issue 10)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,3 @@
+"""Who may see and do what: the collections part (issue 10). Builds on register."""
+
+from __future__ import annotations

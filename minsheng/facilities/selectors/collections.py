@@ -1,0 +1,3 @@
+"""Selectors of the collections part (issue 10)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Selectors of the maintenance part (issue 10)."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Facilities: one module per part (register, use, collections, health, activities, maintenance)."""

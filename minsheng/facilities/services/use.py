@@ -1,0 +1,3 @@
+"""Services of the use part (issue 10)."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""Views: the register part (issue 10)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
