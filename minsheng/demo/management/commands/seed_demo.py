@@ -54,7 +54,7 @@ class Command(BaseCommand):
         w("  by status: " + ", ".join(f"{k} {v:,}" for k, v in s.by_status.items()))
         w(f"  open and overdue (escalated): {s.escalated_open}")
         w(f"  monthly topics: {s.topics}")
-        w(f"  facilities: {s.facilities}")
+        w(f"  facilities: {s.facilities} ({s.idle_on_purpose} idle, each for a reason)")
         w(
             f"  walk-through: resident in {s.demo_village}, dispatcher for {s.demo_township}, "
             f"provider {s.demo_provider}"
