@@ -101,3 +101,28 @@ def figures(holdings: Iterable[Holding], *, as_of: int) -> Figures:
         evenness=shannon / math.log(k) if k >= 2 else None,
         circulation_per_title=sum(h.loans for h in items) / len(items),
     )
+
+
+# --- When a collection is stale or all of one kind (the idleness asks these) -------------------
+
+STALE_MEDIAN_AGE = 10.0  # half the copies are ten years old or more …
+STALE_YOUNG_SHARE = 0.10  # … or fewer than one copy in ten is under five years old
+ONE_KIND_LARGEST_SHARE = 0.5  # one class holds half the copies or more …
+ONE_KIND_SHANNON = 1.0  # … or the diversity is below e^1 ≈ 2.7 equally held classes
+
+
+def is_stale(f: Figures) -> bool:
+    """Old books: the median copy is ``STALE_MEDIAN_AGE`` years old or more, or fewer than
+    ``STALE_YOUNG_SHARE`` of the copies are under five. An empty collection is not stale
+    (it is empty, which the register shows)."""
+    if f.median_age is None or f.share_under_5 is None:
+        return False
+    return f.median_age >= STALE_MEDIAN_AGE or f.share_under_5 < STALE_YOUNG_SHARE
+
+
+def is_one_kind(f: Figures) -> bool:
+    """All of one kind: the largest class holds ``ONE_KIND_LARGEST_SHARE`` of the copies or
+    more, or the Shannon diversity is below ``ONE_KIND_SHANNON``."""
+    if f.largest_share is None or f.shannon is None:
+        return False
+    return f.largest_share >= ONE_KIND_LARGEST_SHARE or f.shannon < ONE_KIND_SHANNON

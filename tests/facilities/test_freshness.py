@@ -64,3 +64,26 @@ def test_an_empty_collection_has_no_figures() -> None:
         "shannon": None,
         "largest_share": None,
     }
+
+
+def test_stale_and_one_kind_at_their_edges() -> None:
+    from minsheng.facilities.freshness import is_one_kind, is_stale
+
+    # median age exactly 10 is stale; 9.5 with a fifth of copies young is not
+    assert is_stale(figures([Holding("I", 2015, 1)], as_of=2025))
+    young = [Holding("I", 2022, 1), Holding("S", 2016, 2), Holding("K", 2015, 2)]
+    assert figures(young, as_of=2025).median_age == 9.0
+    assert not is_stale(figures(young, as_of=2025))  # median 9, young share 1/5 = 0.2
+    # young share below a tenth: stale even when the median is low
+    nine_old = [Holding("I", 2024, 1)] + [Holding("S", 2019, 1)] * 10
+    assert figures(nine_old, as_of=2025).share_under_5 == pytest.approx(1 / 11)
+    assert is_stale(figures(nine_old, as_of=2025))
+    assert not is_stale(figures([], as_of=2025))
+    # one class with exactly half the copies is one kind; four even classes are not
+    assert is_one_kind(
+        figures([Holding("D", 2020, 2), Holding("S", 2020, 1), Holding("I", 2020, 1)], as_of=2025)
+    )
+    even = [Holding(c, 2020, 1) for c in "ISKR"]
+    assert not is_one_kind(figures(even, as_of=2025))  # largest 1/4, H = ln 4 ≈ 1.39
+    assert is_one_kind(figures(even[:2], as_of=2025))  # largest 1/2
+    assert not is_one_kind(figures([], as_of=2025))
