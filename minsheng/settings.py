@@ -152,6 +152,7 @@ TEMPLATES = [
                 "minsheng.notify.context_processors.unread",
                 "minsheng.voice.context_processors.navigation",
                 "minsheng.insights.context_processors.navigation",
+                "minsheng.facilities.context_processors.navigation",
             ],
         },
     },
