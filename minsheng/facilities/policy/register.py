@@ -71,6 +71,9 @@ def kept_q(user: Actor, prefix: str = "") -> Q | None:
     managed = managed_q(user, prefix)
     if user is None or not user.is_authenticated:
         return managed
+    if managed is not None and not managed:
+        # The whole county (an empty Q): ``Q() | Q(keepers=...)`` would be the keepers only.
+        return managed
     keeps = Q(**{f"{prefix}keepers": user})
     return keeps if managed is None else managed | keeps
 
