@@ -88,7 +88,7 @@ def _insert(rows: list[tuple[int, date, int]]) -> None:
     meta = PortalViews._meta
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(
-        connection.ops.quote_name(meta.get_field(name).column)
+        connection.ops.quote_name(str(getattr(meta.get_field(name), "column", name)))
         for name in ("facility", "day", "views")
     )
     with connection.cursor() as cursor:
