@@ -184,3 +184,19 @@ def test_the_command_prints_every_bad_row_and_fails(world, tmp_path, capsys):
         "[capacity_invalid]",
     ]
     assert Facility.objects.count() == 0
+
+
+def test_a_row_refused_while_writing_writes_nothing_and_names_its_row(world, monkeypatch):
+    # a code taken between the check and the write (another import, a form) is a bad row
+    real = svc.facility_create
+
+    def racing(**kwargs):
+        if kwargs["entry"].code == "second":
+            make_facility(world.village_a, code="second")
+        return real(**kwargs)
+
+    monkeypatch.setattr(svc, "facility_create", racing)
+    result = _run(csv_bytes([raw(code="first"), raw(code="second")]))
+    assert _errors(result) == [(3, "code", RegisterCode.CODE_TAKEN)]
+    assert result.committed is False
+    assert Facility.objects.count() == 0  # the first row too (the racer's row was in it)

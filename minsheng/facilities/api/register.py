@@ -202,7 +202,7 @@ class FacilityFilter(django_filters.FilterSet):
         return qs.filter(region=_region(value, Region.Level.VILLAGE, name))
 
     def by_text(self, qs: QuerySet[Facility], name: str, value: str) -> QuerySet[Facility]:
-        return sel.public_facilities(sel.Filters(q=value.strip())).filter(pk__in=qs.values("pk"))
+        return qs.filter(sel.text_q(value.strip()))
 
 
 @extend_schema(tags=["facilities"])

@@ -72,13 +72,18 @@ def _filtered(qs: QuerySet[Facility], filters: Filters) -> QuerySet[Facility]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.q:
-        qs = qs.filter(
-            Q(name_zh__icontains=filters.q)
-            | Q(name_en__icontains=filters.q)
-            | Q(address__icontains=filters.q)
-            | Q(code__iexact=filters.q)
-        )
+        qs = qs.filter(text_q(filters.q))
     return qs
+
+
+def text_q(text: str) -> Q:
+    """Facilities whose name (either language) or address holds ``text``, or coded so."""
+    return (
+        Q(name_zh__icontains=text)
+        | Q(name_en__icontains=text)
+        | Q(address__icontains=text)
+        | Q(code__iexact=text)
+    )
 
 
 def _joined(qs: QuerySet[Facility]) -> QuerySet[Facility]:

@@ -126,9 +126,11 @@ class Lookups:
 
     @classmethod
     def load(cls) -> Lookups:
-        regions = Region.objects.filter(
-            level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE]
-        ).select_related("parent")
+        regions = (
+            Region.objects.filter(level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE])
+            .select_related("parent")
+            .defer("boundary", "parent__boundary")
+        )
         return cls(
             regions={r.code: r for r in regions},
             services={s.code: s for s in Service.objects.all()},
@@ -814,29 +816,53 @@ def facilities_import(
         (result.updated if plan.existing else result.created).append(plan.entry.code)
     if not commit:
         return result
-    with transaction.atomic():
-        for plan in plans:
-            note = f"row {plan.row}"
-            if plan.existing is None:
-                facility_create(actor=actor, entry=plan.entry, now=at, imported=True)
-                continue
-            facility = facility_update(
-                facility_id=plan.existing.pk, actor=actor, entry=plan.entry, now=at, imported=True
-            )
-            if plan.entry.status and plan.entry.status != facility.status:
-                old = facility.status
-                facility.status = plan.entry.status
-                facility.updated_at = max(at, facility.updated_at)
-                facility.save(update_fields=["status", "updated_at"])
-                _event(
-                    facility,
-                    FacilityAction.STATUS,
-                    actor,
-                    facility.updated_at,
-                    note=f"{old} → {facility.status}: {note}",
-                )
+    try:
+        _write(plans, actor=actor, at=at)
+    except _RowRefused as exc:
+        # Checked above, so only a race (a code taken meanwhile) gets here: nothing written.
+        result.errors.extend(_row_error(exc.row, e) for e in exc.errors)
+        return result
     result.committed = True
     return result
+
+
+class _RowRefused(Exception):
+    def __init__(self, row: int, errors: list[ErrorDetail]) -> None:
+        super().__init__(row)
+        self.row = row
+        self.errors = errors
+
+
+def _write(plans: list[_Plan], *, actor: Actor, at: datetime) -> None:
+    """Write the planned rows in one transaction: all or nothing (a refusal names its row)."""
+    with transaction.atomic():
+        for plan in plans:
+            try:
+                _write_one(plan, actor=actor, at=at)
+            except DomainError as exc:
+                raise _RowRefused(plan.row, exc.errors) from exc
+
+
+def _write_one(plan: _Plan, *, actor: Actor, at: datetime) -> None:
+    note = f"row {plan.row}"
+    if plan.existing is None:
+        facility_create(actor=actor, entry=plan.entry, now=at, imported=True)
+        return
+    facility = facility_update(
+        facility_id=plan.existing.pk, actor=actor, entry=plan.entry, now=at, imported=True
+    )
+    if plan.entry.status and plan.entry.status != facility.status:
+        old = facility.status
+        facility.status = plan.entry.status
+        facility.updated_at = max(at, facility.updated_at)
+        facility.save(update_fields=["status", "updated_at"])
+        _event(
+            facility,
+            FacilityAction.STATUS,
+            actor,
+            facility.updated_at,
+            note=f"{old} → {facility.status}: {note}",
+        )
 
 
 def _row_permission(

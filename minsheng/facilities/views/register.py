@@ -598,23 +598,31 @@ def _form_page(
     )
 
 
+def _read_posted(request: HttpRequest, *, new: bool) -> tuple[dict[str, Any], svc.Entry]:
+    """The form's text and the entry read from it (a ``DomainError`` with every refusal)."""
+    text = _posted_entry(request.POST)
+    entry, problems = svc.read_entry(
+        text, lookups=svc.Lookups.load(), today=timezone.localdate(), status_required=new
+    )
+    if entry is None:
+        raise DomainError(problems)
+    return text, entry
+
+
 @allowed(policy.can_register_any)
 def staff_facility_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, facility=None, values={"status": Status.PLANNED})
-    raw = _posted_entry(request.POST)
-    raw["services"] = request.POST.getlist("services")
-    text = {**raw, "services": "; ".join(raw["services"])}
     try:
-        entry, problems = svc.read_entry(
-            text, lookups=svc.Lookups.load(), today=timezone.localdate()
-        )
-        if entry is None:
-            raise DomainError(problems)
+        _text, entry = _read_posted(request, new=True)
         facility = svc.facility_create(actor=request.user, entry=entry)
     except DomainError as exc:
         return _form_page(
-            request, facility=None, values=raw, errors=exc.errors, status=exc.status_code
+            request,
+            facility=None,
+            values=_posted_entry(request.POST),
+            errors=exc.errors,
+            status=exc.status_code,
         )
     messages.success(request, _("The facility was registered."))
     return redirect("staff_facility", pk=facility.pk)
@@ -625,18 +633,16 @@ def staff_facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _managed_facility(request, pk)
     if request.method != "POST":
         return _form_page(request, facility=facility, values=svc.entry_fields(facility))
-    text = _posted_entry(request.POST)
-    raw = {**text, "services": request.POST.getlist("services")}
     try:
-        entry, problems = svc.read_entry(
-            text, lookups=svc.Lookups.load(), today=timezone.localdate(), status_required=False
-        )
-        if entry is None:
-            raise DomainError(problems)
+        _text, entry = _read_posted(request, new=False)
         svc.facility_update(facility_id=facility.pk, actor=request.user, entry=entry)
     except DomainError as exc:
         return _form_page(
-            request, facility=facility, values=raw, errors=exc.errors, status=exc.status_code
+            request,
+            facility=facility,
+            values=_posted_entry(request.POST),
+            errors=exc.errors,
+            status=exc.status_code,
         )
     messages.success(request, _("The facility was saved."))
     return redirect("staff_facility", pk=facility.pk)
