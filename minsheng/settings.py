@@ -454,6 +454,9 @@ SPECTACULAR_SETTINGS = {
         "TopicStatusEnum": "minsheng.voice.models.TopicStatus",
         "TopicActionEnum": "minsheng.voice.models.TopicAction",
         "SurveyStatusEnum": "minsheng.voice.models.SurveyStatus",  # issue 9, surveys
+        # issue 10, facilities (the register part)
+        "FacilityKindEnum": "minsheng.facilities.models.Kind",
+        "FacilityStatusEnum": "minsheng.facilities.models.Status",
     },
 }
 

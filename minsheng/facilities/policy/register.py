@@ -71,6 +71,9 @@ def kept_q(user: Actor, prefix: str = "") -> Q | None:
     managed = managed_q(user, prefix)
     if user is None or not user.is_authenticated:
         return managed
+    if managed is not None and not managed:
+        # The whole county (an empty Q): ``Q() | Q(keepers=...)`` would be the keepers only.
+        return managed
     keeps = Q(**{f"{prefix}keepers": user})
     return keeps if managed is None else managed | keeps
 
@@ -112,3 +115,33 @@ def uses_facility_console(user: Actor) -> bool:
         and user.is_authenticated
         and Facility.keepers.through.objects.filter(user_id=user.pk).exists()
     )
+
+
+# --- the register part's pages (issue 10, items 1 and 2) --------------------------------------
+
+
+def can_register_any(user: Actor) -> bool:
+    """Register facilities somewhere (the "new facility" form and the import)."""
+    return management_scope(user) is not None
+
+
+def can_import(user: Actor) -> bool:
+    return can_register_any(user)
+
+
+def can_open_staff_page(user: Actor, facility: Facility) -> bool:
+    """The staff page of one facility: its managers and keepers."""
+    return keeps(user, facility)
+
+
+def counts_as_visit(user: Actor, facility: Facility) -> bool:
+    """Whether opening the public page counts as a resident finding the facility: staff
+    who manage or keep it are not counted."""
+    if user is None or not user.is_authenticated:
+        return True
+    return not keeps(user, facility)
+
+
+def reads_staff_history(user: Actor, facility: Facility) -> bool:
+    """The whole history (staff notes too); everyone else reads the public steps only."""
+    return keeps(user, facility)
