@@ -21,6 +21,7 @@ import hashlib
 import math
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -50,7 +51,7 @@ RATES: dict[str, tuple[float, str, float]] = {
     Kind.SPORTS: (0.004, UseKind.BOOKINGS, 0.05),
     Kind.ELDERLY: (0.0012, UseKind.BOOKINGS, 0.3),
 }
-WEEKEND = {Kind.BOOKSHOP: 1.5, Kind.CULTURAL: 1.6, Kind.SPORTS: 1.5}
+WEEKEND: dict[str, float] = {Kind.BOOKSHOP: 1.5, Kind.CULTURAL: 1.6, Kind.SPORTS: 1.5}
 IDLE_SHARE = 0.2  # an idle facility's use against its peers', before the last 90 days
 IDLE_LAST = 0.05  # ... falling to this by today
 
@@ -133,7 +134,7 @@ def seed_facility_use(
     at = ops.adapt_datetimefield_value(now)
     staff, device = UseSource.STAFF.value, UseSource.DEVICE.value
     visits_kind = UseKind.VISITS.value
-    rows: list[tuple[object, ...]] = []
+    rows: list[tuple[Any, ...]] = []
     days = [
         (first + timedelta(days=i), ops.adapt_datefield_value(first + timedelta(days=i)))
         for i in range(DAYS)
@@ -167,7 +168,7 @@ def seed_facility_use(
     return len(rows) + collected.counts
 
 
-def _insert(rows: list[tuple[object, ...]]) -> None:
+def _insert(rows: list[tuple[Any, ...]]) -> None:
     """Multi-row INSERTs of (facility, day, kind, count, source, device, recorded at): a
     few hundred thousand counts through ``bulk_create`` would take seconds spent preparing
     values that need no preparation (as ``demo.history`` writes its events)."""
@@ -180,5 +181,5 @@ def _insert(rows: list[tuple[object, ...]]) -> None:
         for start in range(0, len(rows), per):
             batch = rows[start : start + per]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-            params = [v for r in batch for v in r]
+            params: list[Any] = [v for r in batch for v in r]
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608 (names from the model, values as parameters)
