@@ -189,3 +189,35 @@ def test_the_command_stops_on_a_bad_row_unless_skipping(places: Any, tmp_path: P
     assert counts_of(places.shop) == [("2026-03-01", "visits", 12, "import")]
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("use_import", str(tmp_path / "missing.csv"))
+
+
+def test_skipping_when_every_row_is_bad_writes_nothing(places: Any) -> None:
+    before = snapshot()
+    result = use_counts_import(
+        actor=None,
+        data=_csv("nowhere,2026-03-01,visits,1"),
+        filename="c.csv",
+        commit=True,
+        skip_bad_rows=True,
+    )
+    assert (result.written, len(result.errors)) == (0, 1)
+    assert snapshot() == before
+
+
+def test_loans_import_where_there_is_a_collection(places: Any) -> None:
+    from minsheng.facilities.models import Title
+
+    station = make_facility(places.town_a, Kind.CULTURAL, code="t1-cultural")
+    data = _csv("t1-cultural,2026-03-01,loans,4")
+    assert use_counts_import(actor=None, data=data, filename="c.csv").errors[0].code == (
+        "kind_not_fitting"
+    )
+    Title.objects.create(
+        facility=station,
+        title="农技",
+        subject="S",
+        year=2024,
+        copies=1,
+        added_on=timezone.localdate(),
+    )
+    assert use_counts_import(actor=None, data=data, filename="c.csv", commit=True).written == 1

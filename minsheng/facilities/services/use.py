@@ -56,12 +56,13 @@ from ..models import (
     Facility,
     FacilityAction,
     FacilityEvent,
+    Title,
     UseCount,
     UseKind,
     UseSource,
 )
 from ..policy import use as policy
-from ..selectors.use import kinds_for
+from ..selectors.use import fitting_kinds, kinds_for
 
 # Without a recorded capacity, a day's count of one kind above this is a mistake: more than
 # a township health centre or a county library sees on its busiest day.
@@ -315,12 +316,24 @@ def use_counts_import(
         )
     result.rows = len(table.rows)
     codes = {r.values.get("facility", "") for r in table.rows}
-    facilities = {
-        f.code: f for f in Facility.objects.filter(code__in=codes).prefetch_related("keepers")
+    facilities = {f.code: f for f in Facility.objects.filter(code__in=codes)}
+    with_titles = set(
+        Title.objects.filter(facility__code__in=codes).values_list("facility_id", flat=True)
+    )
+    fitting = {
+        f.pk: fitting_kinds(f.kind, has_collection=f.pk in with_titles) for f in facilities.values()
     }
-    fitting = {f.pk: kinds_for(f) for f in facilities.values()}
+    # The facilities the importer may enter counts for, in one query (the command: all).
+    if actor is None:
+        allowed = {f.pk for f in facilities.values()}
+    else:
+        entered = policy.entered_q(actor)
+        allowed = (
+            set(Facility.objects.filter(entered, code__in=codes).values_list("pk", flat=True))
+            if entered is not None
+            else set()
+        )
     today = timezone.localdate()
-    allowed: dict[int, bool] = {}
     for row in table.rows:
 
         def bad(column: str | None, code: str, message: Any, number: int = row.number) -> None:
@@ -331,8 +344,6 @@ def use_counts_import(
             bad("facility", UseCode.FACILITY_NOT_FOUND, _("No facility has this code."))
             continue
         if facility.pk not in allowed:
-            allowed[facility.pk] = actor is None or policy.can_enter_use(actor, facility)
-        if not allowed[facility.pk]:
             bad("facility", Code.NOT_PERMITTED, _("You do not keep this facility."))
             continue
         if not policy.is_counted(facility):
@@ -369,18 +380,21 @@ def use_counts_import(
         return result
     now = timezone.now()
     with transaction.atomic():
+        keys = set(result.planned)
+        pks = sorted({pk for pk, _day, _kind in keys})
+        # Lock the facilities: two imports (or an entry) of the same day replace in turn.
+        list(Facility.objects.select_for_update().filter(pk__in=pks).values_list("pk"))
         # Replace: the earlier imported counts of these facility-days and kinds go first.
-        by_facility: dict[int, list[tuple[date, str]]] = {}
-        for pk, day, kind in result.planned:
-            by_facility.setdefault(pk, []).append((day, kind))
-        for pk, keys in by_facility.items():
-            days = sorted({d for d, _k in keys})
-            existing = UseCount.objects.filter(
-                facility_id=pk, source=UseSource.IMPORT, day__gte=days[0], day__lte=days[-1]
-            ).values_list("pk", "day", "kind")
-            doomed = [row_pk for row_pk, d, k in existing if (d, k) in set(keys)]
-            if doomed:
-                UseCount.objects.filter(pk__in=doomed).delete()
+        days = [day for _pk, day, _kind in keys] or [today]
+        existing = UseCount.objects.filter(
+            facility_id__in=pks,
+            source=UseSource.IMPORT,
+            day__gte=min(days),
+            day__lte=max(days),
+        ).values_list("pk", "facility_id", "day", "kind")
+        doomed = [row_pk for row_pk, pk, day, kind in existing if (pk, day, kind) in keys]
+        for start in range(0, len(doomed), 1000):
+            UseCount.objects.filter(pk__in=doomed[start : start + 1000]).delete()
         UseCount.objects.bulk_create(
             [
                 UseCount(
