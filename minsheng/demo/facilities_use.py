@@ -143,7 +143,8 @@ def seed_facility_use(
         rate, second, share = RATES[f.kind]
         served = f.population_served or regions[f.region_id].population or 1000
         cap = f.capacity or 10_000
-        base = served * rate
+        # A busy facility runs at most at 60% of its capacity on an ordinary day.
+        base = min(served * rate, 0.6 * cap)
         open_days = _open_days(f)
         since = f.opened_on or first
         is_idle = f.pk in idle
