@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 from minsheng.facilities.models import UseCount, UseSource
@@ -67,3 +70,61 @@ def test_bad_ranges_are_400(world: Any, query: str, field: str, code: str) -> No
     response = api_client(world.county_admin).get(f"/api/v1/facilities/{shop.pk}/use/?{query}")
     assert response.status_code == 400
     assert [(e["code"], e["field"]) for e in response.json()["errors"]] == [(code, field)]
+
+
+@pytest.fixture
+def wsgi_keeps_connection() -> Iterator[None]:
+    """As in tests/api/test_schemathesis.py: the WSGI application called directly would
+    close the test's database connection when each response finishes."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.mark.parametrize("who", ["dispatcher_a", "device"])
+def test_the_use_endpoints_conform_to_the_schema(
+    world: Any, who: str, wsgi_keeps_connection: None
+) -> None:
+    """schemathesis on the two endpoints of the use part (as in tests/api): no server error,
+    no answer the schema contradicts, with generated and with real ids and keys."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from minsheng.facilities.services.use import counter_device_create
+    from tests.api.test_schemathesis import CHECKS, load_schema, token_of
+
+    shop = make_facility(world.village_a, capacity=30)
+    _device, key = counter_device_create(actor=world.county_admin, facility_id=shop.pk, name="door")
+    headers = {
+        "Authorization": f"Device {key}" if who == "device" else token_of(world.dispatcher_a)
+    }
+    schema = load_schema()
+    for path, method in (
+        ("/api/v1/facility-counts/", "POST"),
+        ("/api/v1/facilities/{facility_id}/use/", "GET"),
+    ):
+        operation = schema[path][method]
+        strategy = st.one_of(
+            operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE),
+            operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE),
+        )
+
+        @given(case=strategy, real=st.booleans())
+        @settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case: Any, real: bool) -> None:
+            if real and case.path_parameters:
+                case.path_parameters = {"facility_id": shop.pk}
+            if real and isinstance(case.body, dict):
+                case.body = {**case.body, "facility": shop.pk}
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        run()
