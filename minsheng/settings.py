@@ -579,3 +579,10 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# issue 10, use: orders delivered at facilities counted as their use, nightly at 01:40 for
+# the last 7 days (docs/facility-use.md); idempotent, so a missed night is caught up.
+CELERY_BEAT_SCHEDULE["facilities-order-use"] = {
+    "task": "minsheng.facilities.tasks.collect_order_use",
+    "schedule": crontab(hour=1, minute=40),
+    "options": {"expires": 23 * 3600.0},
+}

@@ -36,6 +36,7 @@ from minsheng.demo.catalog import (
 from minsheng.demo.demand import build_demand, reset_demand
 from minsheng.demo.facilities import build_facilities, reset_facilities
 from minsheng.demo.facilities_register import seed_portal_views
+from minsheng.demo.facilities_use import seed_facility_use
 from minsheng.demo.facility_stories import stories
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
@@ -223,6 +224,9 @@ def seed_demo(
             demo_village_pk=world.demo_village_pk,
             now=now,
             seed=seed,
+        )
+        seed_facility_use(
+            facilities=facilities, story=story, admin_id=people.admin, now=now, seed=seed
         )
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).

@@ -31,3 +31,25 @@ class RegisterCode(StrEnum):
     FILE_UNREADABLE = "file_unreadable"
     COLUMN_MISSING = "column_missing"
     COLUMN_UNKNOWN = "column_unknown"
+
+
+class UseCode(StrEnum):
+    """Refusals of the use part: counts entered, imported or posted by a counter device."""
+
+    FACILITY_NOT_FOUND = "facility_not_found"
+    FACILITY_NOT_IN_USE = "facility_not_in_use"  # planned or abandoned: nothing to count
+    NO_COUNTS = "no_counts"
+    KIND_UNKNOWN = "kind_unknown"
+    KIND_NOT_FITTING = "kind_not_fitting"  # loans at a clinic, anything at a road
+    NEGATIVE = "negative"
+    ABSURD = "absurd"  # over ten times the capacity (or the ceiling without one)
+    FUTURE_DATE = "future_date"
+    NOT_DATE = "not_date"
+    DUPLICATE_ROW = "duplicate_row"
+    BAD_FILE = "bad_file"
+    MISSING_COLUMNS = "missing_columns"
+    DEVICE_KEY_INVALID = "device_key_invalid"  # wrong, unknown or revoked: 401
+    DEVICE_OTHER_FACILITY = "device_other_facility"  # a key for another facility: 403
+    DEVICE_NOT_FOUND = "device_not_found"
+    DEVICE_REVOKED = "device_revoked"
+    NAME_REQUIRED = "name_required"

@@ -1,1 +1,19 @@
 """Periodic work of the facilities app (issue 10): each part adds its tasks here."""
+
+# --- use (issue 10, part 3) -------------------------------------------------------------------
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(name="minsheng.facilities.tasks.collect_order_use", ignore_result=False)
+def collect_order_use(days: int = 7) -> dict[str, int]:
+    """Count the orders delivered at facilities over the last ``days`` days (today
+    included) as their use; idempotent, nightly from Celery beat (docs/facility-use.md)."""
+    from minsheng.facilities.services.use import order_use_collect
+
+    today = timezone.localdate()
+    result = order_use_collect(day_from=today - timedelta(days=days - 1), day_to=today)
+    return {"days": result.days, "orders": result.orders, "counts": result.counts}
