@@ -575,3 +575,7 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# issue 10, collections: the price of a book in the acquisition list (whole yuan; a price
+# given on the page overrides it), docs/collections.md.
+MINSHENG_BOOK_PRICE = env_int("MINSHENG_BOOK_PRICE", 40)
