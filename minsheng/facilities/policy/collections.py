@@ -15,7 +15,7 @@ from django.db.models import Q
 from minsheng.accounts.types import Actor
 
 from ..models import LIBRARIES, Facility
-from .register import is_public, keeps, kept_q, management_scope
+from .register import is_public, keeps, kept_q, managed_q, management_scope
 
 
 def holds_collection(facility: Facility) -> bool:
@@ -28,6 +28,11 @@ def libraries_q() -> Q:
 
 def kept_libraries_q(user: Actor) -> Q | None:
     """The libraries ``user`` keeps or manages; None: none."""
+    managed = managed_q(user)
+    if managed is not None and not managed:
+        # The county's scope is the empty Q (everything); ``Q() | Q(keepers=…)`` would be
+        # only the keepers' rows (Django drops an empty operand), so it stands alone.
+        return libraries_q()
     kept = kept_q(user)
     return None if kept is None else kept & libraries_q()
 

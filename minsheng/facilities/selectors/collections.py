@@ -4,9 +4,10 @@ the acquisition list reads (the titles and residents' book orders)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -103,8 +104,8 @@ class LibraryRow:
     one_kind: bool
 
 
-SORTS = {
-    "name": lambda r: (r.facility.township_id or 0, r.facility.code),
+SORTS: dict[str, Callable[[LibraryRow], Any] | None] = {
+    "name": None,  # the register's order: township, place, code
     "copies": lambda r: r.figures.copies,
     "titles": lambda r: r.figures.titles,
     "median_age": lambda r: r.figures.median_age,
@@ -138,7 +139,9 @@ def library_table(
         LibraryRow(f, by_id[f.pk], is_stale(by_id[f.pk]), is_one_kind(by_id[f.pk]))
         for f in libraries
     ]
-    key = SORTS.get(sort, SORTS["name"])
+    key = SORTS.get(sort)
+    if key is None:
+        return rows[::-1] if descending else rows
     present = [r for r in rows if key(r) is not None]
     absent = [r for r in rows if key(r) is None]
     present.sort(key=key, reverse=descending)

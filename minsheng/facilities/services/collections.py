@@ -363,6 +363,6 @@ def titles_import(
     Title.objects.bulk_create([_title(row, facility) for row in good], batch_size=500)
     note = f"藏书导入：{len(good)} 种" + (f"，替换原有 {removed} 种" if replace else "")
     if bad:
-        note += f"，跳过 {len(bad)} 处错误"
+        note += f"，跳过 {len({e.row for e in bad})} 行"
     _record(facility, actor, FacilityAction.IMPORTED, note)
     return ImportSummary(written=len(good), removed=removed, skipped=bad)
