@@ -207,3 +207,9 @@ def test_the_public_api_hides_planned_facilities_and_non_libraries(world):
         assert client.get(f"/api/v1/facilities/{f.pk}/collection/").status_code == 404
         assert client.get(f"/api/v1/facilities/{f.pk}/collection/titles/").status_code == 404
     assert client.get("/api/v1/facilities/999999/collection/").status_code == 404
+    huge = "9" * 30  # beyond any database integer: still a plain 404
+    assert client.get(f"/api/v1/facilities/{huge}/collection/").status_code == 404
+    assert client.get(f"/api/v1/facilities/{huge}/collection/titles/").status_code == 404
+    admin = logged_in(world.county_admin)
+    assert admin.get(f"/staff/facilities/{huge}/collection/").status_code == 404
+    assert admin.get(f"/staff/facilities/{huge}/acquisitions/").status_code == 404

@@ -100,8 +100,8 @@ def test_the_table_follows_the_users_scope_and_marks(world, shops):
     assert sel.library_table(world.resident, 2026) == []
     groups = sel.by_township(county)
     assert [(g.name, len(g.rows), g.stale, g.one_kind) for g in groups] == [
-        ("甲镇", 2, 0, 1),
-        ("乙乡", 1, 1, 1),
+        (world.town_a.name, 2, 0, 1),
+        (world.town_b.name, 1, 1, 1),
     ]
 
 
