@@ -12,6 +12,7 @@ class CollectionCode(StrEnum):
     NOT_A_LIBRARY = "not_a_library"  # the facility holds no collection of books
     MISSING_COLUMNS = "missing_columns"
     UNREADABLE = "unreadable"  # the file is not a CSV/XLSX table
+    FILE_TOO_LARGE = "file_too_large"
     EMPTY_FILE = "empty_file"
     BAD_ROWS = "bad_rows"  # one or more rows refused (each a RowError)
     TITLE_REQUIRED = "title_required"

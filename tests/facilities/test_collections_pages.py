@@ -137,6 +137,17 @@ def test_a_bad_import_names_the_rows_and_writes_nothing(world, shop):
     assert "Choose a CSV or XLSX file." in response.content.decode()
 
 
+def test_a_file_too_large_is_refused_unread(world, shop, monkeypatch):
+    monkeypatch.setattr("minsheng.facilities.services.collections.MAX_FILE_BYTES", 1_000_000)
+    before = snapshot()
+    data = csv_bytes([["好书", "S", 2020, 1]]) + b"#" * 1_000_000
+    upload = SimpleUploadedFile("titles.csv", data)
+    response = logged_in(world.grid_worker).post(url(shop, "collection/import/"), {"file": upload})
+    assert response.status_code == 400
+    assert "The file is larger than 1 MB." in response.content.decode()
+    assert snapshot() == before
+
+
 def test_the_county_table_marks_and_exports(world, shop):
     old = library(world, region=world.village_b, keepers=[])
     add_titles(old, [("政策汇编", "D", YEAR - 20, 10, 1)])

@@ -111,3 +111,13 @@ def test_the_table_sorts_with_empty_collections_last(world, shops):
     assert [r.facility.pk for r in rows] == [old.pk, fresh.pk, empty.pk]
     rows = sel.library_table(world.county_admin, 2026, sort="median_age")
     assert [r.facility.pk for r in rows] == [fresh.pk, old.pk, empty.pk]
+
+
+def test_highlights_are_the_newest_most_lent_titles(shops):
+    fresh, _old, empty = shops
+    assert [t.title for t in sel.highlights(fresh, 3)] == [
+        "稻田养鱼技术",  # 2025
+        "唐诗三百首",  # 2024
+        "平凡的世界",  # 2020
+    ]
+    assert sel.highlights(empty) == []

@@ -206,3 +206,13 @@ def holdings_of(facility: Facility) -> list[Holding]:
             "subject", "year", "copies", "loans"
         )
     ]
+
+
+def highlights(facility: Facility, limit: int = 5) -> list[Title]:
+    """What the public page can show of a library's books: its newest titles, the most lent
+    first among the same year (for the portal's "collection highlights")."""
+    return list(
+        Title.objects.filter(facility_id=facility.pk).order_by("-year", "-loans", "title", "pk")[
+            :limit
+        ]
+    )

@@ -50,6 +50,7 @@ MAX_COPIES = 100_000
 MAX_LOANS = 10_000_000
 TITLE_MAX = 300
 AUTHOR_MAX = 200
+MAX_FILE_BYTES = 5_000_000  # a library's titles fit many times over; a wrong file does not
 _WHOLE = re.compile(r"[0-9]+")
 _ISBN = re.compile(r"(?:[0-9]{9}[0-9Xx]|[0-9]{13})")
 

@@ -288,6 +288,13 @@ def titles_import(request: HttpRequest, pk: int) -> HttpResponse:
     if upload is None:
         error = ErrorDetail(CollectionCode.UNREADABLE, _("Choose a CSV or XLSX file."), "file")
         return _collection_page(request, facility, import_errors=[error], status=400)
+    if (upload.size or 0) > services.MAX_FILE_BYTES:
+        error = ErrorDetail(
+            CollectionCode.FILE_TOO_LARGE,
+            _("The file is larger than %(mb)d MB.") % {"mb": services.MAX_FILE_BYTES // 1_000_000},
+            "file",
+        )
+        return _collection_page(request, facility, import_errors=[error], status=400)
     try:
         summary = services.titles_import(
             actor=request.user,
