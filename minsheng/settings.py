@@ -586,3 +586,7 @@ CELERY_BEAT_SCHEDULE["facilities-order-use"] = {
     "schedule": crontab(hour=1, minute=40),
     "options": {"expires": 23 * 3600.0},
 }
+
+# issue 10, collections: the price of a book in the acquisition list (whole yuan; a price
+# given on the page overrides it), docs/collections.md.
+MINSHENG_BOOK_PRICE = env_int("MINSHENG_BOOK_PRICE", 40)

@@ -35,6 +35,7 @@ from minsheng.demo.catalog import (
 )
 from minsheng.demo.demand import build_demand, reset_demand
 from minsheng.demo.facilities import build_facilities, reset_facilities
+from minsheng.demo.facilities_collections import seed_collections
 from minsheng.demo.facilities_register import seed_portal_views
 from minsheng.demo.facilities_use import seed_facility_use
 from minsheng.demo.facility_stories import stories
@@ -228,6 +229,7 @@ def seed_demo(
         seed_facility_use(
             facilities=facilities, story=story, admin_id=people.admin, now=now, seed=seed
         )
+        seed_collections(facilities=facilities, story=story, now=now, seed=seed)  # 3
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)
