@@ -575,3 +575,10 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# issue 10, medicines: residents' medicine requests read from their orders, nightly at 03:10
+# (docs/medicines.md); idempotent, so a missed night is caught up by the next.
+CELERY_BEAT_SCHEDULE["facilities-medicine-requests"] = {
+    "task": "minsheng.facilities.tasks.medicine_requests_nightly",
+    "schedule": crontab(hour=3, minute=10),
+    "options": {"expires": 23 * 3600.0},
+}
