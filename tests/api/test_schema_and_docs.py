@@ -100,6 +100,9 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("GET", "/api/v1/surveys/{survey_id}/"),
         ("POST", "/api/v1/surveys/{survey_id}/responses/"),
         ("GET", "/api/v1/surveys/{survey_id}/results/"),
+        # issue 10, medicines
+        ("GET", "/api/v1/medicines/"),
+        ("GET", "/api/v1/facilities/{facility_id}/medicines/"),
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]
