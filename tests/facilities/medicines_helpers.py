@@ -4,7 +4,7 @@ orders placed through the order services."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from minsheng.catalog.models import ServiceAttribute
@@ -17,6 +17,7 @@ from minsheng.facilities.models import (
     MedicineRequest,
 )
 from minsheng.facilities.services.medicines import ATTR_MEDICINE, ATTR_TEXT, SERVICE_CODE
+from minsheng.orders import services as orders
 from minsheng.orders.models import Order
 from tests.factories import AttributeFactory, ServiceFactory
 from tests.helpers import T0, submit
@@ -102,14 +103,16 @@ def ask(
     description: str = "",
     region: Any = None,
     now: datetime = T0,
+    approve: bool = True,
 ) -> Order:
-    """A medicine-request order placed by the resident of ``region`` (default V1)."""
+    """A medicine-request order placed by the resident of ``region`` (default V1) at
+    ``now``, and (unless told) approved by its township's dispatcher a minute later."""
     answers: dict[str, Any] = {}
     if medicine is not None:
         answers[ATTR_MEDICINE] = medicine
     if text is not None:
         answers[ATTR_TEXT] = text
-    return submit(
+    order = submit(
         world,
         service_code=SERVICE_CODE,
         region_code=(region or world.village_a).code,
@@ -117,6 +120,12 @@ def ask(
         description=description,
         now=now,
     )
+    if approve:
+        dispatcher = (
+            world.dispatcher_a if order.township_id == world.town_a.pk else world.dispatcher_b
+        )
+        orders.order_approve(order_id=order.pk, actor=dispatcher, now=now + timedelta(minutes=1))
+    return order
 
 
 def snapshot() -> dict[str, Any]:

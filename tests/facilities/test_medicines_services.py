@@ -133,10 +133,12 @@ def test_requests_for_medicines_the_clinic_lacks_are_recorded_once(world):
     ask(world, text="降压药")
     ask(world, medicine="insulin", region=world.town_a)
     ask(world, medicine="other", text="头疼")
-    rejected = ask(world, medicine="insulin")
+    rejected = ask(world, medicine="insulin", approve=False)
     orders.order_reject(order_id=rejected.pk, actor=world.dispatcher_a, reason="重复", now=T0)
-    cancelled = ask(world, medicine="insulin")
+    cancelled = ask(world, medicine="insulin", approve=False)
     orders.order_cancel(order_id=cancelled.pk, actor=world.resident, now=T0)
+    # not read yet: not reviewed
+    waiting = ask(world, medicine="insulin", approve=False)
 
     s = svc.medicine_requests_collect(now=T0 + timedelta(hours=1))
     day = date(2026, 5, 4)
@@ -152,6 +154,11 @@ def test_requests_for_medicines_the_clinic_lacks_are_recorded_once(world):
     again = svc.medicine_requests_collect(now=T0 + timedelta(hours=2))
     assert (again.read, again.recorded) == (3, 0)  # only the orders not recorded are read
     assert len(_recorded()) == 4
+
+    orders.order_approve(order_id=waiting.pk, actor=world.dispatcher_a, now=T0 + timedelta(hours=3))
+    reviewed = svc.medicine_requests_collect(now=T0 + timedelta(hours=4))
+    assert (reviewed.read, reviewed.recorded) == (4, 1)
+    assert _recorded()[-1] == (waiting.pk, clinic.code, "insulin", "T1", day)
 
 
 def test_orders_placed_after_the_run_wait_and_a_place_without_a_clinic_is_not_counted(world):

@@ -23,7 +23,9 @@ from ..policy.register import PUBLIC_STATUSES
 # requests named medicines it still does not dispense.
 SHORT_REQUESTS = 3
 TOP = 3  # the medicines named per facility in the report
-NOT_REQUESTS = [Status.REJECTED, Status.CANCELLED, Status.MERGED]
+# Orders not read as requests: not reviewed yet (a request counts once a dispatcher has
+# accepted it as valid), or rejected, cancelled or merged into another order.
+NOT_REQUESTS = [Status.SUBMITTED, Status.REJECTED, Status.CANCELLED, Status.MERGED]
 
 _VILLAGE_FIRST = Case(
     When(level=Level.VILLAGE, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -253,8 +255,8 @@ def report(scope: Q, since: date, until: date) -> Report:
 
 
 def uncollected_orders(service_code: str, *, until: datetime) -> list[Order]:
-    """The orders of the medicine-request service not recorded yet (and not rejected,
-    cancelled or merged), oldest first."""
+    """The orders of the medicine-request service not recorded yet, reviewed and not
+    rejected, cancelled or merged (``NOT_REQUESTS``), oldest first."""
     recorded = MedicineRequest.objects.filter(order__isnull=False).values("order_id")
     return list(
         Order.objects.filter(service__code=service_code, created_at__lte=until)

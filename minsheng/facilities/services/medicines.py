@@ -186,7 +186,9 @@ def medicine_requests_collect(*, now: datetime | None = None) -> CollectSummary:
     ``MedicineRequest`` for each whose facility (the clinic of the order's village, else the
     health centre of its township) does not dispense what it asks for.
 
-    Rejected, cancelled and merged orders are not requests. Idempotent: an order is
+    An order is read once reviewed (approved, whatever happened next), unless it was
+    rejected, cancelled or merged first; once recorded it stays (a later cancellation does
+    not unsay the need). Idempotent: an order is
     recorded at most once (``MedicineRequest.order`` is unique; a race loses on it), and
     an order whose facility had the medicine is read again next time (its list may change
     before the order is collected, never after)."""
