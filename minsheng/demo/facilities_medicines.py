@@ -7,8 +7,9 @@ a year of residents' medicine-request orders, and the requests collected from th
 - The story clinics short of medicines (``Stories.short_of_medicines``) lack the common
   antihypertensives and metformin (and, being village clinics, insulin is not theirs to
   dispense): residents of their villages order them through the menu item
-  ``medicine-request`` about ten times each over the year; a dozen more orders come from
-  other villages, some for medicines their clinic has (those do not count).
+  ``medicine-request`` ten times each over the year; a dozen more orders come from other
+  villages (two clinics of the walk-through township, two each; never the walk-through
+  village), some for medicines their clinic has (those do not count).
 - The orders are played by ``demo.history.Sim`` (the lifecycle's own steps): reviewed,
   dispatched to the township's health team, delivered ("referred to the health centre" or
   "dispensed on referral"), then rated or closed automatically; written with the history's
@@ -28,7 +29,7 @@ from minsheng.demo.catalog import SeededProvider, SeededService
 from minsheng.demo.facilities import DemoFacilities
 from minsheng.demo.facility_stories import Stories
 from minsheng.demo.history import EPOCH, Sim, write
-from minsheng.demo.regions import Place
+from minsheng.demo.regions import DEMO_TOWNSHIP, Place
 from minsheng.demo.users import People
 from minsheng.facilities import medicine_rules as rules
 from minsheng.facilities.models import Dispensing, Facility, Kind, Medicine
@@ -172,6 +173,7 @@ def seed_medicines(
     people: People,
     providers: list[SeededProvider],
     services: list[SeededService],
+    demo_village_pk: int,
     summary: SeedSummary,
 ) -> None:
     """Dispensing lists, medicine-request orders and their requests (see the module
@@ -196,9 +198,14 @@ def seed_medicines(
         provider = _provider(providers, place)
         for _i in range(STORY_ORDERS):
             sims.append(_order(rng, svc, place, people, weighted(STORY_ASKS), day(), provider))
-    story_pks = {f.region_id for f in story.short_of_medicines}
+    story_pks = {f.region_id for f in story.short_of_medicines} | {demo_village_pk}
     others: list[Facility] = [f for f in facilities.of(Kind.CLINIC) if f.region_id not in story_pks]
-    for clinic in rng.sample(others, min(OTHER_ORDERS, len(others))):
+    # The walk-through dispatcher's township sees a few requests (two clinics, two each:
+    # not short); the rest come from anywhere.
+    home = [f for f in others if places[f.region_id].key == DEMO_TOWNSHIP][:2]
+    rest = [f for f in others if f not in home]
+    picked = home + home + rng.sample(rest, min(OTHER_ORDERS - 2 * len(home), len(rest)))
+    for clinic in picked:
         place = places[clinic.region_id]
         sims.append(
             _order(

@@ -223,6 +223,7 @@ def seed_demo(
             people=people,
             providers=providers,
             services=services,
+            demo_village_pk=world.demo_village_pk,
             summary=summary,
         )
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 
@@ -159,20 +160,20 @@ class FacilityRow:
     coverage: rules.Coverage
     asked: list[Asked]
 
-    @property
+    @cached_property
     def requests(self) -> int:
         return sum(a.requests for a in self.asked)
 
-    @property
+    @cached_property
     def lacking(self) -> int:
         """Requests for medicines it still does not dispense."""
         return sum(a.requests for a in self.asked if not a.dispensed_now)
 
-    @property
+    @cached_property
     def top(self) -> list[Asked]:
         return self.asked[:TOP]
 
-    @property
+    @cached_property
     def short(self) -> bool:
         return self.lacking >= SHORT_REQUESTS
 
@@ -182,26 +183,26 @@ class TownshipBlock:
     township: Region | None
     rows: list[FacilityRow] = field(default_factory=list)
 
-    @property
+    @cached_property
     def coverage(self) -> rules.Coverage:
         return rules.Coverage(
             expected=sum(r.coverage.expected for r in self.rows),
             covered=sum(r.coverage.covered for r in self.rows),
         )
 
-    @property
+    @cached_property
     def requests(self) -> int:
         return sum(r.requests for r in self.rows)
 
-    @property
+    @cached_property
     def lacking(self) -> int:
         return sum(r.lacking for r in self.rows)
 
-    @property
+    @cached_property
     def short(self) -> int:
         return sum(1 for r in self.rows if r.short)
 
-    @property
+    @cached_property
     def top(self) -> list[tuple[Medicine, int]]:
         counts: dict[int, int] = defaultdict(int)
         names: dict[int, Medicine] = {}
@@ -220,15 +221,15 @@ class Report:
     until: date
     townships: list[TownshipBlock]
 
-    @property
+    @cached_property
     def facilities(self) -> int:
         return sum(len(t.rows) for t in self.townships)
 
-    @property
+    @cached_property
     def requests(self) -> int:
         return sum(t.requests for t in self.townships)
 
-    @property
+    @cached_property
     def short(self) -> int:
         return sum(t.short for t in self.townships)
 
