@@ -241,3 +241,20 @@ def test_the_migration_loads_the_reference_subset(world):
     assert Medicine.objects.count() == 80
     assert Medicine.objects.filter(group="patent").count() == 14
     assert Medicine.objects.get(code="insulin-regular").level == "township"
+
+
+def test_orders_older_than_the_window_are_not_read(world):
+    small_list()
+    request_service(world)
+    clinics(world)
+    old = ask(world, medicine="insulin")
+    s = svc.medicine_requests_collect(now=T0 + timedelta(days=svc.WINDOW_DAYS, minutes=1))
+    assert (s.read, s.recorded) == (0, 0)
+    s = svc.medicine_requests_collect(now=T0 + timedelta(days=svc.WINDOW_DAYS))
+    assert (s.read, s.recorded) == (1, 1)
+    assert _recorded()[0][0] == old.pk
+
+
+def test_without_the_menu_item_nothing_is_read(world):
+    small_list()
+    assert svc.medicine_requests_collect(now=T0).read == 0

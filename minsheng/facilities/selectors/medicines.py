@@ -255,12 +255,15 @@ def report(scope: Q, since: date, until: date) -> Report:
 # --- collecting requests from orders ------------------------------------------------------------
 
 
-def uncollected_orders(service_code: str, *, until: datetime) -> list[Order]:
-    """The orders of the medicine-request service not recorded yet, reviewed and not
-    rejected, cancelled or merged (``NOT_REQUESTS``), oldest first."""
+def uncollected_orders(service_code: str, *, since: datetime, until: datetime) -> list[Order]:
+    """The orders of the medicine-request service placed in ``since``..``until`` not
+    recorded yet, reviewed and not rejected, cancelled or merged (``NOT_REQUESTS``),
+    oldest first."""
     recorded = MedicineRequest.objects.filter(order__isnull=False).values("order_id")
     return list(
-        Order.objects.filter(service__code=service_code, created_at__lte=until)
+        Order.objects.filter(
+            service__code=service_code, created_at__gte=since, created_at__lte=until
+        )
         .exclude(status__in=NOT_REQUESTS)
         .exclude(pk__in=recorded)
         .only("pk", "answers", "description", "region_id", "township_id", "created_at")

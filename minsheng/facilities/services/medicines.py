@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.accounts.types import Actor
+from minsheng.catalog.models import Service
 from minsheng.core.errors import Code, DomainError, NotFound, PermissionDenied
 from minsheng.core.tables import Row, RowError, Table
 from minsheng.orders.models import Audience, Order
@@ -43,6 +44,9 @@ SERVICE_CODE = "medicine-request"
 ATTR_MEDICINE = "medicine"
 ATTR_TEXT = "medicine_text"
 OTHER = "other"
+# Orders placed longer ago are not read (an order whose clinic had the medicine is read
+# again each run: the window bounds that work).
+WINDOW_DAYS = 400
 
 
 def _lock_facility(facility_id: int) -> Facility:
@@ -188,50 +192,57 @@ def medicine_requests_collect(*, now: datetime | None = None) -> CollectSummary:
 
     An order is read once reviewed (approved, whatever happened next), unless it was
     rejected, cancelled or merged first; once recorded it stays (a later cancellation does
-    not unsay the need). Idempotent: an order is
-    recorded at most once (``MedicineRequest.order`` is unique; a race loses on it), and
-    an order whose facility had the medicine is read again next time (its list may change
-    before the order is collected, never after)."""
+    not unsay the need). Only orders of the last ``WINDOW_DAYS`` are read.
+
+    Idempotent: an order is recorded at most once (``MedicineRequest.order`` is unique,
+    and runs at once queue on the menu item's row); an order whose facility had the
+    medicine is read again next time (until it is counted or leaves the window)."""
     now = now or timezone.now()
     summary = CollectSummary()
-    orders = selectors.uncollected_orders(SERVICE_CODE, until=now)
-    if not orders:
-        return summary
-    medicines = selectors.reference_for_matching()
-    entries = [
-        rules.Entry(m.code, (m.name_zh, m.name_en), rules.split_keywords(m.keywords))
-        for m in medicines
-    ]
-    by_code = {m.code: m for m in medicines}
-    serving = selectors.serving_facilities({o.region_id for o in orders})
-    dispensed = selectors.dispensed_codes([f.pk for f in serving.values()])
-    rows: list[MedicineRequest] = []
-    for order in orders:
-        summary.read += 1
-        asked = _asked(order, entries, set(by_code))
-        if not asked:
-            summary.unmatched += 1
-            continue
-        facility = serving.get(order.region_id)
-        if facility is None:
-            summary.no_facility += 1
-            continue
-        lacking = rules.lacking(asked, dispensed.get(facility.pk, set()))
-        if lacking is None:
-            summary.dispensed += 1
-            continue
-        rows.append(
-            MedicineRequest(
-                order=order,
-                facility=facility,
-                medicine=by_code[lacking],
-                township_id=order.township_id,
-                requested_on=timezone.localdate(order.created_at),
-            )
-        )
-        summary.by_medicine[lacking] += 1
     with transaction.atomic():
-        # ignore_conflicts: a run in parallel that recorded the same order wins; ours skips.
+        # One run at a time: a second run waits on the menu item's row, then reads only
+        # the orders the first left (its query sees what the first committed).
+        if not Service.objects.select_for_update().filter(code=SERVICE_CODE).exists():
+            return summary
+        orders = selectors.uncollected_orders(
+            SERVICE_CODE, since=now - timedelta(days=WINDOW_DAYS), until=now
+        )
+        if not orders:
+            return summary
+        medicines = selectors.reference_for_matching()
+        entries = [
+            rules.Entry(m.code, (m.name_zh, m.name_en), rules.split_keywords(m.keywords))
+            for m in medicines
+        ]
+        by_code = {m.code: m for m in medicines}
+        serving = selectors.serving_facilities({o.region_id for o in orders})
+        dispensed = selectors.dispensed_codes([f.pk for f in serving.values()])
+        rows: list[MedicineRequest] = []
+        for order in orders:
+            summary.read += 1
+            asked = _asked(order, entries, set(by_code))
+            if not asked:
+                summary.unmatched += 1
+                continue
+            facility = serving.get(order.region_id)
+            if facility is None:
+                summary.no_facility += 1
+                continue
+            lacking = rules.lacking(asked, dispensed.get(facility.pk, set()))
+            if lacking is None:
+                summary.dispensed += 1
+                continue
+            rows.append(
+                MedicineRequest(
+                    order=order,
+                    facility=facility,
+                    medicine=by_code[lacking],
+                    township_id=order.township_id,
+                    requested_on=timezone.localdate(order.created_at),
+                )
+            )
+            summary.by_medicine[lacking] += 1
+        # ignore_conflicts: should the order have been recorded by other means meanwhile.
         MedicineRequest.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     summary.recorded = len(rows)
     return summary
