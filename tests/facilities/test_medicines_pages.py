@@ -95,6 +95,11 @@ def test_a_bad_post_shows_the_error_summary_and_writes_nothing(world, clinic):
     assert 'aria-invalid="true" aria-describedby="m-medicine-error"' in page
     response = logged_in(world.grid_worker).post(url, {"action": "paint"})
     assert response.status_code == 400
+    response = logged_in(world.grid_worker).post(
+        url, {"action": "add", "medicine": "insulin", "in_stock": "maybe"}
+    )
+    assert response.status_code == 400
+    assert '<a href="#m-in_stock">Answer yes or no.</a>' in response.content.decode()
     assert snapshot() == before
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from minsheng.accounts.decorators import allowed, signed_in
 from minsheng.core.errors import DomainError
 from minsheng.core.exports import Cell, Table, to_csv, to_xlsx
+from minsheng.core.inputs import Invalid, read_bool
 from minsheng.facilities.models import Facility
 from minsheng.facilities.policy import medicines as policy
 from minsheng.facilities.selectors import medicines as selectors
@@ -141,7 +142,10 @@ def _post(request: HttpRequest, facility: Facility) -> dict[str, str]:
     """Apply the posted change; the refusals by field (empty: done)."""
     action = request.POST.get("action", "")
     code = request.POST.get("medicine", "")
-    in_stock = request.POST.get("in_stock", "1") == "1"
+    try:
+        in_stock = read_bool(request.POST.get("in_stock", "1"))
+    except Invalid as exc:
+        return {"in_stock": str(exc.message)}
     try:
         if action == "add":
             row = services.dispensing_add(
