@@ -4,8 +4,11 @@ orders placed through the order services."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime, timedelta
 from typing import Any
+
+from django.apps import apps
 
 from minsheng.catalog.models import ServiceAttribute
 from minsheng.facilities.models import (
@@ -34,6 +37,13 @@ SMALL_LIST = [
     ("insulin-premixed", "预混胰岛素", "Premixed insulin", "chemical", "township", "糖尿病"),
     ("losartan", "氯沙坦", "Losartan", "chemical", "township", "降压药"),
 ]
+
+
+def load_reference() -> None:
+    """The data migration's reference list, loaded again: a test database flushed by an
+    earlier transactional test has lost the migration's rows."""
+    module = importlib.import_module("minsheng.facilities.migrations.0002_medicines_reference")
+    module.load(apps, None)
 
 
 def small_list(*, extra_not_essential: bool = True) -> dict[str, Medicine]:

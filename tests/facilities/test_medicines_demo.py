@@ -17,6 +17,8 @@ from minsheng.facilities.services.medicines import SERVICE_CODE, medicine_reques
 from minsheng.orders.models import Order, OrderEvent, Rating
 from tests.demo.checks import history_problems
 
+from .medicines_helpers import load_reference
+
 pytestmark = pytest.mark.django_db
 
 
@@ -26,6 +28,7 @@ def _fast_password_hashing(settings):
 
 
 def test_the_demo_seeds_lists_orders_and_requests():
+    load_reference()
     now = timezone.now()
     summary = seed_demo(scale=0.02, now=now)
     assert summary.orders == Order.objects.count()

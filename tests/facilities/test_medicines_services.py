@@ -16,7 +16,15 @@ from minsheng.orders import services as orders
 from tests.helpers import T0
 
 from .factories import make_facility
-from .medicines_helpers import ask, clinics, dispense, request_service, small_list, snapshot
+from .medicines_helpers import (
+    ask,
+    clinics,
+    dispense,
+    load_reference,
+    request_service,
+    small_list,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,6 +246,9 @@ def test_a_table_without_the_required_columns_is_refused_whole(world):
 
 
 def test_the_migration_loads_the_reference_subset(world):
+    Medicine.objects.all().delete()
+    load_reference()
+    load_reference()  # again: updated in place, nothing doubled
     assert Medicine.objects.count() == 80
     assert Medicine.objects.filter(group="patent").count() == 14
     assert Medicine.objects.get(code="insulin-regular").level == "township"

@@ -76,7 +76,7 @@ def report_tables(report: selectors.Report) -> list[Table]:
         )
     return [
         Table(
-            f"{_('Medicines by facility')} {period}",
+            "{} {}".format(_("Medicines by facility"), period),
             [
                 _("Township"),
                 _("Code"),
@@ -93,7 +93,7 @@ def report_tables(report: selectors.Report) -> list[Table]:
             facilities,
         ),
         Table(
-            f"{_('Medicines by township')} {period}",
+            "{} {}".format(_("Medicines by township"), period),
             [
                 _("Township"),
                 _("Facilities"),
