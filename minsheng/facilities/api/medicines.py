@@ -47,7 +47,7 @@ class MedicineFilter(django_filters.FilterSet):
 
 
 @extend_schema(
-    tags=["medicines"], responses={200: MedicineSerializer(many=True), **errors(400, 401)}
+    tags=["medicines"], responses={200: MedicineSerializer(many=True), **errors(400, 401, 404)}
 )
 class MedicineList(PublicReadBase, generics.ListAPIView):
     """The essential-medicines reference list, village level first, then by code."""
