@@ -590,3 +590,10 @@ CELERY_BEAT_SCHEDULE["facilities-order-use"] = {
 # issue 10, collections: the price of a book in the acquisition list (whole yuan; a price
 # given on the page overrides it), docs/collections.md.
 MINSHENG_BOOK_PRICE = env_int("MINSHENG_BOOK_PRICE", 40)
+# issue 10, medicines: residents' medicine requests read from their orders, nightly at 03:10
+# (docs/medicines.md); idempotent, so a missed night is caught up by the next.
+CELERY_BEAT_SCHEDULE["facilities-medicine-requests"] = {
+    "task": "minsheng.facilities.tasks.medicine_requests_nightly",
+    "schedule": crontab(hour=3, minute=10),
+    "options": {"expires": 23 * 3600.0},
+}

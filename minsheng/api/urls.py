@@ -109,6 +109,7 @@ urlpatterns = [
     path("", include("minsheng.facilities.api.use")),
     path("", include("minsheng.facilities.api.collections")),
     path("", include("minsheng.facilities.api.health")),
+    path("", include("minsheng.facilities.api.medicines")),
     path("", include("minsheng.facilities.api.activities")),
     path("", include("minsheng.facilities.api.maintenance")),
     re_path(r"", views.not_found),

@@ -1266,3 +1266,46 @@ def build_catalog(
         pobj.categories.set([categories[c] for c in p.categories])
         providers.append(SeededProvider(pobj, p.key, keys, list(p.categories), p.quality))
     return svcs, providers, categories
+
+
+# issue 10, medicines: residents name a medicine their clinic lacks (docs/medicines.md). No
+# weight: the history never draws it; ``demo.facilities_medicines`` publishes it and writes
+# its orders (so the rest of the demo's random history stays as it was).
+SERVICES.append(
+    S(
+        "medicine-request",
+        "public-health",
+        "药品需求登记",
+        "Medicine request",
+        "村卫生室没有您需要的药？登记药名，县里汇总后调整各村可配的药品目录，并帮您联系能配药的地方。",
+        "Your village clinic lacks a medicine you need? Name it: the county adds up the "
+        "requests to widen what clinics may dispense, and tells you where to get it meanwhile.",
+        "facility",
+        "general",
+        "manual",
+        weight=0,
+        published=False,
+        keywords="买药 缺药 配药 药品 胰岛素 降压药",
+        attributes=(
+            A(
+                "medicine",
+                "singlevaluelist",
+                "需要什么药？",
+                "Which medicine?",
+                required=True,
+                choices=(
+                    ("insulin-regular", "胰岛素", "Insulin"),
+                    ("amlodipine", "氨氯地平（降压药）", "Amlodipine (blood pressure)"),
+                    ("nifedipine", "硝苯地平（降压药）", "Nifedipine (blood pressure)"),
+                    ("losartan", "氯沙坦（降压药）", "Losartan (blood pressure)"),
+                    ("metformin", "二甲双胍（降糖药）", "Metformin (diabetes)"),
+                    ("atorvastatin", "阿托伐他汀（降脂药）", "Atorvastatin (cholesterol)"),
+                    ("salbutamol", "沙丁胺醇（哮喘）", "Salbutamol (asthma)"),
+                    ("suxiao-jiuxin", "速效救心丸", "Suxiao Jiuxin pills"),
+                    ("other", "其他（请写药名）", "Other (write its name)"),
+                ),
+            ),
+            A("medicine_text", "string", "其他药名", "Other medicine's name"),
+        ),
+    )
+)

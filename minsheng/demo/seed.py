@@ -38,6 +38,7 @@ from minsheng.demo.facilities import build_facilities, reset_facilities
 from minsheng.demo.facilities_collections import seed_collections
 from minsheng.demo.facilities_register import seed_portal_views
 from minsheng.demo.facilities_use import seed_facility_use
+from minsheng.demo.facilities_medicines import seed_medicines
 from minsheng.demo.facility_stories import stories
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
@@ -230,6 +231,17 @@ def seed_demo(
             facilities=facilities, story=story, admin_id=people.admin, now=now, seed=seed
         )
         seed_collections(facilities=facilities, story=story, now=now, seed=seed)  # 3
+        seed_medicines(  # 4. medicines: dispensing lists, medicine-request orders, requests
+            seed=seed,
+            now=now,
+            facilities=facilities,
+            story=story,
+            people=people,
+            providers=providers,
+            services=services,
+            demo_village_pk=world.demo_village_pk,
+            summary=summary,
+        )
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)

@@ -77,3 +77,15 @@ class CollectionCode(StrEnum):
     NO_TITLE = "no_title"  # the title to change is not in this collection
     NOT_BUDGET = "not_budget"
     NOT_PRICE = "not_price"
+
+
+class MedicineCode(StrEnum):
+    """Refusals of the medicines part (dispensing lists, the reference list, its import)."""
+
+    NOT_HEALTH = "not_health_facility"  # only clinics and health centres dispense
+    UNKNOWN_MEDICINE = "unknown_medicine"
+    ALREADY_DISPENSED = "already_dispensed"
+    NOT_DISPENSED = "not_dispensed"
+    BAD_GROUP = "bad_group"
+    BAD_LEVEL = "bad_level"
+    DUPLICATE_CODE = "duplicate_code"

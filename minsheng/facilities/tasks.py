@@ -17,3 +17,22 @@ def collect_order_use(days: int = 7) -> dict[str, int]:
     today = timezone.localdate()
     result = order_use_collect(day_from=today - timedelta(days=days - 1), day_to=today)
     return {"days": result.days, "orders": result.orders, "counts": result.counts}
+from celery import shared_task
+
+# --- medicines (issue 10, item 6) ---
+
+
+@shared_task(name="minsheng.facilities.tasks.medicine_requests_nightly", ignore_result=False)
+def medicine_requests_nightly() -> dict[str, int]:
+    """Record the medicine requests of the orders not collected yet (Celery beat, nightly;
+    ``medicine_requests_collect`` is idempotent)."""
+    from minsheng.facilities.services.medicines import medicine_requests_collect
+
+    s = medicine_requests_collect()
+    return {
+        "read": s.read,
+        "recorded": s.recorded,
+        "dispensed": s.dispensed,
+        "unmatched": s.unmatched,
+        "no_facility": s.no_facility,
+    }

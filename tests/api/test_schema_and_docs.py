@@ -104,6 +104,9 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("GET", "/api/v1/facilities/"),
         ("GET", "/api/v1/facilities/{facility_id}/"),
         ("GET", "/api/v1/facilities.geojson"),
+        # issue 10, medicines
+        ("GET", "/api/v1/medicines/"),
+        ("GET", "/api/v1/facilities/{facility_id}/medicines/"),
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]
