@@ -201,3 +201,16 @@ def test_the_api_priority_list_for_managers(world, clinic):
     assert bad.status_code == 400
     assert sorted(e["field"] for e in bad.json()["errors"]) == ["as_of", "limit"]
     assert api_client(world.provider_staff).get("/api/v1/equipment/priority/").status_code == 403
+
+
+def test_the_pages_render_in_chinese_too(world, clinic):
+    client = logged_in(world.county_admin, language=None)
+    f = clinic["facility"]
+    for url in (
+        f"/staff/facilities/{f.pk}/equipment/",
+        f"/staff/facilities/equipment/{clinic['old'].pk}/",
+        "/staff/facilities/equipment/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert '<html lang="zh' in response.content.decode()

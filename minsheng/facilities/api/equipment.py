@@ -67,7 +67,9 @@ class FacilityEquipment(APIBase):
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         facility = (
-            Facility.objects.select_related("region").filter(pk=as_id(kwargs["pk"]) or 0).first()
+            Facility.objects.select_related("region")
+            .filter(pk=as_id(kwargs["facility_id"]) or 0)
+            .first()
         )
         if facility is None or policy.hides_facility(request.user, facility):
             raise NotFound.single(
@@ -178,7 +180,7 @@ class EquipmentPriority(APIBase):
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
-        "facilities/<int:pk>/equipment/",
+        "facilities/<int:facility_id>/equipment/",
         FacilityEquipment.as_view(),
         name="facility-equipment",
     ),
