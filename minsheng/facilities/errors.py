@@ -19,3 +19,5 @@ class EquipmentCode(StrEnum):
     BEFORE_PURCHASE = "equipment_before_purchase"
     BEFORE_LAST_SERVICE = "equipment_before_last_service"
     RETIRED = "equipment_retired"
+    FILE_UNREADABLE = "equipment_file_unreadable"
+    COLUMNS = "equipment_columns"

@@ -152,3 +152,29 @@ def test_the_report_rules_and_scopes(table_world, who):
         who in {"dispatcher_a", "county_admin"}
     )
     assert policy.can_report_on(AnonymousUser(), table_world.county) is False
+
+
+@pytest.mark.parametrize("who", ACTORS)
+@pytest.mark.parametrize(
+    ("target", "may", "refusal"), [("clinic", KEEPERS, 403), ("planned", MANAGERS_OF_PLANNED, 404)]
+)
+def test_who_may_import_items(table_world, target, may, refusal, who):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    user = user_of(table_world, who)
+    facility = getattr(table_world, target)
+    before = snapshot()
+    upload = SimpleUploadedFile("a.csv", b"type,purchased_on\necg,2020-01-01\n")
+    response = web_client(user).post(
+        f"/staff/facilities/{facility.pk}/equipment/import/", {"file": upload}
+    )
+    if who in may:
+        assert response.status_code == 302
+        assert snapshot() != before
+        return
+    if not user.is_authenticated:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == refusal
+    assert snapshot() == before

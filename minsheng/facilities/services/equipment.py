@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,6 +30,7 @@ from minsheng.core.errors import (
     PermissionDenied,
 )
 from minsheng.core.inputs import Invalid, is_blank, read_id, read_int, read_text
+from minsheng.core.tables import RowError, TableError, read_table
 
 from ..errors import EquipmentCode
 from ..models import (
@@ -202,20 +203,13 @@ def _event(item: Equipment, action: str, *, actor: Actor, **fields: Any) -> Equi
 # --- the services -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def equipment_add(*, actor: Actor, facility_id: object, data: EquipmentInput) -> Equipment:
-    """Add an item to ``facility_id``'s register."""
-    facility = _lock_facility(facility_id)
-    _refuse(actor, facility)
-    today = timezone.localdate()
+def _parse_item(data: EquipmentInput, *, today: date, types: dict[str, EquipmentType]) -> Equipment:
+    """An unsaved item (no facility yet) read from ``data``; every bad field refused at once.
+    ``types``: the equipment types by code."""
 
     def kind() -> EquipmentType:
         code = data.equipment_type
-        found = (
-            EquipmentType.objects.filter(code=code).first()
-            if isinstance(code, str) and code
-            else None
-        )
+        found = types.get(code) if isinstance(code, str) else None
         if found is None:
             raise DomainError.single(
                 EquipmentCode.TYPE_INVALID, _("Choose a type of equipment."), "equipment_type"
@@ -238,12 +232,15 @@ def equipment_add(*, actor: Actor, facility_id: object, data: EquipmentInput) ->
             return 0
         return _whole(data.uses_per_month, "uses_per_month", low=0, high=MAX_USES)
 
-    type_, label_, purchased, life_, state, serviced, uses_, cost = _collect(
+    def state() -> str:
+        return EquipmentState.WORKING if is_blank(data.state) else _state(data.state)
+
+    type_, label_, purchased, life_, state_, serviced, uses_, cost = _collect(
         kind,
         label,
         lambda: read_day(data.purchased_on, "purchased_on", today=today),
         life,
-        lambda: _state(data.state),
+        state,
         lambda: read_day(data.last_service_on, "last_service_on", today=today, required=False),
         uses,
         lambda: _cost(data.replacement_cost, "replacement_cost"),
@@ -254,19 +251,126 @@ def equipment_add(*, actor: Actor, facility_id: object, data: EquipmentInput) ->
             _("The service cannot be before the purchase."),
             "last_service_on",
         )
-    item = Equipment.objects.create(
-        facility=facility,
+    return Equipment(
         equipment_type=type_,
         label=label_,
         purchased_on=purchased,
         expected_life_years=life_,
-        state=state,
+        state=state_,
         last_service_on=serviced,
         uses_per_month=uses_,
         replacement_cost=cost,
     )
-    _event(item, EquipmentAction.ADDED, actor=actor, new_state=state, on=purchased, uses=uses_)
+
+
+def _types() -> dict[str, EquipmentType]:
+    return {t.code: t for t in EquipmentType.objects.all()}
+
+
+def _added(item: Equipment, actor: Actor, at: datetime) -> EquipmentEvent:
+    return EquipmentEvent(
+        equipment=item,
+        action=EquipmentAction.ADDED,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        new_state=item.state,
+        on=item.purchased_on,
+        uses=item.uses_per_month,
+        created_at=at,
+    )
+
+
+@transaction.atomic
+def equipment_add(*, actor: Actor, facility_id: object, data: EquipmentInput) -> Equipment:
+    """Add an item to ``facility_id``'s register (a blank state: working)."""
+    facility = _lock_facility(facility_id)
+    _refuse(actor, facility)
+    item = _parse_item(data, today=timezone.localdate(), types=_types())
+    item.facility = facility
+    item.save()
+    _added(item, actor, timezone.now()).save()
     return item
+
+
+# --- the import -------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = {
+    # column -> EquipmentInput field
+    "type": "equipment_type",
+    "label": "label",
+    "purchased_on": "purchased_on",
+    "expected_life_years": "expected_life_years",
+    "state": "state",
+    "last_service_on": "last_service_on",
+    "uses_per_month": "uses_per_month",
+    "replacement_cost": "replacement_cost",
+}
+REQUIRED_COLUMNS = ["type", "purchased_on"]
+MAX_FILE = 5 * 1024 * 1024
+_COLUMN_OF = {v: k for k, v in IMPORT_COLUMNS.items()}
+
+
+@dataclass
+class ImportResult:
+    """What an import did: ``added`` items written (0 when refused), and every bad row."""
+
+    added: int
+    errors: list[RowError]
+    rows: int
+
+
+def _file_error(code: str, message: Any) -> DomainError:
+    return DomainError.single(code, message, "file")
+
+
+@transaction.atomic
+def equipment_import(
+    *, actor: Actor, facility_id: object, data: bytes, filename: str, skip_bad: bool = False
+) -> ImportResult:
+    """Items from a CSV or XLSX file (columns: ``type`` (a type's code), ``purchased_on``,
+    and optionally ``label``, ``expected_life_years``, ``state``, ``last_service_on``,
+    ``uses_per_month``, ``replacement_cost``). Every bad row is reported with its number;
+    nothing is written when one is bad unless ``skip_bad``. A file that cannot be read, or
+    lacks a required column, is refused as a whole."""
+    facility = _lock_facility(facility_id)
+    _refuse(actor, facility)
+    if len(data) > MAX_FILE:
+        raise _file_error(Code.TOO_LONG, _("The file is larger than 5 MB."))
+    try:
+        table = read_table(data, filename)
+    except TableError:
+        raise _file_error(
+            EquipmentCode.FILE_UNREADABLE, _("The file cannot be read as CSV or XLSX.")
+        ) from None
+    missing = table.missing(REQUIRED_COLUMNS)
+    unknown = table.unknown(list(IMPORT_COLUMNS))
+    if missing or unknown:
+        raise _file_error(
+            EquipmentCode.COLUMNS,
+            _("The columns must be %(columns)s (type and purchased_on required).")
+            % {"columns": ", ".join(IMPORT_COLUMNS)},
+        )
+    today = timezone.localdate()
+    types = _types()
+    good: list[Equipment] = []
+    errors: list[RowError] = []
+    for row in table.rows:
+        fields = {IMPORT_COLUMNS[c]: v for c, v in row.values.items() if c in IMPORT_COLUMNS}
+        try:
+            item = _parse_item(EquipmentInput(**fields), today=today, types=types)
+        except DomainError as exc:
+            errors.extend(
+                RowError(row.number, _COLUMN_OF.get(e.field or "", e.field), e.code, str(e.message))
+                for e in exc.errors
+            )
+            continue
+        item.facility = facility
+        good.append(item)
+    if errors and not skip_bad:
+        return ImportResult(added=0, errors=errors, rows=len(table.rows))
+    Equipment.objects.bulk_create(good)
+    now = timezone.now()
+    EquipmentEvent.objects.bulk_create([_added(i, actor, now) for i in good])
+    return ImportResult(added=len(good), errors=errors, rows=len(table.rows))
 
 
 @transaction.atomic

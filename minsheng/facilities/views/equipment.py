@@ -166,7 +166,10 @@ def _add_fields(failure: Failure | None) -> tuple[list[FieldSpec], list[str]]:
 
 
 def _render_facility(
-    request: HttpRequest, facility: Facility, failure: Failure | None = None
+    request: HttpRequest,
+    facility: Facility,
+    failure: Failure | None = None,
+    import_errors: list[Any] | None = None,
 ) -> HttpResponse:
     as_of = timezone.localdate()
     items = list(sel.facility_items(facility.pk))
@@ -196,8 +199,11 @@ def _render_facility(
             "error_links": error_links(fields, errors),
             "may_keep": policy.can_keep_equipment(request.user, facility),
             "may_report": policy.can_see_reports(request.user),
+            "import_errors": import_errors or [],
+            "import_failure": failure.errors if failure and failure.form == "import" else [],
+            "import_columns": list(svc.IMPORT_COLUMNS),
         },
-        status=failure.status if failure is not None else 200,
+        status=failure.status if failure is not None else (400 if import_errors else 200),
     )
 
 
@@ -232,6 +238,35 @@ def equipment_add(request: HttpRequest, facility_id: int) -> HttpResponse:
         )
     messages.success(request, _("The item is added."))
     return redirect("equipment_item", item.pk)
+
+
+@require_POST
+@signed_in
+def equipment_import(request: HttpRequest, facility_id: int) -> HttpResponse:
+    facility = _facility(request, facility_id)
+    upload = request.FILES.get("file")
+    skip_bad = request.POST.get("skip_bad") == "yes"
+    try:
+        if upload is None:
+            raise DomainError.single("required", _("Choose a CSV or XLSX file."), "file")
+        result = svc.equipment_import(
+            actor=request.user,
+            facility_id=facility.pk,
+            data=upload.read(svc.MAX_FILE + 1),
+            filename=upload.name or "",
+            skip_bad=skip_bad,
+        )
+    except DomainError as exc:
+        failure = Failure("import", exc.errors, request.POST, exc.status_code)
+        return _render_facility(request, facility, failure)
+    if result.errors and not skip_bad:
+        return _render_facility(request, facility, import_errors=result.errors)
+    messages.success(
+        request,
+        _("Items imported: %(added)d; bad rows skipped: %(skipped)d.")
+        % {"added": result.added, "skipped": len({e.row for e in result.errors})},
+    )
+    return redirect("facility_equipment", facility.pk)
 
 
 # --- one item ---------------------------------------------------------------------------------
@@ -590,6 +625,11 @@ urlpatterns = [
         "staff/facilities/<int:facility_id>/equipment/",
         facility_equipment,
         name="facility_equipment",
+    ),
+    path(
+        "staff/facilities/<int:facility_id>/equipment/import/",
+        equipment_import,
+        name="equipment_import",
     ),
     path(
         "staff/facilities/<int:facility_id>/equipment/add/",
