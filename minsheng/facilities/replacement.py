@@ -14,11 +14,13 @@ Definitions (docs/equipment.md gives them with a worked example):
       score = W_AGE * min(age / life, AGE_CAP) / AGE_CAP
             + W_STATE * STATE_VALUE[state]
             + W_USE * min(use_ratio, USE_CAP) / USE_CAP
-            + W_POPULATION * ln(1 + population) / ln(1 + largest population in the list)
+            + W_POPULATION * ln(1 + population) / ln(1 + largest population)
 
   where ``use_ratio`` is the item's uses a month over the median of its type's items (the
   county's, not retired; a median of 0 gives 0 for an unused item and USE_CAP otherwise),
-  and ``population`` the population its facility serves. Items are ranked by score (highest
+  ``population`` the population its facility serves and ``largest population`` the largest
+  any facility with equipment in use serves (given by the caller, so a township's or a
+  facility's list has the county's scores; by default the largest in the list). Items are ranked by score (highest
   first), then by age over life, then by key; each row carries the running total of the
   replacement costs so far (an unknown cost adds nothing and is counted apart), so a budget
   line can be drawn.
@@ -212,10 +214,17 @@ def score(item: Item, largest_population: int, weights: Weights = DEFAULT_WEIGHT
     )
 
 
-def rank(items: Iterable[Item], weights: Weights = DEFAULT_WEIGHTS) -> list[Ranked]:
+def rank(
+    items: Iterable[Item],
+    weights: Weights = DEFAULT_WEIGHTS,
+    *,
+    largest_population: int | None = None,
+) -> list[Ranked]:
     """The items ranked by score, with the running cost (see the module docstring)."""
     listed = list(items)
     largest = max((i.population for i in listed), default=0)
+    if largest_population is not None:
+        largest = max(largest, largest_population)
     scored = [(score(i, largest, weights), i) for i in listed]
     scored.sort(
         key=lambda pair: (

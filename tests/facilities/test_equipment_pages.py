@@ -214,3 +214,20 @@ def test_the_pages_render_in_chinese_too(world, clinic):
         response = client.get(url)
         assert response.status_code == 200
         assert '<html lang="zh' in response.content.decode()
+
+
+def test_the_facility_page_ranks_its_items_with_the_county_scores(world, clinic):
+    other = make_facility(world.village_b, Kind.CLINIC, population_served=8000)
+    item(other, clinic["couch"], date(2024, 1, 1), uses=5)  # the couches' median stays 5
+    f = clinic["facility"]
+    response = logged_in(world.provider_staff).get(f"/staff/facilities/{f.pk}/equipment/")
+    rows = response.context["priority"]
+    assert [r.equipment for r in rows] == [clinic["thermo"], clinic["old"]]
+    county = {
+        r.equipment.pk: r.ranked.score.total
+        for r in logged_in(world.county_admin)
+        .get("/staff/facilities/equipment/")
+        .context["priority"]
+    }
+    assert [r.ranked.score.total for r in rows] == [county[r.equipment.pk] for r in rows]
+    assert [str(r.ranked.cumulative_cost) for r in rows] == ["80.00", "1280.00"]

@@ -137,6 +137,13 @@ def test_the_priority_of_a_township_uses_the_county_medians(world, ranked_county
     assert rows[0].ranked.score.total == pytest.approx(0.35 * 0.8 + 0.15 * 0.25 + 0.15)
 
 
+def test_a_township_s_list_keeps_the_county_s_population_scale(world, ranked_county):
+    rows = sel.priority(world.town_b, AS_OF)
+    assert [r.equipment for r in rows] == [ranked_county["i2"], ranked_county["i3"]]
+    # population 99 against the county's largest 999, not against its own 99
+    assert rows[0].ranked.score.population_part == pytest.approx(0.1)
+
+
 def test_the_weights_can_be_set(world, ranked_county, settings):
     settings.MINSHENG_EQUIPMENT_WEIGHTS = {"age": 1.0, "state": 0.0, "use": 0.0, "population": 0.0}
     rows = sel.priority(world.county, AS_OF)

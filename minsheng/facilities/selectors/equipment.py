@@ -290,9 +290,24 @@ def population_of(facility: Facility) -> int:
     return facility.population_served or facility.region.population
 
 
+def largest_population(as_of: date) -> int:
+    """The largest population served by a facility (open or closed temporarily) with
+    equipment in use: the population term's scale, the same for every list."""
+    rows = (
+        Facility.objects.filter(
+            status__in=PUBLIC_STATUSES,
+            pk__in=Equipment.objects.filter(_in_use(as_of)).values("facility_id"),
+        )
+        .values_list("population_served", "region__population")
+        .distinct()
+    )
+    return max((served or region for served, region in rows), default=0)
+
+
 def priority(region: Region, as_of: date, *, facility: Facility | None = None) -> list[PriorityRow]:
     """Items in use in ``region`` (or at ``facility``) ranked for replacement, with the
-    running cost. The population term is relative to the largest in the list."""
+    running cost. The medians and the population scale are the county's, so an item has
+    the same score in every list."""
     if facility is not None:
         qs = Equipment.objects.filter(facility=facility)
     else:
@@ -319,6 +334,7 @@ def priority(region: Region, as_of: date, *, facility: Facility | None = None) -
             for i in items
         ],
         weights(),
+        largest_population=largest_population(as_of),
     )
     return [PriorityRow(r, by_pk[r.item.key]) for r in ranked]
 

@@ -193,6 +193,9 @@ def _render_facility(
             "as_of": as_of,
             "rows": rows,
             "gaps": sel.facility_gaps(facility, as_of),
+            "priority": sel.priority(
+                facility.township or facility.region, as_of, facility=facility
+            ),
             "history": sel.facility_history(facility.pk),
             "fields": fields,
             "loose": loose,
