@@ -8,13 +8,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from minsheng.accounts.models import Role
 from minsheng.demo.seed import demo_reset, seed_demo
 from minsheng.facilities.models import Equipment, EquipmentEvent, Facility, Kind, Status
 from minsheng.facilities.selectors import equipment as sel
 from minsheng.regions.models import Region
+from tests.web.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 NOW = datetime(2026, 6, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
@@ -23,7 +27,9 @@ def _fast(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def test_the_demo_equipment_tells_its_stories_and_the_reset_removes_it():
+def test_the_demo_equipment_tells_its_stories_and_the_reset_removes_it(
+    django_assert_max_num_queries,
+):
     seed_demo(scale=0.03, now=NOW)
     as_of = NOW.date()
     county = Region.objects.get(level=Region.Level.COUNTY)
@@ -50,6 +56,14 @@ def test_the_demo_equipment_tells_its_stories_and_the_reset_removes_it():
     assert EquipmentEvent.objects.filter(new_state="broken").count() == 3 + 3
     rows = sel.priority(county, as_of)
     assert rows[0].equipment.state == "broken"
+    admin = User.objects.get(profile__role=Role.COUNTY_ADMIN, profile__region=county)
+    client = logged_in(admin)
+    with django_assert_max_num_queries(20):
+        response = client.get("/staff/facilities/equipment/")
+    assert response.status_code == 200
+    assert response.context["report"].total.backward == 4
+    idle_page = client.get(f"/staff/facilities/{idle[0].facility.pk}/equipment/")
+    assert "Backward: a required item is missing" in idle_page.content.decode()
     demo_reset()
     assert Equipment.objects.count() == 0
     assert EquipmentEvent.objects.count() == 0

@@ -298,6 +298,7 @@ def largest_population(as_of: date) -> int:
             status__in=PUBLIC_STATUSES,
             pk__in=Equipment.objects.filter(_in_use(as_of)).values("facility_id"),
         )
+        .order_by()
         .values_list("population_served", "region__population")
         .distinct()
     )
