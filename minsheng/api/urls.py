@@ -112,5 +112,6 @@ urlpatterns = [
     path("", include("minsheng.facilities.api.medicines")),
     path("", include("minsheng.facilities.api.activities")),
     path("", include("minsheng.facilities.api.maintenance")),
+    path("", include("minsheng.facilities.api.equipment")),
     re_path(r"", views.not_found),
 ]

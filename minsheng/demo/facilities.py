@@ -27,6 +27,7 @@ from minsheng.facilities.models import (
     CounterDevice,
     Dispensing,
     Equipment,
+    EquipmentEvent,
     Facility,
     FacilityEvent,
     FacilityPhoto,
@@ -255,6 +256,8 @@ def reset_facilities(regions: QuerySet[Region]) -> None:
     MaintenancePlan.objects.filter(facility__in=facilities).delete()
     MaintenanceBudget.objects.filter(region__in=regions).delete()
     MedicineRequest.objects.filter(Q(facility__in=facilities) | Q(township__in=regions)).delete()
+    equipment_history = EquipmentEvent.objects.filter(equipment__facility__in=facilities)
+    equipment_history._raw_delete(equipment_history.db)
     for model in (Dispensing, Equipment, Title, IdleFlag, UseCount, PortalViews, FacilityPhoto):
         model.objects.filter(facility__in=facilities).delete()
     CounterDevice.objects.filter(facility__in=facilities).delete()

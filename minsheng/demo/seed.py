@@ -39,6 +39,7 @@ from minsheng.demo.facilities_collections import seed_collections
 from minsheng.demo.facilities_register import seed_portal_views
 from minsheng.demo.facilities_use import seed_facility_use
 from minsheng.demo.facilities_medicines import seed_medicines
+from minsheng.demo.facilities_equipment import seed_equipment
 from minsheng.demo.facility_stories import stories
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
@@ -216,6 +217,8 @@ def seed_demo(
         summary.facilities = len(facilities.all)
         story = stories(facilities, world.demo_village_pk)
         summary.idle_on_purpose = len(story.idle)
+        # 5. equipment: clinics and centres to the standard, the backward stories
+        seed_equipment(facilities=facilities, story=story, now=now, seed=seed)
         # issue 10, each part seeds onto the register, in this order (the idleness last:
         # it reads the use, the collections, the equipment and the maintenance):
         # 1. register: a year of portal views, contacts, the demo village's keeper

@@ -89,3 +89,20 @@ class MedicineCode(StrEnum):
     BAD_GROUP = "bad_group"
     BAD_LEVEL = "bad_level"
     DUPLICATE_CODE = "duplicate_code"
+
+
+class EquipmentCode(StrEnum):
+    """Refusals of the equipment part (the register of items, the reports)."""
+
+    FACILITY_NOT_FOUND = "facility_not_found"
+    EQUIPMENT_NOT_FOUND = "equipment_not_found"
+    TYPE_INVALID = "equipment_type_invalid"
+    STATE_INVALID = "equipment_state_invalid"
+    SAME_STATE = "equipment_same_state"
+    DATE_INVALID = "equipment_date_invalid"
+    DATE_IN_FUTURE = "equipment_date_in_future"
+    BEFORE_PURCHASE = "equipment_before_purchase"
+    BEFORE_LAST_SERVICE = "equipment_before_last_service"
+    RETIRED = "equipment_retired"
+    FILE_UNREADABLE = "equipment_file_unreadable"
+    COLUMNS = "equipment_columns"

@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("minsheng.facilities.views.medicines")),
     path("", include("minsheng.facilities.views.activities")),
     path("", include("minsheng.facilities.views.maintenance")),
+    path("", include("minsheng.facilities.views.equipment")),
 ]

@@ -107,6 +107,9 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         # issue 10, medicines
         ("GET", "/api/v1/medicines/"),
         ("GET", "/api/v1/facilities/{facility_id}/medicines/"),
+        # issue 10: equipment
+        ("GET", "/api/v1/facilities/{facility_id}/equipment/"),
+        ("GET", "/api/v1/equipment/priority/"),
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]

@@ -10,6 +10,7 @@
 
 from .activities import Activity, ActivityKind, ActivityRating, ActivityStatus, Signup
 from .collections import Title
+from .equipment import EquipmentAction, EquipmentEvent
 from .health import (
     Dispensing,
     Equipment,
@@ -55,6 +56,8 @@ __all__ = [
     "CounterDevice",
     "Dispensing",
     "Equipment",
+    "EquipmentAction",
+    "EquipmentEvent",
     "EquipmentState",
     "EquipmentType",
     "Facility",
