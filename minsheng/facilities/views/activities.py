@@ -35,6 +35,7 @@ from ..selectors import activities as sel
 from ..services import activities as svc
 
 PAGE_SIZE = 20
+BUTTONS = frozenset({"announce", "held", "signup", "withdraw"})
 STAFF_LIMIT = 300
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
@@ -56,6 +57,10 @@ class Failure:
 
     @property
     def loose(self) -> list[str]:
+        """The messages shown above the page: those about no field, and all of a form that
+        is only a button (announce, held, sign up, withdraw)."""
+        if self.form in BUTTONS:
+            return [str(e.message) for e in self.errors]
         return [str(e.message) for e in self.errors if not e.field]
 
 
