@@ -575,3 +575,8 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# issue 10, activities: the activity status enum in the REST schema
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ActivityStatusEnum"] = (
+    "minsheng.facilities.models.ActivityStatus"
+)

@@ -122,7 +122,7 @@ class ActivityList(PublicReadBase, ListAPIView):
 
     @extend_schema(
         summary="List the activities",
-        responses={200: ActivitySerializer(many=True), **errors(400, 401)},
+        responses={200: ActivitySerializer(many=True), **errors(400, 401, 404)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
