@@ -577,6 +577,6 @@ CELERY_BEAT_SCHEDULE.update(
 )
 
 # issue 10, activities: the activity status enum in the REST schema
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ActivityStatusEnum"] = (
-    "minsheng.facilities.models.ActivityStatus"
-)
+_enum_names = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+assert isinstance(_enum_names, dict)
+_enum_names["ActivityStatusEnum"] = "minsheng.facilities.models.ActivityStatus"
