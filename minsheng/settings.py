@@ -597,3 +597,8 @@ CELERY_BEAT_SCHEDULE["facilities-medicine-requests"] = {
     "schedule": crontab(hour=3, minute=10),
     "options": {"expires": 23 * 3600.0},
 }
+
+# issue 10, activities: the activity status enum in the REST schema
+_enum_names = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+assert isinstance(_enum_names, dict)
+_enum_names["ActivityStatusEnum"] = "minsheng.facilities.models.ActivityStatus"

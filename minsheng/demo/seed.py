@@ -40,6 +40,7 @@ from minsheng.demo.facilities_register import seed_portal_views
 from minsheng.demo.facilities_use import seed_facility_use
 from minsheng.demo.facilities_medicines import seed_medicines
 from minsheng.demo.facilities_equipment import seed_equipment
+from minsheng.demo.facilities_activities import seed_activities
 from minsheng.demo.facility_stories import stories
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
@@ -217,8 +218,6 @@ def seed_demo(
         summary.facilities = len(facilities.all)
         story = stories(facilities, world.demo_village_pk)
         summary.idle_on_purpose = len(story.idle)
-        # 5. equipment: clinics and centres to the standard, the backward stories
-        seed_equipment(facilities=facilities, story=story, now=now, seed=seed)
         # issue 10, each part seeds onto the register, in this order (the idleness last:
         # it reads the use, the collections, the equipment and the maintenance):
         # 1. register: a year of portal views, contacts, the demo village's keeper
@@ -230,11 +229,14 @@ def seed_demo(
             now=now,
             seed=seed,
         )
+        # 2. use: a year of daily counts, counter devices, orders delivered at facilities
         seed_facility_use(
             facilities=facilities, story=story, admin_id=people.admin, now=now, seed=seed
         )
-        seed_collections(facilities=facilities, story=story, now=now, seed=seed)  # 3
-        seed_medicines(  # 4. medicines: dispensing lists, medicine-request orders, requests
+        # 3. collections: every bookshop's titles (the stale and one-kind stories)
+        seed_collections(facilities=facilities, story=story, now=now, seed=seed)
+        # 4. medicines: dispensing lists, medicine-request orders, requests
+        seed_medicines(
             seed=seed,
             now=now,
             facilities=facilities,
@@ -244,6 +246,17 @@ def seed_demo(
             services=services,
             demo_village_pk=world.demo_village_pk,
             summary=summary,
+        )
+        # 5. equipment: clinics' and centres' items (backward and broken stories)
+        seed_equipment(facilities=facilities, story=story, now=now, seed=seed)
+        # 6. activities: a year held, the monotonous villages, the coming ones
+        seed_activities(
+            seed=seed,
+            now=now,
+            facilities=facilities,
+            story=story,
+            people=people,
+            demo_village_pk=world.demo_village_pk,
         )
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).

@@ -1,5 +1,6 @@
 """The facilities app in the admin: each part registers its models here (reference data the
 county edits, and rows to look up). Medicines (issue 10, item 6) first."""
+"""The facilities app's admin: each part keeps its own block of registrations."""
 
 from __future__ import annotations
 
@@ -83,3 +84,16 @@ class EquipmentAdmin(admin.ModelAdmin):
 
 
 # --- end of equipment
+# --- activities (issue 10, item 8) ----------------------------------------------------------
+# The kinds of activity are reference data the county extends with its own customs. The
+# activities themselves change only through their services (the lifecycle), so they are
+# not edited here.
+from minsheng.facilities.models import ActivityKind
+
+
+@admin.register(ActivityKind)
+class ActivityKindAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_zh", "name_en", "field")
+    list_filter = ("field",)
+    search_fields = ("code", "name_zh", "name_en")
+    ordering = ("field", "code")

@@ -69,6 +69,9 @@ class Activity(models.Model):
     )
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
+    # issue 10, activities: why it was called off (everyone who signed up reads it)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]
