@@ -98,6 +98,8 @@ class WorkOrderList(APIBase, generics.ListAPIView):
     filterset_class = WorkOrderFilter
 
     def get_queryset(self) -> QuerySet[WorkOrder]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's probe
+            return WorkOrder.objects.none()
         if not policy.can_see_maintenance(self.request.user):
             raise _refuse()
         return selectors.work_orders(self.request.user).order_by("due_on", "pk")
