@@ -3,7 +3,7 @@ with its export, budgets, an asset's page with its forms, a work order's steps."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -200,3 +200,31 @@ def test_the_projection_api_for_the_county_and_a_township(site):
     assert own.get("/api/v1/maintenance/projection/").json()["region"]["code"] == "T1"
     assert own.get("/api/v1/maintenance/projection/?region=T2").status_code == 404
     assert own.get("/api/v1/maintenance/projection/?region=C").status_code == 404
+
+
+def test_a_plan_is_changed_on_the_assets_page_and_a_bad_change_shown_at_its_fields(site):
+    client = logged_in(site.dispatcher_a)
+    url = f"/staff/facilities/{site.road.pk}/maintenance/plans/{site.plan.pk}/edit/"
+    data = {
+        "task": "Patch potholes",
+        "interval_months": "6",
+        "cost": "6500",
+        "responsible": "Roads office",
+        "next_due_on": "2027-03-01",
+    }
+    assert client.post(url, data).status_code == 302
+    site.plan.refresh_from_db()
+    assert (site.plan.task, site.plan.interval_months, site.plan.cost) == (
+        "Patch potholes",
+        6,
+        Decimal("6500.00"),
+    )
+    assert site.plan.next_due_on == date(2027, 3, 1)
+    before = snapshot()
+    bad = client.post(url, {**data, "cost": "abc"})
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert f'href="#edit{site.plan.pk}-cost"' in html
+    assert f'id="edit{site.plan.pk}-cost"' in html
+    assert 'value="abc"' in html
+    assert snapshot() == before

@@ -91,6 +91,10 @@ STEPS = [
         {"task": "t", "interval_months": "6", "cost": "1", "responsible": "r", "next_due_on": "2027-01-01"},
     ),
     ("/staff/facilities/{asset}/maintenance/work/", {"title": "t", "due_on": "2027-01-01", "estimated_cost": "1"}),
+    (
+        "/staff/facilities/{asset}/maintenance/plans/{plan}/edit/",
+        {"task": "t", "interval_months": "6", "cost": "1", "responsible": "r", "next_due_on": "2027-01-01"},
+    ),
     ("/staff/facilities/{asset}/maintenance/plans/{plan}/stop/", {}),
     ("/staff/facilities/{asset}/maintenance/link/", {"order": "{order}"}),
     ("/staff/facilities/work-orders/{work}/start/", {"note": ""}),

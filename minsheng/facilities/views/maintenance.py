@@ -32,7 +32,7 @@ from minsheng.core.inputs import Invalid, read_int
 from minsheng.regions.models import Region
 
 from ..lifecycle import MAX_YEARS, Projection
-from ..models import Condition, WorkStatus
+from ..models import Condition, MaintenancePlan, WorkStatus
 from ..policy import maintenance as policy
 from ..selectors import maintenance as selectors
 from ..services import maintenance as services
@@ -251,7 +251,10 @@ def _asset_page(
         "facilities/maintenance/asset.html",
         {
             "facility": facility,
-            "plans": list(selectors.plans_of(facility)),
+            "plans": [
+                _plan_row(plan, form, failure or [], request.POST if failure else None)
+                for plan in selectors.plans_of(facility)
+            ],
             "work": list(selectors.work_of(facility)),
             "candidates": list(selectors.candidate_orders(facility)),
             "form": form,
@@ -262,6 +265,43 @@ def _asset_page(
         },
         status=status,
     )
+
+
+PLAN_FIELDS = ("task", "interval_months", "cost", "responsible", "next_due_on")
+
+
+def _plan_row(
+    plan: MaintenancePlan, form: str, failure: list[ErrorDetail], posted: Any
+) -> dict[str, Any]:
+    """A plan with its edit form: field ids ``edit<pk>-<field>``, and its errors and the
+    values posted when that form was refused (else the plan's own)."""
+    name = f"edit{plan.pk}"
+    mine = form == name
+    values = (
+        {f: posted.get(f, "") for f in PLAN_FIELDS}
+        if mine and posted is not None
+        else {
+            "task": plan.task,
+            "interval_months": plan.interval_months,
+            "cost": plan.cost,
+            "responsible": plan.responsible,
+            "next_due_on": plan.next_due_on.isoformat(),
+        }
+    )
+    return {
+        "plan": plan,
+        "ids": {f: f"{name}-{f}" for f in PLAN_FIELDS},
+        "errors": _fields(failure) if mine else {},
+        "values": values,
+        "open": mine,
+    }
+
+
+def _fields(errors: list[ErrorDetail]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for e in errors:
+        result.setdefault(e.field or "", []).append(str(e.message))
+    return result
 
 
 def _facility_or_404(request: HttpRequest, pk: int) -> None:
@@ -300,6 +340,22 @@ def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
         "plan",
         lambda: services.plan_create(actor=request.user, facility_id=pk, data=data),
         _("The plan is added."),
+    )
+
+
+@allowed(policy.can_see_maintenance)
+@require_POST
+def plan_edit(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
+    facility = selectors.maintained_facility(request.user, pk)
+    if facility is None or not selectors.plans_of(facility).filter(pk=plan_pk).exists():
+        raise Http404
+    data = services.PlanInput(**{f: request.POST.get(f, "") for f in PLAN_FIELDS})
+    return _asset_post(
+        request,
+        pk,
+        f"edit{plan_pk}",
+        lambda: services.plan_update(actor=request.user, plan_id=plan_pk, data=data),
+        _("The plan is changed."),
     )
 
 
@@ -438,6 +494,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="facility_maintenance",
     ),
     path("staff/facilities/<int:pk>/maintenance/plans/", plan_add, name="maintenance_plan_add"),
+    path(
+        "staff/facilities/<int:pk>/maintenance/plans/<int:plan_pk>/edit/",
+        plan_edit,
+        name="maintenance_plan_edit",
+    ),
     path(
         "staff/facilities/<int:pk>/maintenance/plans/<int:plan_pk>/stop/",
         plan_stop,
