@@ -11,7 +11,9 @@
   what the plans and the renewals need, so the funding gap shows;
 - **residents' repair orders linked to assets**: water repairs to the township's water
   works, power repairs to its street lights, fitness-equipment repairs to its sports
-  ground (up to two of each per township, from the order history).
+  ground (up to two of each per township, from the order history; on the sports ground
+  only finished ones, so the story's is the one facility with overdue work that is not
+  infrastructure).
 
 Written in bulk with its own random stream; ``reset_facilities`` removes all of it.
 """
@@ -29,6 +31,7 @@ from minsheng.demo.facilities import DemoFacilities
 from minsheng.demo.facility_stories import Stories
 from minsheng.facilities.lifecycle import add_months
 from minsheng.facilities.models import (
+    INFRASTRUCTURE,
     Facility,
     Kind,
     MaintenanceBudget,
@@ -255,11 +258,15 @@ def _linked_orders(
             asset = assets.get((order.township_id, kind))
             if asset is None or taken.get(order.township_id, 0) >= LINKS_PER_SERVICE:
                 continue
+            finished = order.status in (OrderStatus.DELIVERED, OrderStatus.CLOSED)
+            if not finished and kind not in INFRASTRUCTURE:
+                # open work past due on a sports ground would be another idle story: the
+                # demo's only overdue facility that is not infrastructure is the story's
+                continue
             taken[order.township_id] = taken.get(order.township_id, 0) + 1
             created = order.created_at + timedelta(hours=2)
             due = timezone.localdate(order.resolve_deadline)
             cost = Decimal(rng.choice([800, 1_500, 3_000, 6_000]))
-            finished = order.status in (OrderStatus.DELIVERED, OrderStatus.CLOSED)
             done_on = timezone.localdate(order.delivered_at or created)
             work.append(
                 WorkOrder(

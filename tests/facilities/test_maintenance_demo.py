@@ -61,6 +61,10 @@ def test_the_demo_maintenance_tells_its_story_and_the_reset_removes_it():
     )
     sports = Facility.objects.filter(kind=Kind.SPORTS).order_by("code")[2]  # the story's
     assert late.filter(facility=sports).exists()
+    # the one facility with overdue work that is not infrastructure: the idleness story's
+    assert set(
+        late.exclude(facility__kind__in=INFRASTRUCTURE).values_list("facility", flat=True)
+    ) == {sports.pk}
     assert (
         late.filter(facility__kind__in=[Kind.ROAD, Kind.BRIDGE])
         .values("facility")
