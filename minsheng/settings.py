@@ -602,3 +602,11 @@ CELERY_BEAT_SCHEDULE["facilities-medicine-requests"] = {
 _enum_names = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
 assert isinstance(_enum_names, dict)
 _enum_names["ActivityStatusEnum"] = "minsheng.facilities.models.ActivityStatus"
+
+# issue 10, maintenance: work orders from the plans falling due, every night at 01:15
+# (docs/maintenance.md); idempotent, so a missed night is caught up by the next.
+CELERY_BEAT_SCHEDULE["facilities-work-orders-generate"] = {
+    "task": "minsheng.facilities.tasks.work_orders_generate",
+    "schedule": crontab(hour=1, minute=15),
+    "options": {"expires": 23 * 3600.0},
+}

@@ -41,6 +41,7 @@ from minsheng.demo.facilities_use import seed_facility_use
 from minsheng.demo.facilities_medicines import seed_medicines
 from minsheng.demo.facilities_equipment import seed_equipment
 from minsheng.demo.facilities_activities import seed_activities
+from minsheng.demo.facilities_maintenance import seed_maintenance
 from minsheng.demo.facility_stories import stories
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
@@ -258,6 +259,7 @@ def seed_demo(
             people=people,
             demo_village_pk=world.demo_village_pk,
         )
+        seed_maintenance(facilities=facilities, story=story, now=now, seed=seed)
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)
