@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("minsheng.facilities.views.health")),
     path("", include("minsheng.facilities.views.activities")),
     path("", include("minsheng.facilities.views.maintenance")),
+    path("", include("minsheng.facilities.views.idle")),
 ]

@@ -40,7 +40,16 @@ from .register import (
     PortalViews,
     Status,
 )
-from .use import Cause, CounterDevice, FlagStatus, IdleFlag, UseCount, UseKind, UseSource
+from .use import (
+    AwarenessQuestion,
+    Cause,
+    CounterDevice,
+    FlagStatus,
+    IdleFlag,
+    UseCount,
+    UseKind,
+    UseSource,
+)
 
 __all__ = [
     "HEALTH",
@@ -50,6 +59,7 @@ __all__ = [
     "ActivityKind",
     "ActivityRating",
     "ActivityStatus",
+    "AwarenessQuestion",
     "Cause",
     "Condition",
     "CounterDevice",
