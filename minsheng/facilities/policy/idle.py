@@ -16,16 +16,19 @@ from minsheng.accounts.types import Actor
 from minsheng.regions.models import Region
 
 from ..models import FlagStatus, IdleFlag
-from .register import keeps, kept_q, management_scope, manages, uses_facility_console
+from .register import keeps, managed_q, management_scope, manages, uses_facility_console
 
 
 def flags_q(user: Actor) -> Q | None:
     """The flags ``user`` may see; None: none."""
-    kept = kept_q(user, "facility__")
+    managed = managed_q(user, "facility__")
+    if managed is not None and not managed:
+        # county-wide: every flag. (An empty Q would vanish when or-ed with another.)
+        return Q(pk__isnull=False)
     if user is None or not user.is_authenticated:
-        return kept
-    own = Q(owner_id=user.pk)
-    return own if kept is None else kept | own
+        return managed
+    mine = Q(facility__keepers=user) | Q(owner_id=user.pk)
+    return mine if managed is None else managed | mine
 
 
 def can_use_idle_pages(user: Actor) -> bool:
