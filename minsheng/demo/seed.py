@@ -35,6 +35,7 @@ from minsheng.demo.catalog import (
 )
 from minsheng.demo.demand import build_demand, reset_demand
 from minsheng.demo.facilities import build_facilities, reset_facilities
+from minsheng.demo.facilities_idle import seed_idle
 from minsheng.demo.facility_stories import stories
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
@@ -214,6 +215,9 @@ def seed_demo(
         summary.idle_on_purpose = len(story.idle)
         # issue 10, each part seeds onto the register, in this order (the idleness last:
         # it reads the use, the collections, the equipment and the maintenance):
+        seed_idle(
+            facilities=facilities, story=story, people=people, world=world, now=now, seed=seed
+        )
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)

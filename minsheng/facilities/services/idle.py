@@ -133,9 +133,12 @@ def _figures(a: idleness.Assessment) -> dict[str, Any]:
     }
 
 
-def facility_idle_detect(*, as_of: date, now: datetime | None = None) -> DetectSummary:
+def facility_idle_detect(
+    *, as_of: date, now: datetime | None = None, notify: bool = True
+) -> DetectSummary:
     """Assess every facility on ``as_of`` and open or refresh the flags (module docstring).
-    A day in the future is refused: its use is not known yet."""
+    A day in the future is refused: its use is not known yet. ``notify`` False: no message
+    to the owners (the demo's seeding)."""
     now = now or timezone.now()
     if as_of > timezone.localdate(now):
         raise DomainError.single(
@@ -193,7 +196,8 @@ def facility_idle_detect(*, as_of: date, now: datetime | None = None) -> DetectS
                 note=str(_("Flagged idle: %(causes)s.") % {"causes": _cause_names(flag.causes)}),
                 at=now,
             )
-            _notify_owner(flag, by_pk[a.id], at=now, key=f"idle-flag:{flag.pk}")
+            if notify:
+                _notify_owner(flag, by_pk[a.id], at=now, key=f"idle-flag:{flag.pk}")
     return DetectSummary(
         as_of=as_of,
         assessed=len(assessments),
