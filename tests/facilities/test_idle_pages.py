@@ -163,3 +163,11 @@ def test_the_awareness_page_sets_a_question(world) -> None:  # type: ignore[no-u
     bad = client.post("/staff/facilities/idle/awareness/", {"choice": "", "kind": ""})
     assert bad.status_code == 400
     assert 'href="#f-choice"' in bad.content.decode()
+
+
+def test_a_cause_links_to_its_part_s_page_only_where_the_page_exists(world, flag) -> None:  # type: ignore[no-untyped-def]
+    from minsheng.facilities.views.idle import page_if_any
+
+    assert page_if_any("/staff/facilities/idle/{pk}/", 7) == "/staff/facilities/idle/7/"
+    assert page_if_any("/staff/facilities/{pk}/no-such-page/", 7) == ""
+    assert page_if_any("", 7) == ""

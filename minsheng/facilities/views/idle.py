@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, URLResolver, path
+from django.urls import Resolver404, URLPattern, URLResolver, path, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as gt
 from django.utils.translation import gettext_lazy as _
@@ -115,8 +115,27 @@ def evidence(cause: dict[str, Any]) -> str:
     return ""
 
 
-# The parts' own pages for a cause's evidence, where they exist at merge (else plain text).
-CAUSE_PAGES: dict[str, str] = {}
+# The parts' own pages for a cause's evidence: linked when the page exists (the parts are
+# built side by side; a page not there is left as plain text, never a dead link).
+CAUSE_PAGES: dict[str, str] = {
+    Cause.STALE: "/staff/facilities/{pk}/collection/",
+    Cause.ONE_KIND: "/staff/facilities/{pk}/collection/",
+    Cause.EQUIPMENT: "/staff/facilities/{pk}/equipment/",
+    Cause.MAINTENANCE: "/staff/facilities/{pk}/maintenance/",
+    Cause.HOURS: "/staff/facilities/{pk}/",
+}
+
+
+def page_if_any(template: str, pk: int) -> str:
+    """``template`` for facility ``pk`` if this site has such a page, else ""."""
+    if not template:
+        return ""
+    link = template.format(pk=pk)
+    try:
+        resolve(link)
+    except Resolver404:
+        return ""
+    return link
 
 
 @dataclass(frozen=True)
@@ -132,8 +151,8 @@ def chips(flag: IdleFlag) -> list[Chip]:
     for c in flag.causes or []:
         code = str(c.get("code", ""))
         label = str(Cause(code).label) if code in Cause.values else code
-        page = CAUSE_PAGES.get(code, "")
-        out.append(Chip(code, label, evidence(c), page.format(pk=flag.facility_id) if page else ""))
+        link = page_if_any(CAUSE_PAGES.get(code, ""), flag.facility_id)
+        out.append(Chip(code, label, evidence(c), link))
     return out
 
 
