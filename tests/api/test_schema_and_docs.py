@@ -100,6 +100,7 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("GET", "/api/v1/surveys/{survey_id}/"),
         ("POST", "/api/v1/surveys/{survey_id}/responses/"),
         ("GET", "/api/v1/surveys/{survey_id}/results/"),
+        ("GET", "/api/v1/idle-flags/"),  # issue 10, idle part
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]
