@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -61,6 +61,14 @@ class IdleSeeded:
     hours_orders: int = 0
     flags_history: int = 0
     flags_open: int = 0
+
+
+class OrderCounts(Protocol):
+    """The seed's summary of what the order history wrote (``seed.SeedSummary``)."""
+
+    orders: int
+    events: int
+    ratings: int
 
 
 def _awareness(
@@ -153,16 +161,16 @@ def _outside(hours: list[dict[str, Any]], moment: datetime) -> bool:
 
 def _hours_story(
     rng: random.Random, *, shop: Facility, world: World, places: list[Place], now: datetime
-) -> int:
+) -> tuple[int, int, int]:
     """Make the bookshop's hours weekday daytime and its village's book requests mostly
-    outside them; return the orders written."""
+    outside them; return the orders, events and ratings written."""
     if shop.opening_hours != WEEKDAY_DAYTIME:
         Facility.objects.filter(pk=shop.pk).update(opening_hours=WEEKDAY_DAYTIME)
         shop.opening_hours = WEEKDAY_DAYTIME
     svc = next((s for s in world.services if s.spec.code == LIBRARY_SERVICE), None)
     place = next((p for p in places if p.region.pk == shop.region_id), None)
     if svc is None or place is None or not world.eligible(place, svc.spec.category):
-        return 0
+        return (0, 0, 0)
     # Village library loans are offered in rural townships; the story's village is rural
     # but its township may be a town: its villagers may borrow too.
     svc.obj.regions.add(place.township)
@@ -176,7 +184,7 @@ def _hours_story(
     # enough evening and weekend requests that they are most of at least HOURS_REQUESTS
     needed = max(HOURS_REQUESTS - len(asked), len(asked) - 2 * outside + 1, 0)
     if needed == 0:
-        return 0
+        return (0, 0, 0)
     sims = []
     saved = world.rng
     world.rng = rng  # the history's generator, drawing from this part's own stream
@@ -198,7 +206,7 @@ def _hours_story(
                 sims.append(sim)
     finally:
         world.rng = saved
-    return write(sims)[0] if sims else 0
+    return write(sims) if sims else (0, 0, 0)
 
 
 def seed_idle(
@@ -209,14 +217,21 @@ def seed_idle(
     world: World,
     now: datetime,
     seed: int = 1,
+    summary: OrderCounts | None = None,
 ) -> IdleSeeded:
-    """Seed the idle part (module docstring); return what was written."""
+    """Seed the idle part (module docstring); return what was written. The orders written
+    for the hours story are added to ``summary``'s counts of the history."""
     rng = random.Random(seed * 7907 + 8)
     out = IdleSeeded()
     out.responses = _awareness(rng, facilities=facilities, story=story, people=people, now=now)
-    out.hours_orders = _hours_story(
+    orders, events, ratings = _hours_story(
         rng, shop=story.idle_hours, world=world, places=facilities.places, now=now
     )
+    out.hours_orders = orders
+    if summary is not None:
+        summary.orders += orders
+        summary.events += events
+        summary.ratings += ratings
     today = timezone.localdate(now)
     quarter = timedelta(days=91)
     earlier = facility_idle_detect(as_of=today - quarter, now=now - quarter, notify=False)

@@ -216,7 +216,13 @@ def seed_demo(
         # issue 10, each part seeds onto the register, in this order (the idleness last:
         # it reads the use, the collections, the equipment and the maintenance):
         seed_idle(
-            facilities=facilities, story=story, people=people, world=world, now=now, seed=seed
+            facilities=facilities,
+            story=story,
+            people=people,
+            world=world,
+            now=now,
+            seed=seed,
+            summary=summary,
         )
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
