@@ -610,3 +610,20 @@ CELERY_BEAT_SCHEDULE["facilities-work-orders-generate"] = {
     "schedule": crontab(hour=1, minute=15),
     "options": {"expires": 23 * 3600.0},
 }
+
+# issue 10, idle and decay detection (docs/idle-facilities.md): idle when the use per served
+# resident is below this fraction of the peers' median, or when use fell by more than this
+# share against the 90 days before; each flag's follow-up is due this many days later.
+MINSHENG_IDLE_FRACTION = env_float("MINSHENG_IDLE_FRACTION", 0.5)
+MINSHENG_IDLE_TREND_DROP = env_float("MINSHENG_IDLE_TREND_DROP", 0.5)
+MINSHENG_IDLE_FOLLOWUP_DAYS = env_int("MINSHENG_IDLE_FOLLOWUP_DAYS", 14)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # issue 10: idle facilities, every night at 03:15 local time, after the use is counted
+        "facilities-idle-detect": {
+            "task": "minsheng.facilities.tasks.facilities_idle_detect",
+            "schedule": crontab(hour=3, minute=15),
+            "options": {"expires": 23 * 3600.0},
+        },
+    }
+)

@@ -113,5 +113,6 @@ urlpatterns = [
     path("", include("minsheng.facilities.api.activities")),
     path("", include("minsheng.facilities.api.maintenance")),
     path("", include("minsheng.facilities.api.equipment")),
+    path("", include("minsheng.facilities.api.idle")),
     re_path(r"", views.not_found),
 ]

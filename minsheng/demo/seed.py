@@ -42,6 +42,7 @@ from minsheng.demo.facilities_medicines import seed_medicines
 from minsheng.demo.facilities_equipment import seed_equipment
 from minsheng.demo.facilities_activities import seed_activities
 from minsheng.demo.facilities_maintenance import seed_maintenance
+from minsheng.demo.facilities_idle import seed_idle
 from minsheng.demo.facility_stories import stories
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
@@ -260,6 +261,15 @@ def seed_demo(
             demo_village_pk=world.demo_village_pk,
         )
         seed_maintenance(facilities=facilities, story=story, now=now, seed=seed)
+        seed_idle(
+            facilities=facilities,
+            story=story,
+            people=people,
+            world=world,
+            now=now,
+            seed=seed,
+            summary=summary,
+        )
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)

@@ -152,3 +152,16 @@ class MaintenanceCode(StrEnum):
     DATE_BEFORE_DUE = "date_before_due"
     NOT_A_DATE = "not_a_date"
     REGION_INVALID = "region_invalid"
+class IdleCode(StrEnum):
+    """Refusals of the idle part (idle flags' follow-up, awareness questions)."""
+
+    FLAG_NOT_FOUND = "idle_flag_not_found"
+    FLAG_CLOSED = "idle_flag_closed"
+    ACTION_REQUIRED = "idle_action_required"
+    OWNER_INVALID = "idle_owner_invalid"
+    DUE_INVALID = "idle_due_invalid"
+    DUE_PAST = "idle_due_past"
+    CHOICE_INVALID = "idle_choice_invalid"
+    KIND_INVALID = "idle_kind_invalid"
+    AWARENESS_TAKEN = "idle_awareness_taken"
+    AS_OF_FUTURE = "idle_as_of_future"

@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("minsheng.facilities.views.activities")),
     path("", include("minsheng.facilities.views.maintenance")),
     path("", include("minsheng.facilities.views.equipment")),
+    path("", include("minsheng.facilities.views.idle")),
 ]

@@ -110,6 +110,7 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         # issue 10: equipment
         ("GET", "/api/v1/facilities/{facility_id}/equipment/"),
         ("GET", "/api/v1/equipment/priority/"),
+        ("GET", "/api/v1/idle-flags/"),  # issue 10, idle part
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]

@@ -41,7 +41,16 @@ from .register import (
     PortalViews,
     Status,
 )
-from .use import Cause, CounterDevice, FlagStatus, IdleFlag, UseCount, UseKind, UseSource
+from .use import (
+    AwarenessQuestion,
+    Cause,
+    CounterDevice,
+    FlagStatus,
+    IdleFlag,
+    UseCount,
+    UseKind,
+    UseSource,
+)
 
 __all__ = [
     "HEALTH",
@@ -51,6 +60,7 @@ __all__ = [
     "ActivityKind",
     "ActivityRating",
     "ActivityStatus",
+    "AwarenessQuestion",
     "Cause",
     "Condition",
     "CounterDevice",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .register import Facility
+from .register import Facility, Kind
 
 
 class UseKind(models.TextChoices):
@@ -150,3 +150,39 @@ class IdleFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} ({self.computed_on})"
+
+
+class AwarenessQuestion(models.Model):
+    """A survey question that asks residents whether they know their village's facility of
+    ``kind`` (idle part): ``choice`` is the answer meaning "I know it". Awareness in a
+    village = respondents of that village choosing ``choice`` / respondents of that village
+    answering ``question`` (``selectors.idle.awareness_by_village``). County staff set these."""
+
+    question = models.ForeignKey(
+        "voice.Question",
+        verbose_name=_("survey question"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    choice = models.ForeignKey(
+        "voice.Choice",
+        verbose_name=_('the answer "I know it"'),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("facility kind"), max_length=16, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("awareness question")
+        verbose_name_plural = _("awareness questions")
+        constraints = [
+            models.UniqueConstraint(fields=["choice", "kind"], name="awareness_choice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.question_id}/{self.choice_id}"
