@@ -108,7 +108,6 @@ urlpatterns = [
     path("", include("minsheng.facilities.api.register")),
     path("", include("minsheng.facilities.api.use")),
     path("", include("minsheng.facilities.api.collections")),
-    path("", include("minsheng.facilities.api.health")),
     path("", include("minsheng.facilities.api.medicines")),
     path("", include("minsheng.facilities.api.activities")),
     path("", include("minsheng.facilities.api.maintenance")),

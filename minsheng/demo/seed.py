@@ -35,14 +35,14 @@ from minsheng.demo.catalog import (
 )
 from minsheng.demo.demand import build_demand, reset_demand
 from minsheng.demo.facilities import build_facilities, reset_facilities
+from minsheng.demo.facilities_activities import seed_activities
 from minsheng.demo.facilities_collections import seed_collections
+from minsheng.demo.facilities_equipment import seed_equipment
+from minsheng.demo.facilities_idle import seed_idle
+from minsheng.demo.facilities_maintenance import seed_maintenance
+from minsheng.demo.facilities_medicines import seed_medicines
 from minsheng.demo.facilities_register import seed_portal_views
 from minsheng.demo.facilities_use import seed_facility_use
-from minsheng.demo.facilities_medicines import seed_medicines
-from minsheng.demo.facilities_equipment import seed_equipment
-from minsheng.demo.facilities_activities import seed_activities
-from minsheng.demo.facilities_maintenance import seed_maintenance
-from minsheng.demo.facilities_idle import seed_idle
 from minsheng.demo.facility_stories import stories
 from minsheng.demo.history import HISTORY_ORDERS, World, build_history, build_open, write
 from minsheng.demo.logins import DEMO_LOGINS
@@ -260,7 +260,9 @@ def seed_demo(
             people=people,
             demo_village_pk=world.demo_village_pk,
         )
+        # 7. maintenance: plans, work orders and their history, budgets short of the need
         seed_maintenance(facilities=facilities, story=story, now=now, seed=seed)
+        # 8. idleness, LAST: awareness answers, the hours story's requests, then detection
         seed_idle(
             facilities=facilities,
             story=story,

@@ -1,14 +1,25 @@
-"""The facilities app in the admin: each part registers its models here (reference data the
-county edits, and rows to look up). Medicines (issue 10, item 6) first."""
-"""The facilities app's admin: each part keeps its own block of registrations."""
+"""The facilities app in the admin: the reference data the county edits (medicines, equipment
+types, the standard configuration, activity kinds) and rows to look up; each part keeps its
+own block of registrations."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
-from minsheng.facilities.models import Dispensing, Medicine, MedicineRequest
+from minsheng.facilities.models import (
+    ActivityKind,
+    Dispensing,
+    Equipment,
+    EquipmentType,
+    Kind,
+    Medicine,
+    MedicineRequest,
+    StandardItem,
+)
 
 
+# --- medicines (issue 10, item 6) ---
 @admin.register(Medicine)
 class MedicineAdmin(admin.ModelAdmin):
     list_display = ("code", "name_zh", "name_en", "group", "level", "essential")
@@ -33,14 +44,10 @@ class MedicineRequestAdmin(admin.ModelAdmin):
     search_fields = ("facility__code", "facility__name_zh", "medicine__name_zh")
     list_select_related = ("facility", "medicine", "township")
     raw_id_fields = ("order", "facility", "township")
-from __future__ import annotations
 
-from django import forms
-from django.contrib import admin
 
 # --- equipment (issue 10, part 7): the reference data (types, the standard configuration)
 # the county edits, and the items themselves (the register pages keep their history).
-from minsheng.facilities.models import Equipment, EquipmentType, Kind, StandardItem
 
 
 @admin.register(EquipmentType)
@@ -88,7 +95,6 @@ class EquipmentAdmin(admin.ModelAdmin):
 # The kinds of activity are reference data the county extends with its own customs. The
 # activities themselves change only through their services (the lifecycle), so they are
 # not edited here.
-from minsheng.facilities.models import ActivityKind
 
 
 @admin.register(ActivityKind)

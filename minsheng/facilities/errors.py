@@ -133,6 +133,8 @@ class ActivityCode(StrEnum):
     MAY_NOT_RATE = "activity_may_not_rate"
     ALREADY_RATED = "activity_already_rated"
     QUARTER_INVALID = "activity_quarter_invalid"
+
+
 class MaintenanceCode(StrEnum):
     """Refusals of the maintenance part: plans, work orders, budgets, the projection."""
 
@@ -152,6 +154,8 @@ class MaintenanceCode(StrEnum):
     DATE_BEFORE_DUE = "date_before_due"
     NOT_A_DATE = "not_a_date"
     REGION_INVALID = "region_invalid"
+
+
 class IdleCode(StrEnum):
     """Refusals of the idle part (idle flags' follow-up, awareness questions)."""
 

@@ -1,11 +1,21 @@
-"""Periodic work of the facilities app (issue 10): each part adds its tasks here."""
+"""Periodic work of the facilities app (issue 10), one task per part; each runs its part's
+service (never inside a request), idempotent, from Celery beat (settings.CELERY_BEAT_SCHEDULE).
+"""
 
-# --- use (issue 10, part 3) -------------------------------------------------------------------
+from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.utils import timezone
+
+# Imported here so a worker delivering the SMS knows the activity templates it registers.
+from minsheng.facilities.services import activities as activity_services
+from minsheng.facilities.services.maintenance import (
+    work_orders_generate as _generate_work_orders,
+)
+
+# --- use (issue 10, part 3) -------------------------------------------------------------------
 
 
 @shared_task(name="minsheng.facilities.tasks.collect_order_use", ignore_result=False)
@@ -17,9 +27,9 @@ def collect_order_use(days: int = 7) -> dict[str, int]:
     today = timezone.localdate()
     result = order_use_collect(day_from=today - timedelta(days=days - 1), day_to=today)
     return {"days": result.days, "orders": result.orders, "counts": result.counts}
-from celery import shared_task
 
-# --- medicines (issue 10, item 6) ---
+
+# --- medicines (issue 10, item 6) -------------------------------------------------------------
 
 
 @shared_task(name="minsheng.facilities.tasks.medicine_requests_nightly", ignore_result=False)
@@ -37,12 +47,8 @@ def medicine_requests_nightly() -> dict[str, int]:
         "no_facility": s.no_facility,
     }
 
-# --- activities (issue 10, item 8) -------------------------------------------------------------
 
-from celery import shared_task
-
-# Imported here so a worker delivering the SMS knows the activity templates it registers.
-from minsheng.facilities.services import activities as activity_services
+# --- activities (issue 10, item 8) ------------------------------------------------------------
 
 
 @shared_task(name="minsheng.facilities.tasks.notify_activity", ignore_result=False)
@@ -52,13 +58,9 @@ def notify_activity(activity_id: int, template: str, recipients: list[int]) -> i
     return activity_services.activity_notify(
         activity_id=activity_id, template=template, recipients=recipients
     )
-# --- maintenance (part 9) ---------------------------------------------------------------------
-from celery import shared_task
-from django.utils import timezone
 
-from minsheng.facilities.services.maintenance import (
-    work_orders_generate as _generate_work_orders,
-)
+
+# --- maintenance (issue 10, item 9) -----------------------------------------------------------
 
 
 @shared_task(name="minsheng.facilities.tasks.work_orders_generate", ignore_result=False)
@@ -67,12 +69,8 @@ def work_orders_generate() -> int:
     daily from Celery beat."""
     return _generate_work_orders(as_of=timezone.localdate())
 
-# --- idle and decay detection (docs/idle-facilities.md) ----------------------------------------
 
-from datetime import date as _date
-
-from celery import shared_task
-from django.utils import timezone as _timezone
+# --- idle and decay detection (docs/idle-facilities.md) ---------------------------------------
 
 
 @shared_task(name="minsheng.facilities.tasks.facilities_idle_detect", ignore_result=False)
@@ -81,6 +79,6 @@ def facilities_idle_detect(as_of: str | None = None) -> dict[str, int]:
     their flags. Nightly from Celery beat; a second run the same day only refreshes."""
     from minsheng.facilities.services.idle import facility_idle_detect
 
-    day = _date.fromisoformat(as_of) if as_of else _timezone.localdate()
+    day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     s = facility_idle_detect(as_of=day)
     return {"assessed": s.assessed, "idle": s.idle, "flagged": s.flagged, "refreshed": s.refreshed}

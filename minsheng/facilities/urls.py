@@ -6,7 +6,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("minsheng.facilities.views.register")),
     path("", include("minsheng.facilities.views.use")),
     path("", include("minsheng.facilities.views.collections")),
-    path("", include("minsheng.facilities.views.health")),
     path("", include("minsheng.facilities.views.medicines")),
     path("", include("minsheng.facilities.views.activities")),
     path("", include("minsheng.facilities.views.maintenance")),

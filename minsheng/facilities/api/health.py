@@ -1,7 +1,0 @@
-"""Api: the health part (issue 10)."""
-
-from __future__ import annotations
-
-from django.urls import URLPattern, URLResolver
-
-urlpatterns: list[URLPattern | URLResolver] = []

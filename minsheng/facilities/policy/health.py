@@ -1,3 +1,0 @@
-"""Who may see and do what: the health part (issue 10). Builds on register."""
-
-from __future__ import annotations

@@ -1,3 +1,0 @@
-"""Services of the health part (issue 10)."""
-
-from __future__ import annotations
