@@ -213,3 +213,18 @@ def test_the_import_template_downloads(world):
         "contact_name,contact_phone,services,capacity,population_served,opened_on"
     )
     assert date.today()  # the template's example date is in the past
+
+
+def test_the_staff_page_includes_the_other_parts_templates(world, settings, tmp_path):
+    shop = make_facility(world.village_a)
+    client = logged_in(world.dispatcher_a)
+    page = client.get(f"/staff/facilities/{shop.pk}/").content.decode()
+    assert "record link here." in page
+    folder = tmp_path / "facilities" / "use"
+    folder.mkdir(parents=True)
+    (folder / "_staff_facility.html").write_text('<p id="use-part">use of {{ f.code }}</p>')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0].get("DIRS", [])]}
+    ]
+    page = client.get(f"/staff/facilities/{shop.pk}/").content.decode()
+    assert f'<p id="use-part">use of {shop.code}</p>' in page

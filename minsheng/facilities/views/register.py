@@ -24,6 +24,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -49,6 +51,10 @@ PAGE_SIZE = 30
 STAFF_PAGE_SIZE = 50
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 IMPORT_SESSION_KEY = "facilities_import"
+# The other parts of issue 10 show themselves on a facility's staff page by adding their own
+# template ``facilities/<part>/_staff_facility.html`` (given ``f``, the facility, and
+# ``user``); the page includes those that exist, in this order.
+PARTS = ("use", "collections", "health", "activities", "maintenance")
 _BOTS = ("bot", "spider", "crawl", "slurp", "curl", "wget", "python-requests", "headless")
 
 
@@ -307,6 +313,18 @@ def _photo_fields(data: QueryDict | None) -> list[FieldSpec]:
     ]
 
 
+def _part_templates() -> list[str]:
+    found = []
+    for part in PARTS:
+        name = f"facilities/{part}/_staff_facility.html"
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return found
+
+
 def _staff_page(
     request: HttpRequest,
     facility: Facility,
@@ -347,6 +365,7 @@ def _staff_page(
             "may_manage": policy.can_manage(request.user, facility),
             "public": policy.is_public(facility),
             "max_photos": svc.MAX_PHOTOS,
+            "parts": _part_templates(),
         },
         status=status,
     )
