@@ -4,6 +4,7 @@ form on a phone, and nothing breaks the Content-Security-Policy."""
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
 
 import pytest
@@ -33,6 +34,9 @@ def test_the_collection_page_in_the_browser(world: Any, live_server: Any, browse
         ],
     )
     base = live_server.url
+    # The live server's first answer can take long on a loaded machine (log_in waits 10 s).
+    with urllib.request.urlopen(f"{base}/accounts/login/", timeout=120) as first:  # noqa: S310
+        assert first.status == 200
     page = log_in(browser, base, "admin", lands="/staff/dispatch/")
     seen = watch_csp(page)
     page.set_viewport_size({"width": 390, "height": 844})
