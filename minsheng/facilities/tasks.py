@@ -72,6 +72,10 @@ def work_orders_generate() -> int:
 
 # --- idle and decay detection (docs/idle-facilities.md) ---------------------------------------
 
+# Imported here, not in the task: it also registers the owner's notification template, which
+# a worker sending a delayed SMS must know (docs/idle-facilities.md).
+from minsheng.facilities.services.idle import facility_idle_detect as _detect
+
 
 @shared_task(name="minsheng.facilities.tasks.facilities_idle_detect", ignore_result=False)
 def facilities_idle_detect(as_of: str | None = None) -> dict[str, int]:
@@ -81,4 +85,6 @@ def facilities_idle_detect(as_of: str | None = None) -> dict[str, int]:
 
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     s = facility_idle_detect(as_of=day)
+    day = _date.fromisoformat(as_of) if as_of else _timezone.localdate()
+    s = _detect(as_of=day)
     return {"assessed": s.assessed, "idle": s.idle, "flagged": s.flagged, "refreshed": s.refreshed}

@@ -33,7 +33,10 @@ def flag(world):  # type: ignore[no-untyped-def]
 def test_the_list_shows_the_flag_with_its_cause_owner_and_overdue_deadline(world, flag) -> None:  # type: ignore[no-untyped-def]
     page = logged_in(world.dispatcher_a).get("/staff/facilities/idle/").content.decode()
     assert flag.facility.name_en in page
-    assert "Few residents know of it" in page
+    assert (
+        "Few residents know of it (low portal views, no survey awareness): 0.0 views per 1,000"
+        in page
+    )
     assert "grid" in page  # the owner's name
     assert "2026-07-14" in page and "1 follow-up overdue" in page
 

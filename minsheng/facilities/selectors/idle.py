@@ -33,7 +33,7 @@ from django.utils import timezone
 from minsheng.accounts.models import Profile, Role
 from minsheng.accounts.types import Actor
 from minsheng.facilities import hours as hours_rules
-from minsheng.facilities.freshness import Holding, figures
+from minsheng.facilities.freshness import Figures, Holding, figures
 from minsheng.facilities.idleness import Inputs
 from minsheng.orders.models import Order
 from minsheng.regions.models import Region
@@ -143,7 +143,7 @@ def awareness_by_region(as_of: date) -> dict[tuple[int, str], float]:
     }
 
 
-def collection_figures(ids: list[int], as_of: date) -> dict[int, object]:
+def collection_figures(ids: list[int], as_of: date) -> dict[int, Figures]:
     holdings: dict[int, list[Holding]] = defaultdict(list)
     for facility_id, subject, year, copies, loans in Title.objects.filter(
         facility_id__in=ids
@@ -254,7 +254,7 @@ def idleness_inputs(as_of: date) -> tuple[list[Facility], list[Inputs]]:
                 use_before=before.get(f.pk, 0),
                 views=views.get(f.pk, 0),
                 awareness=aware.get((f.region_id, f.kind)),
-                collection=collections.get(f.pk),  # type: ignore[arg-type]
+                collection=collections.get(f.pk),
                 requests=requests,
                 requests_outside=outside,
                 broken=broken.get(f.pk, 0),

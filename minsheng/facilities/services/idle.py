@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -89,10 +90,9 @@ def _event(facility_id: int, action: str, *, actor: Actor, note: str, at: dateti
     )
 
 
-def _notify_owner(flag: IdleFlag, facility: Facility, *, at: datetime, key: str) -> None:
-    if flag.owner_id is None:
-        return
-    owner = get_user_model().objects.filter(pk=flag.owner_id).first()
+def _notify_owner(
+    flag: IdleFlag, facility: Facility, owner: User, *, at: datetime, key: str
+) -> None:
     notification_send(
         recipient=owner,
         key=key,
@@ -153,58 +153,69 @@ def facility_idle_detect(
     by_pk = {f.pk: f for f in facilities}
     idle = [a for a in assessments if a.idle]
     due = as_of + timedelta(days=settings.MINSHENG_IDLE_FOLLOWUP_DAYS)
-    flagged: list[int] = []
-    refreshed = 0
+    idle_ids = [a.id for a in idle]
     with transaction.atomic():
-        # Lock the open flags of the idle facilities: a second run at the same time waits
-        # here, then finds them and refreshes instead of adding (the constraint holds anyway).
+        # Lock the idle facilities' rows (in one order) before reading their open flags: a
+        # second run at the same time waits here, then finds the flags this one opened and
+        # refreshes them instead of adding (the constraint would refuse a second anyway).
+        list(
+            Facility.objects.select_for_update().filter(pk__in=idle_ids).order_by("pk").values("pk")
+        )
         open_flags = {
             flag.facility_id: flag
-            for flag in IdleFlag.objects.select_for_update().filter(
-                facility_id__in=[a.id for a in idle], status=FlagStatus.OPEN
-            )
+            for flag in IdleFlag.objects.filter(facility_id__in=idle_ids, status=FlagStatus.OPEN)
         }
-        new = [a for a in idle if a.id not in open_flags]
-        owners = sel.owners_for([by_pk[a.id] for a in new])
+        fresh: list[IdleFlag] = []
         for a in idle:
             values = _figures(a)
             flag = open_flags.get(a.id)
-            if flag is not None:
-                IdleFlag.objects.filter(pk=flag.pk).update(
-                    computed_on=as_of,
-                    use_per_resident=values["use_per_resident"],
-                    peer_median=values["peer_median"],
-                    peer_count=values["peer_count"],
-                    trend=values["trend"],
-                    causes=values["causes"],
+            if flag is None:
+                fresh.append(
+                    IdleFlag(
+                        facility_id=a.id, computed_on=as_of, due_on=due, created_at=now, **values
+                    )
                 )
-                refreshed += 1
                 continue
-            flag = IdleFlag.objects.create(
-                facility_id=a.id,
-                computed_on=as_of,
-                owner_id=owners.get(a.id),
-                due_on=due,
-                created_at=now,
-                **values,
-            )
-            flagged.append(flag.pk)
-            _event(
-                a.id,
-                FacilityAction.FLAGGED,
-                actor=None,
-                note=str(_("Flagged idle: %(causes)s.") % {"causes": _cause_names(flag.causes)}),
-                at=now,
-            )
-            if notify:
-                _notify_owner(flag, by_pk[a.id], at=now, key=f"idle-flag:{flag.pk}")
+            flag.computed_on = as_of
+            for name, value in values.items():
+                setattr(flag, name, value)
+        refreshed = list(open_flags.values())
+        IdleFlag.objects.bulk_update(
+            refreshed,
+            ["computed_on", "use_per_resident", "peer_median", "peer_count", "trend", "causes"],
+            batch_size=500,
+        )
+        owners = sel.owners_for([by_pk[f.facility_id] for f in fresh])
+        for f in fresh:
+            f.owner_id = owners.get(f.facility_id)
+        created = IdleFlag.objects.bulk_create(fresh, batch_size=500)
+        FacilityEvent.objects.bulk_create(
+            [
+                FacilityEvent(
+                    facility_id=f.facility_id,
+                    action=FacilityAction.FLAGGED,
+                    note=str(_("Flagged idle: %(causes)s.") % {"causes": _cause_names(f.causes)}),
+                    audience=Audience.STAFF,
+                    created_at=now,
+                )
+                for f in created
+            ],
+            batch_size=500,
+        )
+        if notify:
+            people = get_user_model().objects.in_bulk([f.owner_id for f in created if f.owner_id])
+            for f in created:
+                if f.owner_id is not None:
+                    _notify_owner(
+                        f, by_pk[f.facility_id], people[f.owner_id], at=now, key=f"idle-flag:{f.pk}"
+                    )
     return DetectSummary(
         as_of=as_of,
         assessed=len(assessments),
         idle=len(idle),
-        flagged=len(flagged),
-        refreshed=refreshed,
-        flagged_ids=tuple(flagged),
+        flagged=len(created),
+        refreshed=len(refreshed),
+        flagged_ids=tuple(f.pk for f in created),
     )
 
 
@@ -322,7 +333,7 @@ def idle_flag_assign(*, actor: Actor, flag_id: object, owner_id: Any, due_on: An
             at=at,
         )
         facility = Facility.objects.select_related("region").get(pk=flag.facility_id)
-        _notify_owner(flag, facility, at=at, key=f"idle-flag:{flag.pk}:{owner.pk}:{due}")
+        _notify_owner(flag, facility, owner, at=at, key=f"idle-flag:{flag.pk}:{owner.pk}:{due}")
     flag.refresh_from_db()
     return flag
 

@@ -138,10 +138,23 @@ def page_if_any(template: str, pk: int) -> str:
     return link
 
 
+def short_figure(cause: dict[str, Any]) -> str:
+    """A cause's figure in a few characters, for its chip."""
+    code, figure = cause.get("code"), float(cause.get("figure") or 0)
+    if code == Cause.PUBLICITY:
+        return gt("%(n).1f views per 1,000") % {"n": figure}
+    if code == Cause.STALE:
+        return gt("median %(n).0f years old") % {"n": figure}
+    if code in (Cause.ONE_KIND, Cause.HOURS):
+        return _pct(figure)
+    return str(int(figure))
+
+
 @dataclass(frozen=True)
 class Chip:
     code: str
     label: str
+    figure: str
     evidence: str
     link: str
 
@@ -152,7 +165,7 @@ def chips(flag: IdleFlag) -> list[Chip]:
         code = str(c.get("code", ""))
         label = str(Cause(code).label) if code in Cause.values else code
         link = page_if_any(CAUSE_PAGES.get(code, ""), flag.facility_id)
-        out.append(Chip(code, label, evidence(c), link))
+        out.append(Chip(code, label, short_figure(c), evidence(c), link))
     return out
 
 
