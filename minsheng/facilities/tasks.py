@@ -9,8 +9,10 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.utils import timezone
 
-# Imported here so a worker delivering the SMS knows the activity templates it registers.
+# Imported here so a worker delivering an SMS knows the templates these modules register
+# (activities: announced and cancelled; idle: the follow-up owed).
 from minsheng.facilities.services import activities as activity_services
+from minsheng.facilities.services import idle as idle_services
 from minsheng.facilities.services.maintenance import (
     work_orders_generate as _generate_work_orders,
 )
@@ -72,19 +74,11 @@ def work_orders_generate() -> int:
 
 # --- idle and decay detection (docs/idle-facilities.md) ---------------------------------------
 
-# Imported here, not in the task: it also registers the owner's notification template, which
-# a worker sending a delayed SMS must know (docs/idle-facilities.md).
-from minsheng.facilities.services.idle import facility_idle_detect as _detect
-
 
 @shared_task(name="minsheng.facilities.tasks.facilities_idle_detect", ignore_result=False)
 def facilities_idle_detect(as_of: str | None = None) -> dict[str, int]:
     """Find idle facilities on ``as_of`` (``YYYY-MM-DD``; default today) and open or refresh
     their flags. Nightly from Celery beat; a second run the same day only refreshes."""
-    from minsheng.facilities.services.idle import facility_idle_detect
-
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-    s = facility_idle_detect(as_of=day)
-    day = _date.fromisoformat(as_of) if as_of else _timezone.localdate()
-    s = _detect(as_of=day)
+    s = idle_services.facility_idle_detect(as_of=day)
     return {"assessed": s.assessed, "idle": s.idle, "flagged": s.flagged, "refreshed": s.refreshed}
