@@ -99,6 +99,15 @@ TEMPLATES: dict[str, Promise] = {
         'What you told us is this month\'s topic: "{title}", led by {lead}. Follow it: {link}'
     ),
     "topic_done": _('The month\'s topic "{title}" is done: {link}'),
+    # --- facilities (minsheng.facilities) ---
+    # to the village's residents, when an activity is announced
+    "activity_announced": _('"{title}" in {village}, {when}: sign up on Minsheng: {link}'),
+    # to those signed up, when it is cancelled
+    "activity_cancelled": _('"{title}" on {when}, which you signed up for, is cancelled: {reason}'),
+    # to the owner of an idle facility's follow-up
+    "facility_idle": _(
+        "{facility} ({place}) looks idle ({causes}): please follow up by {due}. {link}"
+    ),
 }
 
 

@@ -34,6 +34,9 @@ TITLES: dict[str, Promise] = {
     "suggestion_reply_owed": _("A suggestion is owed a reply"),
     "topic_picked": _("This month's topic"),
     "topic_done": _("The month's topic is done"),
+    "activity_announced": _("A new activity in your village"),
+    "activity_cancelled": _("An activity you signed up for is cancelled"),
+    "facility_idle": _("A facility looks idle: follow-up owed"),
 }
 
 

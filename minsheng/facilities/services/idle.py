@@ -35,7 +35,6 @@ from minsheng.core.errors import (
     PermissionDenied,
 )
 from minsheng.core.inputs import Invalid, read_id, read_text
-from minsheng.notify import sms, wording
 from minsheng.notify.services import notification_send
 from minsheng.orders.models import Audience
 from minsheng.voice.models import Choice
@@ -57,14 +56,6 @@ from ..policy import idle as policy
 from ..selectors import idle as sel
 
 ACTION_MAX = 2000
-
-# The follow-up owner's notification. The notify app's template lists are shared; this part
-# adds its own entry on import (the lead may move it into notify.sms / notify.wording).
-sms.TEMPLATES.setdefault(
-    "facility_idle",
-    _("{facility} ({place}) looks idle ({causes}): please follow up by {due}. {link}"),
-)
-wording.TITLES.setdefault("facility_idle", _("A facility looks idle: follow-up owed"))
 
 
 def link_of(flag: IdleFlag) -> str:
