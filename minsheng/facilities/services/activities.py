@@ -101,7 +101,7 @@ def lock(activity_id: object) -> Activity:
     except Invalid:
         pk = None
     found = (
-        Activity.objects.select_for_update()
+        Activity.objects.select_for_update(of=("self",))
         .select_related("village", "facility", "kind")
         .filter(pk=pk)
         .first()
