@@ -569,3 +569,19 @@ def test_the_database_refuses_an_end_before_the_start(world):
     a = make_activity(world, now=NOW, starts=START)
     with pytest.raises(IntegrityError), transaction.atomic():
         Activity.objects.filter(pk=a.pk).update(ends_at=a.starts_at - timedelta(minutes=1))
+
+
+def test_upcoming_at_facilities_for_the_portal(world):
+    from minsheng.facilities.selectors.activities import upcoming_at_facilities
+
+    station = make_facility(world.town_a, Kind.CULTURAL)
+    empty = make_facility(world.village_a, Kind.BOOKSHOP)
+    later = announced(world, facility=str(station.pk), title="后一场")
+    sooner = make_activity(
+        world, status="announced", now=NOW, starts=START - HOUR * 24, facility=str(station.pk)
+    )
+    make_activity(world, now=NOW, starts=START, facility=str(station.pk))  # a draft
+    found = upcoming_at_facilities([station.pk, empty.pk], now=NOW)
+    assert found == {station.pk: [sooner, later], empty.pk: []}
+    assert upcoming_at_facilities([station.pk], now=NOW, per_facility=1) == {station.pk: [sooner]}
+    assert upcoming_at_facilities([station.pk], now=START + 3 * HOUR) == {station.pk: []}
