@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 
 from minsheng.accounts.models import Role
 from minsheng.core.errors import Code, Conflict, NotFound, PermissionDenied
@@ -188,12 +189,13 @@ def test_announce_notifies_every_resident_of_the_village_once_after_commit(
         "title": "露天电影《我和我的家乡》",
         "village": "甲村",
         "when": "2026-06-06 19:00",
-        "link": f"/activities/{a.pk}/",
+        "link": f"{settings.MINSHENG_SITE_URL}/activities/{a.pk}/",
         "reason": "",
     }
     assert title(m.template, m.params) == "A new activity in your village"
     assert body(m.template, m.params) == (
-        f'"露天电影《我和我的家乡》" in 甲村, 2026-06-06 19:00: sign up on Minsheng: /activities/{a.pk}/'
+        '"露天电影《我和我的家乡》" in 甲村, 2026-06-06 19:00: sign up on Minsheng: '
+        f"{settings.MINSHENG_SITE_URL}/activities/{a.pk}/"
     )
     # run again (a redelivered task): nobody is told twice
     assert (
