@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 
 from minsheng.accounts.models import Role
 from minsheng.core.errors import Code, Conflict, NotFound, PermissionDenied
@@ -188,12 +189,13 @@ def test_announce_notifies_every_resident_of_the_village_once_after_commit(
         "title": "露天电影《我和我的家乡》",
         "village": "甲村",
         "when": "2026-06-06 19:00",
-        "link": f"/activities/{a.pk}/",
+        "link": f"{settings.MINSHENG_SITE_URL}/activities/{a.pk}/",
         "reason": "",
     }
     assert title(m.template, m.params) == "A new activity in your village"
     assert body(m.template, m.params) == (
-        f'"露天电影《我和我的家乡》" in 甲村, 2026-06-06 19:00: sign up on Minsheng: /activities/{a.pk}/'
+        '"露天电影《我和我的家乡》" in 甲村, 2026-06-06 19:00: sign up on Minsheng: '
+        f"{settings.MINSHENG_SITE_URL}/activities/{a.pk}/"
     )
     # run again (a redelivered task): nobody is told twice
     assert (
@@ -569,3 +571,19 @@ def test_the_database_refuses_an_end_before_the_start(world):
     a = make_activity(world, now=NOW, starts=START)
     with pytest.raises(IntegrityError), transaction.atomic():
         Activity.objects.filter(pk=a.pk).update(ends_at=a.starts_at - timedelta(minutes=1))
+
+
+def test_upcoming_at_facilities_for_the_portal(world):
+    from minsheng.facilities.selectors.activities import upcoming_at_facilities
+
+    station = make_facility(world.town_a, Kind.CULTURAL)
+    empty = make_facility(world.village_a, Kind.BOOKSHOP)
+    later = announced(world, facility=str(station.pk), title="后一场")
+    sooner = make_activity(
+        world, status="announced", now=NOW, starts=START - HOUR * 24, facility=str(station.pk)
+    )
+    make_activity(world, now=NOW, starts=START, facility=str(station.pk))  # a draft
+    found = upcoming_at_facilities([station.pk, empty.pk], now=NOW)
+    assert found == {station.pk: [sooner, later], empty.pk: []}
+    assert upcoming_at_facilities([station.pk], now=NOW, per_facility=1) == {station.pk: [sooner]}
+    assert upcoming_at_facilities([station.pk], now=START + 3 * HOUR) == {station.pk: []}

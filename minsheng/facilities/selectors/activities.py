@@ -73,6 +73,27 @@ def upcoming(user: Actor, filters: Filters, now: datetime | None = None) -> Quer
     return qs.annotate(mine_first=order).order_by("mine_first", "starts_at", "pk")
 
 
+def upcoming_at_facilities(
+    facility_ids: list[int], now: datetime | None = None, per_facility: int = 3
+) -> dict[int, list[Activity]]:
+    """The next announced activities at each facility (for the facility pages of the
+    portal): one query, at most ``per_facility`` each, the soonest first."""
+    now = now or timezone.now()
+    out: dict[int, list[Activity]] = {pk: [] for pk in facility_ids}
+    qs = (
+        Activity.objects.filter(
+            facility_id__in=facility_ids, status=ActivityStatus.ANNOUNCED, ends_at__gt=now
+        )
+        .select_related("kind", "village")
+        .order_by("starts_at", "pk")
+    )
+    for activity in qs:
+        found = out[activity.facility_id] if activity.facility_id is not None else None
+        if found is not None and len(found) < per_facility:
+            found.append(activity)
+    return out
+
+
 def public_activities() -> QuerySet[Activity]:
     """Announced and held activities (the REST list), the latest start first."""
     return _joined().filter(status__in=policy.PUBLIC_STATUSES).order_by("-starts_at", "-pk")

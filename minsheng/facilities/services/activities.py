@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
@@ -101,7 +102,7 @@ def lock(activity_id: object) -> Activity:
     except Invalid:
         pk = None
     found = (
-        Activity.objects.select_for_update()
+        Activity.objects.select_for_update(of=("self",))
         .select_related("village", "facility", "kind")
         .filter(pk=pk)
         .first()
@@ -393,7 +394,7 @@ def activity_notify(*, activity_id: int, template: str, recipients: list[int]) -
         "title": activity.title,
         "village": activity.village.name_zh,
         "when": _when(activity.starts_at),
-        "link": link_of(activity),
+        "link": f"{settings.MINSHENG_SITE_URL}{link_of(activity)}",  # read in an SMS
         "reason": activity.cancel_reason,
     }
     written = 0
