@@ -228,3 +228,15 @@ def test_a_plan_is_changed_on_the_assets_page_and_a_bad_change_shown_at_its_fiel
     assert f'id="edit{site.plan.pk}-cost"' in html
     assert 'value="abc"' in html
     assert snapshot() == before
+
+
+def test_the_pages_render_in_chinese(site):
+    client = logged_in(site.county_admin, language="zh-hans")
+    for url in (
+        "/staff/facilities/maintenance/",
+        f"/staff/facilities/{site.road.pk}/maintenance/",
+        f"/staff/facilities/work-orders/{site.work.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert '<html lang="zh-hans">' in response.content.decode()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.types import Actor
 from minsheng.core import locks
-from minsheng.core.errors import Conflict, DomainError, ErrorDetail, NotFound
+from minsheng.core.errors import Code, Conflict, DomainError, ErrorDetail, NotFound
 from minsheng.core.ids import as_id
 from minsheng.core.inputs import Invalid, is_blank, read_int, read_text
 from minsheng.orders.models import Order
@@ -115,7 +115,7 @@ def _money(value: Any, field: str, errors: list[ErrorDetail]) -> Decimal | None:
     ):
         errors.append(
             ErrorDetail(
-                MaintenanceCode.COST_REQUIRED if is_blank(value) else "invalid",
+                MaintenanceCode.COST_REQUIRED if is_blank(value) else Code.INVALID,
                 _("Give an amount in yuan from 0, with at most two decimals."),
                 field,
             )
@@ -279,7 +279,7 @@ def work_orders_generate(
     Returns how many were made."""
     if not 0 <= horizon_days <= MAX_HORIZON_DAYS:
         raise DomainError.single(
-            "out_of_range",
+            Code.OUT_OF_RANGE,
             _("Look ahead from 0 to %(n)d days.") % {"n": MAX_HORIZON_DAYS},
             "days",
         )
