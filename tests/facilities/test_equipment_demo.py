@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from minsheng.accounts.models import Role
 from minsheng.demo.seed import demo_reset, seed_demo
@@ -51,7 +52,8 @@ def test_the_demo_equipment_tells_its_stories_and_the_reset_removes_it(
     assert sum(t.backward for t in report.townships) == 4
     idle = [g for g in report.facilities if g.broken == 3]
     assert len(idle) == 1
-    broken = sel.broken_equipment([idle[0].facility.pk])
+    with translation.override("zh-hans"):
+        broken = sel.broken_equipment([idle[0].facility.pk])
     assert sorted(broken[idle[0].facility.pk]) == sorted(["血压计", "血糖仪", "听诊器"])
     assert EquipmentEvent.objects.filter(new_state="broken").count() == 3 + 3
     rows = sel.priority(county, as_of)

@@ -54,10 +54,7 @@ def _fill(name: str, fields: list[FieldSpec], failure: Failure | None) -> list[s
     if failure is None or failure.form != name:
         return []
     for spec in fields:
-        if spec.kind in ("radio", "checkbox"):
-            spec.value = failure.data.get(spec.name, "")
-        else:
-            spec.value = failure.data.get(spec.name, "")
+        spec.value = failure.data.get(spec.name, "")
     return attach_errors(fields, failure.errors)
 
 
