@@ -9,8 +9,6 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.utils import timezone
 
-# Imported here so a worker delivering an SMS knows the templates these modules register
-# (activities: announced and cancelled; idle: the follow-up owed).
 from minsheng.facilities.services import activities as activity_services
 from minsheng.facilities.services import idle as idle_services
 from minsheng.facilities.services.maintenance import (

@@ -32,8 +32,6 @@ from minsheng.core.errors import (
     PermissionDenied,
 )
 from minsheng.core.inputs import Invalid, is_blank, read_datetime, read_id, read_int, read_text
-from minsheng.notify import wording
-from minsheng.notify.sms import TEMPLATES
 from minsheng.regions.models import Region
 
 from ..errors import ActivityCode
@@ -56,22 +54,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.HELD: frozenset(),
     S.CANCELLED: frozenset(),
 }
-
-# The notifications' words, registered beside the others (``notify.sms.TEMPLATES`` and the
-# inbox titles in ``notify.wording``); the integration moves them into those modules.
-NOTICES = {
-    "activity_announced": (
-        _('"{title}" in {village}, {when}: sign up on Minsheng: {link}'),
-        _("A new activity in your village"),
-    ),
-    "activity_cancelled": (
-        _('"{title}" on {when}, which you signed up for, is cancelled: {reason}'),
-        _("An activity you signed up for is cancelled"),
-    ),
-}
-for _template, (_text, _title) in NOTICES.items():
-    TEMPLATES.setdefault(_template, _text)
-    wording.TITLES.setdefault(_template, _title)
 
 
 def can_transition(activity: Activity, new: str) -> bool:
