@@ -111,6 +111,16 @@ def test_schema_endpoint_serves_json_with_every_operation() -> None:
         ("GET", "/api/v1/facilities/{facility_id}/equipment/"),
         ("GET", "/api/v1/equipment/priority/"),
         ("GET", "/api/v1/idle-flags/"),  # issue 10, idle part
+        # issue 10: use (devices post counts), collections, activities, maintenance
+        ("POST", "/api/v1/facility-counts/"),
+        ("GET", "/api/v1/facilities/{facility_id}/use/"),
+        ("GET", "/api/v1/facilities/{facility_id}/collection/"),
+        ("GET", "/api/v1/facilities/{facility_id}/collection/titles/"),
+        ("GET", "/api/v1/activities/"),
+        ("GET", "/api/v1/activities/{activity_id}/"),
+        ("POST", "/api/v1/activities/{activity_id}/signup/"),
+        ("GET", "/api/v1/work-orders/"),
+        ("GET", "/api/v1/maintenance/projection/"),
     }
     # Every refusal is documented in the one error shape.
     dispatch = schema["paths"]["/api/v1/orders/{order_id}/dispatch/"]["post"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.orders.models import AppendOnly, Audience, ImmutableQuerySet
@@ -34,7 +34,7 @@ HEALTH = frozenset({Kind.CLINIC, Kind.HEALTH_CENTRE})
 
 class Status(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("facility status", "Open")
     CLOSED = "closed", _("Closed temporarily")
     ABANDONED = "abandoned", _("Abandoned")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .register import Facility, Kind
 
@@ -96,7 +97,7 @@ class Cause(models.TextChoices):
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("follow-up status", "Open")
     CLOSED = "closed", _("Closed")
 
 
