@@ -1,4 +1,4 @@
-"""Whether the navigation offers the facility console: asked of ``facilities.policy``."""
+"""What the navigation offers of the facilities app: asked of ``facilities.policy``."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from minsheng.accounts.models import Role
 from minsheng.core.errors import Code, Conflict, NotFound, PermissionDenied
@@ -165,6 +166,7 @@ def test_a_start_in_the_past_and_a_bad_date_are_refused(world):
 # --- announce ---------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("english")
 def test_announce_notifies_every_resident_of_the_village_once_after_commit(
     world, django_capture_on_commit_callbacks
 ):
@@ -192,7 +194,10 @@ def test_announce_notifies_every_resident_of_the_village_once_after_commit(
         "link": f"{settings.MINSHENG_SITE_URL}/activities/{a.pk}/",
         "reason": "",
     }
-    assert title(m.template, m.params) == "A new activity in your village"
+    with translation.override("en"):
+        assert title(m.template, m.params) == "A new activity in your village"
+    with translation.override("zh-hans"):  # the site is Chinese first
+        assert title(m.template, m.params) == "本村有新活动"
     assert body(m.template, m.params) == (
         '"露天电影《我和我的家乡》" in 甲村, 2026-06-06 19:00: sign up on Minsheng: '
         f"{settings.MINSHENG_SITE_URL}/activities/{a.pk}/"

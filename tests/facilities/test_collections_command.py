@@ -94,6 +94,7 @@ def test_extra_columns_are_ignored(tmp_path):
     assert json.loads(out)["median_age"] == 6.0
 
 
+@pytest.mark.usefixtures("english")
 def test_every_bad_row_is_named_and_nothing_is_printed_as_figures(tmp_path):
     rows = [
         ["好书", "S", 2020, 2],
@@ -123,6 +124,7 @@ def test_every_bad_row_is_named_and_nothing_is_printed_as_figures(tmp_path):
     ]
 
 
+@pytest.mark.usefixtures("english")
 def test_a_missing_column_is_named(tmp_path):
     path = write(tmp_path, [["书", 2020]], ["title", "year"])
     exc, out, _err = refused("--csv", path, "--as-of", "2026")
@@ -130,6 +132,7 @@ def test_a_missing_column_is_named(tmp_path):
     assert out == ""
 
 
+@pytest.mark.usefixtures("english")
 def test_an_empty_table_is_refused(tmp_path):
     exc, _out, _err = refused("--csv", write(tmp_path, []), "--as-of", "2026")
     assert str(exc) == "titles.csv: The table has no titles under its header."
@@ -167,4 +170,5 @@ def test_the_console_script_exits_with_status_2(tmp_path):
     )
     assert done.returncode == 2
     assert done.stdout == ""
-    assert "Row 2, year: The year 2030 is later than the reference year 2026." in done.stderr
+    # a console speaks the site's language, Chinese first
+    assert "第 2 行，year：年份 2030 晚于参照年份 2026。" in done.stderr

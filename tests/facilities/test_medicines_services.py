@@ -55,10 +55,11 @@ def test_a_keeper_adds_marks_out_of_stock_and_removes_a_medicine(world):
     svc.dispensing_remove(actor=world.grid_worker, facility_id=clinic.pk, medicine_code="metformin")
     assert not Dispensing.objects.filter(facility=clinic).exists()
     notes = list(FacilityEvent.objects.filter(facility=clinic).values_list("note", "audience"))
+    # history is written in the site's language, Chinese first
     assert notes == [
-        ("Medicine added to the list: 二甲双胍", "staff"),
-        ("Out of stock: 二甲双胍", "staff"),
-        ("Medicine taken off the list: 二甲双胍", "staff"),
+        ("药品加入目录：二甲双胍", "staff"),
+        ("缺货：二甲双胍", "staff"),
+        ("药品移出目录：二甲双胍", "staff"),
     ]
 
 

@@ -56,6 +56,7 @@ def test_a_dry_run_writes_nothing(world):
     assert snapshot() == before
 
 
+@pytest.mark.usefixtures("english")
 def test_every_bad_row_is_reported_and_nothing_is_written(world):
     future = (T0.date() + timedelta(days=3)).isoformat()
     rows = [
@@ -170,6 +171,7 @@ def test_the_command_is_a_dry_run_unless_told(world, tmp_path, capsys):
     assert Facility.objects.get().code == "v1-bookshop"
 
 
+@pytest.mark.usefixtures("english")
 def test_the_command_prints_every_bad_row_and_fails(world, tmp_path, capsys):
     path = tmp_path / "f.csv"
     path.write_bytes(csv_bytes([raw(kind="castle"), raw(code="x2", capacity="-1")]))

@@ -215,16 +215,60 @@ def test_the_import_template_downloads(world):
     assert date.today()  # the template's example date is in the past
 
 
-def test_the_staff_page_includes_the_other_parts_templates(world, settings, tmp_path):
-    shop = make_facility(world.village_a)
-    client = logged_in(world.dispatcher_a)
-    page = client.get(f"/staff/facilities/{shop.pk}/").content.decode()
-    assert "record link here." in page
-    folder = tmp_path / "facilities" / "use"
-    folder.mkdir(parents=True)
-    (folder / "_staff_facility.html").write_text('<p id="use-part">use of {{ f.code }}</p>')
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0].get("DIRS", [])]}
+def _links(page: str, heading_id: str) -> list[tuple[str, str]]:
+    """The (label, href) pairs listed under the section headed ``heading_id``."""
+    import re
+
+    section = page.split(f'id="{heading_id}"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="([^"]+)">([^<]+)</a>', section)
+
+
+def test_the_staff_page_links_the_parts_each_reader_may_open(world):
+    from minsheng.facilities.models import Kind
+
+    shop = make_facility(world.village_a, keepers=[world.grid_worker])
+    clinic = make_facility(world.village_a, Kind.CLINIC)
+    road = make_facility(world.town_a, Kind.ROAD, capacity=None)
+    manager = logged_in(world.dispatcher_a)
+    page = manager.get(f"/staff/facilities/{shop.pk}/").content.decode()
+    assert _links(page, "parts-h") == [
+        (f"/staff/facilities/{shop.pk}/use/", "Use counts"),
+        (f"/staff/facilities/{shop.pk}/devices/", "Counter devices"),
+        (f"/staff/facilities/{shop.pk}/collection/", "Collection"),
+        (f"/staff/facilities/{shop.pk}/acquisitions/", "Acquisition list"),
+        (f"/staff/facilities/{shop.pk}/equipment/", "Equipment"),
+        (f"/staff/facilities/{shop.pk}/maintenance/", "Maintenance"),
     ]
-    page = client.get(f"/staff/facilities/{shop.pk}/").content.decode()
-    assert f'<p id="use-part">use of {shop.code}</p>' in page
+    page = manager.get(f"/staff/facilities/{clinic.pk}/").content.decode()
+    assert [label for _href, label in _links(page, "parts-h")] == [
+        "Use counts", "Counter devices", "Medicines", "Equipment", "Maintenance",
+    ]  # fmt: skip
+    page = manager.get(f"/staff/facilities/{road.pk}/").content.decode()
+    assert [label for _href, label in _links(page, "parts-h")] == ["Equipment", "Maintenance"]
+    # the keeper keeps the shop day to day: no devices, no maintenance
+    page = logged_in(world.grid_worker).get(f"/staff/facilities/{shop.pk}/").content.decode()
+    assert [label for _href, label in _links(page, "parts-h")] == [
+        "Use counts", "Collection", "Acquisition list", "Equipment",
+    ]  # fmt: skip
+
+
+def test_the_console_links_the_overviews_each_reader_may_open(world):
+    make_facility(world.village_a, keepers=[world.grid_worker])
+    page = logged_in(world.dispatcher_a).get("/staff/facilities/").content.decode()
+    assert _links(page, "overviews-h") == [
+        ("/staff/facilities/idle/", "Idle facilities and follow-ups"),
+        ("/staff/facilities/collections/", "Collections: freshness and diversity"),
+        ("/staff/facilities/equipment/", "Equipment: backward and replacement priority"),
+        ("/staff/facilities/medicines/", "Medicines against the essential list"),
+        ("/staff/facilities/maintenance/", "Maintenance and the funding gap"),
+        ("/staff/activities/", "Activities"),
+        ("/staff/activities/variety/", "Variety of activities"),
+        ("/staff/facilities/use/import/", "Import use counts"),
+    ]
+    page = logged_in(world.grid_worker).get("/staff/facilities/").content.decode()
+    assert [label for _href, label in _links(page, "overviews-h")] == [
+        "Idle facilities and follow-ups",
+        "Collections: freshness and diversity",
+        "Activities",
+        "Import use counts",
+    ]

@@ -174,6 +174,7 @@ def test_the_command_is_a_dry_run_unless_told(places: Any, tmp_path: Path) -> No
     assert counts_of(places.shop) == [("2026-03-01", "visits", 12, "import")]
 
 
+@pytest.mark.usefixtures("english")
 def test_the_command_stops_on_a_bad_row_unless_skipping(places: Any, tmp_path: Path) -> None:
     path = tmp_path / "counts.csv"
     path.write_bytes(_csv("v1-bookshop,2026-03-01,visits,12", "v1-bookshop,2026-03-01,loans,-1"))

@@ -20,7 +20,7 @@ from minsheng.accounts.types import Actor
 from minsheng.regions.models import Region
 
 from ..models import Activity, ActivityStatus, Facility
-from .register import keeps, management_scope
+from .register import keeps, management_scope, uses_facility_console
 
 PUBLIC_STATUSES = frozenset({ActivityStatus.ANNOUNCED, ActivityStatus.HELD})
 SIGNUP_STATUSES = frozenset({ActivityStatus.ANNOUNCED})
@@ -77,14 +77,9 @@ def can_see(user: Actor, activity: Activity) -> bool:
 
 
 def uses_console(user: Actor) -> bool:
-    """Whether the staff activities page is for ``user``: managers and facility keepers."""
-    if management_scope(user) is not None:
-        return True
-    return (
-        user is not None
-        and user.is_authenticated
-        and Facility.keepers.through.objects.filter(user_id=user.pk).exists()
-    )
+    """Whether the staff activities page is for ``user``: managers and facility keepers,
+    the same people the facility console is for."""
+    return uses_facility_console(user)
 
 
 def can_see_variety(user: Actor) -> bool:

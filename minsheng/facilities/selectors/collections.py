@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
 from minsheng.accounts.types import Actor
 from minsheng.orders.models import Order, Status
@@ -59,6 +60,10 @@ class ClassRow:
     young_share: float  # of the class's copies under five years
     loans: int
     loans_per_copy: float
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
 def class_breakdown(facility: Facility, as_of: int) -> list[ClassRow]:

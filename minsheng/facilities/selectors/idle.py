@@ -33,7 +33,6 @@ from django.utils import timezone
 from minsheng.accounts.models import Profile, Role
 from minsheng.accounts.types import Actor
 from minsheng.facilities import hours as hours_rules
-from minsheng.facilities.freshness import Figures, Holding, figures
 from minsheng.facilities.idleness import Inputs
 from minsheng.orders.models import Order
 from minsheng.regions.models import Region
@@ -43,19 +42,18 @@ from ..models import (
     INFRASTRUCTURE,
     LIBRARIES,
     AwarenessQuestion,
-    Equipment,
-    EquipmentState,
     Facility,
     FlagStatus,
     IdleFlag,
     MaintenancePlan,
     PortalViews,
     Status,
-    Title,
     WorkOrder,
     WorkStatus,
 )
 from ..policy import idle as policy
+from .collections import collection_figures
+from .equipment import broken_equipment
 from .use import use_totals
 
 WINDOW = 90  # days
@@ -143,15 +141,6 @@ def awareness_by_region(as_of: date) -> dict[tuple[int, str], float]:
     }
 
 
-def collection_figures(ids: list[int], as_of: date) -> dict[int, Figures]:
-    holdings: dict[int, list[Holding]] = defaultdict(list)
-    for facility_id, subject, year, copies, loans in Title.objects.filter(
-        facility_id__in=ids
-    ).values_list("facility_id", "subject", "year", "copies", "loans"):
-        holdings[facility_id].append(Holding(subject, year, copies, loans))
-    return {pk: figures(items, as_of=as_of.year) for pk, items in holdings.items()}
-
-
 def requests_outside_hours(facilities: list[Facility], as_of: date) -> dict[int, tuple[int, int]]:
     """``{facility pk: (requests, of them outside its hours)}`` (see the module docstring);
     facilities without valid hours are left out."""
@@ -192,18 +181,6 @@ def requests_outside_hours(facilities: list[Facility], as_of: date) -> dict[int,
     return out
 
 
-def broken_items(ids: list[int]) -> dict[int, int]:
-    rows = (
-        Equipment.objects.filter(
-            facility_id__in=ids, state=EquipmentState.BROKEN, retired_on__isnull=True
-        )
-        .values("facility_id")
-        .annotate(n=Count("pk"))
-        .values_list("facility_id", "n")
-    )
-    return dict(rows)
-
-
 def overdue_items(ids: list[int], as_of: date) -> dict[int, int]:
     out: dict[int, int] = defaultdict(int)
     for facility_id, n in (
@@ -237,9 +214,10 @@ def idleness_inputs(as_of: date) -> tuple[list[Facility], list[Inputs]]:
     before = use_totals(ids, before_end - timedelta(days=WINDOW - 1), before_end)
     views = portal_views(ids, recent_start, as_of)
     aware = awareness_by_region(as_of)
-    collections = collection_figures([f.pk for f in facilities if f.kind in LIBRARIES], as_of)
+    # the collections part's figures and the equipment part's broken items: one rule each
+    collections = collection_figures([f.pk for f in facilities if f.kind in LIBRARIES], as_of.year)
     asks = requests_outside_hours(facilities, as_of)
-    broken = broken_items(ids)
+    broken = {pk: len(names) for pk, names in broken_equipment(ids).items()}
     overdue = overdue_items(ids, as_of)
     inputs = []
     for f in facilities:
@@ -365,6 +343,15 @@ def flags_for(
         )
         .order_by("late", "status", "due_on", "pk")
         .distinct()
+    )
+
+
+def open_flag(facility_id: int) -> IdleFlag | None:
+    """The facility's open idle flag, if it has one (at most one: a constraint)."""
+    return (
+        IdleFlag.objects.select_related("facility")
+        .filter(facility_id=facility_id, status=FlagStatus.OPEN)
+        .first()
     )
 
 

@@ -23,10 +23,8 @@ from minsheng.orders.models import Audience
 from minsheng.regions.models import Region
 
 from .. import hours as hours_rules
-from ..clc import CLASSES
 from ..models import (
     Activity,
-    ActivityStatus,
     Facility,
     FacilityEvent,
     FacilityPhoto,
@@ -36,6 +34,7 @@ from ..models import (
     Title,
 )
 from ..policy import register as policy
+from . import activities, collections
 from .use import PEOPLE_KINDS, use_totals
 
 HIGHLIGHTS = 6
@@ -141,13 +140,6 @@ def first_of_month(today: date) -> date:
     return today.replace(day=1)
 
 
-@dataclass(frozen=True)
-class ClassHeld:
-    letter: str
-    name: str
-    copies: int
-
-
 @dataclass
 class PublicPage:
     """What the public page of a facility shows, beyond the facility's own fields."""
@@ -158,7 +150,7 @@ class PublicPage:
     services: list[Service]
     photos: list[FacilityPhoto]
     highlights: list[Title]
-    classes: list[ClassHeld]
+    classes: list[collections.ClassRow]
     upcoming: list[Activity]
     used_this_month: int
     month_start: date
@@ -181,27 +173,6 @@ def open_now(facility: Facility, at: datetime) -> bool | None:
     return hours_rules.open_at(facility.opening_hours, local.weekday(), local.time())
 
 
-def classes_held(facility_id: int) -> list[ClassHeld]:
-    """The CLC top-level classes of the collection, most copies first."""
-    rows = (
-        Title.objects.filter(facility_id=facility_id)
-        .values("subject")
-        .annotate(copies=Sum("copies"))
-        .order_by("-copies", "subject")
-    )
-    from django.utils.translation import get_language
-
-    english = (get_language() or "").startswith("en")
-    return [
-        ClassHeld(
-            letter=r["subject"],
-            name=CLASSES.get(r["subject"], (r["subject"], r["subject"]))[1 if english else 0],
-            copies=r["copies"] or 0,
-        )
-        for r in rows
-    ]
-
-
 def public_page(
     facility: Facility, *, user: Actor = None, now: datetime | None = None
 ) -> PublicPage:
@@ -209,16 +180,12 @@ def public_page(
     at = now or timezone.now()
     today = timezone.localdate(at)
     start = first_of_month(today)
-    highlights = list(
-        Title.objects.filter(facility=facility).order_by("-year", "-added_on", "pk")[:HIGHLIGHTS]
+    # the collections part's and the activities part's own reads: one rule each
+    highlights = collections.highlights(facility, HIGHLIGHTS)
+    classes = sorted(
+        collections.class_breakdown(facility, today.year), key=lambda c: (-c.copies, c.letter)
     )
-    upcoming = list(
-        Activity.objects.filter(
-            facility=facility, status=ActivityStatus.ANNOUNCED, starts_at__gt=at
-        )
-        .select_related("kind")
-        .order_by("starts_at", "pk")[:UPCOMING]
-    )
+    upcoming = activities.upcoming_at_facilities([facility.pk], at, UPCOMING)[facility.pk]
     used = use_totals([facility.pk], start, today, kinds=PEOPLE_KINDS).get(facility.pk, 0)
     return PublicPage(
         facility=facility,
@@ -227,7 +194,7 @@ def public_page(
         services=[s for s in facility.services.all() if s.published],
         photos=list(facility.photos.all()),
         highlights=highlights,
-        classes=classes_held(facility.pk),
+        classes=classes,
         upcoming=upcoming,
         used_this_month=used,
         month_start=start,

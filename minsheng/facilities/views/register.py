@@ -24,15 +24,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.decorators import allowed, clean_request, signed_in
+from minsheng.accounts.types import Actor
 from minsheng.catalog.models import Service
 from minsheng.core.errors import DomainError, ErrorDetail
 from minsheng.core.files import private_file
@@ -43,7 +43,15 @@ from minsheng.regions.models import Region
 from minsheng.regions.selectors import region_choices_tree
 
 from ..models import Facility, FacilityPhoto, Kind, Status
+from ..policy import activities as activities_policy
+from ..policy import collections as collections_policy
+from ..policy import equipment as equipment_policy
+from ..policy import idle as idle_policy
+from ..policy import maintenance as maintenance_policy
+from ..policy import medicines as medicines_policy
 from ..policy import register as policy
+from ..policy import use as use_policy
+from ..selectors import idle as idle_selectors
 from ..selectors import register as sel
 from ..services import register as svc
 
@@ -51,10 +59,6 @@ PAGE_SIZE = 30
 STAFF_PAGE_SIZE = 50
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 IMPORT_SESSION_KEY = "facilities_import"
-# The other parts of issue 10 show themselves on a facility's staff page by adding their own
-# template ``facilities/<part>/_staff_facility.html`` (given ``f``, the facility, and
-# ``user``); the page includes those that exist, in this order.
-PARTS = ("use", "collections", "health", "activities", "maintenance")
 _BOTS = ("bot", "spider", "crawl", "slurp", "curl", "wget", "python-requests", "headless")
 
 
@@ -224,6 +228,7 @@ def staff_console(request: HttpRequest) -> HttpResponse:
             "query": _query_without_page(request),
             "may_register": policy.can_register_any(request.user),
             "may_import": policy.can_import(request.user),
+            "overviews": _overview_links(request.user),
         },
         status=400 if problems else 200,
     )
@@ -313,16 +318,55 @@ def _photo_fields(data: QueryDict | None) -> list[FieldSpec]:
     ]
 
 
-def _part_templates() -> list[str]:
-    found = []
-    for part in PARTS:
-        name = f"facilities/{part}/_staff_facility.html"
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found.append(name)
-    return found
+def _overview_links(user: Actor) -> list[tuple[str | Promise, str]]:
+    """The county- or township-wide pages of the other parts that ``user`` may open, each
+    part's own policy asked."""
+    links: list[tuple[str | Promise, str]] = []
+    if idle_policy.can_use_idle_pages(user):
+        links.append((_("Idle facilities and follow-ups"), reverse("staff_idle")))
+    if collections_policy.uses_collections_console(user):
+        links.append((_("Collections: freshness and diversity"), reverse("facility_collections")))
+    if equipment_policy.can_see_reports(user):
+        links.append(
+            (_("Equipment: backward and replacement priority"), reverse("equipment_report"))
+        )
+    if medicines_policy.can_see_medicines_report(user):
+        links.append(
+            (_("Medicines against the essential list"), reverse("facilities_medicines_report"))
+        )
+    if maintenance_policy.can_see_maintenance(user):
+        links.append((_("Maintenance and the funding gap"), reverse("maintenance_overview")))
+    if activities_policy.uses_console(user):
+        links.append((_("Activities"), reverse("staff_activities")))
+    if activities_policy.can_see_variety(user):
+        links.append((_("Variety of activities"), reverse("staff_activity_variety")))
+    if use_policy.may_import_use(user):
+        links.append((_("Import use counts"), reverse("facility_use_import")))
+    return links
+
+
+def _part_links(user: Actor, facility: Facility) -> list[tuple[str | Promise, str]]:
+    """The facility's other records (use, collection, medicines, equipment, maintenance, an
+    open idle flag) that ``user`` may open, each part's own policy asked."""
+    pk = facility.pk
+    links: list[tuple[str | Promise, str]] = []
+    if use_policy.is_counted(facility) and use_policy.can_see_use(user, facility):
+        links.append((_("Use counts"), reverse("facility_use", args=[pk])))
+        if use_policy.can_manage_devices(user, facility):
+            links.append((_("Counter devices"), reverse("facility_devices", args=[pk])))
+    if collections_policy.can_keep_collection(user, facility):
+        links.append((_("Collection"), reverse("facility_collection", args=[pk])))
+        links.append((_("Acquisition list"), reverse("facility_acquisitions", args=[pk])))
+    if medicines_policy.can_keep_medicines(user, facility):
+        links.append((_("Medicines"), reverse("facility_medicines", args=[pk])))
+    if equipment_policy.can_see_equipment(user, facility):
+        links.append((_("Equipment"), reverse("facility_equipment", args=[pk])))
+    if maintenance_policy.can_maintain(user, facility):
+        links.append((_("Maintenance"), reverse("facility_maintenance", args=[pk])))
+    flag = idle_selectors.open_flag(pk)
+    if flag is not None and idle_policy.can_see_flag(user, flag):
+        links.append((_("Idle: follow-up owed"), reverse("staff_idle_flag", args=[flag.pk])))
+    return links
 
 
 def _staff_page(
@@ -365,7 +409,7 @@ def _staff_page(
             "may_manage": policy.can_manage(request.user, facility),
             "public": policy.is_public(facility),
             "max_photos": svc.MAX_PHOTOS,
-            "parts": _part_templates(),
+            "parts": _part_links(request.user, facility),
         },
         status=status,
     )
