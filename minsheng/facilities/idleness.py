@@ -15,6 +15,10 @@ Pure computation, no Django: ``selectors.idle`` reads the inputs (one query per 
   more than ``drop`` (``MINSHENG_IDLE_TREND_DROP``, default 0.5) against the 90 days before:
   ``trend`` = last 90 days / the 90 before (None when there was no use before) and it is
   idle by trend when ``trend < 1 - drop``. A peers' median of 0 makes nobody idle by peers.
+- **busy, never idle**: a facility whose use in the 90 days reached ``BUSY_SHARE`` (half) of
+  its capacity over the days it was open (``capacity_window``: capacity a day × open days;
+  unknown capacity: never busy) is full, not idle: its low use per resident says it is too
+  small for the people it serves (the county seat's centre), which is no follow-up's cause.
 - **causes** (only for an idle facility), each with its figure:
   - ``publicity``: portal views per 1,000 served (90 days) below half the peers' median of
     the same AND survey awareness unknown or below ``AWARE_SHARE`` (50%);
@@ -45,6 +49,7 @@ AWARE_SHARE = 0.5
 VIEWS_FRACTION = 0.5  # publicity: views below half the peers' median
 MIN_REQUESTS = 5
 OUTSIDE_SHARE = 0.5
+BUSY_SHARE = 0.5  # use at half its capacity or more: full, not idle
 
 # The cause codes (``models.Cause``'s values), in the order they are shown.
 PUBLICITY = "publicity"
@@ -72,6 +77,7 @@ class Inputs:
     requests_outside: int = 0  # … of them made while it is closed
     broken: int = 0
     overdue: int = 0
+    capacity_window: int | None = None  # capacity a day × days open in the 90; None: unknown
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class Assessment:
     below_peers: bool
     falling: bool
     causes: tuple[Cause, ...] = ()
+    busy: bool = False
 
     @property
     def idle(self) -> bool:
@@ -107,6 +114,11 @@ def per_resident(f: Inputs) -> float:
 
 def views_per_1000(f: Inputs) -> float:
     return 1000 * f.views / f.population
+
+
+def is_busy(f: Inputs) -> bool:
+    """Used at ``BUSY_SHARE`` of its capacity or more over the days it was open."""
+    return bool(f.capacity_window) and f.use_recent >= BUSY_SHARE * (f.capacity_window or 0)
 
 
 def trend(f: Inputs) -> float | None:
@@ -191,8 +203,9 @@ def assess(
         views_median = _median([views_per_1000(p) for p in peers])
         mine = per_resident(f)
         t = trend(f)
-        below = bool(peers) and mine < fraction * median
-        falling = t is not None and t < 1 - drop
+        busy = is_busy(f)
+        below = bool(peers) and mine < fraction * median and not busy
+        falling = t is not None and t < 1 - drop and not busy
         causes = tuple(causes_of(f, views_median)) if below or falling else ()
         out.append(
             Assessment(
@@ -205,6 +218,7 @@ def assess(
                 below_peers=below,
                 falling=falling,
                 causes=causes,
+                busy=busy,
             )
         )
     return out

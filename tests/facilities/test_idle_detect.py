@@ -334,6 +334,7 @@ def test_setting_an_awareness_question_refusals(world) -> None:  # type: ignore[
 # --- the command and the task -----------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("english")
 def test_the_command_prints_a_summary_and_refuses_a_bad_day(world) -> None:  # type: ignore[no-untyped-def]
     shops(world)
     out = StringIO()
@@ -358,3 +359,19 @@ def test_the_task_runs_the_same_detection(world) -> None:  # type: ignore[no-unt
         "refreshed": 0,
     }
     assert facilities_idle_detect(AS_OF.isoformat())["refreshed"] == 1
+
+
+def test_the_capacity_window_counts_the_days_it_is_open() -> None:
+    from datetime import date
+
+    from minsheng.facilities.models import Facility
+    from minsheng.facilities.selectors.idle import capacity_window
+
+    weekdays = [{"days": [0, 1, 2, 3, 4], "opens": "09:00", "closes": "17:00"}]
+    # 2026-06-01 is a Monday: two whole weeks hold 10 weekdays
+    shop = Facility(capacity=30, opening_hours=weekdays)
+    assert capacity_window(shop, date(2026, 6, 1), date(2026, 6, 14)) == 300
+    assert capacity_window(Facility(capacity=30, opening_hours=[]), date(2026, 6, 1),
+                           date(2026, 6, 14)) == 420  # fmt: skip
+    assert capacity_window(Facility(capacity=None, opening_hours=weekdays), date(2026, 6, 1),
+                           date(2026, 6, 14)) is None  # fmt: skip

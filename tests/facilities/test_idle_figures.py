@@ -34,6 +34,17 @@ def test_below_half_the_peers_median_is_idle_and_the_others_are_not() -> None:
     assert [f.id for f in found.values() if f.idle] == [1]
 
 
+def test_a_facility_used_at_half_its_capacity_is_full_not_idle() -> None:
+    # A uses 10 a day-window of 20 capacity: exactly half, busy, so not idle however low its
+    # use per resident; at 9 it is not busy and idle as before. Unknown capacity: never busy.
+    busy = by_id(I.assess(four(capacity_window=20)))[1]
+    assert (busy.busy, busy.below_peers, busy.idle, busy.causes) == (True, False, False, ())
+    assert by_id(I.assess(four(capacity_window=21)))[1].idle is True
+    falling = by_id(I.assess([shop(1, 100, use_before=300, capacity_window=200), shop(2, 100)]))
+    assert (falling[1].busy, falling[1].falling, falling[1].idle) == (True, False, False)
+    assert by_id(I.assess(four(capacity_window=None)))[1].busy is False
+
+
 def test_the_fraction_is_a_parameter() -> None:
     # 0.01 against 0.1: not below a twentieth (0.005), below a fifth (0.02)
     assert by_id(I.assess(four(), fraction=0.05))[1].idle is False

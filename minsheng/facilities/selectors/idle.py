@@ -237,9 +237,23 @@ def idleness_inputs(as_of: date) -> tuple[list[Facility], list[Inputs]]:
                 requests_outside=outside,
                 broken=broken.get(f.pk, 0),
                 overdue=overdue.get(f.pk, 0),
+                capacity_window=capacity_window(f, recent_start, as_of),
             )
         )
     return facilities, inputs
+
+
+def capacity_window(f: Facility, start: date, end: date) -> int | None:
+    """``f``'s capacity over the days from ``start`` to ``end`` it is open (every day when its
+    hours are unknown or not valid); None without a capacity."""
+    if not f.capacity:
+        return None
+    hours = f.opening_hours if f.opening_hours and not hours_rules.check(f.opening_hours) else None
+    open_days = {d for period in hours for d in period["days"]} if hours else set(range(7))
+    days = (end - start).days + 1
+    return f.capacity * sum(
+        1 for n in range(days) if (start + timedelta(days=n)).weekday() in open_days
+    )
 
 
 # --- who owns a follow-up ---------------------------------------------------------------------
