@@ -16,7 +16,7 @@ from minsheng.accounts.types import Actor
 from minsheng.regions.models import Region
 
 from ..models import FlagStatus, IdleFlag
-from .register import keeps, managed_q, management_scope, manages, uses_facility_console
+from .register import keepers_q, keeps, managed_q, management_scope, manages, uses_facility_console
 
 
 def flags_q(user: Actor) -> Q | None:
@@ -58,6 +58,11 @@ def can_assign(user: Actor, flag: IdleFlag) -> bool:
 def may_own(user: Actor, flag: IdleFlag) -> bool:
     """Who may be given a flag's follow-up: someone who keeps its facility."""
     return keeps(user, flag.facility)
+
+
+def owners_q(flag: IdleFlag) -> Q:
+    """The users who may be given the flag's follow-up (the ``Q`` form of ``may_own``)."""
+    return keepers_q(flag.facility)
 
 
 def can_set_awareness(user: Actor) -> bool:

@@ -87,6 +87,15 @@ def keeps(user: Actor, facility: Facility) -> bool:
     return facility.keepers.filter(pk=user.pk).exists()
 
 
+def keepers_q(facility: Facility) -> Q:
+    """The users who keep ``facility`` (the ``Q`` form of ``keeps``, over users): its
+    keepers, and the dispatchers and county administrators who manage it."""
+    managers = Q(profile__role__in=DISPATCH_ROLES, profile__region__level=Region.Level.COUNTY)
+    if facility.township_id:
+        managers |= Q(profile__role__in=DISPATCH_ROLES, profile__region_id=facility.township_id)
+    return Q(pk__in=facility.keepers.values("pk")) | managers
+
+
 def can_see(user: Actor, facility: Facility) -> bool:
     return is_public(facility) or keeps(user, facility)
 

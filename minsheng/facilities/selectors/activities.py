@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from minsheng.accounts.models import Profile, Role
-from minsheng.accounts.selectors import profile_of
+from minsheng.accounts.selectors import home_region
 from minsheng.accounts.types import Actor
 from minsheng.regions.models import Region
 
@@ -44,10 +44,8 @@ def activity_by_id(pk: int) -> Activity | None:
 
 
 def home_village(user: Actor) -> Region | None:
-    profile = profile_of(user)
-    if profile is None or profile.region is None:
-        return None
-    return profile.region if profile.region.level == Region.Level.VILLAGE else None
+    region = home_region(user)
+    return region if region is not None and region.level == Region.Level.VILLAGE else None
 
 
 @dataclass(frozen=True)

@@ -300,15 +300,9 @@ def owners_for(facilities: list[Facility]) -> dict[int, int | None]:
 
 
 def owner_choices(flag: IdleFlag) -> list[User]:
-    """Who may be given the follow-up: the facility's keepers, its township's dispatchers
-    and county-wide staff."""
-    f = flag.facility
-    q = Q(pk__in=f.keepers.values("pk")) | Q(
-        profile__role__in=[Role.DISPATCHER, Role.COUNTY_ADMIN],
-        profile__region__level=Region.Level.COUNTY,
-    )
-    if f.township_id:
-        q |= Q(profile__role=Role.DISPATCHER, profile__region_id=f.township_id)
+    """Who may be given the follow-up (``policy.idle.owners_q``): the facility's keepers, its
+    township's dispatchers and county-wide staff."""
+    q = policy.owners_q(flag)
     return list(
         get_user_model()
         .objects.filter(q, is_active=True)
