@@ -30,14 +30,17 @@ DEMO_LOGINS: list[DemoLogin] = [
         "resident",
         "张秀英",
         "Order 助餐送餐 (meal delivery) from the menu; rate the delivered order under My orders; "
-        "answer the open survey (Surveys) and support a suggestion (Suggestions).",
+        "answer the open survey (Surveys) and support a suggestion (Suggestions); find your "
+        "village's bookshop on the map (Facilities) and sign up for an activity (Activities).",
     ),
     DemoLogin(
         Role.GRID_WORKER,
         "grid",
         "李明",
         "Place an order on behalf of a neighbour who phoned you (channel: grid worker); enter "
-        "a household's paper answers to the open survey (Surveys, then 'paper form').",
+        "a household's paper answers to the open survey (Surveys, then 'paper form'); enter "
+        "today's visits at the village bookshop you keep (Facility console, the bookshop, "
+        "Use counts).",
     ),
     DemoLogin(
         Role.DISPATCHER,
@@ -45,7 +48,8 @@ DEMO_LOGINS: list[DemoLogin] = [
         "王芳",
         "Review and approve the resident's order in the dispatch queue, then dispatch it to "
         "龙潭镇志愿服务队 (Longtan Volunteer Team); give the official reply a suggestion of "
-        "龙潭镇 is owed (Replies owed); read the township's demand (Demand).",
+        "龙潭镇 is owed (Replies owed); read the township's demand (Demand); the township's "
+        "facilities, their equipment and maintenance (Facility console).",
     ),
     DemoLogin(
         Role.PROVIDER_STAFF,
@@ -59,6 +63,7 @@ DEMO_LOGINS: list[DemoLogin] = [
         "陈静",
         "See the whole county's queue and the monthly ranking; build a survey with a "
         "conditional question (Build surveys); pick and track the month's topic (Topic "
-        "candidates); the demand map and estimate (Demand); /admin/ for the raw data.",
+        "candidates); the demand map and estimate (Demand); why facilities are idle, the "
+        "follow-ups owed and the funding gap (Facility console); /admin/ for the raw data.",
     ),
 ]
