@@ -93,7 +93,12 @@ def test_latin_terms_of_the_vocabulary_match_whole_words_only() -> None:
     vocabulary = Vocabulary(concepts={"gas": "gas", "meal-delivery": "meals", "煤气": "gas"})
     texts = ["I gasp at the lights", "No gas since Monday", "煤气没了", "Meal delivery late"]
     clusters = group_texts(texts, n_clusters=2, vocabulary=vocabulary)
-    assert partition(clusters) == [[0, 3], [1, 2]]
+    # The two gas texts (English and Chinese) share a group and "gasp" is not in it. Where the
+    # meal text goes is k-means' call on four texts (scikit-learn 1.9 puts it with the gas
+    # pair, earlier releases with "gasp"), which this test is not about.
+    gas = next(group for group in partition(clusters) if 1 in group)
+    assert 2 in gas
+    assert 0 not in gas
 
 
 def test_english_texts_lose_their_stop_words() -> None:
