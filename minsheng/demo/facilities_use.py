@@ -177,6 +177,16 @@ def _insert(rows: list[tuple[Any, ...]]) -> None:
     table = ops.quote_name(UseCount._meta.db_table)
     names = ["facility_id", "day", "kind", "count", "source", "device_id", "recorded_at"]
     columns = ", ".join(ops.quote_name(n) for n in names)
+    if connection.vendor == "postgresql":
+        # COPY: the rows stream in one statement (psycopg 3), some ten times faster than
+        # multi-row INSERTs, whose parameters psycopg quotes one by one (~20 s a seed).
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
     per = 1200  # 8,400 parameters a statement: under SQLite's and PostgreSQL's limits
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
