@@ -73,9 +73,13 @@ test-sqlite: install browser gettext
 
 test-postgres: install browser gettext
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
-	$(WITH_KEY) DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	$(WITH_KEY) DATABASE_URL=$(PG_URL) MINSHENG_VAR_DIR=$(CURDIR)/var/test-pg \
+	  MINSHENG_TEST_REDIS_URL=redis://127.0.0.1:6379/13 $(BIN)/pytest -q
 
-test: lint typecheck migrations-check test-sqlite test-postgres
+# The two databases' runs share nothing (own files, own Redis database), so on a machine of
+# two cores or more they run side by side; each run's output is printed whole when it ends.
+test: lint typecheck migrations-check browser gettext
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: install
 	$(WITH_KEY) DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py
