@@ -1,4 +1,5 @@
-"""Whether the navigation offers the demand analysis: asked of ``insights.policy``."""
+"""Whether the navigation offers the demand analysis and the planning pages: asked of
+``insights.policy``."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from minsheng.insights import policy
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     return {
-        "demand_nav": bool(
-            user is not None and user.is_authenticated and policy.can_see_demand(user)
-        )
+        "demand_nav": bool(signed_in and policy.can_see_demand(user)),
+        "planning_nav": bool(signed_in and policy.can_see_planning(user)),
     }

@@ -80,3 +80,77 @@ def can_estimate(user: Actor) -> bool:
 
 def can_estimate_for(user: Actor, township: Region) -> bool:
     return can_estimate(user) and can_see_region(user, township)
+
+
+# --- Planning (issue 11): indicators, the shortest plank, allocation, siting, reports -----
+#
+# - county administrators and county-scoped dispatchers: the whole county's planning: see
+#   every figure, run allocations and sitings, download the monthly report;
+# - a township's dispatcher: their township's figures (its villages, barrel and trend) and
+#   the county's totals for comparison; they do not run county budget allocations or
+#   sitings, which commit the county's money;
+# - county administrators alone edit indicators and standards, import statistics, and set
+#   spending bands and local weights;
+# - grid workers, residents, provider staff and anyone without a region: nothing.
+
+
+def planning_scope(user: Actor) -> Region | None:
+    """The region whose planning figures ``user`` may see (everything below it), or None."""
+    profile = profile_of(user)
+    if profile is None or profile.role not in DISPATCH_ROLES or profile.region is None:
+        return None
+    if profile.region.level == Region.Level.VILLAGE:
+        return None
+    return profile.region
+
+
+def can_see_planning(user: Actor) -> bool:
+    return planning_scope(user) is not None
+
+
+def can_see_planning_region(user: Actor, region: Region) -> bool:
+    scope = planning_scope(user)
+    return scope is not None and within(scope, region)
+
+
+def planning_regions_q(user: Actor, field: str = "region") -> Q | None:
+    """A filter on snapshot rows whose ``field`` is a region, for the regions ``user`` may
+    see: the county sees all; a township its own row, its villages' and the county's row
+    (the comparison); None for nothing."""
+    scope = planning_scope(user)
+    if scope is None:
+        return None
+    if scope.level == Region.Level.COUNTY:
+        return Q()
+    return (
+        Q(**{f"{field}_id": scope.pk})
+        | Q(**{f"{field}__parent_id": scope.pk})
+        | Q(**{f"{field}__level": Region.Level.COUNTY})
+    )
+
+
+def can_run_plans(user: Actor) -> bool:
+    """Run (and save) a county budget allocation or a siting."""
+    scope = planning_scope(user)
+    return scope is not None and scope.level == Region.Level.COUNTY
+
+
+def can_see_run(user: Actor, run_scope: Region) -> bool:
+    """A saved allocation or siting run, by the region it was run for."""
+    return can_see_planning_region(user, run_scope)
+
+
+def can_configure_indicators(user: Actor) -> bool:
+    """Edit indicators and standards, import statistics, set spending bands and weights."""
+    profile = profile_of(user)
+    return (
+        profile is not None
+        and profile.role == Role.COUNTY_ADMIN
+        and profile.region is not None
+        and profile.region.level == Region.Level.COUNTY
+    )
+
+
+def can_download_report(user: Actor) -> bool:
+    """The monthly PDF report for the county leadership."""
+    return can_run_plans(user)

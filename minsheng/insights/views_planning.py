@@ -1,0 +1,13 @@
+"""The planning dashboard and the monthly report (issue 11). Who may open them: ``insights.policy``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from minsheng.accounts.decorators import allowed
+from minsheng.insights import policy
+
+
+@allowed(policy.can_see_planning)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    raise NotImplementedError  # built by its part
