@@ -219,7 +219,18 @@ def test_text_table(tmp_path):
         "shortfall from the standard": ["-", "-"],
     }
     assert "Theil L: between groups" in out
-    assert any(line.startswith("rural (weighted)  2  1.4286") for line in lines)
+    assert lines[-5].split() == [
+        "group",
+        "regions",
+        "mean",
+        "Gini",
+        "coefficient",
+        "Theil",
+        "T",
+        "Theil",
+        "L",
+    ]
+    assert lines[-2].split() == ["rural", "(weighted)", "2", "1.4286", "0.1714", "0.0592", "0.0596"]
 
 
 def test_zh_is_the_default_language(tmp_path):

@@ -214,22 +214,19 @@ def text(result: dict[str, Any]) -> list[str]:
                 cells = [num(un[part][key])] + ([num(we[part][key])] if we else [])
                 name = f"{measure}: {label}"
                 lines.append(name.ljust(width) + "".join(c.rjust(14) for c in cells))
+        rows = [
+            (f"{name} ({label})", g)
+            for version, label in ((un, _("unweighted")), (we, _("weighted")))
+            if version is not None
+            for name, g in version["groups"].items()
+        ]
+        first = max([len(_("group"))] + [len(r) for r, _g in rows]) + 2
+        heads = [_("regions"), _("mean"), _("Gini coefficient"), _("Theil T"), _("Theil L")]
         lines.append("")
-        lines.append(
-            _("group")
-            + "  "
-            + "  ".join(
-                [_("regions"), _("mean"), _("Gini coefficient"), _("Theil T"), _("Theil L")]
-            )
-        )
-        for version, label in ((un, _("unweighted")), (we, _("weighted"))):
-            if version is None:
-                continue
-            for name, g in version["groups"].items():
-                lines.append(
-                    f"{name} ({label})  {g['n']}  {num(g['mean'])}  {num(g['gini'])}  "
-                    f"{num(g['theil_t'])}  {num(g['theil_l'])}"
-                )
+        lines.append(_("group").ljust(first) + "".join(h.rjust(18) for h in heads))
+        for row, g in rows:
+            cells = [str(g["n"])] + [num(g[k]) for k in ("mean", "gini", "theil_t", "theil_l")]
+            lines.append(row.ljust(first) + "".join(c.rjust(18) for c in cells))
     return lines
 
 
