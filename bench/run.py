@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], not the repo
     sys.path.insert(0, str(ROOT))
 
+from bench.balance_equity import format_report as equity_report  # noqa: E402
+from bench.balance_equity import run as balance_equity  # noqa: E402
 from bench.queries import open311_body, order_body  # noqa: E402
 from bench.views import FIXED_BODY  # noqa: E402
 
@@ -614,6 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "order_request_sql": queries["orders"]["sql"],
         "open311_get_sql": queries["open311_get"]["sql"],
         "breakdown": parts,
+        "balance_equity": balance_equity(),  # issue 11: inequality on 3,000 regions vs PySAL
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
@@ -632,6 +635,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench.breakdown import format_breakdown
 
         print(format_breakdown(parts))
+    print(equity_report(report["balance_equity"]))
     for res in results.values():
         for sample in res.error_samples:
             print(f"  {res.name} error: {sample}")
