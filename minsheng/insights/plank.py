@@ -14,9 +14,10 @@ in people and yuan) add up every village, as a total that names none of them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -236,7 +237,11 @@ def planks(scope: Region, month: date) -> Planks:
         key=lambda r: r.code,
     )
     villages = sorted(
-        (r for r in regions.values() if r.level == Region.Level.VILLAGE and policy.within(scope, r)),
+        (
+            r
+            for r in regions.values()
+            if r.level == Region.Level.VILLAGE and policy.within(scope, r)
+        ),
         key=lambda r: (r.parent_id or 0, r.code),
     )
     return Planks(
@@ -305,7 +310,9 @@ class RateSeries:
         return None if change is None else change * 100.0
 
 
-def _values(region: Region, codes: Iterable[str], months: list[date]) -> dict[tuple[str, date], IndicatorValue]:
+def _values(
+    region: Region, codes: Iterable[str], months: list[date]
+) -> dict[tuple[str, date], IndicatorValue]:
     rows = IndicatorValue.objects.filter(
         region=region, indicator__code__in=list(codes), month__in=months
     ).select_related("indicator")
@@ -426,7 +433,7 @@ def area_inequality(area: ServiceArea, rows: list[AreaAttainment]) -> AreaInequa
     wk = [r.region.kind for r in peopled]
     notes: list[str] = []
 
-    def attempt(fn, *args):  # type: ignore[no-untyped-def]
+    def attempt(fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
         except inequality.InequalityError as exc:

@@ -11,9 +11,9 @@ Read from the snapshot by ``insights.plank``; nothing is computed or written her
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 from datetime import date
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus import (
     PageBreak,
     SimpleDocTemplate,
@@ -32,6 +31,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _Paragraph
 
 from minsheng.insights import plank
 from minsheng.insights.models import PlanningRun
@@ -40,7 +40,7 @@ from minsheng.regions.models import Region
 FONT = "STSong-Light"
 
 
-def Paragraph(text: str, style: ParagraphStyle) -> _Paragraph:  # noqa: N802
+def Paragraph(text: str, style: ParagraphStyle) -> _Paragraph:
     """A paragraph of plain text (names come from whoever typed them: no markup runs)."""
     return _Paragraph(escape(text), style)
 
@@ -55,9 +55,13 @@ def _styles() -> dict[str, ParagraphStyle]:
     font = _font()
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=18, leading=24, spaceAfter=6),
-        "h2": ParagraphStyle("h2", fontName=font, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4),
+        "h2": ParagraphStyle(
+            "h2", fontName=font, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4
+        ),
         "body": ParagraphStyle("body", fontName=font, fontSize=10, leading=15),
-        "small": ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.grey),
+        "small": ParagraphStyle(
+            "small", fontName=font, fontSize=8, leading=11, textColor=colors.grey
+        ),
         "cell": ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11),
     }
 
@@ -104,7 +108,9 @@ def barrel_drawing(barrel: plank.Barrel, areas: list[Any], width: float = 170 * 
     weakest = barrel.weakest
     for tick in (0.0, 0.5, 1.0):
         drawing.add(Line(left, y(tick), width - 4, y(tick), strokeColor=colors.lightgrey))
-        drawing.add(String(left - 3, y(tick) - 3, f"{tick:g}", fontName=font, fontSize=7, textAnchor="end"))
+        drawing.add(
+            String(left - 3, y(tick) - 3, f"{tick:g}", fontName=font, fontSize=7, textAnchor="end")
+        )
     for k, area in enumerate(areas):
         stave = barrel.stave(area)
         if stave is None:
@@ -115,12 +121,28 @@ def barrel_drawing(barrel: plank.Barrel, areas: list[Any], width: float = 170 * 
             else colors.HexColor("#e6a23c" if stave.below else "#2e7d32")
         )
         x = left + k * step + 2
-        drawing.add(Rect(x, bottom, step - 4, y(stave.height) - bottom, fillColor=fill, strokeColor=None))
         drawing.add(
-            String(x + (step - 4) / 2, bottom - 9, area.name[:6], fontName=font, fontSize=6.5, textAnchor="middle")
+            Rect(x, bottom, step - 4, y(stave.height) - bottom, fillColor=fill, strokeColor=None)
         )
         drawing.add(
-            String(x + (step - 4) / 2, bottom - 17, _pct(stave.attainment), fontName=font, fontSize=6.5, textAnchor="middle")
+            String(
+                x + (step - 4) / 2,
+                bottom - 9,
+                area.name[:6],
+                fontName=font,
+                fontSize=6.5,
+                textAnchor="middle",
+            )
+        )
+        drawing.add(
+            String(
+                x + (step - 4) / 2,
+                bottom - 17,
+                _pct(stave.attainment),
+                fontName=font,
+                fontSize=6.5,
+                textAnchor="middle",
+            )
         )
     standard = Line(left, y(1.0), width - 4, y(1.0), strokeColor=colors.black, strokeWidth=1)
     standard.strokeDashArray = [3, 2]
@@ -180,7 +202,9 @@ def monthly_report(county: Region, month: date) -> bytes:
             styles["title"],
         ),
         Paragraph(
-            _("Monthly report for the county leadership, made %(when)s from the indicator snapshot.")
+            _(
+                "Monthly report for the county leadership, made %(when)s from the indicator snapshot."
+            )
             % {"when": f"{timezone.localdate():%Y-%m-%d}"},
             styles["small"],
         ),
@@ -205,7 +229,9 @@ def monthly_report(county: Region, month: date) -> bytes:
             )
         )
     else:
-        story.append(Paragraph(_("No area attainment has been computed for this month."), styles["body"]))
+        story.append(
+            Paragraph(_("No area attainment has been computed for this month."), styles["body"])
+        )
     rates = plank.rate_trend(county, month)
     names = {
         "response_rate": _("Response rate"),
@@ -230,7 +256,9 @@ def monthly_report(county: Region, month: date) -> bytes:
     story.append(Spacer(1, 4))
     story.append(
         Paragraph(
-            _("Happiness index: %(value)s (of 100; %(ws)g × satisfaction + %(wq)g × survey score, attainments).")
+            _(
+                "Happiness index: %(value)s (of 100; %(ws)g × satisfaction + %(wq)g × survey score, attainments)."
+            )
             % {
                 "value": "–" if latest is None or latest.value is None else f"{latest.value:.1f}",
                 "ws": w_s,
@@ -247,7 +275,14 @@ def monthly_report(county: Region, month: date) -> bytes:
 
     story.append(Paragraph(_("Townships"), styles["h2"]))
     rows: list[list[Any]] = [
-        [_("Township"), _("Weakest area"), _("Attainment"), _("Gap in people"), _("Gap in yuan"), _("Weakest village")]
+        [
+            _("Township"),
+            _("Weakest area"),
+            _("Attainment"),
+            _("Gap in people"),
+            _("Gap in yuan"),
+            _("Weakest village"),
+        ]
     ]
     for b in planks.townships:
         w = b.weakest
@@ -265,14 +300,18 @@ def monthly_report(county: Region, month: date) -> bytes:
         )
     if len(rows) == 1:
         rows.append([_("No township has figures this month."), "", "", "", "", ""])
-    story.append(_table(rows, [30 * mm, 34 * mm, 20 * mm, 24 * mm, 28 * mm, 38 * mm], styles["cell"]))
+    story.append(
+        _table(rows, [30 * mm, 34 * mm, 20 * mm, 24 * mm, 28 * mm, 38 * mm], styles["cell"])
+    )
 
     if barrel is not None:
         story.append(Paragraph(_("The county's barrel"), styles["h2"]))
         story.append(barrel_drawing(barrel, planks.areas))
         story.append(
             Paragraph(
-                _("Stave height: attainment (drawn up to 120%); dashed line: the standard; red: the shortest plank."),
+                _(
+                    "Stave height: attainment (drawn up to 120%); dashed line: the standard; red: the shortest plank."
+                ),
                 styles["small"],
             )
         )
@@ -315,7 +354,11 @@ def monthly_report(county: Region, month: date) -> bytes:
             ]
         )
     story.append(
-        _table(inequality_rows, [34 * mm, 17 * mm, 20 * mm, 17 * mm, 22 * mm, 22 * mm, 21 * mm, 21 * mm], styles["cell"])
+        _table(
+            inequality_rows,
+            [34 * mm, 17 * mm, 20 * mm, 17 * mm, 22 * mm, 22 * mm, 21 * mm, 21 * mm],
+            styles["cell"],
+        )
     )
 
     story.append(Paragraph(_("Where the money would do most"), styles["h2"]))
@@ -325,7 +368,10 @@ def monthly_report(county: Region, month: date) -> bytes:
             story.append(Paragraph(line, styles["body"]))
     else:
         story.append(
-            Paragraph(_("No budget allocation has been saved yet (see the allocation page)."), styles["body"])
+            Paragraph(
+                _("No budget allocation has been saved yet (see the allocation page)."),
+                styles["body"],
+            )
         )
     doc.build(story)
     return out.getvalue()

@@ -168,13 +168,17 @@ def _rates_chart(series: list[plank.RateSeries]) -> dict[str, Any]:
     }
 
 
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
 def _rate_rows(series: list[plank.RateSeries]) -> list[tuple[str, list[float | None]]]:
     if not series:
         return []
     return [
         (
             f"{p.month:%Y-%m}",
-            [None if s.points[k].value is None else round(s.points[k].value * 100, 1) for s in series],  # type: ignore[operator]
+            [_percent(s.points[k].value) for s in series],
         )
         for k, p in enumerate(series[0].points)
     ]
@@ -192,7 +196,9 @@ def _line(label: str, axis: str, points: list[tuple[date, float | None]]) -> dic
     return {
         "labels": [f"{m:%Y-%m}" for m, _v in points],
         "axis": axis,
-        "series": [{"label": label, "data": [None if v is None else round(v, 1) for _m, v in points]}],
+        "series": [
+            {"label": label, "data": [None if v is None else round(v, 1) for _m, v in points]}
+        ],
     }
 
 
@@ -256,7 +262,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "colours": [PALETTE[k % len(PALETTE)] for k in range(len(planks.areas))],
             "village_rows": [
-                (b, PALETTE[planks.areas.index(b.weakest.area) % len(PALETTE)] if b.weakest else None)
+                (
+                    b,
+                    PALETTE[planks.areas.index(b.weakest.area) % len(PALETTE)]
+                    if b.weakest
+                    else None,
+                )
                 for b in planks.villages
             ],
             "lorenz": [lorenz_svg(i) for i in inequalities],
@@ -379,7 +390,11 @@ def attainment_table(planks: plank.Planks) -> Table:
                 _number(w.gap_yuan, 0) if w else None,
             ]
         )
-    return Table(title=_("Attainment %(month)s") % {"month": f"{planks.month:%Y-%m}"}, header=header, rows=rows)
+    return Table(
+        title=_("Attainment %(month)s") % {"month": f"{planks.month:%Y-%m}"},
+        header=header,
+        rows=rows,
+    )
 
 
 def values_table(scope: Region, month: date) -> Table:

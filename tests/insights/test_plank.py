@@ -61,7 +61,9 @@ def indicator(code: str, name: str) -> Indicator:
     return found
 
 
-def attain(month: date, region: Region, area: ServiceArea, value: float, people: float, yuan: float | None) -> None:
+def attain(
+    month: date, region: Region, area: ServiceArea, value: float, people: float, yuan: float | None
+) -> None:
     AreaAttainment.objects.create(
         month=month,
         region=region,

@@ -32,7 +32,14 @@ def phone_page(browser: Any, base: str, user: Any) -> Any:
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     host = base.split("//", 1)[1].split(":")[0]
     context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": c.cookies[settings.SESSION_COOKIE_NAME].value, "domain": host, "path": "/"}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": c.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
     )
     page = context.new_page()
     page.set_default_timeout(WAIT)
@@ -60,9 +67,10 @@ def test_the_dashboard_draws_its_charts_and_map_with_their_tables(world, live_se
     for heading in ("rates-h", "happy-h", "towns-h", "map-h"):
         expect(page.locator(f"table[aria-labelledby='{heading}']")).to_be_attached()
     expect(page.locator("table[aria-labelledby='towns-h'] tbody tr")).to_have_count(2)
-    assert balance.world.town_a.name in page.locator("table[aria-labelledby='towns-h']").inner_text()
+    assert (
+        balance.world.town_a.name in page.locator("table[aria-labelledby='towns-h']").inner_text()
+    )
     # Nothing wider than the phone's screen but the tables' own scrolling boxes.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1
     assert csp_violations(page, seen) == []
-    page.screenshot(path="/tmp/planning-phone.png", full_page=True)

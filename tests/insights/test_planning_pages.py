@@ -42,7 +42,7 @@ def test_the_dashboard_names_the_county_and_each_townships_shortest_plank(balanc
     assert got.status_code == 200
     html = got.content.decode()
     a = balance.a.name_en or balance.a.name_zh
-    assert f"Shortest plank of " in html and f"{a}, attainment 68%" in html
+    assert "Shortest plank of " in html and f"{a}, attainment 68%" in html
     assert "1200 residents" in html
     # Each township's row, the barrels with their tables, the map, Lorenz, the charts' data.
     assert html.count('class="barrel-chart"') == 3  # the county, T1, T2
@@ -97,7 +97,9 @@ def test_a_bad_or_uncomputed_month_is_a_400_with_the_reason(balance, month, mess
 
 def test_the_township_page_has_its_barrel_villages_and_trend(balance):
     w = balance.world
-    got = client(w.dispatcher_a).get(f"/staff/planning/township/{w.town_a.pk}/", {"month": "2026-05"})
+    got = client(w.dispatcher_a).get(
+        f"/staff/planning/township/{w.town_a.pk}/", {"month": "2026-05"}
+    )
     assert got.status_code == 200
     assert [v["barrel"].region.code for v in got.context["villages"]] == ["V1", "V3"]
     cells = [[c.attainment for c in v["cells"]] for v in got.context["villages"]]
@@ -159,7 +161,11 @@ def test_the_indicator_values_download_in_the_readers_scope(balance):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"format": "pdf"}, "format"), ({"table": "secrets"}, "table"), ({"month": "2025-01"}, "month")],
+    [
+        ({"format": "pdf"}, "format"),
+        ({"table": "secrets"}, "table"),
+        ({"month": "2025-01"}, "month"),
+    ],
 )
 def test_a_bad_download_is_a_400_naming_the_parameter(balance, params, field):
     before = AreaAttainment.objects.count()

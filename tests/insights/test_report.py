@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,7 +127,9 @@ def test_the_command_writes_the_pdf(balance, tmp_path):
         (["--month", "2026-05", "--county", "XX"], "--county: no such county."),
     ],
 )
-def test_the_command_refuses_a_bad_month_or_county_and_writes_nothing(balance, tmp_path, args, message):
+def test_the_command_refuses_a_bad_month_or_county_and_writes_nothing(
+    balance, tmp_path, args, message
+):
     out = tmp_path / "report.pdf"
     with translation.override("en"), pytest.raises(CommandError) as caught:
         call_command("planning_report", *args, "--out", str(out))
@@ -131,15 +137,11 @@ def test_the_command_refuses_a_bad_month_or_county_and_writes_nothing(balance, t
     assert not out.exists()
 
 
-def test_the_command_exits_non_zero_on_a_bad_month(balance, tmp_path):
-    import subprocess
-    import sys
-
-    got = subprocess.run(
-        [sys.executable, "-m", "django", "planning_report", "--month", "bad", "--out", str(tmp_path / "r.pdf")],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "minsheng.settings"},
-    )
+def test_the_command_exits_non_zero_on_a_bad_month(tmp_path):
+    # The console script, as an operator runs it: the month is read before any database.
+    script = Path(sys.executable).parent / "minsheng"
+    args = [str(script), "planning_report", "--month", "bad", "--out", str(tmp_path / "r.pdf")]
+    got = subprocess.run(args, capture_output=True, text=True, env=dict(os.environ))  # noqa: S603 (our own console script)
     assert got.returncode == 1
     assert "--month" in got.stderr
+    assert not (tmp_path / "r.pdf").exists()
