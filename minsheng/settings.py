@@ -332,6 +332,13 @@ MINSHENG_RATE_WEIGHTS = {
     "resolution": env_float("MINSHENG_WEIGHT_RESOLUTION", 0.5),
     "satisfaction": env_float("MINSHENG_WEIGHT_SATISFACTION", 0.4),
 }
+# Planning dashboard (issue 11): the happiness index = 100 × (w_sat·A_sat + w_survey·A_survey)
+# / (w_sat + w_survey), A = the attainment (capped at 1) of the satisfaction rate and of the
+# survey score; a month without one of them is the other alone (docs/balance.md).
+MINSHENG_HAPPINESS_WEIGHTS = {
+    "satisfaction": env_float("MINSHENG_HAPPINESS_W_SATISFACTION", 0.6),
+    "survey": env_float("MINSHENG_HAPPINESS_W_SURVEY", 0.4),
+}
 # Candidate ranking weights: past performance, nearness, spare capacity.
 MINSHENG_DISPATCH_WEIGHTS = {
     "performance": env_float("MINSHENG_DISPATCH_W_PERFORMANCE", 0.5),

@@ -16,6 +16,14 @@ urlpatterns = [
     # marker, keeping the others' lines as they are.
     # -- planning dashboard and report (views_planning) --
     path("staff/planning/", views_planning.dashboard, name="planning"),
+    path(
+        "staff/planning/township/<int:pk>/",
+        views_planning.township,
+        name="planning_township",
+    ),
+    path("staff/planning/map.geojson", views_planning.map_layer, name="planning_map"),
+    path("staff/planning/download/", views_planning.download, name="planning_download"),
+    path("staff/planning/report/", views_planning.report_pdf, name="planning_report"),
     # -- indicators, standards and imports (views_indicators) --
     path(
         "staff/planning/indicators/", views_indicators.indicators_page, name="planning_indicators"
