@@ -1,1 +1,504 @@
-"""Built by its part (issue 11)."""
+"""The computed indicators (issue 11): one function per computed ``Indicator.code``.
+
+Every function takes the month's :class:`Context` and returns ``{region id: value}`` for the
+villages, townships and the county it has a value for; a region it has no value for (no
+orders to rate, no clinic to equip, no coordinates) is absent and the snapshot skips the
+indicator there. Two ways of reaching townships and the county (docs/balance.md says which
+each indicator uses):
+
+- **ratio**: numerator and denominator are added up the tree and divided at every level
+  (:meth:`Context.ratio`): the township's value is computed directly, as if it were one place;
+- **mean**: a figure that does not add (kinds of services held) is the population-weighted
+  mean of the township's villages' values (:meth:`Context.mean`).
+
+Each function costs a handful of queries for the whole county, never one per region.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from minsheng.core.geo import EARTH_RADIUS_KM
+from minsheng.regions.models import Region
+
+Values = dict[int, float]
+
+# Facility kinds (facilities.models.Kind values) that serve each service area.
+AREA_KINDS: dict[str, tuple[str, ...]] = {
+    "health": ("clinic", "health_centre"),
+    "elderly": ("elderly",),
+    "culture-sports": ("bookshop", "cultural", "sports"),
+}
+# The short name of each area in indicator codes (a code is a slug with underscores).
+AREA_PREFIX: dict[str, str] = {
+    "childcare": "childcare",
+    "education": "education",
+    "employment": "employment",
+    "health": "health",
+    "elderly": "elderly",
+    "housing": "housing",
+    "vulnerable": "vulnerable",
+    "military": "military",
+    "culture-sports": "culture",
+}
+# "Within reach": the great-circle distance from a village's centroid to a facility.
+ACCESS_KM: dict[str, float] = {"health": 3.0, "elderly": 2.0, "culture-sports": 2.0}
+# The words that make a survey rating-scale question a satisfaction question.
+SATISFACTION_WORDS = ("满意", "satisf")
+
+
+def haversine_matrix(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Great-circle distances (km, mean Earth radius) between every point of the first set
+    (rows) and every point of the second (columns)."""
+    p1, p2 = np.radians(lat1)[:, None], np.radians(lat2)[None, :]
+    dp = p2 - p1
+    dl = np.radians(lon2)[None, :] - np.radians(lon1)[:, None]
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class Village:
+    pk: int
+    township_id: int
+    population: int
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class Place:
+    """An open facility of one of the areas' kinds, where it stands."""
+
+    pk: int
+    kind: str
+    region_id: int
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass
+class Context:
+    """What the indicators of one month share: the regions and their populations, and the
+    facilities open by the month's end (loaded once, on first use)."""
+
+    month: date  # the first day
+    county_id: int
+    villages: list[Village]
+    township_population: dict[int, int]
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, month: date) -> Context:
+        county = Region.objects.filter(level=Region.Level.COUNTY).order_by("code").first()
+        townships = {
+            pk: pop
+            for pk, pop in Region.objects.filter(level=Region.Level.TOWNSHIP).values_list(
+                "pk", "population"
+            )
+        }
+        villages = [
+            Village(pk, parent, pop, lat, lon)
+            for pk, parent, pop, lat, lon in Region.objects.filter(
+                level=Region.Level.VILLAGE
+            ).values_list("pk", "parent_id", "population", "latitude", "longitude")
+        ]
+        summed: dict[int, int] = {}
+        for v in villages:
+            summed[v.township_id] = summed.get(v.township_id, 0) + v.population
+        # A township's population is its villages' (its own figure when it has none).
+        population = {pk: summed.get(pk, own) for pk, own in townships.items()}
+        return cls(
+            month=month,
+            county_id=county.pk if county is not None else 0,
+            villages=villages,
+            township_population=population,
+        )
+
+    # --- time ------------------------------------------------------------------------------
+
+    @property
+    def next_month(self) -> date:
+        m = self.month
+        return date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next_month - timedelta(days=1)
+
+    @property
+    def quarter_start(self) -> date:
+        """The first day of the three months ending with this one (the rolling quarter)."""
+        m = self.month
+        index = m.year * 12 + m.month - 1 - 2
+        return date(index // 12, index % 12 + 1, 1)
+
+    @staticmethod
+    def instant(day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+    # --- regions ---------------------------------------------------------------------------
+
+    @property
+    def population(self) -> dict[int, int]:
+        """Every region's population: villages, townships (their villages') and the county."""
+        if "population" not in self._cache:
+            pop: dict[int, int] = {v.pk: v.population for v in self.villages}
+            pop.update(self.township_population)
+            pop[self.county_id] = sum(self.township_population.values())
+            self._cache["population"] = pop
+        return dict(self._cache["population"])
+
+    def village_population(self) -> Values:
+        return {v.pk: float(v.population) for v in self.villages}
+
+    def ratio(self, nums: Values, dens: Values, scale: float = 1.0) -> Values:
+        """``scale * num / den`` at every level, numerator and denominator added up the tree
+        (keys are region ids: villages, townships or the county itself). A region whose
+        denominator is not positive has no value."""
+        parent = {v.pk: v.township_id for v in self.villages}
+        towns = set(self.township_population)
+        n_up: dict[int, float] = {}
+        d_up: dict[int, float] = {}
+        for source, up in ((nums, n_up), (dens, d_up)):
+            for pk, x in source.items():
+                if pk in parent:
+                    up[pk] = up.get(pk, 0.0) + x
+                    t = parent[pk]
+                    up[t] = up.get(t, 0.0) + x
+                elif pk in towns:
+                    up[pk] = up.get(pk, 0.0) + x
+                elif pk != self.county_id:
+                    continue  # not a region of the tree (a stray id): counted nowhere
+                up[self.county_id] = up.get(self.county_id, 0.0) + x
+        return {pk: scale * n_up.get(pk, 0.0) / d for pk, d in d_up.items() if d > 0}
+
+    def mean(self, values: Values) -> Values:
+        """Villages' values, and the population-weighted mean of them for each township and
+        the county (over the villages that have a value)."""
+        nums = {v.pk: x * v.population for v in self.villages if (x := values.get(v.pk)) is not None}
+        dens = {v.pk: float(v.population) for v in self.villages if v.pk in values}
+        out = {pk: x for pk, x in self.ratio(nums, dens).items() if pk not in values}
+        out.update(values)
+        return out
+
+    # --- shared data -------------------------------------------------------------------------
+
+    def places(self) -> list[Place]:
+        """Facilities of the areas' kinds open at the month's end: status open now and opened
+        by then (the register keeps no history of closures)."""
+        if "places" not in self._cache:
+            from minsheng.facilities.models import Facility, Status
+
+            kinds = sorted({k for ks in AREA_KINDS.values() for k in ks})
+            rows = (
+                Facility.objects.filter(status=Status.OPEN, kind__in=kinds)
+                .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=self.last_day))
+                .values_list("pk", "kind", "region_id", "latitude", "longitude")
+            )
+            self._cache["places"] = [Place(*row) for row in rows]
+        return list(self._cache["places"])
+
+    def places_of(self, area: str) -> list[Place]:
+        kinds = AREA_KINDS[area]
+        return [p for p in self.places() if p.kind in kinds]
+
+    def demand(self) -> dict[tuple[int, str], tuple[int, int]] | None:
+        """``(village, area code) -> (placed, unmet)`` of the demand snapshot of the month;
+        None when the month's demand snapshot was not computed."""
+        if "demand" not in self._cache:
+            from minsheng.insights.models import AreaDemand, VillageMonth
+
+            if not VillageMonth.objects.filter(month=self.month).exists():
+                self._cache["demand"] = None
+            else:
+                rows = AreaDemand.objects.filter(month=self.month).values_list(
+                    "village_id", "area__code", "placed", "unmet"
+                )
+                self._cache["demand"] = {(v, a): (p, u) for v, a, p, u in rows}
+        result: dict[tuple[int, str], tuple[int, int]] | None = self._cache["demand"]
+        return result
+
+
+# --- supply -----------------------------------------------------------------------------------
+
+
+def facilities_per_10k(area: str) -> Callable[[Context], Values]:
+    def compute(ctx: Context) -> Values:
+        nums: Values = {}
+        for p in ctx.places_of(area):
+            nums[p.region_id] = nums.get(p.region_id, 0.0) + 1
+        return ctx.ratio(nums, ctx.village_population(), 10_000)
+
+    return compute
+
+
+def health_equipment_working(ctx: Context) -> Values:
+    """Working items of the clinics' (and health centres') standard configuration, as a
+    share of what it asks for (required lines, each line at most its quantity)."""
+    from minsheng.facilities.models import Facility
+    from minsheng.facilities.selectors.equipment import gaps_of
+
+    ids = [p.pk for p in ctx.places_of("health")]
+    facilities = list(Facility.objects.filter(pk__in=ids).only("pk", "kind", "region_id"))
+    nums: Values = {}
+    dens: Values = {}
+    for g in gaps_of(facilities, ctx.last_day):
+        lines = [line.gap for line in g.lines if line.gap.required]
+        asked = sum(gap.quantity for gap in lines)
+        if asked == 0:
+            continue
+        r = g.facility.region_id
+        nums[r] = nums.get(r, 0.0) + sum(min(gap.working, gap.quantity) for gap in lines)
+        dens[r] = dens.get(r, 0.0) + asked
+    return ctx.ratio(nums, dens)
+
+
+def culture_collection_freshness(ctx: Context) -> Values:
+    """Copies under five years old as a share of all copies (``facilities.freshness``)."""
+    from minsheng.facilities.selectors.collections import collection_figures
+
+    places = [p for p in ctx.places_of("culture-sports") if p.kind == "bookshop"]
+    region = {p.pk: p.region_id for p in places}
+    nums: Values = {}
+    dens: Values = {}
+    for pk, fig in collection_figures(region, ctx.month.year).items():
+        if fig.copies <= 0 or fig.share_under_5 is None:
+            continue
+        r = region[pk]
+        nums[r] = nums.get(r, 0.0) + fig.share_under_5 * fig.copies
+        dens[r] = dens.get(r, 0.0) + fig.copies
+    return ctx.ratio(nums, dens)
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def access_share(area: str) -> Callable[[Context], Values]:
+    km = ACCESS_KM[area]
+
+    def compute(ctx: Context) -> Values:
+        located = [v for v in ctx.villages if v.latitude is not None and v.longitude is not None]
+        coords = {v.pk: (v.latitude, v.longitude) for v in ctx.villages}
+        points = []
+        for p in ctx.places_of(area):
+            if p.latitude is not None and p.longitude is not None:
+                points.append((p.latitude, p.longitude))
+            elif p.region_id in coords and coords[p.region_id][0] is not None:
+                points.append(coords[p.region_id])  # no pin: its village's centroid
+        dens = {v.pk: float(v.population) for v in located}
+        nums: Values = {}
+        if points and located:
+            vp = np.array([(v.latitude, v.longitude) for v in located], dtype=float)
+            fp = np.array(points, dtype=float)
+            nearest = haversine_matrix(vp[:, 0], vp[:, 1], fp[:, 0], fp[:, 1]).min(axis=1)
+            nums = {v.pk: float(v.population) for v, d in zip(located, nearest) if d <= km}
+        return ctx.ratio(nums, dens)
+
+    return compute
+
+
+# --- use --------------------------------------------------------------------------------------
+
+
+def facility_use_per_resident(area: str) -> Callable[[Context], Values]:
+    def compute(ctx: Context) -> Values:
+        from minsheng.facilities.selectors.use import use_totals
+
+        places = ctx.places_of(area)
+        region = {p.pk: p.region_id for p in places}
+        nums: Values = {}
+        for pk, used in use_totals(region, ctx.month, ctx.last_day).items():
+            nums[region[pk]] = nums.get(region[pk], 0.0) + used
+        return ctx.ratio(nums, ctx.village_population())
+
+    return compute
+
+
+def orders_per_1000(area: str) -> Callable[[Context], Values]:
+    def compute(ctx: Context) -> Values:
+        demand = ctx.demand()
+        if demand is None:
+            return {}
+        nums = {v: float(p) for (v, a), (p, _u) in demand.items() if a == area}
+        return ctx.ratio(nums, ctx.village_population(), 1000)
+
+    return compute
+
+
+# --- outcome ----------------------------------------------------------------------------------
+
+
+def unmet_share(area: str) -> Callable[[Context], Values]:
+    def compute(ctx: Context) -> Values:
+        demand = ctx.demand()
+        if demand is None:
+            return {}
+        nums = {v: float(u) for (v, a), (_p, u) in demand.items() if a == area}
+        dens = {v: float(p) for (v, a), (p, _u) in demand.items() if a == area}
+        return ctx.ratio(nums, dens)
+
+    return compute
+
+
+def _rates(ctx: Context) -> dict[int, Any]:
+    """The three rates of the order loop per village (by the order's place), township and
+    the county over the month's valid callbacks: ``orders.scoring.rates_from_counts`` on
+    the counts the ranking uses (``orders.selectors.callback_counts``)."""
+    if "rates" not in ctx._cache:
+        from minsheng.orders.scoring import CallbackCounts, rates_from_counts
+        from minsheng.orders.selectors import callback_counts, month_bounds, rate_weights
+
+        since, until = month_bounds(ctx.month)
+        w = rate_weights()
+        villages = {v.pk for v in ctx.villages}
+        counts: dict[int, CallbackCounts] = {
+            pk: c
+            for pk, c in callback_counts("order__region_id", since=since, until=until).items()
+            if pk in villages
+        }
+        by_town = callback_counts("township_id", since=since, until=until)
+        counts.update(by_town)
+        if by_town:
+            counts[ctx.county_id] = CallbackCounts(
+                *(sum(getattr(c, f) for c in by_town.values()) for f in CallbackCounts.__annotations__)
+            )
+        ctx._cache["rates"] = {pk: rates_from_counts(c, w) for pk, c in counts.items()}
+    rates: dict[int, Any] = ctx._cache["rates"]
+    return rates
+
+
+def rate(name: str) -> Callable[[Context], Values]:
+    def compute(ctx: Context) -> Values:
+        out: Values = {}
+        for pk, r in _rates(ctx).items():
+            x = getattr(r, name)
+            if x is not None:
+                out[pk] = float(x)
+        return out
+
+    return compute
+
+
+def survey_score(ctx: Context) -> Values:
+    """The mean answer to the survey rating-scale questions about satisfaction (their text
+    says 满意 or "satisf"), each answer scaled to 0–100 from the question's scale, over
+    the responses submitted in the month, by the responding village."""
+    from minsheng.voice.models import Answer, QuestionKind
+
+    words = Q()
+    for w in SATISFACTION_WORDS:
+        words |= Q(question__text__icontains=w)
+    rows = (
+        Answer.objects.filter(
+            words,
+            question__kind=QuestionKind.SCALE,
+            number__isnull=False,
+            response__submitted_at__gte=ctx.instant(ctx.month),
+            response__submitted_at__lt=ctx.instant(ctx.next_month),
+        )
+        .values_list("response__region_id", "number", "question__scale_min", "question__scale_max")
+        .order_by()
+    )
+    nums: Values = {}
+    dens: Values = {}
+    for region, number, low, high in rows:
+        if high <= low:
+            continue
+        nums[region] = nums.get(region, 0.0) + 100 * (number - low) / (high - low)
+        dens[region] = dens.get(region, 0.0) + 1
+    return ctx.ratio(nums, dens)
+
+
+# --- variety ----------------------------------------------------------------------------------
+
+
+def service_kinds(area: str) -> Callable[[Context], Values]:
+    """Distinct menu items of the area delivered to each village in the rolling quarter."""
+
+    def compute(ctx: Context) -> Values:
+        from minsheng.orders.models import Order
+
+        rows = (
+            Order.objects.filter(
+                area__code=area,
+                service__isnull=False,
+                delivered_at__gte=ctx.instant(ctx.quarter_start),
+                delivered_at__lt=ctx.instant(ctx.next_month),
+            )
+            .values("region_id")
+            .annotate(n=Count("service_id", distinct=True))
+            .values_list("region_id", "n")
+            .order_by()
+        )
+        got = dict(rows)
+        return ctx.mean({v.pk: float(got.get(v.pk, 0)) for v in ctx.villages})
+
+    return compute
+
+
+def culture_activity_kinds(ctx: Context) -> Values:
+    """Distinct activity kinds held in each village in the rolling quarter
+    (``facilities.variety``: an activity nobody came to still counts as held)."""
+    from minsheng.facilities.models import Activity, ActivityStatus
+
+    rows = (
+        Activity.objects.filter(
+            status=ActivityStatus.HELD,
+            starts_at__gte=ctx.instant(ctx.quarter_start),
+            starts_at__lt=ctx.instant(ctx.next_month),
+        )
+        .values("village_id")
+        .annotate(n=Count("kind_id", distinct=True))
+        .values_list("village_id", "n")
+        .order_by()
+    )
+    got = dict(rows)
+    return ctx.mean({v.pk: float(got.get(v.pk, 0)) for v in ctx.villages})
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+def _registry() -> dict[str, Callable[[Context], Values]]:
+    out: dict[str, Callable[[Context], Values]] = {}
+    for area, prefix in AREA_PREFIX.items():
+        out[f"{prefix}_orders_per_1000"] = orders_per_1000(area)
+        out[f"{prefix}_unmet_share"] = unmet_share(area)
+    for area in AREA_KINDS:
+        prefix = AREA_PREFIX[area]
+        out[f"{prefix}_facilities_per_10k"] = facilities_per_10k(area)
+        out[f"{prefix}_access_{ACCESS_KM[area]:g}km"] = access_share(area)
+        out[f"{prefix}_use_per_resident"] = facility_use_per_resident(area)
+    out["health_equipment_working"] = health_equipment_working
+    out["health_service_kinds"] = service_kinds("health")
+    out["elderly_service_kinds"] = service_kinds("elderly")
+    out["culture_collection_freshness"] = culture_collection_freshness
+    out["culture_activity_kinds"] = culture_activity_kinds
+    out["response_rate"] = rate("response")
+    out["resolution_rate"] = rate("resolution")
+    out["satisfaction_rate"] = rate("satisfaction")
+    out["survey_score"] = survey_score
+    return out
+
+
+REGISTRY: dict[str, Callable[[Context], Values]] = _registry()
+
+
+def compute(code: str, ctx: Context) -> Values:
+    """The values of the computed indicator ``code`` (KeyError if there is no function)."""
+    return {pk: x for pk, x in REGISTRY[code](ctx).items() if math.isfinite(x)}
+
+
+def codes() -> Iterable[str]:
+    return REGISTRY.keys()

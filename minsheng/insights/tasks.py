@@ -19,3 +19,20 @@ def demand_snapshot_nightly() -> list[dict[str, Any]]:
         {**asdict(demand_snapshot(month=m)), "month": f"{m:%Y-%m}"}
         for m in (add_months(this, -1), this)
     ]
+
+
+# --- indicators (issue 11) --------------------------------------------------------------------
+
+
+@shared_task(name="minsheng.insights.tasks.indicator_snapshot_nightly", ignore_result=False)
+def indicator_snapshot_nightly() -> list[dict[str, Any]]:
+    """Recompute the indicator snapshot of this month and the previous one (Celery beat,
+    nightly after the demand snapshot, which the use and unmet indicators read)."""
+    from minsheng.insights.balance import indicator_snapshot
+
+    this = month_start(timezone.localdate())
+    out = []
+    for m in (add_months(this, -1), this):
+        s = indicator_snapshot(month=m)
+        out.append({"month": f"{m:%Y-%m}", "values": s.values, "areas": s.areas})
+    return out
