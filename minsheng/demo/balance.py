@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minsheng.catalog.models import ServiceArea
-from minsheng.insights.balance import indicator_snapshot
+from minsheng.insights.balance import indicator_snapshots
 from minsheng.insights.demand import last_months, month_start
 from minsheng.insights.models import (
     AreaAttainment,
@@ -129,7 +129,7 @@ def build_balance(now: datetime, *, seed: int = 1) -> int:
                     )
                 )
     ImportedValue.objects.bulk_create(imported)
-    return sum(indicator_snapshot(month=m).values for m in months)
+    return sum(s.values for s in indicator_snapshots(months=months))
 
 
 def reset_balance(regions: QuerySet[Region]) -> int:

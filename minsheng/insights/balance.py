@@ -27,7 +27,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,14 +140,22 @@ def _bands() -> dict[tuple[int, bool | None], list[Band]]:
     return out
 
 
-def indicator_snapshot(*, month: date) -> SnapshotSummary:
+def indicator_snapshots(*, months: Iterable[date]) -> list[SnapshotSummary]:
+    """:func:`indicator_snapshot` for each of ``months``, sharing what does not change
+    between months (regions, facilities, equipment, collections) across them."""
+    shared: dict[Any, Any] = {}
+    return [indicator_snapshot(month=m, shared=shared) for m in months]
+
+
+def indicator_snapshot(*, month: date, shared: dict[Any, Any] | None = None) -> SnapshotSummary:
     """Compute every active indicator for every village, township and the county in
     ``month`` (its first day) and the areas' attainments; the month's rows are replaced
     whole in one transaction (an error half-way writes nothing). Never call it in a request.
+    ``shared``: see :func:`indicator_snapshots`.
     """
     month = month.replace(day=1)
     summary = SnapshotSummary(month=month)
-    ctx = ind.Context.load(month)
+    ctx = ind.Context.load(month, shared)
     population = ctx.population
     kinds = dict(Region.objects.values_list("pk", "kind"))
     now = timezone.now()
@@ -157,7 +165,7 @@ def indicator_snapshot(*, month: date) -> SnapshotSummary:
         "indicator_id", "region_id", "value"
     ):
         imported.setdefault(iv[0], {})[iv[1]] = iv[2]
-    values: list[IndicatorValue] = []
+    values: list[tuple[Any, ...]] = []
     # (region, area) -> [(indicator id, attainment, weight)]
     cells: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
     for indicator in indicators:
@@ -174,23 +182,14 @@ def indicator_snapshot(*, month: date) -> SnapshotSummary:
                 continue
             a = attainment(value, indicator.standard, higher_is_better=indicator.higher_is_better)
             values.append(
-                IndicatorValue(
-                    month=month,
-                    indicator=indicator,
-                    region_id=region_id,
-                    value=value,
-                    standard=indicator.standard,
-                    attainment=a,
-                    population=population[region_id],
-                    computed_at=now,
-                )
+                (indicator.pk, region_id, value, indicator.standard, a, population[region_id])
             )
             if indicator.area_id is not None:
                 cells.setdefault((region_id, indicator.area_id), []).append(
                     (indicator.pk, a, indicator.weight)
                 )
     bands = _bands()
-    staves: list[AreaAttainment] = []
+    staves: list[tuple[Any, ...]] = []
     for (region_id, area_id), rows in cells.items():
         pop = population[region_id]
         s = stave(rows, pop)
@@ -199,26 +198,58 @@ def indicator_snapshot(*, month: date) -> SnapshotSummary:
         rural = kinds.get(region_id) == Region.Kind.RURAL
         area_bands = bands.get((area_id, rural)) or bands.get((area_id, None)) or []
         staves.append(
-            AreaAttainment(
-                month=month,
-                region_id=region_id,
-                area_id=area_id,
-                attainment=s.attainment,
-                population=pop,
-                gap_people=s.gap_people,
-                gap_yuan=gap_yuan(s.attainment, pop, area_bands),
-                weakest_indicator_id=s.weakest,
-                computed_at=now,
+            (
+                region_id,
+                area_id,
+                s.attainment,
+                pop,
+                s.gap_people,
+                gap_yuan(s.attainment, pop, area_bands),
+                s.weakest,
             )
         )
     with transaction.atomic():
         AreaAttainment.objects.filter(month=month).delete()
         IndicatorValue.objects.filter(month=month).delete()
-        IndicatorValue.objects.bulk_create(values, batch_size=2000)
-        AreaAttainment.objects.bulk_create(staves, batch_size=2000)
+        _insert(
+            IndicatorValue,
+            ["indicator", "region", "value", "standard", "attainment", "population"],
+            month,
+            now,
+            values,
+        )
+        _insert(
+            AreaAttainment,
+            ["region", "area", "attainment", "population", "gap_people", "gap_yuan",
+             "weakest_indicator"],
+            month,
+            now,
+            staves,
+        )
     summary.values = len(values)
     summary.areas = len(staves)
     return summary
+
+
+def _insert(
+    model: Any, fields: list[str], month: date, now: Any, rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert snapshot rows with one ``executemany`` (tens of thousands of rows a run: the
+    ORM's per-field preparation would cost seconds). ``month`` and ``computed_at`` are the
+    same on every row and are adapted once; the other fields are numbers and ids."""
+    meta = model._meta
+    qn = connection.ops.quote_name
+    columns = [meta.get_field(f).column for f in ["month", "computed_at", *fields]]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        qn(meta.db_table), ", ".join(qn(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
+    head = (
+        connection.ops.adapt_datefield_value(month),
+        connection.ops.adapt_datetimefield_value(now),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, [head + row for row in rows[start : start + 5000]])
 
 
 def snapshot_months() -> list[date]:

@@ -96,33 +96,39 @@ class Context:
     county_id: int
     villages: list[Village]
     township_population: dict[int, int]
+    shared: dict[Any, Any] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, month: date) -> Context:
-        county = Region.objects.filter(level=Region.Level.COUNTY).order_by("code").first()
-        townships = {
-            pk: pop
-            for pk, pop in Region.objects.filter(level=Region.Level.TOWNSHIP).values_list(
-                "pk", "population"
+    def load(cls, month: date, shared: dict[str, Any] | None = None) -> Context:
+        """The month's context; ``shared`` (a dict kept across the months of one run) holds
+        what does not change from month to month: the regions, the facilities, the
+        equipment rows and the collections."""
+        shared = {} if shared is None else shared
+        if "regions" not in shared:
+            county = Region.objects.filter(level=Region.Level.COUNTY).order_by("code").first()
+            townships = dict(
+                Region.objects.filter(level=Region.Level.TOWNSHIP).values_list("pk", "population")
             )
-        }
-        villages = [
-            Village(pk, parent, pop, lat, lon)
-            for pk, parent, pop, lat, lon in Region.objects.filter(
-                level=Region.Level.VILLAGE
-            ).values_list("pk", "parent_id", "population", "latitude", "longitude")
-        ]
-        summed: dict[int, int] = {}
-        for v in villages:
-            summed[v.township_id] = summed.get(v.township_id, 0) + v.population
-        # A township's population is its villages' (its own figure when it has none).
-        population = {pk: summed.get(pk, own) for pk, own in townships.items()}
+            villages = [
+                Village(pk, parent, pop, lat, lon)
+                for pk, parent, pop, lat, lon in Region.objects.filter(
+                    level=Region.Level.VILLAGE
+                ).values_list("pk", "parent_id", "population", "latitude", "longitude")
+            ]
+            summed: dict[int, int] = {}
+            for v in villages:
+                summed[v.township_id] = summed.get(v.township_id, 0) + v.population
+            # A township's population is its villages' (its own figure when it has none).
+            population = {pk: summed.get(pk, own) for pk, own in townships.items()}
+            shared["regions"] = (county.pk if county is not None else 0, villages, population)
+        county_id, villages, population = shared["regions"]
         return cls(
             month=month,
-            county_id=county.pk if county is not None else 0,
+            county_id=county_id,
             villages=villages,
             township_population=population,
+            shared=shared,
         )
 
     # --- time ------------------------------------------------------------------------------
@@ -162,25 +168,28 @@ class Context:
     def village_population(self) -> Values:
         return {v.pk: float(v.population) for v in self.villages}
 
+    def sums(self, values: Values) -> Values:
+        """``values`` (keyed by villages, townships or the county) added up the tree: each
+        region's own and everything below it."""
+        parent = {v.pk: v.township_id for v in self.villages}
+        towns = self.township_population
+        up: dict[int, float] = {}
+        for pk, x in values.items():
+            if pk in parent:
+                up[pk] = up.get(pk, 0.0) + x
+                up[parent[pk]] = up.get(parent[pk], 0.0) + x
+            elif pk in towns:
+                up[pk] = up.get(pk, 0.0) + x
+            elif pk != self.county_id:
+                continue  # not a region of the tree: counted nowhere
+            up[self.county_id] = up.get(self.county_id, 0.0) + x
+        return up
+
     def ratio(self, nums: Values, dens: Values, scale: float = 1.0) -> Values:
         """``scale * num / den`` at every level, numerator and denominator added up the tree
         (keys are region ids: villages, townships or the county itself). A region whose
         denominator is not positive has no value."""
-        parent = {v.pk: v.township_id for v in self.villages}
-        towns = set(self.township_population)
-        n_up: dict[int, float] = {}
-        d_up: dict[int, float] = {}
-        for source, up in ((nums, n_up), (dens, d_up)):
-            for pk, x in source.items():
-                if pk in parent:
-                    up[pk] = up.get(pk, 0.0) + x
-                    t = parent[pk]
-                    up[t] = up.get(t, 0.0) + x
-                elif pk in towns:
-                    up[pk] = up.get(pk, 0.0) + x
-                elif pk != self.county_id:
-                    continue  # not a region of the tree (a stray id): counted nowhere
-                up[self.county_id] = up.get(self.county_id, 0.0) + x
+        n_up, d_up = self.sums(nums), self.sums(dens)
         return {pk: scale * n_up.get(pk, 0.0) / d for pk, d in d_up.items() if d > 0}
 
     def mean(self, values: Values) -> Values:
@@ -197,17 +206,33 @@ class Context:
     def places(self) -> list[Place]:
         """Facilities of the areas' kinds open at the month's end: status open now and opened
         by then (the register keeps no history of closures)."""
-        if "places" not in self._cache:
+        if "facilities" not in self.shared:
             from minsheng.facilities.models import Facility, Status
 
             kinds = sorted({k for ks in AREA_KINDS.values() for k in ks})
-            rows = (
-                Facility.objects.filter(status=Status.OPEN, kind__in=kinds)
-                .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=self.last_day))
-                .values_list("pk", "kind", "region_id", "latitude", "longitude")
+            self.shared["facilities"] = list(
+                Facility.objects.filter(status=Status.OPEN, kind__in=kinds).values_list(
+                    "pk", "kind", "region_id", "latitude", "longitude", "opened_on"
+                )
             )
-            self._cache["places"] = [Place(*row) for row in rows]
+        if "places" not in self._cache:
+            last = self.last_day
+            self._cache["places"] = [
+                Place(pk, kind, region, lat, lon)
+                for pk, kind, region, lat, lon, opened in self.shared["facilities"]
+                if opened is None or opened <= last
+            ]
         return list(self._cache["places"])
+
+    def use(self) -> dict[int, int]:
+        """The month's use of every place (``facilities.selectors.use.use_totals``)."""
+        if "use" not in self._cache:
+            from minsheng.facilities.selectors.use import use_totals
+
+            ids = [p.pk for p in self.places()]
+            self._cache["use"] = use_totals(ids, self.month, self.last_day)
+        result: dict[int, int] = self._cache["use"]
+        return result
 
     def places_of(self, area: str) -> list[Place]:
         kinds = AREA_KINDS[area]
@@ -245,22 +270,44 @@ def facilities_per_10k(area: str) -> Callable[[Context], Values]:
 
 def health_equipment_working(ctx: Context) -> Values:
     """Working items of the clinics' (and health centres') standard configuration, as a
-    share of what it asks for (required lines, each line at most its quantity)."""
-    from minsheng.facilities.models import Facility
-    from minsheng.facilities.selectors.equipment import gaps_of
+    share of what it asks for (required lines, each line at most its quantity). The items
+    held on the month's last day (bought by then, not retired by then: the rule of
+    ``facilities.selectors.equipment``), matched to the standard by ``replacement.gaps``;
+    the equipment rows are read once per run."""
+    from minsheng.facilities import replacement as rp
+    from minsheng.facilities.models import Equipment, StandardItem
 
-    ids = [p.pk for p in ctx.places_of("health")]
-    facilities = list(Facility.objects.filter(pk__in=ids).only("pk", "kind", "region_id"))
+    places = ctx.places_of("health")
+    if "equipment" not in ctx.shared:
+        ids = [pk for pk, *_rest in ctx.shared["facilities"]]
+        ctx.shared["equipment"] = list(
+            Equipment.objects.filter(facility_id__in=ids).values_list(
+                "facility_id", "equipment_type_id", "state", "purchased_on", "retired_on"
+            )
+        )
+        standard: dict[str, list[rp.Standard]] = {}
+        for kind, type_id, quantity, required in StandardItem.objects.filter(
+            kind__in=AREA_KINDS["health"]
+        ).values_list("kind", "equipment_type_id", "quantity", "required"):
+            standard.setdefault(kind, []).append(rp.Standard(type_id, quantity, required))
+        ctx.shared["standard"] = standard
+    as_of = ctx.last_day
+    held: dict[int, list[rp.Held]] = {}
+    for facility_id, type_id, state, bought, retired in ctx.shared["equipment"]:
+        if bought <= as_of and (retired is None or retired > as_of):
+            held.setdefault(facility_id, []).append(rp.Held(type_id, state, 0.0, 0))
     nums: Values = {}
     dens: Values = {}
-    for g in gaps_of(facilities, ctx.last_day):
-        lines = [line.gap for line in g.lines if line.gap.required]
-        asked = sum(gap.quantity for gap in lines)
+    for p in places:
+        lines = [g for g in rp.gaps(ctx.shared["standard"].get(p.kind, []), held.get(p.pk, []))
+                 if g.required]
+        asked = sum(g.quantity for g in lines)
         if asked == 0:
             continue
-        r = g.facility.region_id
-        nums[r] = nums.get(r, 0.0) + sum(min(gap.working, gap.quantity) for gap in lines)
-        dens[r] = dens.get(r, 0.0) + asked
+        nums[p.region_id] = nums.get(p.region_id, 0.0) + sum(
+            min(g.working, g.quantity) for g in lines
+        )
+        dens[p.region_id] = dens.get(p.region_id, 0.0) + asked
     return ctx.ratio(nums, dens)
 
 
@@ -272,7 +319,15 @@ def culture_collection_freshness(ctx: Context) -> Values:
     region = {p.pk: p.region_id for p in places}
     nums: Values = {}
     dens: Values = {}
-    for pk, fig in collection_figures(region, ctx.month.year).items():
+    key = ("collections", ctx.month.year)  # the collection as it is now, aged to the year
+    if key not in ctx.shared:
+        ctx.shared[key] = collection_figures(
+            [p for p, kind, *_rest in ctx.shared["facilities"] if kind == "bookshop"],
+            ctx.month.year,
+        )
+    for pk, fig in ctx.shared[key].items():
+        if pk not in region:
+            continue
         if fig.copies <= 0 or fig.share_under_5 is None:
             continue
         r = region[pk]
@@ -302,7 +357,7 @@ def access_share(area: str) -> Callable[[Context], Values]:
             vp = np.array([(v.latitude, v.longitude) for v in located], dtype=float)
             fp = np.array(points, dtype=float)
             nearest = haversine_matrix(vp[:, 0], vp[:, 1], fp[:, 0], fp[:, 1]).min(axis=1)
-            nums = {v.pk: float(v.population) for v, d in zip(located, nearest) if d <= km}
+            nums = {v.pk: float(v.population) for v, d in zip(located, nearest, strict=True) if d <= km}
         return ctx.ratio(nums, dens)
 
     return compute
@@ -313,13 +368,10 @@ def access_share(area: str) -> Callable[[Context], Values]:
 
 def facility_use_per_resident(area: str) -> Callable[[Context], Values]:
     def compute(ctx: Context) -> Values:
-        from minsheng.facilities.selectors.use import use_totals
-
-        places = ctx.places_of(area)
-        region = {p.pk: p.region_id for p in places}
+        used = ctx.use()
         nums: Values = {}
-        for pk, used in use_totals(region, ctx.month, ctx.last_day).items():
-            nums[region[pk]] = nums.get(region[pk], 0.0) + used
+        for p in ctx.places_of(area):
+            nums[p.region_id] = nums.get(p.region_id, 0.0) + used.get(p.pk, 0)
         return ctx.ratio(nums, ctx.village_population())
 
     return compute
@@ -338,6 +390,10 @@ def orders_per_1000(area: str) -> Callable[[Context], Values]:
 
 # --- outcome ----------------------------------------------------------------------------------
 
+# A share of fewer orders than this says little (like the ranking's minimum sample): the
+# region has no value for the unmet share.
+MIN_ORDERS = 5
+
 
 def unmet_share(area: str) -> Callable[[Context], Values]:
     def compute(ctx: Context) -> Values:
@@ -346,7 +402,9 @@ def unmet_share(area: str) -> Callable[[Context], Values]:
             return {}
         nums = {v: float(u) for (v, a), (_p, u) in demand.items() if a == area}
         dens = {v: float(p) for (v, a), (p, _u) in demand.items() if a == area}
-        return ctx.ratio(nums, dens)
+        placed = ctx.sums(dens)
+        shares = ctx.ratio(nums, dens)
+        return {pk: x for pk, x in shares.items() if placed.get(pk, 0) >= MIN_ORDERS}
 
     return compute
 

@@ -28,11 +28,10 @@ def demand_snapshot_nightly() -> list[dict[str, Any]]:
 def indicator_snapshot_nightly() -> list[dict[str, Any]]:
     """Recompute the indicator snapshot of this month and the previous one (Celery beat,
     nightly after the demand snapshot, which the use and unmet indicators read)."""
-    from minsheng.insights.balance import indicator_snapshot
+    from minsheng.insights.balance import indicator_snapshots
 
     this = month_start(timezone.localdate())
-    out = []
-    for m in (add_months(this, -1), this):
-        s = indicator_snapshot(month=m)
-        out.append({"month": f"{m:%Y-%m}", "values": s.values, "areas": s.areas})
-    return out
+    return [
+        {"month": f"{s.month:%Y-%m}", "values": s.values, "areas": s.areas}
+        for s in indicator_snapshots(months=[add_months(this, -1), this])
+    ]

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from minsheng.catalog.models import ServiceArea
+from minsheng.insights import balance
 from minsheng.insights import indicators as ind
 from minsheng.insights.balance import indicator_snapshot
 from minsheng.insights.models import (
@@ -164,11 +165,16 @@ def test_an_error_while_writing_writes_nothing(world, imported, monkeypatch):
     before = _rows()
     assert before
 
-    def boom(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("disk full")
+    real = balance._insert
+
+    def failing(model: Any, *args: Any) -> None:
+        if model is AreaAttainment:
+            assert IndicatorValue.objects.filter(month=MAY).exists()  # written already
+            raise RuntimeError("disk full")
+        real(model, *args)
 
     # the values are written, then the staves fail: the transaction undoes the values too
-    monkeypatch.setattr(AreaAttainment.objects, "bulk_create", boom)
+    monkeypatch.setattr(balance, "_insert", failing)
     with pytest.raises(RuntimeError):
         indicator_snapshot(month=MAY)
     assert _rows() == before

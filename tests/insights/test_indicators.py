@@ -195,11 +195,11 @@ def test_the_three_rates_and_unmet_share_reuse_the_order_loops_counts(demand_wor
     ):
         got = ind.compute(code, ctx)
         assert got == {v1: expected, t1: expected, c: expected}, code
-    # Elderly care (area A): V1 placed 6, unmet 4; V2 placed 1 (o9), met.
+    # Elderly care (area A): V1 placed 6, unmet 4; V2 placed 1 (o9), met: fewer than
+    # MIN_ORDERS (5), so no share for V2 nor its township.
     unmet = ind.compute("elderly_unmet_share", ctx)
-    assert unmet[v1] == pytest.approx(4 / 6)
-    assert unmet[w.village_b.pk] == 0
-    assert unmet[c] == pytest.approx(4 / 7)
+    assert ind.MIN_ORDERS == 5
+    assert unmet == {v1: pytest.approx(4 / 6), t1: pytest.approx(4 / 6), c: pytest.approx(4 / 7)}
     orders = ind.compute("elderly_orders_per_1000", ctx)
     assert orders[v1] == pytest.approx(6 / 2000 * 1000)
     assert orders[w.village_b.pk] == pytest.approx(1 / 500 * 1000)

@@ -39,8 +39,8 @@ DEFAULTS = [
     ("health_unmet_share", "health", "outcome", "computed", "share", False, 0.1, C,
      "县定：未满足需求不超过一成", 1.0,
      "医疗需求未满足率", "Unmet share of health orders"),
-    ("health_service_kinds", "health", "variety", "computed", "kinds a quarter", True, 2.0, C,
-     "县定：每村每季度至少收到2种医疗服务", 0.5,
+    ("health_service_kinds", "health", "variety", "computed", "kinds a quarter", True, 1.0, C,
+     "县定：每村每季度至少收到1种医疗服务", 0.5,
      "收到的医疗服务种类", "Kinds of health services received"),
     # elderly (老有所养)
     ("elderly_facilities_per_10k", "elderly", "supply", "computed", "per 10,000", True, 5.0, C,
@@ -61,8 +61,8 @@ DEFAULTS = [
     ("elderly_unmet_share", "elderly", "outcome", "computed", "share", False, 0.1, C,
      "县定：未满足需求不超过一成", 1.0,
      "养老需求未满足率", "Unmet share of elderly-care orders"),
-    ("elderly_service_kinds", "elderly", "variety", "computed", "kinds a quarter", True, 2.0, C,
-     "县定：每村每季度至少收到2种养老服务", 0.5,
+    ("elderly_service_kinds", "elderly", "variety", "computed", "kinds a quarter", True, 1.0, C,
+     "县定：每村每季度至少收到1种养老服务", 0.5,
      "收到的养老服务种类", "Kinds of elderly-care services received"),
     # culture and sports (文体服务保障)
     ("culture_facilities_per_10k", "culture-sports", "supply", "computed", "per 10,000", True,
@@ -133,13 +133,21 @@ def add(apps, schema_editor):
                 "name_zh": zh,
                 "name_en": en,
                 "position": position,
+                # More orders is not of itself better, and how many a county places
+                # depends on how far it has taken the platform up: off until the county
+                # sets a standard from its own year.
+                "active": not code.endswith("_orders_per_1000"),
             },
         )
 
 
 def remove(apps, schema_editor):
     Indicator = apps.get_model("insights", "Indicator")
-    Indicator.objects.filter(code__in=[row[0] for row in DEFAULTS]).delete()
+    codes = [row[0] for row in DEFAULTS]
+    # the snapshots refer to the indicators (protected): they go first
+    for name in ("AreaAttainment", "IndicatorValue"):
+        apps.get_model("insights", name).objects.all().delete()
+    Indicator.objects.filter(code__in=codes).delete()
 
 
 class Migration(migrations.Migration):

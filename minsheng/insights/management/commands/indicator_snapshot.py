@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from minsheng.core.inputs import Invalid, read_month
-from minsheng.insights.balance import SnapshotSummary, indicator_snapshot
+from minsheng.insights.balance import SnapshotSummary, indicator_snapshots
 from minsheng.insights.demand import add_months, month_start
 
 MAX_MONTHS = 120
@@ -46,8 +46,9 @@ class Command(BaseCommand):
             if not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
                 raise CommandError(f"--months: give a whole number from 1 to {MAX_MONTHS}.")
             count = int(text)
-        for k in range(count - 1, -1, -1):
-            self.stdout.write(line(indicator_snapshot(month=add_months(last, -k))))
+        months = [add_months(last, -k) for k in range(count - 1, -1, -1)]
+        for summary in indicator_snapshots(months=months):
+            self.stdout.write(line(summary))
 
 
 def line(s: SnapshotSummary) -> str:
