@@ -104,9 +104,7 @@ class Stave:
     weakest: int | None  # the indicator id
 
 
-def stave(
-    rows: Iterable[tuple[int, float, float]], population: int
-) -> Stave | None:
+def stave(rows: Iterable[tuple[int, float, float]], population: int) -> Stave | None:
     """An area in a region from ``(indicator id, attainment uncapped, weight)`` rows in the
     indicators' order; None without any row. The weakest is the first lowest."""
     items = list(rows)
@@ -134,9 +132,7 @@ class SnapshotSummary:
 def _bands() -> dict[tuple[int, bool | None], list[Band]]:
     out: dict[tuple[int, bool | None], list[Band]] = {}
     for b in SpendingBand.objects.order_by("area_id", "lower"):
-        out.setdefault((b.area_id, b.rural), []).append(
-            Band(b.lower, b.upper, b.yuan_per_resident)
-        )
+        out.setdefault((b.area_id, b.rural), []).append(Band(b.lower, b.upper, b.yuan_per_resident))
     return out
 
 
@@ -159,7 +155,9 @@ def indicator_snapshot(*, month: date, shared: dict[Any, Any] | None = None) -> 
     population = ctx.population
     kinds = dict(Region.objects.values_list("pk", "kind"))
     now = timezone.now()
-    indicators = list(Indicator.objects.filter(active=True).order_by("area__position", "position", "code"))
+    indicators = list(
+        Indicator.objects.filter(active=True).order_by("area__position", "position", "code")
+    )
     imported: dict[int, dict[int, float]] = {}
     for iv in ImportedValue.objects.filter(month=month, indicator__active=True).values_list(
         "indicator_id", "region_id", "value"
@@ -220,8 +218,15 @@ def indicator_snapshot(*, month: date, shared: dict[Any, Any] | None = None) -> 
         )
         _insert(
             AreaAttainment,
-            ["region", "area", "attainment", "population", "gap_people", "gap_yuan",
-             "weakest_indicator"],
+            [
+                "region",
+                "area",
+                "attainment",
+                "population",
+                "gap_people",
+                "gap_yuan",
+                "weakest_indicator",
+            ],
             month,
             now,
             staves,
@@ -240,7 +245,8 @@ def _insert(
     meta = model._meta
     qn = connection.ops.quote_name
     columns = [meta.get_field(f).column for f in ["month", "computed_at", *fields]]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    # Only our own table and column names (quoted) go into the text; values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         qn(meta.db_table), ", ".join(qn(c) for c in columns), ", ".join(["%s"] * len(columns))
     )
     head = (
@@ -315,8 +321,10 @@ def import_values(
     for row in table.rows:
         errors: list[RowError] = []
 
-        def bad(column: str, code: str, message: str, number: int = row.number) -> None:
-            errors.append(RowError(number, column, str(code), message))
+        def bad(
+            column: str, code: str, message: str, number: int = row.number, out: Any = errors
+        ) -> None:
+            out.append(RowError(number, column, str(code), message))
 
         indicator = indicators.get(row.values.get("indicator", ""))
         if indicator is None:
@@ -365,7 +373,7 @@ def import_values(
     if not commit or result.errors:
         return result
     now = timezone.now()
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
         for p in result.planned:
             ImportedValue.objects.update_or_create(
@@ -406,9 +414,7 @@ def indicator_update(
             errors.append(ErrorDetail(exc.code, exc.message, name))
             continue
         if numbers[name] <= 0:
-            errors.append(
-                ErrorDetail(Code.OUT_OF_RANGE, _("Enter a number greater than 0."), name)
-            )
+            errors.append(ErrorDetail(Code.OUT_OF_RANGE, _("Enter a number greater than 0."), name))
     if errors:
         raise DomainError(errors)
     with transaction.atomic():

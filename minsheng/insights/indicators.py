@@ -195,7 +195,9 @@ class Context:
     def mean(self, values: Values) -> Values:
         """Villages' values, and the population-weighted mean of them for each township and
         the county (over the villages that have a value)."""
-        nums = {v.pk: x * v.population for v in self.villages if (x := values.get(v.pk)) is not None}
+        nums = {
+            v.pk: x * v.population for v in self.villages if (x := values.get(v.pk)) is not None
+        }
         dens = {v.pk: float(v.population) for v in self.villages if v.pk in values}
         out = {pk: x for pk, x in self.ratio(nums, dens).items() if pk not in values}
         out.update(values)
@@ -299,8 +301,11 @@ def health_equipment_working(ctx: Context) -> Values:
     nums: Values = {}
     dens: Values = {}
     for p in places:
-        lines = [g for g in rp.gaps(ctx.shared["standard"].get(p.kind, []), held.get(p.pk, []))
-                 if g.required]
+        lines = [
+            g
+            for g in rp.gaps(ctx.shared["standard"].get(p.kind, []), held.get(p.pk, []))
+            if g.required
+        ]
         asked = sum(g.quantity for g in lines)
         if asked == 0:
             continue
@@ -344,20 +349,24 @@ def access_share(area: str) -> Callable[[Context], Values]:
 
     def compute(ctx: Context) -> Values:
         located = [v for v in ctx.villages if v.latitude is not None and v.longitude is not None]
-        coords = {v.pk: (v.latitude, v.longitude) for v in ctx.villages}
-        points = []
+        coords = {v.pk: (v.latitude, v.longitude) for v in located}
+        points: list[tuple[float, float]] = []
         for p in ctx.places_of(area):
             if p.latitude is not None and p.longitude is not None:
                 points.append((p.latitude, p.longitude))
-            elif p.region_id in coords and coords[p.region_id][0] is not None:
-                points.append(coords[p.region_id])  # no pin: its village's centroid
+            elif p.region_id in coords:
+                lat, lon = coords[p.region_id]
+                assert lat is not None and lon is not None
+                points.append((lat, lon))  # no pin: its village's centroid
         dens = {v.pk: float(v.population) for v in located}
         nums: Values = {}
         if points and located:
             vp = np.array([(v.latitude, v.longitude) for v in located], dtype=float)
             fp = np.array(points, dtype=float)
             nearest = haversine_matrix(vp[:, 0], vp[:, 1], fp[:, 0], fp[:, 1]).min(axis=1)
-            nums = {v.pk: float(v.population) for v, d in zip(located, nearest, strict=True) if d <= km}
+            nums = {
+                v.pk: float(v.population) for v, d in zip(located, nearest, strict=True) if d <= km
+            }
         return ctx.ratio(nums, dens)
 
     return compute
@@ -429,7 +438,10 @@ def _rates(ctx: Context) -> dict[int, Any]:
         counts.update(by_town)
         if by_town:
             counts[ctx.county_id] = CallbackCounts(
-                *(sum(getattr(c, f) for c in by_town.values()) for f in CallbackCounts.__annotations__)
+                *(
+                    sum(getattr(c, f) for c in by_town.values())
+                    for f in CallbackCounts.__annotations__
+                )
             )
         ctx._cache["rates"] = {pk: rates_from_counts(c, w) for pk, c in counts.items()}
     rates: dict[int, Any] = ctx._cache["rates"]
@@ -471,7 +483,7 @@ def survey_score(ctx: Context) -> Values:
     nums: Values = {}
     dens: Values = {}
     for region, number, low, high in rows:
-        if high <= low:
+        if number is None or high <= low:
             continue
         nums[region] = nums.get(region, 0.0) + 100 * (number - low) / (high - low)
         dens[region] = dens.get(region, 0.0) + 1

@@ -71,9 +71,7 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
                 errors["indicator"] = _("No indicator has this code.")
             else:
                 try:
-                    balance.indicator_update(
-                        actor=request.user, indicator=editing, **data
-                    )
+                    balance.indicator_update(actor=request.user, indicator=editing, **data)
                 except DomainError as exc:
                     errors = {e.field or "indicator": str(e.message) for e in exc.errors}
                 else:
@@ -103,8 +101,11 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
         else:
             errors["action"] = _("Unknown action.")
     if editing is not None and not data:
-        data = {"standard": f"{editing.standard:g}", "weight": f"{editing.weight:g}",
-                "active": editing.active}
+        data = {
+            "standard": f"{editing.standard:g}",
+            "weight": f"{editing.weight:g}",
+            "active": editing.active,
+        }
     month, county_values = _latest_county()
     for i in indicators:
         setattr(i, "latest", county_values.get(i.pk))  # noqa: B010 (shown beside it)

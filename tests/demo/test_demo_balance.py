@@ -70,7 +70,12 @@ def test_twelve_months_of_snapshots_with_imported_values(demo):
             "indicator__code", flat=True
         )
     )
-    assert {"response_rate", "resolution_rate", "satisfaction_rate", "health_doctors_per_1000"} <= codes
+    assert {
+        "response_rate",
+        "resolution_rate",
+        "satisfaction_rate",
+        "health_doctors_per_1000",
+    } <= codes
 
 
 def _last_full_month() -> Any:

@@ -127,9 +127,9 @@ def test_a_month_is_replaced_whole_and_other_months_kept(world, imported):
     )  # fmt: skip
     indicator_snapshot(month=JUNE)
     ImportedValue.objects.filter(region=world.village_b, month=MAY).delete()
-    ImportedValue.objects.filter(region=world.village_a, indicator=imported["i1"], month=MAY).update(
-        value=10
-    )
+    ImportedValue.objects.filter(
+        region=world.village_a, indicator=imported["i1"], month=MAY
+    ).update(value=10)
     indicator_snapshot(month=MAY)
     assert IndicatorValue.objects.filter(month=MAY).count() == 4
     assert set(_staves()) == {"V1", "T1"}

@@ -80,6 +80,7 @@ def test_haversine_matrix_agrees_with_the_one_point_formula():
 
 # --- the registry and the defaults --------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_every_default_computed_indicator_has_its_function():
     computed = set(

@@ -26,8 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--month", help="the (last) month, YYYY-MM; default this month")
         parser.add_argument(
-            "--months", help=f"how many months ending with it (1 to {MAX_MONTHS}; default 2, "
-            "or 1 with --month)"
+            "--months",
+            help=f"how many months ending with it (1 to {MAX_MONTHS}; default 2, "
+            "or 1 with --month)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
