@@ -161,7 +161,8 @@ class Context:
         if "population" not in self._cache:
             pop: dict[int, int] = {v.pk: v.population for v in self.villages}
             pop.update(self.township_population)
-            pop[self.county_id] = sum(self.township_population.values())
+            if self.county_id:
+                pop[self.county_id] = sum(self.township_population.values())
             self._cache["population"] = pop
         return dict(self._cache["population"])
 
@@ -180,9 +181,10 @@ class Context:
                 up[parent[pk]] = up.get(parent[pk], 0.0) + x
             elif pk in towns:
                 up[pk] = up.get(pk, 0.0) + x
-            elif pk != self.county_id:
+            elif pk != self.county_id or not self.county_id:
                 continue  # not a region of the tree: counted nowhere
-            up[self.county_id] = up.get(self.county_id, 0.0) + x
+            if self.county_id:  # 0: an installation without a county region yet
+                up[self.county_id] = up.get(self.county_id, 0.0) + x
         return up
 
     def ratio(self, nums: Values, dens: Values, scale: float = 1.0) -> Values:
@@ -436,7 +438,7 @@ def _rates(ctx: Context) -> dict[int, Any]:
         }
         by_town = callback_counts("township_id", since=since, until=until)
         counts.update(by_town)
-        if by_town:
+        if by_town and ctx.county_id:
             counts[ctx.county_id] = CallbackCounts(
                 *(
                     sum(getattr(c, f) for c in by_town.values())

@@ -240,3 +240,9 @@ def test_task_recomputes_this_month_and_the_last(world):
     assert [o["month"] for o in out][-1] == f"{this:%Y-%m}"
     assert len(out) == 2
     assert IndicatorValue.objects.filter(month=this).exists()
+
+
+def test_an_installation_without_regions_snapshots_nothing():
+    s = indicator_snapshot(month=MAY)
+    assert (s.values, s.areas) == (0, 0)
+    assert not IndicatorValue.objects.exists()
