@@ -573,6 +573,13 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=2, minute=30),
             "options": {"expires": 23 * 3600.0},
         },
+        # issue 11, indicators: this month and the previous one, after the demand snapshot
+        # they read (docs/balance.md).
+        "insights-indicator-snapshot": {
+            "task": "minsheng.insights.tasks.indicator_snapshot_nightly",
+            "schedule": crontab(hour=3, minute=0),
+            "options": {"expires": 23 * 3600.0},
+        },
         # issue 9: suggestions whose official reply is past due (docs/suggestions.md)
         "suggestions-overdue": {
             "task": "minsheng.voice.tasks.mark_overdue_suggestions",

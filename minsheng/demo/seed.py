@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.models import Profile
 from minsheng.catalog.models import Category, Provider, Service, ServiceAttribute
 from minsheng.core.errors import Conflict
+from minsheng.demo.balance import build_balance, reset_balance
 from minsheng.demo.catalog import (
     DEMO_PROVIDER,
     LOCAL_CATEGORIES,
@@ -139,6 +140,7 @@ def demo_reset() -> ResetSummary:
                 result.orders += chunk_orders.only("pk").delete()[0]
         delete_suggestions(regions, users)  # issue 9: before the people and places
         reset_demand(regions, services)  # issue 9: the demand snapshot refers to both
+        reset_balance(regions)  # issue 11: the indicator snapshots refer to the regions
         ServiceAttribute.objects.filter(service__in=services).delete()
         result.services = services.count()
         services.delete()
@@ -275,6 +277,7 @@ def seed_demo(
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)
+        build_balance(now, seed=seed)  # issue 11: after the demand snapshot it reads
     summary.townships = len(towns)
     summary.villages = len(places)
     summary.population = county.population

@@ -19,3 +19,19 @@ def demand_snapshot_nightly() -> list[dict[str, Any]]:
         {**asdict(demand_snapshot(month=m)), "month": f"{m:%Y-%m}"}
         for m in (add_months(this, -1), this)
     ]
+
+
+# --- indicators (issue 11) --------------------------------------------------------------------
+
+
+@shared_task(name="minsheng.insights.tasks.indicator_snapshot_nightly", ignore_result=False)
+def indicator_snapshot_nightly() -> list[dict[str, Any]]:
+    """Recompute the indicator snapshot of this month and the previous one (Celery beat,
+    nightly after the demand snapshot, which the use and unmet indicators read)."""
+    from minsheng.insights.balance import indicator_snapshots
+
+    this = month_start(timezone.localdate())
+    return [
+        {"month": f"{s.month:%Y-%m}", "values": s.values, "areas": s.areas}
+        for s in indicator_snapshots(months=[add_months(this, -1), this])
+    ]
