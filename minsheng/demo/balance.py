@@ -31,6 +31,15 @@ from minsheng.insights.models import (
 from minsheng.regions.models import Region
 
 DEMO_MONTHS = 12
+# Below this scale (the test suite's small demos) only the last few months are computed: a
+# month's snapshot costs about a second, and the tests seed the demo dozens of times.
+FULL_TREND_SCALE = 0.25
+SHORT_TREND_MONTHS = 3
+
+
+def demo_months(scale: float) -> int:
+    """How many months of snapshots a demo of ``scale`` computes (imported values: all twelve)."""
+    return DEMO_MONTHS if scale >= FULL_TREND_SCALE else SHORT_TREND_MONTHS
 # Yuan per resident for a whole point of attainment in the first band, (rural, urban).
 BASE_COST: dict[str, tuple[float, float]] = {
     "health": (420.0, 300.0),
@@ -74,9 +83,9 @@ def build_bands() -> int:
     return len(rows)
 
 
-def build_balance(now: datetime, *, seed: int = 1) -> int:
+def build_balance(now: datetime, *, seed: int = 1, scale: float = 1.0) -> int:
     """Bands, local weights, imported values and the snapshots of the demo's last twelve
-    months; the number of indicator values written."""
+    months (``demo_months(scale)`` of them); the number of indicator values written."""
     from minsheng.demo.regions import demo_region_q
 
     rng = random.Random(seed * 7919 + 11)
@@ -129,7 +138,8 @@ def build_balance(now: datetime, *, seed: int = 1) -> int:
                     )
                 )
     ImportedValue.objects.bulk_create(imported)
-    return sum(s.values for s in indicator_snapshots(months=months))
+    computed = months[-demo_months(scale) :]
+    return sum(s.values for s in indicator_snapshots(months=computed))
 
 
 def reset_balance(regions: QuerySet[Region]) -> int:

@@ -277,7 +277,7 @@ def seed_demo(
         # issue 9, demand analysis: keep this the LAST call (it reads the orders and the
         # voice parts' suggestions and survey answers written above).
         build_demand(now)
-        build_balance(now, seed=seed)  # issue 11: after the demand snapshot it reads
+        build_balance(now, seed=seed, scale=scale)  # issue 11: after the demand snapshot it reads
     summary.townships = len(towns)
     summary.villages = len(places)
     summary.population = county.population

@@ -126,7 +126,7 @@ class ServiceDemand(DemandCounts):
 
 # --- Balance (issue 11): indicators, their snapshots, the money model and saved runs ---------
 #
-# Written by ``insights.services_balance.indicator_snapshot`` (the ``indicator_snapshot``
+# Written by ``insights.balance.indicator_snapshot`` (the ``indicator_snapshot``
 # command and the monthly task), never in a request; a month is replaced whole in one
 # transaction. Every indicator and figure is defined in ``docs/balance.md``.
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from minsheng.demo.balance import BANDS, BASE_COST, DEMO_MONTHS, build_bands
+from minsheng.demo.balance import BANDS, BASE_COST, DEMO_MONTHS, build_bands, demo_months
 from minsheng.demo.seed import demo_reset, seed_demo
 from minsheng.insights.demand import add_months
 from minsheng.insights.models import (
@@ -58,12 +58,14 @@ def test_mountain_townships_weigh_elderly_care_higher(demo):
     assert weights[("Yuntai Township", "elderly")] == 1.5
 
 
-def test_twelve_months_of_snapshots_with_imported_values(demo):
+def test_snapshots_with_imported_values(demo):
     months = sorted(set(IndicatorValue.objects.values_list("month", flat=True)))
-    assert len(months) == DEMO_MONTHS
+    assert len(months) == demo_months(SCALE) == 3  # a small demo: the last three months
     assert months[-1] == timezone.localdate().replace(day=1)
     assert set(AreaAttainment.objects.values_list("month", flat=True)) == set(months)
     assert ImportedValue.objects.filter(month=months[-1]).count() == 3 * 13  # 12 towns + county
+    imported_months = set(ImportedValue.objects.values_list("month", flat=True))
+    assert len(imported_months) == DEMO_MONTHS  # the imported statistics: the whole year
     county = Region.objects.get(level=Region.Level.COUNTY)
     codes = set(
         IndicatorValue.objects.filter(month=months[-1], region=county).values_list(
@@ -110,3 +112,8 @@ def test_rural_townships_trail_the_urban_in_elderly_care(demo):
         rural = [a.attainment for a in rows if a.region.kind == Region.Kind.RURAL]
         urban = [a.attainment for a in rows if a.region.kind == Region.Kind.URBAN]
         assert sum(rural) / len(rural) < sum(urban) / len(urban), code
+
+
+def test_the_full_demo_computes_the_whole_year():
+    assert demo_months(1.0) == demo_months(0.25) == DEMO_MONTHS == 12
+    assert demo_months(0.2) == 3
