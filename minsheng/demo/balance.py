@@ -40,6 +40,8 @@ SHORT_TREND_MONTHS = 3
 def demo_months(scale: float) -> int:
     """How many months of snapshots a demo of ``scale`` computes (imported values: all twelve)."""
     return DEMO_MONTHS if scale >= FULL_TREND_SCALE else SHORT_TREND_MONTHS
+
+
 # Yuan per resident for a whole point of attainment in the first band, (rural, urban).
 BASE_COST: dict[str, tuple[float, float]] = {
     "health": (420.0, 300.0),
