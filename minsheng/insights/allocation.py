@@ -295,7 +295,9 @@ class _Model:
         return self.a + np.asarray(self.response @ x).ravel()
 
     def spend(self, x: FloatArray) -> FloatArray:
-        return np.bincount(self.owner, weights=x, minlength=self.n) * UNIT
+        return np.asarray(
+            np.bincount(self.owner, weights=x, minlength=self.n) * UNIT, dtype=np.float64
+        )
 
     def maximin(
         self, free: NDArray[np.int64], floor_level: FloatArray
@@ -323,7 +325,9 @@ class _Model:
         )
         c = np.zeros(self.m + 1)
         c[0] = -1.0
-        bounds = np.column_stack([np.concatenate(([-np.inf], np.zeros(self.m))), np.r_[np.inf, self.cap]])
+        bounds = np.column_stack(
+            [np.concatenate(([-np.inf], np.zeros(self.m))), np.r_[np.inf, self.cap]]
+        )
         res = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs", options=HIGHS_OPTIONS)
         if res.status != 0:
             raise AllocationError(f"the model could not be solved: {res.message}")
@@ -335,12 +339,14 @@ class _Model:
         least cost (floors and caps kept)."""
         keep = np.arange(self.n)
         a_ub = sparse.vstack([-self.response[keep], self.resource_a[1:]], format="csr")
-        b_ub = np.concatenate(
-            [self.a - self.w * level + RELAX, self.resource_b[1:]]
-        )
+        b_ub = np.concatenate([self.a - self.w * level + RELAX, self.resource_b[1:]])
         bounds = np.column_stack([np.zeros(self.m), self.cap])
         res = linprog(
-            np.ones(self.m), A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs",
+            np.ones(self.m),
+            A_ub=a_ub,
+            b_ub=b_ub,
+            bounds=bounds,
+            method="highs",
             options=HIGHS_OPTIONS,
         )
         if res.status != 0:
@@ -384,7 +390,12 @@ def _summary(model: _Model, cells: Sequence[Cell], budget: float, x: FloatArray 
 
 
 def _result(
-    model: _Model, cells: Sequence[Cell], budget: float, objective: Objective, x: FloatArray, rounds: int
+    model: _Model,
+    cells: Sequence[Cell],
+    budget: float,
+    objective: Objective,
+    x: FloatArray,
+    rounds: int,
 ) -> Allocation:
     return Allocation(
         objective=objective,
@@ -449,14 +460,16 @@ def compare(
     limits = dict(limits or {})
     validate(cells, budget, limits)
     model = _Model.build(cells, float(budget), limits)
-    results = {o: _solve(model, cells, float(budget), o) for o in objectives}
+    results: dict[str, Allocation] = {o: _solve(model, cells, float(budget), o) for o in objectives}
     return Comparison(before=_summary(model, cells, float(budget), None), results=results)
 
 
 # --- the reference: water-filling ---------------------------------------------------------------
 
 
-def water_filling(cells: Sequence[Cell], budget: float, *, iterations: int = 200) -> tuple[float, FloatArray]:
+def water_filling(
+    cells: Sequence[Cell], budget: float, *, iterations: int = 200
+) -> tuple[float, FloatArray]:
     """Maximin with one budget and no limits, by bisection on the level t: the spend lifting
     every cell to min(w t, top) costs sum_i f_i^-1(...) ; find the t that costs the budget.
     Returns (t, spend per cell in yuan). The test oracle and the bench's reference."""

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
-
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -41,7 +40,7 @@ from minsheng.insights.allocation import (
 from minsheng.insights.models import AreaAttainment, LocalWeight, PlanningRun, SpendingBand
 from minsheng.regions.models import Region
 
-__all__ = ["Limit", "allocation_run_save", "snapshot_cells", "RunView"]
+__all__ = ["Limit", "RunView", "allocation_run_save", "snapshot_cells"]
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,7 @@ def latest_month() -> datetime.date | None:
     )["m"]
 
 
-def bands_for(
-    attainment: float, population: float, bands: list[SpendingBand]
-) -> tuple[Band, ...]:
+def bands_for(attainment: float, population: float, bands: list[SpendingBand]) -> tuple[Band, ...]:
     out: list[Band] = []
     for band in sorted(bands, key=lambda b: b.lower):
         if band.upper <= attainment:
@@ -244,7 +241,12 @@ class RunView:
         for c in self.cells:
             g = groups.setdefault(
                 c[key],
-                {"code": c[key], "name": c[name_key], "spend": defaultdict(float), "population": 0.0},
+                {
+                    "code": c[key],
+                    "name": c[name_key],
+                    "spend": defaultdict(float),
+                    "population": 0.0,
+                },
             )
             for o in OBJECTIVES:
                 g["spend"][o] += c["spend"].get(o, 0.0)

@@ -52,8 +52,8 @@ class AllocationForm(forms.Form):
 
     def __init__(self, *args: Any, months: list[str], townships: list[Region], **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["objective"].choices = list(objective_names().items())
-        self.fields["month"].choices = [(m, m) for m in months]
+        self.fields["objective"].choices = list(objective_names().items())  # type: ignore[attr-defined]
+        self.fields["month"].choices = [(m, m) for m in months]  # type: ignore[attr-defined]
         self.townships = townships
         for t in townships:
             for kind, label in (("floor", _("Floor (yuan)")), ("cap", _("Cap (yuan)"))):
@@ -69,7 +69,7 @@ class AllocationForm(forms.Form):
         return [(t, self[f"floor_{t.code}"], self[f"cap_{t.code}"]) for t in self.townships]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         floors = Decimal(0)
         for t in self.townships:
             floor, cap = data.get(f"floor_{t.code}"), data.get(f"cap_{t.code}")
@@ -140,7 +140,7 @@ def allocation_page(request: HttpRequest) -> HttpResponse:
     ][:50]
     context = {
         "form": form if may_run else None,
-        "has_snapshot": bool(form.fields["month"].choices),
+        "has_snapshot": bool(form.fields["month"].choices),  # type: ignore[attr-defined]
         "runs": runs,
         "objectives": objective_names(),
         "scope": scope,

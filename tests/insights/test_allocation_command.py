@@ -59,8 +59,17 @@ def test_limits_file_caps_a_region_and_the_text_report_says_what_is_unspent(tmp_
     limits = write(tmp_path, "l.csv", "region,floor,cap\nT1,,10000\n")
     cells = write(tmp_path, "c.csv", CELLS)
     data = json.loads(
-        run("--cells", cells, "--budget", "40000", "--limits", limits, "--json",
-            "--objective", "utilitarian")
+        run(
+            "--cells",
+            cells,
+            "--budget",
+            "40000",
+            "--limits",
+            limits,
+            "--json",
+            "--objective",
+            "utilitarian",
+        )
     )
     assert data["summary"]["utilitarian"]["spent"] == pytest.approx(10_000, abs=1e-2)
     assert data["summary"]["utilitarian"]["unspent"] == pytest.approx(30_000, abs=1e-2)
@@ -84,10 +93,22 @@ def test_an_xlsx_cells_file_is_read_too(tmp_path):
 @pytest.mark.parametrize(
     ("cells", "args", "message"),
     [
-        (CELLS.replace("A,edu,100", "A,edu,abc"), [], "row 2, column population: 'abc' is not a number"),
-        (CELLS.replace("A,edu,100", "A,edu,0"), [], "row 2: cell A/edu: the population must be positive"),
+        (
+            CELLS.replace("A,edu,100", "A,edu,abc"),
+            [],
+            "row 2, column population: 'abc' is not a number",
+        ),
+        (
+            CELLS.replace("A,edu,100", "A,edu,0"),
+            [],
+            "row 2: cell A/edu: the population must be positive",
+        ),
         (CELLS.replace(",yes,", ",maybe,"), [], "row 2, column rural: 'maybe' is not yes or no"),
-        (CELLS.replace("0.05,50000,0.04", "0.05,50000,0.06"), [], "row 3: cell B/edu: band 2's gain"),
+        (
+            CELLS.replace("0.05,50000,0.04", "0.05,50000,0.06"),
+            [],
+            "row 3: cell B/edu: band 2's gain",
+        ),
         (CELLS.replace("region,", "place,"), [], "the header lacks the column(s) region"),
         (CELLS.replace("within,", "colour,"), [], "unknown column 'colour'"),
         (CELLS.replace(",capacity_2,gain_2", ",capacity_2,gain_3"), [], "column gain_2 is missing"),
@@ -126,7 +147,7 @@ def test_the_console_exit_code_is_non_zero(tmp_path):
     import sys
 
     path = write(tmp_path, "c.csv", CELLS.replace("A,edu,100", "A,edu,-1"))
-    got = subprocess.run(
+    got = subprocess.run(  # noqa: S603 (our own interpreter and a temporary file)
         [sys.executable, "-m", "django", "allocate", "--cells", path, "--budget", "10"],
         capture_output=True,
         text=True,

@@ -162,7 +162,9 @@ def read_limits(table: Table) -> dict[str, Limit]:
             raise CommandError(f"--limits: row {row.number}: region {code} appears twice")
         floor, cap = row.values.get("floor", ""), row.values.get("cap", "")
         limits[code] = Limit(
-            floor=0.0 if floor == "" else _number(floor, f"--limits: row {row.number}, column floor"),
+            floor=0.0
+            if floor == ""
+            else _number(floor, f"--limits: row {row.number}, column floor"),
             cap=None if cap == "" else _number(cap, f"--limits: row {row.number}, column cap"),
         )
     return limits
@@ -177,7 +179,7 @@ def _text(data: dict[str, Any]) -> str:
     lines.append(
         f"{'':12} {'min':>7} {'mean':>7} {'gini':>7} {'spent':>14} {'unspent':>14} {'rural':>7}"
     )
-    rows = [("before", data["before"])] + list(data["summary"].items())
+    rows = [("before", data["before"]), *data["summary"].items()]
     for name, s in rows:
         lines.append(
             f"{name:12} {s['min']:7.3f} {s['mean']:7.3f} {s['gini']:7.3f} {s['spent']:14,.0f}"
