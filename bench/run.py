@@ -617,6 +617,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "open311_get_sql": queries["open311_get"]["sql"],
         "breakdown": parts,
         "balance_equity": balance_equity(),  # issue 11: inequality on 3,000 regions vs PySAL
+        # issue 11, budget allocation (pure, no server): bench/balance_allocation.py
+        "balance_allocation": json.loads(
+            django_run(["-m", "bench.balance_allocation", "--json"], env)
+        ),
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
@@ -631,6 +635,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{written['open311_requests']} Open311 requests, {written['bench_rows']} bench rows; "
         f"match the 201s: {consistent}"
     )
+    from bench.balance_allocation import format_report
+
+    print(format_report(report["balance_allocation"]))
     if parts:
         from bench.breakdown import format_breakdown
 

@@ -32,6 +32,11 @@ urlpatterns = [
     path(
         "staff/planning/allocation/", views_allocation.allocation_page, name="planning_allocation"
     ),
+    path(
+        "staff/planning/allocation/<int:pk>/",
+        views_allocation.allocation_run,
+        name="planning_allocation_run",
+    ),
     # -- siting (views_siting) --
     path("staff/planning/siting/", views_siting.siting_page, name="planning_siting"),
 ]
