@@ -40,7 +40,7 @@ Model = Literal["mclp", "pmedian", "lscp", "pcenter"]
 FloatArray = npt.NDArray[np.float64]
 MCLP_GAP = 1e-9
 DISP = False
-PMEDIAN_LEVELS = 6
+PMEDIAN_LEVELS = 4
 
 
 class SitingError(ValueError):
@@ -546,6 +546,9 @@ def _pmedian_truncated(
         sel = usable[i] & (level_of[i] < lv)
         lev = level_of[i, sel]
         dist = sorted_c[i, sel]
+        if len(dist) == 0:  # an existing site is nearer than every candidate
+            constant += w[i] * cap[i]
+            continue
         # the distinct costs of the kept levels, then the (lv+1)-th when one exists
         starts = np.flatnonzero(np.r_[True, lev[1:] > lev[:-1]])
         d = dist[starts]
@@ -555,9 +558,6 @@ def _pmedian_truncated(
         else:
             nxt = cap[i]
         d_all = np.r_[d, nxt] if np.isfinite(nxt) else d
-        if len(d) == 0:  # an existing site is nearer than every candidate
-            constant += w[i] * cap[i]
-            continue
         constant += w[i] * d_all[0]
         nlev = len(d_all) - 1  # z variables: one per gap between kept levels
         if nlev == 0:
