@@ -77,15 +77,18 @@ def great_circle_km(
     (rows) to every point 2 (columns)."""
     p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
     p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
-    dl = np.radians(np.asarray(lon2, dtype=float))[None, :] - np.radians(
-        np.asarray(lon1, dtype=float)
-    )[:, None]
+    dl = (
+        np.radians(np.asarray(lon2, dtype=float))[None, :]
+        - np.radians(np.asarray(lon1, dtype=float))[:, None]
+    )
     a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     result: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
     return result
 
 
-def check_coordinates(what: str, ids: Sequence[str], lat: Sequence[float], lon: Sequence[float]) -> None:
+def check_coordinates(
+    what: str, ids: Sequence[str], lat: Sequence[float], lon: Sequence[float]
+) -> None:
     for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
         if la is None or lo is None or not (np.isfinite(la) and np.isfinite(lo)):
             raise SitingError(f"{what} {ids[i]}: latitude and longitude are required.")
@@ -305,9 +308,7 @@ def _result(
 def _unique_rows(a: sparse.csr_matrix) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Indices of one representative per distinct row of a 0/1 CSR matrix, and each row's
     group."""
-    keys = [
-        a.indices[a.indptr[i] : a.indptr[i + 1]].tobytes() for i in range(a.shape[0])
-    ]
+    keys = [a.indices[a.indptr[i] : a.indptr[i + 1]].tobytes() for i in range(a.shape[0])]
     groups: dict[bytes, int] = {}
     first: list[int] = []
     inverse = np.empty(a.shape[0], dtype=np.intp)
@@ -491,7 +492,9 @@ def _solve_pmedian(
     limit = np.minimum(full, PMEDIAN_LEVELS)
     optimal = True
     while True:
-        chosen, proven, lb = _pmedian_truncated(w, order, sorted_c, level_of, usable, cap, limit, p, time_limit)
+        chosen, proven, _lb = _pmedian_truncated(
+            w, order, sorted_c, level_of, usable, cap, limit, p, time_limit
+        )
         optimal = optimal and proven
         nearest = _nearest(c, ce, chosen)
         # The truncation charges a point no more than its last kept level: a point whose
@@ -504,7 +507,10 @@ def _solve_pmedian(
 
 
 def _level_cost(
-    sorted_c: FloatArray, level_of: npt.NDArray[np.intp], cap: FloatArray, limit: npt.NDArray[np.intp]
+    sorted_c: FloatArray,
+    level_of: npt.NDArray[np.intp],
+    cap: FloatArray,
+    limit: npt.NDArray[np.intp],
 ) -> FloatArray:
     """The cost of each point's first level beyond its ``limit`` kept ones (or its nearest
     existing site's)."""
@@ -553,10 +559,7 @@ def _pmedian_truncated(
         starts = np.flatnonzero(np.r_[True, lev[1:] > lev[:-1]])
         d = dist[starts]
         nxt_idx = np.searchsorted(level_of[i], lv)
-        if nxt_idx < m and usable[i, nxt_idx]:
-            nxt = sorted_c[i, nxt_idx]
-        else:
-            nxt = cap[i]
+        nxt = sorted_c[i, nxt_idx] if nxt_idx < m and usable[i, nxt_idx] else cap[i]
         d_all = np.r_[d, nxt] if np.isfinite(nxt) else d
         constant += w[i] * d_all[0]
         nlev = len(d_all) - 1  # z variables: one per gap between kept levels

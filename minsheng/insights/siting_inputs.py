@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minsheng.core.tables import Table, TableError, read_table
 from minsheng.facilities.models import Facility, Kind, Status
 from minsheng.insights import siting
+from minsheng.insights.models import PlanningRun
 from minsheng.insights.siting import FloatArray, SitingError
 from minsheng.regions.models import Region
 
@@ -50,7 +56,7 @@ def _table(data: bytes, filename: str, what: str) -> Table:
     try:
         return read_table(data, filename)
     except TableError as exc:
-        raise SitingError(f"{what} file: {exc.message}") from None
+        raise SitingError(f"{what} file: {exc}") from None
 
 
 def _number(what: str, row: int, column: str, text: str, *, required: bool = True) -> float:
@@ -210,5 +216,115 @@ def register_instance(kind: str) -> Instance:
         names=[f.name for f in facilities],
     )
     return Instance(
-        demand, candidates, existing, great_circle(demand, candidates), great_circle(demand, existing)
+        demand,
+        candidates,
+        existing,
+        great_circle(demand, candidates),
+        great_circle(demand, existing),
     )
+
+
+# --- saving a run (the planning page) ----------------------------------------------------------
+
+
+class SitingFieldError(SitingError):
+    """Bad input that belongs to one form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def siting_run_create(
+    *,
+    actor: User,
+    scope: Region,
+    kind: str,
+    model: str,
+    p: int | None,
+    radius_km: float | None,
+) -> PlanningRun:
+    """Solve ``model`` on the register for facilities of ``kind`` and save the run (scope:
+    the county). Raises ``SitingError`` (nothing saved) when the model cannot be solved."""
+    instance = register_instance(kind)
+    if not instance.demand.ids:
+        raise SitingError(_("No village has a population and a location to serve."))
+    if not instance.candidates.ids:
+        raise SitingFieldError(
+            "kind", _("Every village already has an open facility of this kind.")
+        )
+    if p is not None and p > len(instance.candidates.ids):
+        raise SitingFieldError(
+            "p",
+            _("p is larger than the %(count)d candidate villages.")
+            % {"count": len(instance.candidates.ids)},
+        )
+    demand = instance.demand
+    assert demand.population is not None
+    result = siting.solve(
+        model,
+        demand_ids=demand.ids,
+        population=np.asarray(demand.population),
+        candidate_ids=instance.candidates.ids,
+        cost=instance.cost,
+        existing_ids=instance.existing.ids,
+        existing_cost=instance.existing_cost,
+        p=p,
+        radius=radius_km,
+        time_limit=20.0,
+    )
+    cand = {x: i for i, x in enumerate(instance.candidates.ids)}
+    names = instance.candidates.names or []
+    chosen = [
+        {
+            "id": x,
+            "name": names[cand[x]],
+            "lat": instance.candidates.lat[cand[x]],
+            "lon": instance.candidates.lon[cand[x]],
+            "newly_covered": result.newly_covered.get(x),
+        }
+        for x in result.sites
+    ]
+    payload: dict[str, Any] = {
+        "objective": result.objective,
+        "optimal": result.optimal,
+        "covered_population": result.covered_population,
+        "covered_share": result.covered_share,
+        "covered_population_before": result.covered_population_before,
+        "covered_share_before": result.covered_share_before,
+        "mean_cost_km": result.mean_cost,
+        "population": float(sum(demand.population)),
+        "sites": chosen,
+        "demand": [
+            {"id": x, "name": n, "lat": la, "lon": lo, "population": pop}
+            for x, n, la, lo, pop in zip(
+                demand.ids,
+                demand.names or [],
+                demand.lat,
+                demand.lon,
+                demand.population,
+                strict=True,
+            )
+        ],
+        "existing": [
+            {"id": x, "name": n, "lat": la, "lon": lo}
+            for x, n, la, lo in zip(
+                instance.existing.ids,
+                instance.existing.names or [],
+                instance.existing.lat,
+                instance.existing.lon,
+                strict=True,
+            )
+        ],
+    }
+    with transaction.atomic():
+        return PlanningRun.objects.create(
+            kind=PlanningRun.Kind.SITING,
+            scope=scope,
+            name=str(Kind(kind).label),
+            inputs={"kind": kind, "model": model, "p": p, "radius_km": radius_km},
+            result=payload,
+            created_by=actor,
+            created_at=timezone.now(),
+        )

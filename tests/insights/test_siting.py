@@ -99,15 +99,42 @@ def test_lscp_infeasible_names_the_points() -> None:
         ({"model": "mclp", "p": 1, "radius": 0}, "The radius must be positive, not 0."),
         ({"model": "lscp", "p": 1, "radius": 1}, "The lscp model chooses the number of sites"),
         ({"model": "median", "p": 1}, "Unknown model 'median'"),
-        ({"model": "pmedian", "p": 1, "population": [1, 1, 1, 1, -1]}, "Demand point e: population is missing or negative."),
-        ({"model": "pmedian", "p": 1, "population": [1, 1, 1, 1, float("nan")]}, "Demand point e: population is missing or negative."),
-        ({"model": "pmedian", "p": 1, "population": [0, 0, 0, 0, 0]}, "The total population must be positive."),
-        ({"model": "pmedian", "p": 1, "population": [1, 1]}, "There are 5 demand points but 2 population values."),
-        ({"model": "pmedian", "p": 1, "cost": COST[:, :2]}, "The cost matrix is 5×2 but there are 5 demand points and 3 sites."),
-        ({"model": "pmedian", "p": 1, "cost": np.where(COST == 3, np.nan, COST)}, "The cost from b to z is missing or negative."),
-        ({"model": "pmedian", "p": 1, "demand_ids": ["a", "a", "c", "d", "e"]}, "The demand point id a appears more than once."),
-        ({"model": "pmedian", "p": 1, "candidate_ids": ["x", "y", "x"]}, "The candidate site id x appears more than once."),
-        ({"model": "pmedian", "p": 1, "existing_ids": ["x"], "existing_cost": COST[:, :1]}, "Site x is both a candidate and an existing site."),
+        (
+            {"model": "pmedian", "p": 1, "population": [1, 1, 1, 1, -1]},
+            "Demand point e: population is missing or negative.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "population": [1, 1, 1, 1, float("nan")]},
+            "Demand point e: population is missing or negative.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "population": [0, 0, 0, 0, 0]},
+            "The total population must be positive.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "population": [1, 1]},
+            "There are 5 demand points but 2 population values.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "cost": COST[:, :2]},
+            "The cost matrix is 5×2 but there are 5 demand points and 3 sites.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "cost": np.where(COST == 3, np.nan, COST)},
+            "The cost from b to z is missing or negative.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "demand_ids": ["a", "a", "c", "d", "e"]},
+            "The demand point id a appears more than once.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "candidate_ids": ["x", "y", "x"]},
+            "The candidate site id x appears more than once.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "existing_ids": ["x"], "existing_cost": COST[:, :1]},
+            "Site x is both a candidate and an existing site.",
+        ),
     ],
 )
 def test_bad_input(kw: dict[str, object], message: str) -> None:
@@ -125,9 +152,9 @@ def test_bad_input(kw: dict[str, object], message: str) -> None:
 
 
 def test_coordinates_checked() -> None:
-    with pytest.raises(SitingError, match="latitude 91.0 is outside -90 to 90"):
+    with pytest.raises(SitingError, match=r"latitude 91\.0 is outside -90 to 90"):
         siting.check_coordinates("Demand point", ["a"], [91.0], [0.0])
-    with pytest.raises(SitingError, match="longitude -181.0 is outside -180 to 180"):
+    with pytest.raises(SitingError, match=r"longitude -181\.0 is outside -180 to 180"):
         siting.check_coordinates("Demand point", ["a"], [0.0], [-181.0])
 
 

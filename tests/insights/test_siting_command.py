@@ -109,34 +109,116 @@ def test_great_circle_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize(
     ("args", "files", "message"),
     [
-        (["--model=mclp", "--p=4", "--radius-km=1"], {}, "p = 4 is larger than the 3 candidate sites."),
+        (
+            ["--model=mclp", "--p=4", "--radius-km=1"],
+            {},
+            "p = 4 is larger than the 3 candidate sites.",
+        ),
         (["--model=mclp", "--p=0", "--radius-km=1"], {}, "p must be at least 1, not 0."),
         (["--model=mclp", "--p=1", "--radius-km=-1"], {}, "The radius must be positive, not -1.0."),
         (["--model=mclp", "--p=1"], {}, "The mclp model needs a radius."),
-        (["--model=pmedian", "--p=1"], {"demand": "id,population,lat,lon\na,1,95,0\n"}, "Demand file, row 2: lat 95.0 is outside -90 to 90."),
-        (["--model=pmedian", "--p=1"], {"demand": "id,population,lat,lon\na,1,0,200\n"}, "Demand file, row 2: lon 200.0 is outside -180 to 180."),
-        (["--model=pmedian", "--p=1"], {"demand": "id,population,lat,lon\na,-3,0,0\n"}, "Demand file, row 2: population is negative."),
-        (["--model=pmedian", "--p=1"], {"demand": "id,population,lat,lon\na,,0,0\n"}, "Demand file, row 2: population is missing."),
-        (["--model=pmedian", "--p=1"], {"demand": "id,population,lat,lon\na,many,0,0\n"}, "Demand file, row 2: population 'many' is not a number."),
-        (["--model=pmedian", "--p=1"], {"demand": "id,population,lat,lon\na,0,0,0\n"}, "The total population must be positive."),
-        (["--model=pmedian", "--p=1"], {"demand": "id,lat,lon\na,0,0\n"}, "Demand file: the column population is missing."),
-        (["--model=pmedian", "--p=1"], {"demand": DEMAND.replace("lon\n", "lon,height\n")}, "Demand file: unknown column height."),
-        (["--model=pmedian", "--p=1"], {"demand": DEMAND + "a,1,0,0\n"}, "Demand file, row 7: the id a appears twice."),
-        (["--model=pmedian", "--p=1"], {"candidates": "id,lat,lon\nx,0,\n"}, "Candidates file, row 2: lon is missing."),
-        (["--model=pmedian", "--p=1"], {"existing": "id,lat,lon\nx,0,0\n"}, "Site x is both a candidate and an existing site."),
-        (["--model=pmedian", "--p=1"], {"cost_matrix": MATRIX.replace("demand_id", "from")}, "Cost matrix file: the first column must be demand_id."),
-        (["--model=pmedian", "--p=1"], {"cost_matrix": MATRIX.replace(",z\n", ",w\n", 1)}, "Cost matrix file: no column for site z."),
-        (["--model=pmedian", "--p=1"], {"cost_matrix": MATRIX.replace("x,y,z", "x,y,z,q").replace("\n", ",1\n").replace("z,q,1", "z,q")}, "Cost matrix file: the column q is neither a candidate nor an existing site."),
-        (["--model=pmedian", "--p=1"], {"cost_matrix": MATRIX.replace("e,4,2,0\n", "")}, "Cost matrix file: no row for demand point e."),
-        (["--model=pmedian", "--p=1"], {"cost_matrix": MATRIX + "f,1,1,1\n"}, "Cost matrix file, row 7: unknown demand point 'f'."),
-        (["--model=pmedian", "--p=1"], {"cost_matrix": MATRIX.replace("b,1,1,3", "b,1,,3")}, "Cost matrix file, row 3: y is missing."),
-        (["--model=pmedian", "--p=1"], {"cost_matrix": MATRIX.replace("b,1,1,3", "b,1,-1,3")}, "Cost matrix file, row 3: y is negative."),
-        (["--model=lscp", "--radius-km=0.5"], {"cost_matrix": MATRIX}, "No site is within the radius of demand points b, d: set covering is infeasible."),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": "id,population,lat,lon\na,1,95,0\n"},
+            "Demand file, row 2: lat 95.0 is outside -90 to 90.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": "id,population,lat,lon\na,1,0,200\n"},
+            "Demand file, row 2: lon 200.0 is outside -180 to 180.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": "id,population,lat,lon\na,-3,0,0\n"},
+            "Demand file, row 2: population is negative.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": "id,population,lat,lon\na,,0,0\n"},
+            "Demand file, row 2: population is missing.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": "id,population,lat,lon\na,many,0,0\n"},
+            "Demand file, row 2: population 'many' is not a number.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": "id,population,lat,lon\na,0,0,0\n"},
+            "The total population must be positive.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": "id,lat,lon\na,0,0\n"},
+            "Demand file: the column population is missing.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": DEMAND.replace("lon\n", "lon,height\n")},
+            "Demand file: unknown column height.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"demand": DEMAND + "a,1,0,0\n"},
+            "Demand file, row 7: the id a appears twice.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"candidates": "id,lat,lon\nx,0,\n"},
+            "Candidates file, row 2: lon is missing.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"existing": "id,lat,lon\nx,0,0\n"},
+            "Site x is both a candidate and an existing site.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"cost_matrix": MATRIX.replace("demand_id", "from")},
+            "Cost matrix file: the first column must be demand_id.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"cost_matrix": MATRIX.replace(",z\n", ",w\n", 1)},
+            "Cost matrix file: no column for site z.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {
+                "cost_matrix": MATRIX.replace("x,y,z", "x,y,z,q")
+                .replace("\n", ",1\n")
+                .replace("z,q,1", "z,q")
+            },
+            "Cost matrix file: the column q is neither a candidate nor an existing site.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"cost_matrix": MATRIX.replace("e,4,2,0\n", "")},
+            "Cost matrix file: no row for demand point e.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"cost_matrix": MATRIX + "f,1,1,1\n"},
+            "Cost matrix file, row 7: unknown demand point 'f'.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"cost_matrix": MATRIX.replace("b,1,1,3", "b,1,,3")},
+            "Cost matrix file, row 3: y is missing.",
+        ),
+        (
+            ["--model=pmedian", "--p=1"],
+            {"cost_matrix": MATRIX.replace("b,1,1,3", "b,1,-1,3")},
+            "Cost matrix file, row 3: y is negative.",
+        ),
+        (
+            ["--model=lscp", "--radius-km=0.5"],
+            {"cost_matrix": MATRIX},
+            "No site is within the radius of demand points b, d: set covering is infeasible.",
+        ),
     ],
 )
-def test_bad_input(
-    tmp_path: Path, args: list[str], files: dict[str, str], message: str
-) -> None:
+def test_bad_input(tmp_path: Path, args: list[str], files: dict[str, str], message: str) -> None:
     given = {"demand": DEMAND, "candidates": CANDIDATES, **files}
     argv = [f"--{k.replace('_', '-')}={write(tmp_path, k + '.csv', v)}" for k, v in given.items()]
     with pytest.raises(CommandError) as exc:

@@ -74,8 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(f"sites: {', '.join(result.sites) or '-'}")
         if result.covered_population is not None and result.covered_share is not None:
             self.stdout.write(
-                f"covered population: {result.covered_population:g} "
-                f"({result.covered_share:.2%})"
+                f"covered population: {result.covered_population:g} ({result.covered_share:.2%})"
             )
         self.stdout.write(f"mean cost: {result.mean_cost:.4g}")
         if not result.optimal:
