@@ -40,7 +40,7 @@ Model = Literal["mclp", "pmedian", "lscp", "pcenter"]
 FloatArray = npt.NDArray[np.float64]
 MCLP_GAP = 1e-9
 DISP = False
-PMEDIAN_LEVELS = 4
+PMEDIAN_LEVELS = 2
 
 
 class SitingError(ValueError):
@@ -246,7 +246,7 @@ def _fill(w: FloatArray, c: FloatArray, ce: FloatArray, chosen: list[int], p: in
     best = _nearest(c, ce, chosen)
     while len(chosen) < p:
         free = np.setdiff1d(np.arange(c.shape[1]), chosen)
-        capped = np.where(np.isfinite(best), best, np.finfo(float).max)[:, None]
+        capped = np.where(np.isfinite(best), best, 2.0 * float(c.max()) + 1.0)[:, None]
         gain = (w[:, None] * np.maximum(capped - c[:, free], 0.0)).sum(axis=0)
         j = int(free[int(np.argmax(gain))])
         chosen.append(j)
@@ -489,7 +489,13 @@ def _solve_pmedian(
     usable = sorted_c < cap[:, None]
     n_levels = np.where(usable, level_of + 1, 0).max(axis=1)
     full = n_levels + np.isfinite(cap)  # levels including the existing site's
-    limit = np.minimum(full, PMEDIAN_LEVELS)
+    # Start from a greedy solution: keep each point's levels up to its nearest greedy site
+    # and a few more, so the truncated optimum rarely needs widening.
+    greedy = _fill(w, c, ce, [], p)
+    near = c[:, greedy].min(axis=1)
+    reach = (usable & (sorted_c <= near[:, None])).sum(axis=1)
+    at = np.take_along_axis(level_of, np.maximum(reach - 1, 0)[:, None], axis=1)[:, 0]
+    limit = np.minimum(full, np.maximum(at + 1 + PMEDIAN_LEVELS, PMEDIAN_LEVELS))
     optimal = True
     while True:
         chosen, proven, _lb = _pmedian_truncated(
