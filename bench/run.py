@@ -650,7 +650,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
     )
     errors = sum(res.errors for res in results.values())
-    return 0 if errors == 0 and consistent else 1
+    # -- balance (issue 11): each part's bench runs after the API figures --
+    siting = subprocess.run([sys.executable, str(ROOT / "bench" / "balance_siting.py")], cwd=ROOT)
+    return 0 if errors == 0 and consistent and siting.returncode == 0 else 1
 
 
 if __name__ == "__main__":

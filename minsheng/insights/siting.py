@@ -1,1 +1,620 @@
-"""Built by its part (issue 11)."""
+"""Siting new service points among candidate sites, keeping the existing ones (issue 11).
+
+Pure: numpy/scipy, no Django. Four classic location models over a cost matrix (great-circle
+kilometres from :func:`great_circle_km`, or a supplied travel-time matrix; a demand point is
+*covered* when its cost to a site is at most the radius):
+
+- ``mclp``: the maximal covering model: the most population covered with ``p`` new sites;
+- ``pmedian``: the least population-weighted cost to the nearest open site (existing + ``p`` new);
+- ``lscp``: set covering: the fewest new sites that cover every demand point;
+- ``pcenter``: the least worst cost (unweighted, as PySAL spopt's ``PCenter``) with ``p`` new sites.
+
+Existing sites are always open: they cover and serve, but do not count in ``p``. Every model
+is a mixed-integer programme solved by HiGHS through :func:`scipy.optimize.milp` on sparse
+matrices, reduced first so it stays small (see each ``_solve_*``):
+
+- MCLP drops the points an existing site already covers and those no candidate covers, merges
+  points with the same set of covering candidates (their populations summed) and drops
+  candidates whose covered set is inside another's;
+- p-median uses Elloumi's (2010) formulation over each point's sorted distinct costs
+  (``z_ik`` = "no open site within the k-th cost"), truncated to each point's nearest few
+  levels and widened until the truncated optimum reaches every point within its levels, which
+  proves it optimal for the full problem (the truncation is a relaxation);
+- p-centre is a binary search over the sorted distinct costs with a set-covering check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+EARTH_RADIUS_KM = 6371.0088
+MODELS = ("mclp", "pmedian", "lscp", "pcenter")
+Model = Literal["mclp", "pmedian", "lscp", "pcenter"]
+FloatArray = npt.NDArray[np.float64]
+MCLP_GAP = 1e-9
+DISP = False
+PMEDIAN_LEVELS = 2
+
+
+class SitingError(ValueError):
+    """Bad input or an infeasible model; the message names what and why."""
+
+
+@dataclass(frozen=True)
+class SitingResult:
+    """A solved model.
+
+    ``objective``: mclp the covered population (existing sites' included), pmedian the
+    population-weighted total cost, lscp the number of new sites, pcenter the worst cost.
+    ``covered_*`` are None without a radius; ``covered_share`` is by population, not points.
+    ``newly_covered`` gives, per chosen site, the population it covers that no existing site
+    does, each point counted once, at its nearest chosen site.
+    """
+
+    model: str
+    objective: float
+    sites: list[str]
+    covered_population: float | None
+    covered_share: float | None
+    mean_cost: float
+    optimal: bool
+    covered_population_before: float | None = None
+    covered_share_before: float | None = None
+    newly_covered: dict[str, float] = field(default_factory=dict)
+
+
+def great_circle_km(
+    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
+) -> FloatArray:
+    """Haversine distances in km on a sphere of the mean Earth radius, from every point 1
+    (rows) to every point 2 (columns)."""
+    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
+    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
+    dl = (
+        np.radians(np.asarray(lon2, dtype=float))[None, :]
+        - np.radians(np.asarray(lon1, dtype=float))[:, None]
+    )
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    result: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return result
+
+
+def check_coordinates(
+    what: str, ids: Sequence[str], lat: Sequence[float], lon: Sequence[float]
+) -> None:
+    for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
+        if la is None or lo is None or not (np.isfinite(la) and np.isfinite(lo)):
+            raise SitingError(f"{what} {ids[i]}: latitude and longitude are required.")
+        if not -90.0 <= la <= 90.0:
+            raise SitingError(f"{what} {ids[i]}: latitude {la} is outside -90 to 90.")
+        if not -180.0 <= lo <= 180.0:
+            raise SitingError(f"{what} {ids[i]}: longitude {lo} is outside -180 to 180.")
+
+
+def solve(
+    model: str,
+    *,
+    demand_ids: Sequence[str],
+    population: npt.ArrayLike,
+    candidate_ids: Sequence[str],
+    cost: npt.ArrayLike,
+    existing_ids: Sequence[str] = (),
+    existing_cost: npt.ArrayLike | None = None,
+    p: int | None = None,
+    radius: float | None = None,
+    time_limit: float | None = None,
+) -> SitingResult:
+    """Solve ``model``: ``cost`` is demand × candidates, ``existing_cost`` demand × existing
+    sites, in the radius's unit. Raises :class:`SitingError` on bad input or infeasibility."""
+    if model not in MODELS:
+        raise SitingError(f"Unknown model {model!r}: choose one of {', '.join(MODELS)}.")
+    demand_ids = [str(x) for x in demand_ids]
+    candidate_ids = [str(x) for x in candidate_ids]
+    existing_ids = [str(x) for x in existing_ids]
+    _no_duplicates("demand point", demand_ids)
+    _no_duplicates("candidate site", candidate_ids)
+    _no_duplicates("existing site", existing_ids)
+    both = set(candidate_ids) & set(existing_ids)
+    if both:
+        raise SitingError(f"Site {sorted(both)[0]} is both a candidate and an existing site.")
+    n, m, e = len(demand_ids), len(candidate_ids), len(existing_ids)
+    if n == 0:
+        raise SitingError("There are no demand points.")
+    if m == 0:
+        raise SitingError("There are no candidate sites.")
+    w = _values("population", demand_ids, population, n)
+    if w.sum() <= 0:
+        raise SitingError("The total population must be positive.")
+    c = _matrix("cost", cost, n, m, demand_ids, candidate_ids)
+    ce = (
+        _matrix("existing-site cost", existing_cost, n, e, demand_ids, existing_ids)
+        if e
+        else np.zeros((n, 0))
+    )
+    if radius is not None and not (np.isfinite(radius) and radius > 0):
+        raise SitingError(f"The radius must be positive, not {radius}.")
+    if model in ("mclp", "lscp") and radius is None:
+        raise SitingError(f"The {model} model needs a radius.")
+    if model == "lscp":
+        if p is not None:
+            raise SitingError("The lscp model chooses the number of sites itself: give no p.")
+    else:
+        if p is None:
+            raise SitingError(f"The {model} model needs p, the number of new sites.")
+        if p < 1:
+            raise SitingError(f"p must be at least 1, not {p}.")
+        if p > m:
+            raise SitingError(f"p = {p} is larger than the {m} candidate sites.")
+
+    if model == "mclp":
+        assert radius is not None and p is not None
+        chosen, optimal = _solve_mclp(w, c, ce, p, radius, time_limit)
+    elif model == "pmedian":
+        assert p is not None
+        chosen, optimal = _solve_pmedian(w, c, ce, p, time_limit)
+    elif model == "lscp":
+        assert radius is not None
+        chosen, optimal = _solve_lscp(demand_ids, c, ce, radius, time_limit)
+    else:
+        assert p is not None
+        chosen, optimal = _solve_pcenter(w, c, ce, p, time_limit)
+    return _result(model, w, c, ce, chosen, radius, optimal, candidate_ids)
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _no_duplicates(what: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for x in ids:
+        if x == "":
+            raise SitingError(f"A {what} has an empty id.")
+        if x in seen:
+            raise SitingError(f"The {what} id {x} appears more than once.")
+        seen.add(x)
+
+
+def _values(what: str, ids: list[str], values: npt.ArrayLike, n: int) -> FloatArray:
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise SitingError(f"Every {what} must be a number.") from None
+    if v.shape != (n,):
+        raise SitingError(f"There are {n} demand points but {v.size} {what} values.")
+    for i in np.flatnonzero(~np.isfinite(v) | (v < 0))[:1]:
+        raise SitingError(f"Demand point {ids[i]}: {what} is missing or negative.")
+    return v
+
+
+def _matrix(
+    what: str,
+    values: npt.ArrayLike | None,
+    n: int,
+    m: int,
+    row_ids: list[str],
+    col_ids: list[str],
+) -> FloatArray:
+    if values is None:
+        raise SitingError(f"The {what} matrix is missing.")
+    try:
+        a = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise SitingError(f"Every {what} must be a number.") from None
+    if a.shape != (n, m):
+        raise SitingError(
+            f"The {what} matrix is {a.shape[0] if a.ndim else 0}×{a.shape[1] if a.ndim > 1 else 0}"
+            f" but there are {n} demand points and {m} sites."
+        )
+    bad = ~np.isfinite(a) | (a < 0)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise SitingError(f"The {what} from {row_ids[i]} to {col_ids[j]} is missing or negative.")
+    return a
+
+
+# --- shared helpers ---------------------------------------------------------------------
+
+
+def _options(time_limit: float | None, gap: float = 0.0) -> dict[str, float | bool]:
+    options: dict[str, float | bool] = {"disp": DISP, "mip_rel_gap": gap}
+    if time_limit is not None:
+        options["time_limit"] = float(time_limit)
+    return options
+
+
+def _nearest(c: FloatArray, ce: FloatArray, chosen: Sequence[int]) -> FloatArray:
+    """Each point's cost to its nearest open site (existing or chosen)."""
+    best = np.full(c.shape[0], np.inf)
+    if ce.shape[1]:
+        best = ce.min(axis=1)
+    if len(chosen):
+        best = np.minimum(best, c[:, list(chosen)].min(axis=1))
+    return best
+
+
+def _fill(w: FloatArray, c: FloatArray, ce: FloatArray, chosen: list[int], p: int) -> list[int]:
+    """Top ``chosen`` up to ``p`` sites when the model needed fewer: greedily, the candidate
+    that most lowers the population-weighted cost to the nearest open site (ties: first)."""
+    chosen = list(chosen)
+    best = _nearest(c, ce, chosen)
+    while len(chosen) < p:
+        free = np.setdiff1d(np.arange(c.shape[1]), chosen)
+        capped = np.where(np.isfinite(best), best, 2.0 * float(c.max()) + 1.0)[:, None]
+        gain = (w[:, None] * np.maximum(capped - c[:, free], 0.0)).sum(axis=0)
+        j = int(free[int(np.argmax(gain))])
+        chosen.append(j)
+        best = np.minimum(best, c[:, j])
+    return chosen
+
+
+def _result(
+    model: str,
+    w: FloatArray,
+    c: FloatArray,
+    ce: FloatArray,
+    chosen: list[int],
+    radius: float | None,
+    optimal: bool,
+    candidate_ids: list[str],
+) -> SitingResult:
+    chosen = sorted(chosen)
+    nearest = _nearest(c, ce, chosen)
+    total = float(w.sum())
+    mean_cost = float(w @ nearest / total)
+    covered = covered_share = before = before_share = None
+    newly: dict[str, float] = {}
+    if radius is not None:
+        covered = float(w[nearest <= radius].sum())
+        covered_share = covered / total
+        old = ce.min(axis=1) <= radius if ce.shape[1] else np.zeros(len(w), dtype=bool)
+        before = float(w[old].sum())
+        before_share = before / total
+        newly = {candidate_ids[j]: 0.0 for j in chosen}
+        if chosen:
+            sub = c[:, chosen]
+            fresh = ~old & (sub.min(axis=1) <= radius)
+            at = sub[fresh].argmin(axis=1)
+            for k, pop in zip(at, w[fresh], strict=True):
+                newly[candidate_ids[chosen[k]]] += float(pop)
+    if model == "mclp":
+        objective = covered if covered is not None else 0.0
+    elif model == "pmedian":
+        objective = float(w @ nearest)
+    elif model == "lscp":
+        objective = float(len(chosen))
+    else:
+        objective = float(nearest.max())
+    return SitingResult(
+        model=model,
+        objective=objective,
+        sites=[candidate_ids[j] for j in chosen],
+        covered_population=covered,
+        covered_share=covered_share,
+        mean_cost=mean_cost,
+        optimal=optimal,
+        covered_population_before=before,
+        covered_share_before=before_share,
+        newly_covered=newly,
+    )
+
+
+def _unique_rows(a: sparse.csr_matrix) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Indices of one representative per distinct row of a 0/1 CSR matrix, and each row's
+    group."""
+    keys = [a.indices[a.indptr[i] : a.indptr[i + 1]].tobytes() for i in range(a.shape[0])]
+    groups: dict[bytes, int] = {}
+    first: list[int] = []
+    inverse = np.empty(a.shape[0], dtype=np.intp)
+    for i, k in enumerate(keys):
+        g = groups.get(k)
+        if g is None:
+            g = groups[k] = len(first)
+            first.append(i)
+        inverse[i] = g
+    return np.asarray(first, dtype=np.intp), inverse
+
+
+def _undominated(cover: sparse.csr_matrix) -> npt.NDArray[np.intp]:
+    """Candidates (columns of ``cover``, points × candidates) whose covered set is not inside
+    another's (of equal sets, the first is kept); ones covering nothing are dropped."""
+    cc = cover.tocsc().astype(np.int32)
+    size = np.asarray(cc.sum(axis=0)).ravel()
+    inter = (cc.T @ cc).tocoo()
+    dominated = np.zeros(cover.shape[1], dtype=bool)
+    dominated[size == 0] = True
+    off = inter.row != inter.col
+    r, k, v = inter.row[off], inter.col[off], inter.data[off]
+    # r ⊆ k: the intersection is all of r; for equal sets, drop the later one.
+    sub = (v == size[r]) & ((size[k] > size[r]) | (k < r))
+    dominated[r[sub]] = True
+    return np.flatnonzero(~dominated)
+
+
+# --- MCLP -------------------------------------------------------------------------------
+
+
+def _solve_mclp(
+    w: FloatArray, c: FloatArray, ce: FloatArray, p: int, radius: float, time_limit: float | None
+) -> tuple[list[int], bool]:
+    old = (ce <= radius).any(axis=1) if ce.shape[1] else np.zeros(len(w), dtype=bool)
+    cover = sparse.csr_matrix((c <= radius).astype(np.float64))
+    keep = ~old & (np.diff(cover.indptr) > 0) & (w > 0)
+    cover = cover[np.flatnonzero(keep)]
+    pts, inverse = _unique_rows(cover)
+    weight = np.bincount(inverse, weights=w[keep], minlength=len(pts))
+    cover = cover[pts]
+    cols = _undominated(cover)
+    if len(cols) <= p:
+        return _fill(w, c, ce, [int(j) for j in cols], p), True
+    cover = cover[:, cols]
+    # The candidates' columns changed: points whose sets now coincide merge again.
+    pts2, inverse2 = _unique_rows(cover.tocsr())
+    weight = np.bincount(inverse2, weights=weight, minlength=len(pts2))
+    cover = cover.tocsr()[pts2]
+    k, nrows = len(cols), len(pts2)
+    # variables: x (k candidates, binary), y (nrows points, [0, 1] continuous)
+    obj = np.concatenate([np.zeros(k), -weight])
+    a_cover = sparse.hstack([-cover, sparse.eye(nrows)], format="csr")  # y - Σ x ≤ 0
+    a_count = sparse.csr_matrix(np.concatenate([np.ones(k), np.zeros(nrows)])[None, :])
+    res = milp(
+        obj,
+        constraints=[
+            LinearConstraint(a_cover, -np.inf, 0.0),
+            LinearConstraint(a_count, p, p),
+        ],
+        integrality=np.concatenate([np.ones(k), np.zeros(nrows)]),
+        bounds=Bounds(0.0, 1.0),
+        options=_options(time_limit, MCLP_GAP),
+    )
+    x = _solution(res, "mclp")[:k]
+    chosen = [int(cols[j]) for j in np.flatnonzero(x > 0.5)]
+    return _fill(w, c, ce, chosen, p), bool(res.status == 0)
+
+
+def _solution(res: object, model: str) -> FloatArray:
+    x = getattr(res, "x", None)
+    if x is None:
+        message = getattr(res, "message", "")
+        raise SitingError(f"The {model} model found no solution ({message}).")
+    return np.asarray(x, dtype=float)
+
+
+# --- LSCP -------------------------------------------------------------------------------
+
+
+def _set_cover(
+    cover: sparse.csr_matrix, time_limit: float | None, at_most: int | None = None
+) -> tuple[list[int] | None, bool]:
+    """The fewest columns covering every row of ``cover`` (rows with no column must have been
+    dropped). With ``at_most``, None when more are needed."""
+    if cover.shape[0] == 0:
+        return [], True
+    pts, _ = _unique_rows(cover)
+    cover = cover[pts]
+    cols = np.flatnonzero(np.diff(cover.tocsc().indptr) > 0)
+    cover = cover[:, cols]
+    k = len(cols)
+    constraints = [LinearConstraint(cover, 1.0, np.inf)]
+    if at_most is not None:
+        constraints.append(LinearConstraint(sparse.csr_matrix(np.ones((1, k))), 0, at_most))
+    res = milp(
+        np.ones(k),
+        constraints=constraints,
+        integrality=np.ones(k),
+        bounds=Bounds(0.0, 1.0),
+        options=_options(time_limit),
+    )
+    if res.x is None:
+        if res.status == 2:  # infeasible
+            return None, True
+        raise SitingError(f"The set-covering model found no solution ({res.message}).")
+    return [int(cols[j]) for j in np.flatnonzero(res.x > 0.5)], bool(res.status == 0)
+
+
+def _solve_lscp(
+    ids: list[str], c: FloatArray, ce: FloatArray, radius: float, time_limit: float | None
+) -> tuple[list[int], bool]:
+    old = (ce <= radius).any(axis=1) if ce.shape[1] else np.zeros(c.shape[0], dtype=bool)
+    cover = sparse.csr_matrix((c <= radius).astype(np.float64))
+    none = ~old & (np.diff(cover.indptr) == 0)
+    if none.any():
+        bad = [ids[i] for i in np.flatnonzero(none)]
+        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+        raise SitingError(
+            f"No site is within the radius of demand point{'s' if len(bad) > 1 else ''} "
+            f"{', '.join(bad[:10])}{more}: set covering is infeasible."
+        )
+    chosen, optimal = _set_cover(cover[np.flatnonzero(~old)], time_limit)
+    assert chosen is not None
+    return chosen, optimal
+
+
+# --- p-centre ---------------------------------------------------------------------------
+
+
+def _solve_pcenter(
+    w: FloatArray, c: FloatArray, ce: FloatArray, p: int, time_limit: float | None
+) -> tuple[list[int], bool]:
+    allc = np.hstack([c, ce])
+    # With every candidate open no point can do better than its nearest site; with p new
+    # sites the answer is one of the distinct costs at or above that.
+    lower = allc.min(axis=1).max()
+    values = np.unique(allc[allc >= lower])
+    old_best = ce.min(axis=1) if ce.shape[1] else np.full(c.shape[0], np.inf)
+    optimal = True
+
+    def feasible(r: float) -> list[int] | None:
+        nonlocal optimal
+        cover = sparse.csr_matrix((c <= r).astype(np.float64))[np.flatnonzero(old_best > r)]
+        chosen, proven = _set_cover(cover, time_limit, at_most=p)
+        optimal = optimal and proven
+        return chosen
+
+    lo, hi = 0, len(values) - 1
+    best = feasible(float(values[hi]))
+    if best is None:  # pragma: no cover - the largest cost is always reachable by one site
+        raise SitingError("The pcenter model found no solution.")
+    while lo < hi:
+        mid = (lo + hi) // 2
+        found = feasible(float(values[mid]))
+        if found is None:
+            lo = mid + 1
+        else:
+            hi, best = mid, found
+    return _fill(w, c, ce, best, p), optimal
+
+
+# --- p-median ---------------------------------------------------------------------------
+
+
+def _solve_pmedian(
+    w: FloatArray, c: FloatArray, ce: FloatArray, p: int, time_limit: float | None
+) -> tuple[list[int], bool]:
+    n, m = c.shape
+    cap = ce.min(axis=1) if ce.shape[1] else np.full(n, np.inf)
+    order = np.argsort(c, axis=1, kind="stable")
+    sorted_c = np.take_along_axis(c, order, axis=1)
+    # Levels: each point's distinct candidate costs below its nearest existing site, then
+    # that site's cost as the last level (nothing beyond it matters).
+    new_level = np.ones((n, m), dtype=bool)
+    new_level[:, 1:] = sorted_c[:, 1:] > sorted_c[:, :-1]
+    level_of = np.cumsum(new_level, axis=1) - 1  # level index of each sorted candidate
+    usable = sorted_c < cap[:, None]
+    n_levels = np.where(usable, level_of + 1, 0).max(axis=1)
+    full = n_levels + np.isfinite(cap)  # levels including the existing site's
+    # Start from a greedy solution: keep each point's levels up to its nearest greedy site
+    # and a few more, so the truncated optimum rarely needs widening.
+    greedy = _fill(w, c, ce, [], p)
+    near = c[:, greedy].min(axis=1)
+    reach = (usable & (sorted_c <= near[:, None])).sum(axis=1)
+    at = np.take_along_axis(level_of, np.maximum(reach - 1, 0)[:, None], axis=1)[:, 0]
+    limit = np.minimum(full, np.maximum(at + 1 + PMEDIAN_LEVELS, PMEDIAN_LEVELS))
+    optimal = True
+    while True:
+        chosen, proven, _lb = _pmedian_truncated(
+            w, order, sorted_c, level_of, usable, cap, limit, p, time_limit
+        )
+        optimal = optimal and proven
+        nearest = _nearest(c, ce, chosen)
+        # The truncation charges a point no more than its last kept level: a point whose
+        # nearest open site lies beyond it needs more levels.
+        last = _level_cost(sorted_c, level_of, cap, limit)
+        short = (nearest > last + 1e-12) & (limit < full)
+        if not short.any():
+            return chosen, optimal
+        limit = np.where(short, np.minimum(full, limit * 2), limit)
+
+
+def _level_cost(
+    sorted_c: FloatArray,
+    level_of: npt.NDArray[np.intp],
+    cap: FloatArray,
+    limit: npt.NDArray[np.intp],
+) -> FloatArray:
+    """The cost of each point's first level beyond its ``limit`` kept ones (or its nearest
+    existing site's)."""
+    n, m = sorted_c.shape
+    out = np.empty(n)
+    for i in range(n):
+        idx = np.searchsorted(level_of[i], limit[i])
+        out[i] = sorted_c[i, idx] if idx < m and sorted_c[i, idx] < cap[i] else cap[i]
+    return out
+
+
+def _pmedian_truncated(
+    w: FloatArray,
+    order: npt.NDArray[np.intp],
+    sorted_c: FloatArray,
+    level_of: npt.NDArray[np.intp],
+    usable: npt.NDArray[np.bool_],
+    cap: FloatArray,
+    limit: npt.NDArray[np.intp],
+    p: int,
+    time_limit: float | None,
+) -> tuple[list[int], bool, float]:
+    """Elloumi's p-median over each point's first ``limit`` cost levels: cost_i = D_i1 +
+    Σ_k (D_i,k+1 − D_ik) z_ik with z_i1 ≥ 1 − Σ_{j at level 1} y_j and z_ik ≥ z_i,k−1 −
+    Σ_{j at level k} y_j; a relaxation of the full model when levels are cut off."""
+    n, m = sorted_c.shape
+    rows: list[npt.NDArray[np.intp]] = []
+    ycols: list[npt.NDArray[np.intp]] = []
+    zprev_rows: list[npt.NDArray[np.intp]] = []
+    zprev_cols: list[npt.NDArray[np.intp]] = []
+    zcost: list[FloatArray] = []
+    constant = 0.0
+    nz = 0
+    rhs: list[FloatArray] = []
+    for i in range(n):
+        lv = int(limit[i])
+        if lv <= 0:
+            continue
+        sel = usable[i] & (level_of[i] < lv)
+        lev = level_of[i, sel]
+        dist = sorted_c[i, sel]
+        if len(dist) == 0:  # an existing site is nearer than every candidate
+            constant += w[i] * cap[i]
+            continue
+        # the distinct costs of the kept levels, then the (lv+1)-th when one exists
+        starts = np.flatnonzero(np.r_[True, lev[1:] > lev[:-1]])
+        d = dist[starts]
+        nxt_idx = np.searchsorted(level_of[i], lv)
+        nxt = sorted_c[i, nxt_idx] if nxt_idx < m and usable[i, nxt_idx] else cap[i]
+        d_all = np.r_[d, nxt] if np.isfinite(nxt) else d
+        constant += w[i] * d_all[0]
+        nlev = len(d_all) - 1  # z variables: one per gap between kept levels
+        if nlev == 0:
+            continue
+        base = nz
+        zcost.append(w[i] * np.diff(d_all))
+        # constraint row r = base + k for level k (0-based) < nlev:
+        #   -z_k + z_{k-1} - Σ y_{j at level k} ≤ 0 (for k = 0: -z_0 - Σ y ≤ -1)
+        jj = order[i, sel]
+        rows.append(base + lev[lev < nlev])
+        ycols.append(jj[lev < nlev])
+        if nlev > 1:
+            zprev_rows.append(base + np.arange(1, nlev))
+            zprev_cols.append(base + np.arange(0, nlev - 1))
+        r = np.zeros(nlev)
+        r[0] = -1.0
+        rhs.append(r)
+        nz += nlev
+    if nz == 0:
+        y = np.zeros(m)
+    if nz:
+        cost = np.concatenate(zcost)
+        r_y = np.concatenate(rows)
+        c_y = np.concatenate(ycols)
+        r_p = np.concatenate(zprev_rows) if zprev_rows else np.zeros(0, dtype=np.intp)
+        c_p = np.concatenate(zprev_cols) if zprev_cols else np.zeros(0, dtype=np.intp)
+        data = np.concatenate([-np.ones(len(r_y)), -np.ones(nz), np.ones(len(r_p))])
+        row_idx = np.concatenate([r_y, np.arange(nz), r_p])
+        col_idx = np.concatenate([c_y, m + np.arange(nz), m + c_p])
+        a = sparse.csr_matrix((data, (row_idx, col_idx)), shape=(nz, m + nz))
+        count = sparse.csr_matrix(np.r_[np.ones(m), np.zeros(nz)][None, :])
+        res = milp(
+            np.r_[np.zeros(m), cost],
+            constraints=[
+                LinearConstraint(a, -np.inf, np.concatenate(rhs)),
+                LinearConstraint(count, p, p),
+            ],
+            integrality=np.r_[np.ones(m), np.zeros(nz)],
+            bounds=Bounds(0.0, np.r_[np.ones(m), np.full(nz, np.inf)]),
+            options=_options(time_limit),
+        )
+        x = _solution(res, "pmedian")
+        y = x[:m]
+        proven = bool(res.status == 0)
+        lb = constant + float(res.fun)
+    else:
+        proven, lb = True, constant
+    chosen = [int(j) for j in np.flatnonzero(y > 0.5)]
+    if len(chosen) < p:  # every point already at its nearest level: any extra site will do
+        chosen += [j for j in range(m) if j not in chosen][: p - len(chosen)]
+    return chosen, proven, lb

@@ -39,4 +39,9 @@ urlpatterns = [
     ),
     # -- siting (views_siting) --
     path("staff/planning/siting/", views_siting.siting_page, name="planning_siting"),
+    path(
+        "staff/planning/siting/<int:run_id>/",
+        views_siting.siting_run,
+        name="planning_siting_run",
+    ),
 ]

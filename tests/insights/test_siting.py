@@ -1,0 +1,229 @@
+"""The siting models (insights.siting): hand-computed line instances, haversine, existing
+sites, bad input, and cross-checks against PySAL spopt (+ CBC) on small random instances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from minsheng.insights import siting
+from minsheng.insights.siting import SitingError, great_circle_km, solve
+
+# Five points on a line at 0..4, candidates x, y, z at 0, 2, 4; e weighs 10.
+IDS = ["a", "b", "c", "d", "e"]
+POP = [1, 1, 1, 1, 10]
+SITES = ["x", "y", "z"]
+COST = np.abs(np.arange(5.0)[:, None] - np.array([0.0, 2.0, 4.0])[None, :])
+
+
+def run(model: str, **kw: object) -> siting.SitingResult:
+    return solve(model, demand_ids=IDS, population=POP, candidate_ids=SITES, cost=COST, **kw)  # type: ignore[arg-type]
+
+
+def test_haversine_beijing_shanghai() -> None:
+    # Beijing (39.9042, 116.4074) to Shanghai (31.2304, 121.4737): 1,067.3 km on the sphere.
+    d = great_circle_km([39.9042], [116.4074], [31.2304, 39.9042], [121.4737, 116.4074])
+    assert d[0, 0] == pytest.approx(1067.3, abs=0.5)
+    assert d[0, 1] == 0.0
+    # one degree of latitude: 2πR/360
+    assert great_circle_km([0], [0], [1], [0])[0, 0] == pytest.approx(111.19508, abs=1e-5)
+
+
+def test_mclp_line() -> None:
+    r = run("mclp", p=1, radius=1)
+    # z covers d and e (11 people); y covers b, c, d (3); x covers a, b (2)
+    assert (r.sites, r.objective, r.covered_population) == (["z"], 11.0, 11.0)
+    assert r.covered_share == pytest.approx(11 / 14)
+    assert r.mean_cost == pytest.approx((4 + 3 + 2 + 1 + 0) / 14)
+    assert r.optimal
+    r2 = run("mclp", p=2, radius=1)
+    assert (r2.sites, r2.objective) == (["y", "z"], 13.0)
+
+
+def test_pmedian_line() -> None:
+    r = run("pmedian", p=1)
+    assert (r.sites, r.objective) == (["z"], 10.0)
+    assert r.covered_population is None and r.covered_share is None
+    r2 = run("pmedian", p=2)
+    # {x, z}: a0 b1 c2 d1 e0 = 4; {y, z}: a2 b1 c0 d1 e0 = 4 (tie); {x, y} would be 2+1+0+1+20
+    assert r2.objective == 4.0 and r2.sites in (["x", "z"], ["y", "z"])
+    assert r2.mean_cost == pytest.approx(4 / 14)
+
+
+def test_lscp_line() -> None:
+    r = run("lscp", radius=1)
+    assert (r.sites, r.objective, r.covered_share) == (["x", "y", "z"], 3.0, 1.0)
+    r2 = run("lscp", radius=2)
+    assert (r2.sites, r2.objective) == (["y"], 1.0)
+
+
+def test_pcenter_line() -> None:
+    assert (run("pcenter", p=1).sites, run("pcenter", p=1).objective) == (["y"], 2.0)
+    # two of three sites always leave a point 2 away (c, a or e); all three: 1
+    assert run("pcenter", p=2).objective == 2.0
+    assert run("pcenter", p=3).objective == 1.0
+
+
+def test_existing_sites_cover_and_do_not_count() -> None:
+    existing = np.abs(np.arange(5.0) - 4.0)[:, None]  # an existing site at 4
+    r = run("mclp", p=1, radius=1, existing_ids=["old"], existing_cost=existing)
+    # d, e already covered: the best new site is x (a, b) or y (b, c): x and y tie at 2
+    assert r.objective == 13.0 and r.sites in (["x"], ["y"])
+    assert r.covered_population_before == 11.0
+    assert r.covered_share_before == pytest.approx(11 / 14)
+    assert sum(r.newly_covered.values()) == 2.0
+    m = run("pmedian", p=1, existing_ids=["old"], existing_cost=existing)
+    # with 4 open: x gives 0+1+2+1+0 = 4, y gives 2+1+0+1 = 4 (tie)
+    assert m.objective == 4.0 and "z" not in m.sites
+    lscp = run("lscp", radius=1, existing_ids=["old"], existing_cost=existing)
+    assert (lscp.sites, lscp.objective) == (["x", "y"], 2.0)
+    c = run("pcenter", p=1, existing_ids=["old"], existing_cost=existing)
+    # x leaves c 2 away, y leaves a 2 away, z leaves a 4 away
+    assert c.objective == 2.0 and c.sites in (["x"], ["y"])
+
+
+def test_lscp_infeasible_names_the_points() -> None:
+    with pytest.raises(SitingError, match=r"demand points c, d, e: set covering is infeasible"):
+        solve(
+            "lscp", demand_ids=IDS, population=POP, candidate_ids=["x"], cost=COST[:, :1], radius=1
+        )
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"model": "mclp", "p": 4, "radius": 1}, "p = 4 is larger than the 3 candidate sites."),
+        ({"model": "pmedian", "p": 0}, "p must be at least 1, not 0."),
+        ({"model": "pmedian"}, "The pmedian model needs p, the number of new sites."),
+        ({"model": "mclp", "p": 1}, "The mclp model needs a radius."),
+        ({"model": "mclp", "p": 1, "radius": 0}, "The radius must be positive, not 0."),
+        ({"model": "lscp", "p": 1, "radius": 1}, "The lscp model chooses the number of sites"),
+        ({"model": "median", "p": 1}, "Unknown model 'median'"),
+        (
+            {"model": "pmedian", "p": 1, "population": [1, 1, 1, 1, -1]},
+            "Demand point e: population is missing or negative.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "population": [1, 1, 1, 1, float("nan")]},
+            "Demand point e: population is missing or negative.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "population": [0, 0, 0, 0, 0]},
+            "The total population must be positive.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "population": [1, 1]},
+            "There are 5 demand points but 2 population values.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "cost": COST[:, :2]},
+            "The cost matrix is 5×2 but there are 5 demand points and 3 sites.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "cost": np.where(COST == 3, np.nan, COST)},
+            "The cost from b to z is missing or negative.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "demand_ids": ["a", "a", "c", "d", "e"]},
+            "The demand point id a appears more than once.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "candidate_ids": ["x", "y", "x"]},
+            "The candidate site id x appears more than once.",
+        ),
+        (
+            {"model": "pmedian", "p": 1, "existing_ids": ["x"], "existing_cost": COST[:, :1]},
+            "Site x is both a candidate and an existing site.",
+        ),
+    ],
+)
+def test_bad_input(kw: dict[str, object], message: str) -> None:
+    args: dict[str, object] = {
+        "demand_ids": IDS,
+        "population": POP,
+        "candidate_ids": SITES,
+        "cost": COST,
+    }
+    args.update(kw)
+    model = args.pop("model")
+    with pytest.raises(SitingError) as exc:
+        solve(model, **args)  # type: ignore[arg-type]
+    assert str(exc.value).startswith(message)
+
+
+def test_coordinates_checked() -> None:
+    with pytest.raises(SitingError, match=r"latitude 91\.0 is outside -90 to 90"):
+        siting.check_coordinates("Demand point", ["a"], [91.0], [0.0])
+    with pytest.raises(SitingError, match=r"longitude -181\.0 is outside -180 to 180"):
+        siting.check_coordinates("Demand point", ["a"], [0.0], [-181.0])
+
+
+def test_pmedian_widens_levels_until_proven() -> None:
+    # Few levels kept at first: the certificate must widen them and still find the optimum.
+    rng = np.random.default_rng(3)
+    cost = rng.uniform(0, 50, (40, 15))
+    w = rng.integers(1, 100, 40).astype(float)
+    ids = [str(i) for i in range(40)]
+    cids = [f"c{j}" for j in range(15)]
+    r = solve("pmedian", demand_ids=ids, population=w, candidate_ids=cids, cost=cost, p=2)
+    best = min(
+        float(w @ np.minimum(cost[:, a], cost[:, b])) for a in range(15) for b in range(a + 1, 15)
+    )
+    assert r.objective == pytest.approx(best) and r.optimal
+
+
+# --- against spopt ------------------------------------------------------------------------
+
+
+def _instance(seed: int, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    d, c = rng.uniform(0, 100, (n, 2)), rng.uniform(0, 100, (m, 2))
+    cost = np.sqrt(((d[:, None, :] - c[None, :, :]) ** 2).sum(-1))
+    return rng.integers(1, 101, n).astype(float), cost
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_same_objectives_as_spopt(seed: int) -> None:
+    pulp = pytest.importorskip("pulp")
+    locate = pytest.importorskip("spopt.locate")
+    n, m = 30 + 10 * seed, 12 + 2 * seed
+    w, cost = _instance(seed, n, m)
+    ids, cids = [str(i) for i in range(n)], [f"c{j}" for j in range(m)]
+    existing = [0, 1]  # the first two candidates already exist: predefined in spopt
+    new = list(range(2, m))
+    predefined = np.array([1, 1] + [0] * (m - 2))
+    radius, p = 25.0, 3
+    cbc = pulp.PULP_CBC_CMD(msg=False)
+
+    def ours(model: str, **kw: object) -> siting.SitingResult:
+        return solve(
+            model,
+            demand_ids=ids,
+            population=w,
+            candidate_ids=[cids[j] for j in new],
+            cost=cost[:, new],
+            existing_ids=[cids[j] for j in existing],
+            existing_cost=cost[:, existing],
+            **kw,  # type: ignore[arg-type]
+        )
+
+    mclp = locate.MCLP.from_cost_matrix(
+        cost, w, radius, p_facilities=p + 2, predefined_facilities_arr=predefined
+    ).solve(cbc)
+    assert ours("mclp", p=p, radius=radius).objective == pytest.approx(
+        pulp.value(mclp.problem.objective)
+    )
+    pmed = locate.PMedian.from_cost_matrix(
+        cost, w, p_facilities=p + 2, predefined_facilities_arr=predefined
+    ).solve(cbc)
+    assert ours("pmedian", p=p).objective == pytest.approx(pulp.value(pmed.problem.objective))
+    # LSCP and p-centre without existing sites: spopt counts predefined sites in the objective
+    wide = float(cost.min(axis=1).max()) + 5.0  # every point coverable
+    lscp = locate.LSCP.from_cost_matrix(cost, wide).solve(cbc)
+    assert solve(
+        "lscp", demand_ids=ids, population=w, candidate_ids=cids, cost=cost, radius=wide
+    ).objective == pytest.approx(pulp.value(lscp.problem.objective))
+    pc = locate.PCenter.from_cost_matrix(cost, p_facilities=p).solve(cbc)
+    assert solve(
+        "pcenter", demand_ids=ids, population=w, candidate_ids=cids, cost=cost, p=p
+    ).objective == pytest.approx(pulp.value(pc.problem.objective))
