@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from minsheng.catalog.models import ServiceArea
 from minsheng.insights import inequality, policy
@@ -436,8 +437,13 @@ def area_inequality(area: ServiceArea, rows: list[AreaAttainment]) -> AreaInequa
     def attempt(fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
-        except inequality.InequalityError as exc:
-            notes.append(str(exc))
+        except inequality.InequalityError:
+            # The rows are finite numbers, one weight each: the one way a measure fails
+            # here is a village at 0 (Theil's logarithm), or every village at 0.
+            if any(v > 0 for v in values):
+                notes.append(_("Theil needs every attainment above 0; a village is at 0."))
+            else:
+                notes.append(_("Every village is at 0: there is nothing to compare."))
             return None
 
     curve = attempt(inequality.lorenz, wv, ww) if peopled else None
