@@ -12,9 +12,10 @@ area with few orders.
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from minsheng.catalog.models import ServiceArea
@@ -26,6 +27,7 @@ from minsheng.insights.models import (
     Indicator,
     IndicatorValue,
     LocalWeight,
+    PlanningRun,
     SpendingBand,
 )
 from minsheng.regions.models import Region
@@ -141,12 +143,66 @@ def build_balance(now: datetime, *, seed: int = 1, scale: float = 1.0) -> int:
                 )
     ImportedValue.objects.bulk_create(imported)
     computed = months[-demo_months(scale) :]
-    return sum(s.values for s in indicator_snapshots(months=computed))
+    written = sum(s.values for s in indicator_snapshots(months=computed))
+    build_runs(this)
+    return written
+
+
+# The demo's saved runs, so the planning pages, and the monthly report, open on results: the
+# budget a county might put into its shortest planks this year, and three new village clinics.
+DEMO_BUDGET_SHARE = 0.2  # of the month's total gap in yuan
+DEMO_CLINICS = 3
+DEMO_RADIUS_KM = 3.0
+
+
+def build_runs(month: date) -> list[PlanningRun]:
+    """One allocation (leximin, a fifth of the county's gap) and one siting (maximal
+    covering: three new village clinics within 3 km) run by the demo's county administrator
+    through the services the planning pages use."""
+    from minsheng.accounts.models import Role
+    from minsheng.insights.allocation_cells import allocation_run_save
+    from minsheng.insights.siting_inputs import siting_run_create
+
+    admin = User.objects.filter(profile__role=Role.COUNTY_ADMIN).order_by("pk").first()
+    county = Region.objects.filter(level=Region.Level.COUNTY).order_by("pk").first()
+    if admin is None or county is None:
+        return []
+    gap = (
+        AreaAttainment.objects.filter(
+            month=month, region__level=Region.Level.VILLAGE, gap_yuan__isnull=False
+        ).aggregate(total=Sum("gap_yuan"))["total"]
+        or 0.0
+    )
+    runs = []
+    if gap > 0:
+        runs.append(
+            allocation_run_save(
+                actor=admin,
+                scope=county,
+                month=month,
+                budget=round(gap * DEMO_BUDGET_SHARE, -4),
+                objective="leximin",
+                limits={},
+                name="演示：今年预算补短板 (demo: this year's budget for the shortest planks)",
+            )
+        )
+    runs.append(
+        siting_run_create(
+            actor=admin,
+            scope=county,
+            kind="clinic",
+            model="mclp",
+            p=DEMO_CLINICS,
+            radius_km=DEMO_RADIUS_KM,
+        )
+    )
+    return runs
 
 
 def reset_balance(regions: QuerySet[Region]) -> int:
     """Delete the balance rows of the demo's regions (the snapshots protect them)."""
-    deleted = AreaAttainment.objects.filter(region__in=regions).delete()[0]
+    deleted = PlanningRun.objects.filter(scope__in=regions).delete()[0]
+    deleted += AreaAttainment.objects.filter(region__in=regions).delete()[0]
     deleted += IndicatorValue.objects.filter(region__in=regions).delete()[0]
     deleted += ImportedValue.objects.filter(region__in=regions).delete()[0]
     deleted += LocalWeight.objects.filter(Q(region__in=regions)).delete()[0]

@@ -49,7 +49,8 @@ DEMO_LOGINS: list[DemoLogin] = [
         "Review and approve the resident's order in the dispatch queue, then dispatch it to "
         "龙潭镇志愿服务队 (Longtan Volunteer Team); give the official reply a suggestion of "
         "龙潭镇 is owed (Replies owed); read the township's demand (Demand); the township's "
-        "facilities, their equipment and maintenance (Facility console).",
+        "facilities, their equipment and maintenance (Facility console); the township's barrel "
+        "and its villages' weakest planks (Planning).",
     ),
     DemoLogin(
         Role.PROVIDER_STAFF,
@@ -64,6 +65,8 @@ DEMO_LOGINS: list[DemoLogin] = [
         "See the whole county's queue and the monthly ranking; build a survey with a "
         "conditional question (Build surveys); pick and track the month's topic (Topic "
         "candidates); the demand map and estimate (Demand); why facilities are idle, the "
-        "follow-ups owed and the funding gap (Facility console); /admin/ for the raw data.",
+        "follow-ups owed and the funding gap (Facility console); the weakest plank of every "
+        "township, an allocation of the budget and a siting of new clinics, the monthly PDF "
+        "report (Planning); /admin/ for the raw data.",
     ),
 ]

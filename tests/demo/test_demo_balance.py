@@ -117,3 +117,32 @@ def test_rural_townships_trail_the_urban_in_elderly_care(demo):
 def test_the_full_demo_computes_the_whole_year():
     assert demo_months(1.0) == demo_months(0.25) == DEMO_MONTHS == 12
     assert demo_months(0.2) == 3
+
+
+def test_the_planning_pages_open_on_a_saved_allocation_and_siting(demo):
+    from minsheng.demo.balance import DEMO_BUDGET_SHARE, DEMO_CLINICS, DEMO_RADIUS_KM
+    from minsheng.insights.models import PlanningRun
+
+    this = timezone.localdate().replace(day=1)
+    allocation = PlanningRun.objects.get(kind=PlanningRun.Kind.ALLOCATION)
+    gap = sum(
+        AreaAttainment.objects.filter(
+            month=this, region__level=Region.Level.VILLAGE, gap_yuan__isnull=False
+        ).values_list("gap_yuan", flat=True)
+    )
+    assert allocation.inputs["budget"] == round(gap * DEMO_BUDGET_SHARE, -4) > 0
+    assert allocation.inputs["objective"] == "leximin"
+    assert allocation.created_by.profile.role == "county_admin"
+    summary = allocation.result["summary"]
+    # Leximin lifts the lowest (weighted) attainment at least as high as the utilitarian plan.
+    assert summary["leximin"]["min_weighted"] >= summary["utilitarian"]["min_weighted"]
+    assert summary["leximin"]["min_weighted"] > allocation.result["before"]["min_weighted"]
+    siting = PlanningRun.objects.get(kind=PlanningRun.Kind.SITING)
+    assert siting.inputs == {
+        "kind": "clinic",
+        "model": "mclp",
+        "p": DEMO_CLINICS,
+        "radius_km": DEMO_RADIUS_KM,
+    }
+    assert len(siting.result["sites"]) == DEMO_CLINICS
+    assert siting.result["covered_population"] >= siting.result["covered_population_before"]
