@@ -41,7 +41,7 @@ Bad input raises ``AllocationError`` naming the cell, the limit or the figure.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,6 +55,8 @@ from minsheng.insights.inequality import gini
 FloatArray = NDArray[np.float64]
 Objective = Literal["maximin", "leximin", "utilitarian"]
 OBJECTIVES: tuple[Objective, ...] = ("maximin", "leximin", "utilitarian")
+Solver = Literal["auto", "fast", "highs"]
+SOLVERS: tuple[Solver, ...] = ("auto", "fast", "highs")
 UNIT = 10_000.0  # yuan per LP unit (gains are per 10,000 yuan)
 TOL = 1e-7
 RELAX = 1e-10  # slack on levels held from an earlier LP, against round-off
@@ -194,6 +196,11 @@ def validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) 
                     f" ({previous:g}): returns must diminish from band to band"
                 )
             previous = band.gain
+    rooms: dict[str, float] = {}
+    for cell in cells:
+        full = sum(b.capacity for b in cell.bands)
+        for code in {cell.region, *cell.within}:
+            rooms[code] = rooms.get(code, 0.0) + full
     floors = 0.0
     for code, limit in limits.items():
         if code not in regions:
@@ -216,7 +223,7 @@ def validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) 
                     f"limit for region {code}: the floor ({floor:g}) is above the cap ({cap:g})",
                     f"floor:{code}",
                 )
-        room = sum(sum(b.capacity for b in c.bands) for c in cells if _in(c, code))
+        room = rooms.get(code, 0.0)
         if floor > room + 1e-6:
             raise AllocationError(
                 f"limit for region {code}: the floor ({floor:g} yuan) is more than its cells"
@@ -229,10 +236,6 @@ def validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) 
             f"the budget ({budget:g} yuan) is below the sum of the floors ({floors:g} yuan)",
             "budget",
         )
-
-
-def _in(cell: Cell, code: str) -> bool:
-    return cell.region == code or code in cell.within
 
 
 # --- the linear programme -----------------------------------------------------------------------
@@ -253,6 +256,7 @@ class _Model:
     response: sparse.csr_matrix  # n x m: (response @ x)[i] = attainment gained by cell i
     resource_a: sparse.csr_matrix  # budget and limit rows
     resource_b: FloatArray
+    floored: NDArray[np.bool_]  # per cell: under a limit with a floor
 
     @classmethod
     def build(cls, cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) -> _Model:
@@ -263,15 +267,36 @@ class _Model:
         response = sparse.csr_matrix((gain, (owner, np.arange(m))), shape=(n, m))
         rows: list[sparse.csr_matrix] = [sparse.csr_matrix(np.ones((1, m)))]
         rhs = [budget / UNIT]
+        index = {code: j for j, code in enumerate(limits)}
+        starts = np.cumsum([0] + [len(c.bands) for c in cells])
+        pairs = [
+            (index[code], i)
+            for i, c in enumerate(cells)
+            for code in {c.region, *c.within}
+            if code in index
+        ]
+        floors = [limits[code].floor > 0 for code in index]
+        member_of = sparse.csr_matrix((len(index), m))
+        if pairs:
+            lim, cell_i = np.array(pairs, dtype=np.int64).T
+            counts = starts[cell_i + 1] - starts[cell_i]
+            cols = np.repeat(starts[cell_i], counts) + (
+                np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            )
+            member_of = sparse.csr_matrix(
+                (np.ones(cols.size), (np.repeat(lim, counts), cols)), shape=(len(index), m)
+            )
         for code, limit in limits.items():
-            member = np.array([_in(cells[i], code) for i in owner], dtype=np.float64)
-            row = sparse.csr_matrix(member.reshape(1, m))
+            row = member_of[index[code]]
             if limit.cap is not None:
                 rows.append(row)
                 rhs.append(limit.cap / UNIT)
             if limit.floor > 0:
                 rows.append(-row)
                 rhs.append(-limit.floor / UNIT)
+        floored = np.zeros(n, dtype=bool)
+        for j, i in pairs:
+            floored[i] |= floors[j]
         a = np.array([c.attainment for c in cells], dtype=np.float64)
         return cls(
             n=n,
@@ -285,6 +310,7 @@ class _Model:
             response=response,
             resource_a=sparse.vstack(rows, format="csr"),
             resource_b=np.array(rhs, dtype=np.float64),
+            floored=floored,
         )
 
     @property
@@ -371,18 +397,27 @@ class _Model:
 
 def _summary(model: _Model, cells: Sequence[Cell], budget: float, x: FloatArray | None) -> Summary:
     if x is None:
-        f, spend = model.a, np.zeros(model.n)
-    else:
-        f, spend = model.attainment(x), model.spend(x)
+        return _summary_of(model.p, model.w, cells, budget, model.a, np.zeros(model.n))
+    return _summary_of(model.p, model.w, cells, budget, model.attainment(x), model.spend(x))
+
+
+def _summary_of(
+    p: FloatArray,
+    w: FloatArray,
+    cells: Sequence[Cell],
+    budget: float,
+    f: FloatArray,
+    spend: FloatArray,
+) -> Summary:
     spent = float(spend.sum())
     rural = np.array([c.rural for c in cells], dtype=bool)
-    g = 0.0 if float(model.p @ f) <= 0 else gini(f, model.p)
+    g = 0.0 if float(p @ f) <= 0 else gini(f, p)
     return Summary(
         min=float(f.min()),
-        min_weighted=float((f / model.w).min()),
-        mean=float(model.p @ f / model.p.sum()),
+        min_weighted=float((f / w).min()),
+        mean=float(p @ f / p.sum()),
         gini=g,
-        total=float((model.p * model.w) @ f),
+        total=float((p * w) @ f),
         spent=spent,
         unspent=max(0.0, budget - spent),
         rural_share=float(spend[rural].sum() / spent) if spent > 0 else None,
@@ -411,14 +446,16 @@ def allocate(
     budget: float,
     objective: Objective = "maximin",
     limits: Mapping[str, Limit] | None = None,
+    *,
+    solver: Solver = "auto",
 ) -> Allocation:
-    """The allocation of ``budget`` yuan over ``cells`` for one objective."""
+    """The allocation of ``budget`` yuan over ``cells`` for one objective. ``solver``: "fast"
+    (the exact combinatorial path; refused when a cell is under two limits), "highs" (the
+    LPs) or "auto" (fast whenever the limits are disjoint, else HiGHS)."""
     limits = dict(limits or {})
     if objective not in OBJECTIVES:
         raise AllocationError(f"unknown objective {objective!r}: choose {', '.join(OBJECTIVES)}")
-    validate(cells, budget, limits)
-    model = _Model.build(cells, float(budget), limits)
-    return _solve(model, cells, float(budget), objective)
+    return compare(cells, budget, limits, (objective,), solver=solver).results[objective]
 
 
 def _solve(model: _Model, cells: Sequence[Cell], budget: float, objective: Objective) -> Allocation:
@@ -444,9 +481,11 @@ def _solve(model: _Model, cells: Sequence[Cell], budget: float, objective: Objec
         left = model.budget_left(np.where(np.isfinite(level), level, t)) if free.size else 0.0
         if free.size and left <= 1e-5 * model.resource_b[0] + 1e-3:  # 10 yuan, or 1e-5
             # Every yuan is needed to hold the levels reached: no free cell can rise, each
-            # stays where it is (t, or its own attainment above it). One round, not one per cell.
-            level[free] = t
-            break
+            # stays where it is (t, or its own attainment above it), except in a region whose
+            # floor money may still lift its own cells. One round, not one per cell.
+            stuck = ~model.floored[free]
+            level[free[stuck]] = t
+            free = free[~stuck]
     return _result(model, cells, budget, objective, model.best_total(level), rounds)
 
 
@@ -455,13 +494,251 @@ def compare(
     budget: float,
     limits: Mapping[str, Limit] | None = None,
     objectives: Sequence[Objective] = OBJECTIVES,
+    *,
+    solver: Solver = "auto",
 ) -> Comparison:
     """Every objective on the same input, with the figures before spending."""
     limits = dict(limits or {})
+    if solver not in SOLVERS:
+        raise AllocationError(f"unknown solver {solver!r}: choose {', '.join(SOLVERS)}")
     validate(cells, budget, limits)
+    fast = None if solver == "highs" else _Fast.build(cells, float(budget), limits)
+    if fast is None and solver == "fast":
+        raise AllocationError(
+            "the fast solver needs disjoint limits (a cell under at most one): use solver='highs'"
+        )
+    p = np.array([c.population for c in cells], dtype=np.float64)
+    w = np.array([c.weight for c in cells], dtype=np.float64)
+    a = np.array([c.attainment for c in cells], dtype=np.float64)
+    before = _summary_of(p, w, cells, float(budget), a, np.zeros(len(cells)))
+    if fast is not None:
+        results = {o: _solve_fast(fast, cells, float(budget), o) for o in objectives}
+        return Comparison(before=before, results=results)
     model = _Model.build(cells, float(budget), limits)
-    results: dict[str, Allocation] = {o: _solve(model, cells, float(budget), o) for o in objectives}
-    return Comparison(before=_summary(model, cells, float(budget), None), results=results)
+    results = {o: _solve(model, cells, float(budget), o) for o in objectives}
+    return Comparison(before=before, results=results)
+
+
+# --- the exact combinatorial path ----------------------------------------------------------------
+#
+# One budget, limits on disjoint sets of cells, separable concave piecewise-linear responses:
+# the LPs above have a combinatorial solution (progressive filling and a greedy), computed here on
+# padded n x K arrays in 10,000 yuan. Every limit's cells form a group; a cell under no limit is a
+# group of its own (floor 0, no cap).
+
+BISECTIONS = 200  # a bisection stops earlier, once the bracket is two adjacent floats
+
+
+@dataclass
+class _Fast:
+    n: int
+    a: FloatArray
+    w: FloatArray
+    p: FloatArray
+    top: FloatArray
+    start: FloatArray  # n x K: attainment where band k starts
+    lift: FloatArray  # n x K: attainment band k adds (0 for padding)
+    gain: FloatArray  # n x K (1 for padding)
+    cap: FloatArray  # n x K: band capacity (10,000 yuan; 0 for padding)
+    group: NDArray[np.int64]  # n
+    gfloor: FloatArray  # per group (10,000 yuan)
+    gcap: FloatArray  # per group (10,000 yuan; inf: none)
+    budget: float  # 10,000 yuan
+
+    @classmethod
+    def build(
+        cls, cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]
+    ) -> _Fast | None:
+        """The arrays, or None when a cell is under two limits (nested limits: use HiGHS)."""
+        n = len(cells)
+        index = {code: g for g, code in enumerate(limits)}
+        group = np.full(n, -1, dtype=np.int64)
+        for i, c in enumerate(cells):
+            for code in (c.region, *c.within):
+                g = index.get(code)
+                if g is None or group[i] == g:
+                    continue
+                if group[i] >= 0:
+                    return None
+                group[i] = g
+        loose = np.flatnonzero(group < 0)
+        group[loose] = len(index) + np.arange(loose.size)
+        gfloor = np.zeros(len(index) + loose.size)
+        gcap = np.full(len(index) + loose.size, np.inf)
+        for code, g in index.items():
+            gfloor[g] = limits[code].floor / UNIT
+            cap_yuan = limits[code].cap
+            if cap_yuan is not None:
+                gcap[g] = cap_yuan / UNIT
+        k = max((len(c.bands) for c in cells), default=0)
+        cap = np.zeros((n, k))
+        gain = np.ones((n, k))
+        counts = np.array([len(c.bands) for c in cells], dtype=np.int64)
+        rows = np.repeat(np.arange(n), counts)
+        cols = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        cap[rows, cols] = [b.capacity / UNIT for c in cells for b in c.bands]
+        gain[rows, cols] = [b.gain for c in cells for b in c.bands]
+        a = np.array([c.attainment for c in cells], dtype=np.float64)
+        lift = cap * gain
+        cum = np.cumsum(lift, axis=1)
+        return cls(
+            n=n,
+            a=a,
+            w=np.array([c.weight for c in cells], dtype=np.float64),
+            p=np.array([c.population for c in cells], dtype=np.float64),
+            top=a + (cum[:, -1] if k else 0.0),
+            start=a[:, None] + cum - lift,
+            lift=lift,
+            gain=gain,
+            cap=cap,
+            group=group,
+            gfloor=gfloor,
+            gcap=gcap,
+            budget=budget / UNIT,
+        )
+
+    def buy(self, level: FloatArray, rows: NDArray[np.int64] | None = None) -> FloatArray:
+        """Least spend per band lifting each cell to e >= level (as far as its bands go)."""
+        if rows is None:
+            need = self.w * level
+            start, lift, gain, cap = self.start, self.lift, self.gain, self.cap
+        else:
+            need = self.w[rows] * level
+            start, lift, gain, cap = (
+                self.start[rows],
+                self.lift[rows],
+                self.gain[rows],
+                self.cap[rows],
+            )
+        return np.minimum(np.clip(need[:, None] - start, 0.0, lift) / gain, cap)
+
+    def group_cost(self, t: float) -> FloatArray:
+        cost = self.buy(np.full(self.n, t)).sum(axis=1)
+        return np.bincount(self.group, weights=cost, minlength=self.gfloor.size)
+
+    def bounds(self) -> tuple[float, float]:
+        e = self.a / self.w
+        return float(e.min()), float((self.top / self.w).max())
+
+    def maximin_level(self) -> float:
+        """max t with every cell at e >= t, within the budget, floors and caps."""
+
+        def feasible(t: float) -> bool:
+            cost = self.group_cost(t)
+            if np.any(cost > self.gcap):
+                return False
+            return float(np.maximum(cost, self.gfloor).sum()) <= self.budget
+
+        lo = float((self.a / self.w).min())
+        hi = float((self.top / self.w).min())
+        return hi if feasible(hi) else _bisect(feasible, lo, hi)
+
+    def leximin_levels(self) -> FloatArray:
+        """Progressive filling: the level every group's cells are water-filled to."""
+        lo, hi = self.bounds()
+
+        def spent(t: float) -> float:
+            cost = self.group_cost(t)
+            return float(np.minimum(self.gcap, np.maximum(self.gfloor, cost)).sum())
+
+        t = hi if spent(hi) <= self.budget else _bisect(lambda s: spent(s) <= self.budget, lo, hi)
+        cost = self.group_cost(t)
+        target = np.minimum(self.gcap, np.maximum(self.gfloor, cost))
+        level = np.full(self.gfloor.size, t)
+        # Groups held by their floor (above t) or cap (below t): water-fill their own spend.
+        odd = np.flatnonzero(target != cost)
+        if odd.size:
+            rows = np.flatnonzero(np.isin(self.group, odd))
+            local = np.searchsorted(odd, self.group[rows])
+            g_lo = np.where(target[odd] > cost[odd], t, lo)
+            g_hi = np.where(target[odd] > cost[odd], hi, t)
+            for _ in range(BISECTIONS):
+                mid = 0.5 * (g_lo + g_hi)
+                moving = (mid > g_lo) & (mid < g_hi)
+                if not moving.any():
+                    break
+                c = np.bincount(local, self.buy(mid[local], rows).sum(axis=1), minlength=odd.size)
+                ok = c <= target[odd]
+                g_lo = np.where(moving & ok, mid, g_lo)
+                g_hi = np.where(moving & ~ok, mid, g_hi)
+            level[odd] = g_lo
+        return np.asarray(level[self.group], dtype=np.float64)
+
+    def greedy(self, base: FloatArray) -> FloatArray:
+        """Of the spends x >= base (bands filled in order), the largest sum p w f: each group
+        first buys its best pieces up to its floor, then the best pieces by gain per yuan
+        (p w g) overall, within the caps and the budget. Ties go to the lower cell and band."""
+        room = (self.cap - base).ravel()
+        base_g = np.bincount(self.group, base.sum(axis=1), minlength=self.gfloor.size)
+        floor = np.maximum(self.gfloor - base_g, 0.0)
+        cap = self.gcap - base_g
+        left = self.budget - float(base.sum())
+        live = np.flatnonzero(room > 0)
+        value = ((self.p * self.w)[:, None] * self.gain).ravel()[live]
+        grp = self.group[live // self.cap.shape[1]]
+        order = np.lexsort((live, -value))  # best first; ties: the lower index
+        by_group = order[np.argsort(grp[order], kind="stable")]  # each group in that order
+        c = room[live][by_group]
+        g = grp[by_group]
+        first = np.r_[True, g[1:] != g[:-1]]
+        before = np.cumsum(c) - c
+        before -= np.maximum.accumulate(np.where(first, before, 0.0))
+        take_floor = np.clip(floor[g] - before, 0.0, c)
+        floor_g = np.bincount(g, take_floor, minlength=self.gfloor.size)
+        c2 = c - take_floor
+        before2 = np.cumsum(c2) - c2
+        before2 -= np.maximum.accumulate(np.where(first, before2, 0.0))
+        take_cap = np.clip((cap - floor_g)[g] - before2, 0.0, c2)
+        take = np.empty_like(c)
+        take[by_group] = take_cap
+        take_global = take[order]
+        left -= float(take_floor.sum())
+        spent_before = np.cumsum(take_global) - take_global
+        take[order] = np.clip(left - spent_before, 0.0, take_global)
+        take[by_group] += take_floor
+        x = base.ravel().copy()
+        x[live] += take
+        return np.minimum(x.reshape(self.cap.shape), self.cap)
+
+
+def _bisect(ok: Callable[[float], bool], lo: float, hi: float) -> float:
+    """The largest t in [lo, hi] with ok(t), ok(lo) true and ok monotone decreasing."""
+    for _ in range(BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        if not lo < mid < hi:
+            break
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _solve_fast(
+    fast: _Fast, cells: Sequence[Cell], budget: float, objective: Objective
+) -> Allocation:
+    rounds = 1
+    if fast.cap.size == 0:
+        x = np.zeros_like(fast.cap)
+        rounds = 0
+    elif objective == "utilitarian":
+        x = fast.greedy(np.zeros_like(fast.cap))
+    elif objective == "maximin":
+        x = fast.greedy(fast.buy(np.full(fast.n, fast.maximin_level())))
+    else:
+        x = fast.buy(fast.leximin_levels())
+    spend = x.sum(axis=1)
+    after = fast.a + (x * fast.gain).sum(axis=1)
+    if objective == "leximin" and rounds:
+        lifted = (after / fast.w)[spend > 0]
+        rounds = max(1, np.unique(np.round(lifted, 9)).size)
+    return Allocation(
+        objective=objective,
+        spend=spend * UNIT,
+        after=after,
+        summary=_summary_of(fast.p, fast.w, cells, budget, after, spend * UNIT),
+        rounds=rounds,
+    )
 
 
 # --- the reference: water-filling ---------------------------------------------------------------
