@@ -162,45 +162,89 @@ def _finite(value: float, what: str) -> float:
     return float(value)
 
 
+@dataclass(frozen=True)
+class _Arrays:
+    """The cells' figures as arrays (bands flat, in cell order)."""
+
+    p: FloatArray
+    a: FloatArray
+    w: FloatArray
+    rural: NDArray[np.bool_]
+    counts: NDArray[np.int64]  # bands per cell
+    capacity: FloatArray  # yuan
+    gain: FloatArray
+
+    @classmethod
+    def of(cls, cells: Sequence[Cell]) -> _Arrays:
+        return cls(
+            p=np.array([c.population for c in cells]),
+            a=np.array([c.attainment for c in cells]),
+            w=np.array([c.weight for c in cells]),
+            rural=np.array([bool(c.rural) for c in cells], dtype=bool),
+            counts=np.array([len(c.bands) for c in cells], dtype=np.int64),
+            capacity=np.array([b.capacity for c in cells for b in c.bands]),
+            gain=np.array([b.gain for c in cells for b in c.bands]),
+        )
+
+    def plain(self) -> bool:
+        """Every figure a finite number in range (else the cell-by-cell check names it)."""
+        figures = (self.p, self.a, self.w, self.capacity, self.gain)
+        if not all(x.dtype.kind in "fiu" for x in figures):
+            return False
+        if not all(np.isfinite(x).all() for x in figures):
+            return False
+        if (self.p <= 0).any() or (self.a < 0).any() or (self.w <= 0).any():
+            return False
+        if (self.capacity < 0).any() or (self.gain <= 0).any():
+            return False
+        first = np.zeros(self.gain.size, dtype=bool)
+        first[(np.cumsum(self.counts) - self.counts)[self.counts > 0]] = True
+        return not (np.diff(self.gain) >= 0)[~first[1:]].any()
+
+    def as_float(self) -> _Arrays:
+        return _Arrays(
+            p=self.p.astype(np.float64),
+            a=self.a.astype(np.float64),
+            w=self.w.astype(np.float64),
+            rural=self.rural,
+            counts=self.counts,
+            capacity=self.capacity.astype(np.float64),
+            gain=self.gain.astype(np.float64),
+        )
+
+
 def validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) -> None:
+    _validate(cells, budget, limits)
+
+
+def _validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) -> _Arrays:
+    """Check the input (AllocationError naming what is wrong); the cells' figures as arrays."""
     if not cells:
         raise AllocationError("there are no cells to allocate to")
     if not isinstance(budget, int | float) or not math.isfinite(budget):
         raise AllocationError("the budget is not a finite number", "budget")
     if budget < 0:
         raise AllocationError(f"the budget is negative ({budget:g} yuan)", "budget")
-    seen: set[tuple[str, str]] = set()
-    regions: set[str] = set()
-    for cell in cells:
-        name = cell.name
-        if (cell.region, cell.area) in seen:
-            raise AllocationError(f"cell {name} appears twice")
-        seen.add((cell.region, cell.area))
-        regions.add(cell.region)
-        regions.update(cell.within)
-        if _finite(cell.population, f"cell {name}: population") <= 0:
-            raise AllocationError(f"cell {name}: the population must be positive")
-        if _finite(cell.attainment, f"cell {name}: attainment") < 0:
-            raise AllocationError(f"cell {name}: the attainment is negative")
-        if _finite(cell.weight, f"cell {name}: weight") <= 0:
-            raise AllocationError(f"cell {name}: the local weight must be positive")
-        previous = math.inf
-        for k, band in enumerate(cell.bands, start=1):
-            if _finite(band.capacity, f"cell {name}: band {k} capacity") < 0:
-                raise AllocationError(f"cell {name}: band {k} has a negative capacity")
-            if _finite(band.gain, f"cell {name}: band {k} gain") <= 0:
-                raise AllocationError(f"cell {name}: band {k} has a gain that is not positive")
-            if band.gain >= previous:
-                raise AllocationError(
-                    f"cell {name}: band {k}'s gain ({band.gain:g}) is not below band {k - 1}'s"
-                    f" ({previous:g}): returns must diminish from band to band"
-                )
-            previous = band.gain
+    try:
+        arrays: _Arrays | None = _Arrays.of(cells)
+    except (TypeError, ValueError):
+        arrays = None
+    distinct = len({(c.region, c.area) for c in cells}) == len(cells)
+    if arrays is None or not distinct or not arrays.plain():
+        _check_cells(cells)
+        arrays = _Arrays.of(cells)
+    arrays = arrays.as_float()
     rooms: dict[str, float] = {}
-    for cell in cells:
-        full = sum(b.capacity for b in cell.bands)
-        for code in {cell.region, *cell.within}:
-            rooms[code] = rooms.get(code, 0.0) + full
+    if limits:
+        full = np.bincount(
+            np.repeat(np.arange(len(cells)), arrays.counts),
+            weights=arrays.capacity,
+            minlength=len(cells),
+        )
+        for cell, room in zip(cells, full.tolist(), strict=True):
+            for code in {cell.region, *cell.within}:
+                rooms[code] = rooms.get(code, 0.0) + room
+    regions = set(rooms)
     floors = 0.0
     for code, limit in limits.items():
         if code not in regions:
@@ -236,6 +280,35 @@ def validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) 
             f"the budget ({budget:g} yuan) is below the sum of the floors ({floors:g} yuan)",
             "budget",
         )
+    return arrays
+
+
+def _check_cells(cells: Sequence[Cell]) -> None:
+    """The cell-by-cell check: raises on the first cell with a bad figure."""
+    seen: set[tuple[str, str]] = set()
+    for cell in cells:
+        name = cell.name
+        if (cell.region, cell.area) in seen:
+            raise AllocationError(f"cell {name} appears twice")
+        seen.add((cell.region, cell.area))
+        if _finite(cell.population, f"cell {name}: population") <= 0:
+            raise AllocationError(f"cell {name}: the population must be positive")
+        if _finite(cell.attainment, f"cell {name}: attainment") < 0:
+            raise AllocationError(f"cell {name}: the attainment is negative")
+        if _finite(cell.weight, f"cell {name}: weight") <= 0:
+            raise AllocationError(f"cell {name}: the local weight must be positive")
+        previous = math.inf
+        for k, band in enumerate(cell.bands, start=1):
+            if _finite(band.capacity, f"cell {name}: band {k} capacity") < 0:
+                raise AllocationError(f"cell {name}: band {k} has a negative capacity")
+            if _finite(band.gain, f"cell {name}: band {k} gain") <= 0:
+                raise AllocationError(f"cell {name}: band {k} has a gain that is not positive")
+            if band.gain >= previous:
+                raise AllocationError(
+                    f"cell {name}: band {k}'s gain ({band.gain:g}) is not below band {k - 1}'s"
+                    f" ({previous:g}): returns must diminish from band to band"
+                )
+            previous = band.gain
 
 
 # --- the linear programme -----------------------------------------------------------------------
@@ -396,21 +469,21 @@ class _Model:
 
 
 def _summary(model: _Model, cells: Sequence[Cell], budget: float, x: FloatArray | None) -> Summary:
+    rural = np.array([c.rural for c in cells], dtype=bool)
     if x is None:
-        return _summary_of(model.p, model.w, cells, budget, model.a, np.zeros(model.n))
-    return _summary_of(model.p, model.w, cells, budget, model.attainment(x), model.spend(x))
+        return _summary_of(model.p, model.w, rural, budget, model.a, np.zeros(model.n))
+    return _summary_of(model.p, model.w, rural, budget, model.attainment(x), model.spend(x))
 
 
 def _summary_of(
     p: FloatArray,
     w: FloatArray,
-    cells: Sequence[Cell],
+    rural: NDArray[np.bool_],
     budget: float,
     f: FloatArray,
     spend: FloatArray,
 ) -> Summary:
     spent = float(spend.sum())
-    rural = np.array([c.rural for c in cells], dtype=bool)
     g = 0.0 if float(p @ f) <= 0 else gini(f, p)
     return Summary(
         min=float(f.min()),
@@ -501,18 +574,17 @@ def compare(
     limits = dict(limits or {})
     if solver not in SOLVERS:
         raise AllocationError(f"unknown solver {solver!r}: choose {', '.join(SOLVERS)}")
-    validate(cells, budget, limits)
-    fast = None if solver == "highs" else _Fast.build(cells, float(budget), limits)
+    arrays = _validate(cells, budget, limits)
+    fast = None if solver == "highs" else _Fast.build(cells, arrays, float(budget), limits)
     if fast is None and solver == "fast":
         raise AllocationError(
             "the fast solver needs disjoint limits (a cell under at most one): use solver='highs'"
         )
-    p = np.array([c.population for c in cells], dtype=np.float64)
-    w = np.array([c.weight for c in cells], dtype=np.float64)
-    a = np.array([c.attainment for c in cells], dtype=np.float64)
-    before = _summary_of(p, w, cells, float(budget), a, np.zeros(len(cells)))
+    before = _summary_of(
+        arrays.p, arrays.w, arrays.rural, float(budget), arrays.a, np.zeros(len(cells))
+    )
     if fast is not None:
-        results = {o: _solve_fast(fast, cells, float(budget), o) for o in objectives}
+        results = {o: _solve_fast(fast, arrays, float(budget), o) for o in objectives}
         return Comparison(before=before, results=results)
     model = _Model.build(cells, float(budget), limits)
     results = {o: _solve(model, cells, float(budget), o) for o in objectives}
@@ -547,20 +619,21 @@ class _Fast:
 
     @classmethod
     def build(
-        cls, cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]
+        cls, cells: Sequence[Cell], arrays: _Arrays, budget: float, limits: Mapping[str, Limit]
     ) -> _Fast | None:
         """The arrays, or None when a cell is under two limits (nested limits: use HiGHS)."""
         n = len(cells)
         index = {code: g for g, code in enumerate(limits)}
         group = np.full(n, -1, dtype=np.int64)
-        for i, c in enumerate(cells):
-            for code in (c.region, *c.within):
-                g = index.get(code)
-                if g is None or group[i] == g:
-                    continue
-                if group[i] >= 0:
-                    return None
-                group[i] = g
+        if index:
+            for i, c in enumerate(cells):
+                for code in {c.region, *c.within}:
+                    g = index.get(code)
+                    if g is None:
+                        continue
+                    if group[i] >= 0:
+                        return None
+                    group[i] = g
         loose = np.flatnonzero(group < 0)
         group[loose] = len(index) + np.arange(loose.size)
         gfloor = np.zeros(len(index) + loose.size)
@@ -570,22 +643,22 @@ class _Fast:
             cap_yuan = limits[code].cap
             if cap_yuan is not None:
                 gcap[g] = cap_yuan / UNIT
-        k = max((len(c.bands) for c in cells), default=0)
+        counts = arrays.counts
+        k = int(counts.max())
         cap = np.zeros((n, k))
         gain = np.ones((n, k))
-        counts = np.array([len(c.bands) for c in cells], dtype=np.int64)
         rows = np.repeat(np.arange(n), counts)
         cols = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
-        cap[rows, cols] = [b.capacity / UNIT for c in cells for b in c.bands]
-        gain[rows, cols] = [b.gain for c in cells for b in c.bands]
-        a = np.array([c.attainment for c in cells], dtype=np.float64)
+        cap[rows, cols] = arrays.capacity / UNIT
+        gain[rows, cols] = arrays.gain
+        a = arrays.a
         lift = cap * gain
         cum = np.cumsum(lift, axis=1)
         return cls(
             n=n,
             a=a,
-            w=np.array([c.weight for c in cells], dtype=np.float64),
-            p=np.array([c.population for c in cells], dtype=np.float64),
+            w=arrays.w,
+            p=arrays.p,
             top=a + (cum[:, -1] if k else 0.0),
             start=a[:, None] + cum - lift,
             lift=lift,
@@ -623,15 +696,14 @@ class _Fast:
     def maximin_level(self) -> float:
         """max t with every cell at e >= t, within the budget, floors and caps."""
 
-        def feasible(t: float) -> bool:
+        def excess(t: float) -> float:  # > 0: over the budget or a cap
             cost = self.group_cost(t)
-            if np.any(cost > self.gcap):
-                return False
-            return float(np.maximum(cost, self.gfloor).sum()) <= self.budget
+            over = float(np.maximum(cost, self.gfloor).sum()) - self.budget
+            return max(over, float((cost - self.gcap).max()))
 
-        lo = float((self.a / self.w).min())
-        hi = float((self.top / self.w).min())
-        return hi if feasible(hi) else _bisect(feasible, lo, hi)
+        return _largest_root(
+            excess, float((self.a / self.w).min()), float((self.top / self.w).min())
+        )
 
     def leximin_levels(self) -> FloatArray:
         """Progressive filling: the level every group's cells are water-filled to."""
@@ -641,7 +713,7 @@ class _Fast:
             cost = self.group_cost(t)
             return float(np.minimum(self.gcap, np.maximum(self.gfloor, cost)).sum())
 
-        t = hi if spent(hi) <= self.budget else _bisect(lambda s: spent(s) <= self.budget, lo, hi)
+        t = _largest_root(lambda s: spent(s) - self.budget, lo, hi)
         cost = self.group_cost(t)
         target = np.minimum(self.gcap, np.maximum(self.gfloor, cost))
         level = np.full(self.gfloor.size, t)
@@ -701,22 +773,42 @@ class _Fast:
         return np.minimum(x.reshape(self.cap.shape), self.cap)
 
 
-def _bisect(ok: Callable[[float], bool], lo: float, hi: float) -> float:
-    """The largest t in [lo, hi] with ok(t), ok(lo) true and ok monotone decreasing."""
-    for _ in range(BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        if not lo < mid < hi:
+def _largest_root(g: Callable[[float], float], lo: float, hi: float) -> float:
+    """The largest t in [lo, hi] with g(t) <= 0, for g continuous and nondecreasing with
+    g(lo) <= 0 (piecewise linear here): the Illinois variant of false position, which lands on
+    the root of a linear piece at once, with a bisection every third step as a safeguard, until
+    the bracket is two adjacent floats apart or 1e-13 wide."""
+    g_hi = g(hi)
+    if g_hi <= 0:
+        return hi
+    g_lo = g(lo)
+    side = 0
+    for step in range(BISECTIONS):
+        if hi - lo <= 1e-13 * max(1.0, abs(hi)):
             break
-        if ok(mid):
-            lo = mid
+        if step % 3 == 2 or g_hi <= g_lo:
+            mid = 0.5 * (lo + hi)
         else:
-            hi = mid
+            mid = lo + (hi - lo) * (-g_lo) / (g_hi - g_lo)
+        if not lo < mid < hi:  # on the root already: a step just above it closes the bracket
+            mid = min(lo + 0.5e-13 * max(1.0, abs(hi)), 0.5 * (lo + hi))
+            if not lo < mid < hi:
+                break
+        g_mid = g(mid)
+        if g_mid <= 0:
+            lo, g_lo = mid, g_mid
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+        else:
+            hi, g_hi = mid, g_mid
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
     return lo
 
 
-def _solve_fast(
-    fast: _Fast, cells: Sequence[Cell], budget: float, objective: Objective
-) -> Allocation:
+def _solve_fast(fast: _Fast, arrays: _Arrays, budget: float, objective: Objective) -> Allocation:
     rounds = 1
     if fast.cap.size == 0:
         x = np.zeros_like(fast.cap)
@@ -736,7 +828,7 @@ def _solve_fast(
         objective=objective,
         spend=spend * UNIT,
         after=after,
-        summary=_summary_of(fast.p, fast.w, cells, budget, after, spend * UNIT),
+        summary=_summary_of(fast.p, fast.w, arrays.rural, budget, after, spend * UNIT),
         rounds=rounds,
     )
 
