@@ -242,8 +242,10 @@ def _validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit])
             minlength=len(cells),
         )
         for cell, room in zip(cells, full.tolist(), strict=True):
-            for code in {cell.region, *cell.within}:
-                rooms[code] = rooms.get(code, 0.0) + room
+            rooms[cell.region] = rooms.get(cell.region, 0.0) + room
+            for code in cell.within:
+                if code != cell.region:
+                    rooms[code] = rooms.get(code, 0.0) + room
     regions = set(rooms)
     floors = 0.0
     for code, limit in limits.items():
@@ -584,7 +586,9 @@ def compare(
         arrays.p, arrays.w, arrays.rural, float(budget), arrays.a, np.zeros(len(cells))
     )
     if fast is not None:
-        results = {o: _solve_fast(fast, arrays, float(budget), o) for o in objectives}
+        results: dict[str, Allocation] = {
+            o: _solve_fast(fast, arrays, float(budget), o) for o in objectives
+        }
         return Comparison(before=before, results=results)
     model = _Model.build(cells, float(budget), limits)
     results = {o: _solve(model, cells, float(budget), o) for o in objectives}
@@ -626,10 +630,12 @@ class _Fast:
         index = {code: g for g, code in enumerate(limits)}
         group = np.full(n, -1, dtype=np.int64)
         if index:
+            first = [index.get(c.region, -1) for c in cells]
+            group[:] = first
             for i, c in enumerate(cells):
-                for code in {c.region, *c.within}:
+                for code in c.within:
                     g = index.get(code)
-                    if g is None:
+                    if g is None or g == group[i]:
                         continue
                     if group[i] >= 0:
                         return None
@@ -687,7 +693,7 @@ class _Fast:
 
     def group_cost(self, t: float) -> FloatArray:
         cost = self.buy(np.full(self.n, t)).sum(axis=1)
-        return np.bincount(self.group, weights=cost, minlength=self.gfloor.size)
+        return np.bincount(self.group, weights=cost, minlength=self.gfloor.size).astype(np.float64)
 
     def bounds(self) -> tuple[float, float]:
         e = self.a / self.w
