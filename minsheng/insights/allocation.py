@@ -1,5 +1,11 @@
 """Budget allocation for the shortest plank (issue 11), pure: numpy and SciPy's HiGHS, no Django.
 
+Two solvers reach the same optimum (``solver=`` on ``allocate`` and ``compare``): the default
+fast path, an exact combinatorial algorithm for this structure (one budget, limits on disjoint
+sets of cells, separable concave piecewise-linear responses: progressive filling for maximin and
+leximin, the greedy by gain per yuan for the total; see ``_Fast``), and HiGHS, the general LP,
+kept as the cross-check and as the fallback for nested limits (a cell under two limits).
+
 A *cell* is a region x service area with a population p, a current attainment a (value /
 standard), a rural flag, a local weight w (因地制宜, 1 neutral) and a concave piecewise-linear
 response to spending: bands k, each with a capacity c_k (yuan) and a gain g_k (attainment
