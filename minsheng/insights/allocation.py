@@ -1,5 +1,11 @@
 """Budget allocation for the shortest plank (issue 11), pure: numpy and SciPy's HiGHS, no Django.
 
+Two solvers reach the same optimum (``solver=`` on ``allocate`` and ``compare``): the default
+fast path, an exact combinatorial algorithm for this structure (one budget, limits on disjoint
+sets of cells, separable concave piecewise-linear responses: progressive filling for maximin and
+leximin, the greedy by gain per yuan for the total; see ``_Fast``), and HiGHS, the general LP,
+kept as the cross-check and as the fallback for nested limits (a cell under two limits).
+
 A *cell* is a region x service area with a population p, a current attainment a (value /
 standard), a rural flag, a local weight w (因地制宜, 1 neutral) and a concave piecewise-linear
 response to spending: bands k, each with a capacity c_k (yuan) and a gain g_k (attainment
@@ -41,7 +47,7 @@ Bad input raises ``AllocationError`` naming the cell, the limit or the figure.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,6 +61,8 @@ from minsheng.insights.inequality import gini
 FloatArray = NDArray[np.float64]
 Objective = Literal["maximin", "leximin", "utilitarian"]
 OBJECTIVES: tuple[Objective, ...] = ("maximin", "leximin", "utilitarian")
+Solver = Literal["auto", "fast", "highs"]
+SOLVERS: tuple[Solver, ...] = ("auto", "fast", "highs")
 UNIT = 10_000.0  # yuan per LP unit (gains are per 10,000 yuan)
 TOL = 1e-7
 RELAX = 1e-10  # slack on levels held from an earlier LP, against round-off
@@ -160,40 +168,91 @@ def _finite(value: float, what: str) -> float:
     return float(value)
 
 
+@dataclass(frozen=True)
+class _Arrays:
+    """The cells' figures as arrays (bands flat, in cell order)."""
+
+    p: FloatArray
+    a: FloatArray
+    w: FloatArray
+    rural: NDArray[np.bool_]
+    counts: NDArray[np.int64]  # bands per cell
+    capacity: FloatArray  # yuan
+    gain: FloatArray
+
+    @classmethod
+    def of(cls, cells: Sequence[Cell]) -> _Arrays:
+        return cls(
+            p=np.array([c.population for c in cells]),
+            a=np.array([c.attainment for c in cells]),
+            w=np.array([c.weight for c in cells]),
+            rural=np.array([bool(c.rural) for c in cells], dtype=bool),
+            counts=np.array([len(c.bands) for c in cells], dtype=np.int64),
+            capacity=np.array([b.capacity for c in cells for b in c.bands]),
+            gain=np.array([b.gain for c in cells for b in c.bands]),
+        )
+
+    def plain(self) -> bool:
+        """Every figure a finite number in range (else the cell-by-cell check names it)."""
+        figures = (self.p, self.a, self.w, self.capacity, self.gain)
+        if not all(x.dtype.kind in "fiu" for x in figures):
+            return False
+        if not all(np.isfinite(x).all() for x in figures):
+            return False
+        if (self.p <= 0).any() or (self.a < 0).any() or (self.w <= 0).any():
+            return False
+        if (self.capacity < 0).any() or (self.gain <= 0).any():
+            return False
+        first = np.zeros(self.gain.size, dtype=bool)
+        first[(np.cumsum(self.counts) - self.counts)[self.counts > 0]] = True
+        return not (np.diff(self.gain) >= 0)[~first[1:]].any()
+
+    def as_float(self) -> _Arrays:
+        return _Arrays(
+            p=self.p.astype(np.float64),
+            a=self.a.astype(np.float64),
+            w=self.w.astype(np.float64),
+            rural=self.rural,
+            counts=self.counts,
+            capacity=self.capacity.astype(np.float64),
+            gain=self.gain.astype(np.float64),
+        )
+
+
 def validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) -> None:
+    _validate(cells, budget, limits)
+
+
+def _validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) -> _Arrays:
+    """Check the input (AllocationError naming what is wrong); the cells' figures as arrays."""
     if not cells:
         raise AllocationError("there are no cells to allocate to")
     if not isinstance(budget, int | float) or not math.isfinite(budget):
         raise AllocationError("the budget is not a finite number", "budget")
     if budget < 0:
         raise AllocationError(f"the budget is negative ({budget:g} yuan)", "budget")
-    seen: set[tuple[str, str]] = set()
-    regions: set[str] = set()
-    for cell in cells:
-        name = cell.name
-        if (cell.region, cell.area) in seen:
-            raise AllocationError(f"cell {name} appears twice")
-        seen.add((cell.region, cell.area))
-        regions.add(cell.region)
-        regions.update(cell.within)
-        if _finite(cell.population, f"cell {name}: population") <= 0:
-            raise AllocationError(f"cell {name}: the population must be positive")
-        if _finite(cell.attainment, f"cell {name}: attainment") < 0:
-            raise AllocationError(f"cell {name}: the attainment is negative")
-        if _finite(cell.weight, f"cell {name}: weight") <= 0:
-            raise AllocationError(f"cell {name}: the local weight must be positive")
-        previous = math.inf
-        for k, band in enumerate(cell.bands, start=1):
-            if _finite(band.capacity, f"cell {name}: band {k} capacity") < 0:
-                raise AllocationError(f"cell {name}: band {k} has a negative capacity")
-            if _finite(band.gain, f"cell {name}: band {k} gain") <= 0:
-                raise AllocationError(f"cell {name}: band {k} has a gain that is not positive")
-            if band.gain >= previous:
-                raise AllocationError(
-                    f"cell {name}: band {k}'s gain ({band.gain:g}) is not below band {k - 1}'s"
-                    f" ({previous:g}): returns must diminish from band to band"
-                )
-            previous = band.gain
+    try:
+        arrays: _Arrays | None = _Arrays.of(cells)
+    except (TypeError, ValueError):
+        arrays = None
+    distinct = len({(c.region, c.area) for c in cells}) == len(cells)
+    if arrays is None or not distinct or not arrays.plain():
+        _check_cells(cells)
+        arrays = _Arrays.of(cells)
+    arrays = arrays.as_float()
+    rooms: dict[str, float] = {}
+    if limits:
+        full = np.bincount(
+            np.repeat(np.arange(len(cells)), arrays.counts),
+            weights=arrays.capacity,
+            minlength=len(cells),
+        )
+        for cell, room in zip(cells, full.tolist(), strict=True):
+            rooms[cell.region] = rooms.get(cell.region, 0.0) + room
+            for code in cell.within:
+                if code != cell.region:
+                    rooms[code] = rooms.get(code, 0.0) + room
+    regions = set(rooms)
     floors = 0.0
     for code, limit in limits.items():
         if code not in regions:
@@ -216,7 +275,7 @@ def validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) 
                     f"limit for region {code}: the floor ({floor:g}) is above the cap ({cap:g})",
                     f"floor:{code}",
                 )
-        room = sum(sum(b.capacity for b in c.bands) for c in cells if _in(c, code))
+        room = rooms.get(code, 0.0)
         if floor > room + 1e-6:
             raise AllocationError(
                 f"limit for region {code}: the floor ({floor:g} yuan) is more than its cells"
@@ -229,10 +288,35 @@ def validate(cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) 
             f"the budget ({budget:g} yuan) is below the sum of the floors ({floors:g} yuan)",
             "budget",
         )
+    return arrays
 
 
-def _in(cell: Cell, code: str) -> bool:
-    return cell.region == code or code in cell.within
+def _check_cells(cells: Sequence[Cell]) -> None:
+    """The cell-by-cell check: raises on the first cell with a bad figure."""
+    seen: set[tuple[str, str]] = set()
+    for cell in cells:
+        name = cell.name
+        if (cell.region, cell.area) in seen:
+            raise AllocationError(f"cell {name} appears twice")
+        seen.add((cell.region, cell.area))
+        if _finite(cell.population, f"cell {name}: population") <= 0:
+            raise AllocationError(f"cell {name}: the population must be positive")
+        if _finite(cell.attainment, f"cell {name}: attainment") < 0:
+            raise AllocationError(f"cell {name}: the attainment is negative")
+        if _finite(cell.weight, f"cell {name}: weight") <= 0:
+            raise AllocationError(f"cell {name}: the local weight must be positive")
+        previous = math.inf
+        for k, band in enumerate(cell.bands, start=1):
+            if _finite(band.capacity, f"cell {name}: band {k} capacity") < 0:
+                raise AllocationError(f"cell {name}: band {k} has a negative capacity")
+            if _finite(band.gain, f"cell {name}: band {k} gain") <= 0:
+                raise AllocationError(f"cell {name}: band {k} has a gain that is not positive")
+            if band.gain >= previous:
+                raise AllocationError(
+                    f"cell {name}: band {k}'s gain ({band.gain:g}) is not below band {k - 1}'s"
+                    f" ({previous:g}): returns must diminish from band to band"
+                )
+            previous = band.gain
 
 
 # --- the linear programme -----------------------------------------------------------------------
@@ -253,6 +337,7 @@ class _Model:
     response: sparse.csr_matrix  # n x m: (response @ x)[i] = attainment gained by cell i
     resource_a: sparse.csr_matrix  # budget and limit rows
     resource_b: FloatArray
+    floored: NDArray[np.bool_]  # per cell: under a limit with a floor
 
     @classmethod
     def build(cls, cells: Sequence[Cell], budget: float, limits: Mapping[str, Limit]) -> _Model:
@@ -263,15 +348,36 @@ class _Model:
         response = sparse.csr_matrix((gain, (owner, np.arange(m))), shape=(n, m))
         rows: list[sparse.csr_matrix] = [sparse.csr_matrix(np.ones((1, m)))]
         rhs = [budget / UNIT]
+        index = {code: j for j, code in enumerate(limits)}
+        starts = np.cumsum([0] + [len(c.bands) for c in cells])
+        pairs = [
+            (index[code], i)
+            for i, c in enumerate(cells)
+            for code in {c.region, *c.within}
+            if code in index
+        ]
+        floors = [limits[code].floor > 0 for code in index]
+        member_of = sparse.csr_matrix((len(index), m))
+        if pairs:
+            lim, cell_i = np.array(pairs, dtype=np.int64).T
+            counts = starts[cell_i + 1] - starts[cell_i]
+            cols = np.repeat(starts[cell_i], counts) + (
+                np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            )
+            member_of = sparse.csr_matrix(
+                (np.ones(cols.size), (np.repeat(lim, counts), cols)), shape=(len(index), m)
+            )
         for code, limit in limits.items():
-            member = np.array([_in(cells[i], code) for i in owner], dtype=np.float64)
-            row = sparse.csr_matrix(member.reshape(1, m))
+            row = member_of[index[code]]
             if limit.cap is not None:
                 rows.append(row)
                 rhs.append(limit.cap / UNIT)
             if limit.floor > 0:
                 rows.append(-row)
                 rhs.append(-limit.floor / UNIT)
+        floored = np.zeros(n, dtype=bool)
+        for j, i in pairs:
+            floored[i] |= floors[j]
         a = np.array([c.attainment for c in cells], dtype=np.float64)
         return cls(
             n=n,
@@ -285,6 +391,7 @@ class _Model:
             response=response,
             resource_a=sparse.vstack(rows, format="csr"),
             resource_b=np.array(rhs, dtype=np.float64),
+            floored=floored,
         )
 
     @property
@@ -370,19 +477,28 @@ class _Model:
 
 
 def _summary(model: _Model, cells: Sequence[Cell], budget: float, x: FloatArray | None) -> Summary:
-    if x is None:
-        f, spend = model.a, np.zeros(model.n)
-    else:
-        f, spend = model.attainment(x), model.spend(x)
-    spent = float(spend.sum())
     rural = np.array([c.rural for c in cells], dtype=bool)
-    g = 0.0 if float(model.p @ f) <= 0 else gini(f, model.p)
+    if x is None:
+        return _summary_of(model.p, model.w, rural, budget, model.a, np.zeros(model.n))
+    return _summary_of(model.p, model.w, rural, budget, model.attainment(x), model.spend(x))
+
+
+def _summary_of(
+    p: FloatArray,
+    w: FloatArray,
+    rural: NDArray[np.bool_],
+    budget: float,
+    f: FloatArray,
+    spend: FloatArray,
+) -> Summary:
+    spent = float(spend.sum())
+    g = 0.0 if float(p @ f) <= 0 else gini(f, p)
     return Summary(
         min=float(f.min()),
-        min_weighted=float((f / model.w).min()),
-        mean=float(model.p @ f / model.p.sum()),
+        min_weighted=float((f / w).min()),
+        mean=float(p @ f / p.sum()),
         gini=g,
-        total=float((model.p * model.w) @ f),
+        total=float((p * w) @ f),
         spent=spent,
         unspent=max(0.0, budget - spent),
         rural_share=float(spend[rural].sum() / spent) if spent > 0 else None,
@@ -411,14 +527,16 @@ def allocate(
     budget: float,
     objective: Objective = "maximin",
     limits: Mapping[str, Limit] | None = None,
+    *,
+    solver: Solver = "auto",
 ) -> Allocation:
-    """The allocation of ``budget`` yuan over ``cells`` for one objective."""
+    """The allocation of ``budget`` yuan over ``cells`` for one objective. ``solver``: "fast"
+    (the exact combinatorial path; refused when a cell is under two limits), "highs" (the
+    LPs) or "auto" (fast whenever the limits are disjoint, else HiGHS)."""
     limits = dict(limits or {})
     if objective not in OBJECTIVES:
         raise AllocationError(f"unknown objective {objective!r}: choose {', '.join(OBJECTIVES)}")
-    validate(cells, budget, limits)
-    model = _Model.build(cells, float(budget), limits)
-    return _solve(model, cells, float(budget), objective)
+    return compare(cells, budget, limits, (objective,), solver=solver).results[objective]
 
 
 def _solve(model: _Model, cells: Sequence[Cell], budget: float, objective: Objective) -> Allocation:
@@ -444,9 +562,11 @@ def _solve(model: _Model, cells: Sequence[Cell], budget: float, objective: Objec
         left = model.budget_left(np.where(np.isfinite(level), level, t)) if free.size else 0.0
         if free.size and left <= 1e-5 * model.resource_b[0] + 1e-3:  # 10 yuan, or 1e-5
             # Every yuan is needed to hold the levels reached: no free cell can rise, each
-            # stays where it is (t, or its own attainment above it). One round, not one per cell.
-            level[free] = t
-            break
+            # stays where it is (t, or its own attainment above it), except in a region whose
+            # floor money may still lift its own cells. One round, not one per cell.
+            stuck = ~model.floored[free]
+            level[free[stuck]] = t
+            free = free[~stuck]
     return _result(model, cells, budget, objective, model.best_total(level), rounds)
 
 
@@ -455,13 +575,274 @@ def compare(
     budget: float,
     limits: Mapping[str, Limit] | None = None,
     objectives: Sequence[Objective] = OBJECTIVES,
+    *,
+    solver: Solver = "auto",
 ) -> Comparison:
     """Every objective on the same input, with the figures before spending."""
     limits = dict(limits or {})
-    validate(cells, budget, limits)
+    if solver not in SOLVERS:
+        raise AllocationError(f"unknown solver {solver!r}: choose {', '.join(SOLVERS)}")
+    arrays = _validate(cells, budget, limits)
+    fast = None if solver == "highs" else _Fast.build(cells, arrays, float(budget), limits)
+    if fast is None and solver == "fast":
+        raise AllocationError(
+            "the fast solver needs disjoint limits (a cell under at most one): use solver='highs'"
+        )
+    before = _summary_of(
+        arrays.p, arrays.w, arrays.rural, float(budget), arrays.a, np.zeros(len(cells))
+    )
+    if fast is not None:
+        results: dict[str, Allocation] = {
+            o: _solve_fast(fast, arrays, float(budget), o) for o in objectives
+        }
+        return Comparison(before=before, results=results)
     model = _Model.build(cells, float(budget), limits)
-    results: dict[str, Allocation] = {o: _solve(model, cells, float(budget), o) for o in objectives}
-    return Comparison(before=_summary(model, cells, float(budget), None), results=results)
+    results = {o: _solve(model, cells, float(budget), o) for o in objectives}
+    return Comparison(before=before, results=results)
+
+
+# --- the exact combinatorial path ----------------------------------------------------------------
+#
+# One budget, limits on disjoint sets of cells, separable concave piecewise-linear responses:
+# the LPs above have a combinatorial solution (progressive filling and a greedy), computed here on
+# padded n x K arrays in 10,000 yuan. Every limit's cells form a group; a cell under no limit is a
+# group of its own (floor 0, no cap).
+
+BISECTIONS = 200  # a bisection stops earlier, once the bracket is two adjacent floats
+
+
+@dataclass
+class _Fast:
+    n: int
+    a: FloatArray
+    w: FloatArray
+    p: FloatArray
+    top: FloatArray
+    start: FloatArray  # n x K: attainment where band k starts
+    lift: FloatArray  # n x K: attainment band k adds (0 for padding)
+    gain: FloatArray  # n x K (1 for padding)
+    cap: FloatArray  # n x K: band capacity (10,000 yuan; 0 for padding)
+    group: NDArray[np.int64]  # n
+    gfloor: FloatArray  # per group (10,000 yuan)
+    gcap: FloatArray  # per group (10,000 yuan; inf: none)
+    budget: float  # 10,000 yuan
+
+    @classmethod
+    def build(
+        cls, cells: Sequence[Cell], arrays: _Arrays, budget: float, limits: Mapping[str, Limit]
+    ) -> _Fast | None:
+        """The arrays, or None when a cell is under two limits (nested limits: use HiGHS)."""
+        n = len(cells)
+        index = {code: g for g, code in enumerate(limits)}
+        group = np.full(n, -1, dtype=np.int64)
+        if index:
+            first = [index.get(c.region, -1) for c in cells]
+            group[:] = first
+            for i, c in enumerate(cells):
+                for code in c.within:
+                    g = index.get(code)
+                    if g is None or g == group[i]:
+                        continue
+                    if group[i] >= 0:
+                        return None
+                    group[i] = g
+        loose = np.flatnonzero(group < 0)
+        group[loose] = len(index) + np.arange(loose.size)
+        gfloor = np.zeros(len(index) + loose.size)
+        gcap = np.full(len(index) + loose.size, np.inf)
+        for code, g in index.items():
+            gfloor[g] = limits[code].floor / UNIT
+            cap_yuan = limits[code].cap
+            if cap_yuan is not None:
+                gcap[g] = cap_yuan / UNIT
+        counts = arrays.counts
+        k = int(counts.max())
+        cap = np.zeros((n, k))
+        gain = np.ones((n, k))
+        rows = np.repeat(np.arange(n), counts)
+        cols = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        cap[rows, cols] = arrays.capacity / UNIT
+        gain[rows, cols] = arrays.gain
+        a = arrays.a
+        lift = cap * gain
+        cum = np.cumsum(lift, axis=1)
+        return cls(
+            n=n,
+            a=a,
+            w=arrays.w,
+            p=arrays.p,
+            top=a + (cum[:, -1] if k else 0.0),
+            start=a[:, None] + cum - lift,
+            lift=lift,
+            gain=gain,
+            cap=cap,
+            group=group,
+            gfloor=gfloor,
+            gcap=gcap,
+            budget=budget / UNIT,
+        )
+
+    def buy(self, level: FloatArray, rows: NDArray[np.int64] | None = None) -> FloatArray:
+        """Least spend per band lifting each cell to e >= level (as far as its bands go)."""
+        if rows is None:
+            need = self.w * level
+            start, lift, gain, cap = self.start, self.lift, self.gain, self.cap
+        else:
+            need = self.w[rows] * level
+            start, lift, gain, cap = (
+                self.start[rows],
+                self.lift[rows],
+                self.gain[rows],
+                self.cap[rows],
+            )
+        return np.minimum(np.clip(need[:, None] - start, 0.0, lift) / gain, cap)
+
+    def group_cost(self, t: float) -> FloatArray:
+        cost = self.buy(np.full(self.n, t)).sum(axis=1)
+        return np.bincount(self.group, weights=cost, minlength=self.gfloor.size).astype(np.float64)
+
+    def bounds(self) -> tuple[float, float]:
+        e = self.a / self.w
+        return float(e.min()), float((self.top / self.w).max())
+
+    def maximin_level(self) -> float:
+        """max t with every cell at e >= t, within the budget, floors and caps."""
+
+        def excess(t: float) -> float:  # > 0: over the budget or a cap
+            cost = self.group_cost(t)
+            over = float(np.maximum(cost, self.gfloor).sum()) - self.budget
+            return max(over, float((cost - self.gcap).max()))
+
+        return _largest_root(
+            excess, float((self.a / self.w).min()), float((self.top / self.w).min())
+        )
+
+    def leximin_levels(self) -> FloatArray:
+        """Progressive filling: the level every group's cells are water-filled to."""
+        lo, hi = self.bounds()
+
+        def spent(t: float) -> float:
+            cost = self.group_cost(t)
+            return float(np.minimum(self.gcap, np.maximum(self.gfloor, cost)).sum())
+
+        t = _largest_root(lambda s: spent(s) - self.budget, lo, hi)
+        cost = self.group_cost(t)
+        target = np.minimum(self.gcap, np.maximum(self.gfloor, cost))
+        level = np.full(self.gfloor.size, t)
+        # Groups held by their floor (above t) or cap (below t): water-fill their own spend.
+        odd = np.flatnonzero(target != cost)
+        if odd.size:
+            rows = np.flatnonzero(np.isin(self.group, odd))
+            local = np.searchsorted(odd, self.group[rows])
+            g_lo = np.where(target[odd] > cost[odd], t, lo)
+            g_hi = np.where(target[odd] > cost[odd], hi, t)
+            for _ in range(BISECTIONS):
+                mid = 0.5 * (g_lo + g_hi)
+                moving = (mid > g_lo) & (mid < g_hi)
+                if not moving.any():
+                    break
+                c = np.bincount(local, self.buy(mid[local], rows).sum(axis=1), minlength=odd.size)
+                ok = c <= target[odd]
+                g_lo = np.where(moving & ok, mid, g_lo)
+                g_hi = np.where(moving & ~ok, mid, g_hi)
+            level[odd] = g_lo
+        return np.asarray(level[self.group], dtype=np.float64)
+
+    def greedy(self, base: FloatArray) -> FloatArray:
+        """Of the spends x >= base (bands filled in order), the largest sum p w f: each group
+        first buys its best pieces up to its floor, then the best pieces by gain per yuan
+        (p w g) overall, within the caps and the budget. Ties go to the lower cell and band."""
+        room = (self.cap - base).ravel()
+        base_g = np.bincount(self.group, base.sum(axis=1), minlength=self.gfloor.size)
+        floor = np.maximum(self.gfloor - base_g, 0.0)
+        cap = self.gcap - base_g
+        left = self.budget - float(base.sum())
+        live = np.flatnonzero(room > 0)
+        value = ((self.p * self.w)[:, None] * self.gain).ravel()[live]
+        grp = self.group[live // self.cap.shape[1]]
+        order = np.lexsort((live, -value))  # best first; ties: the lower index
+        by_group = order[np.argsort(grp[order], kind="stable")]  # each group in that order
+        c = room[live][by_group]
+        g = grp[by_group]
+        first = np.r_[True, g[1:] != g[:-1]]
+        before = np.cumsum(c) - c
+        before -= np.maximum.accumulate(np.where(first, before, 0.0))
+        take_floor = np.clip(floor[g] - before, 0.0, c)
+        floor_g = np.bincount(g, take_floor, minlength=self.gfloor.size)
+        c2 = c - take_floor
+        before2 = np.cumsum(c2) - c2
+        before2 -= np.maximum.accumulate(np.where(first, before2, 0.0))
+        take_cap = np.clip((cap - floor_g)[g] - before2, 0.0, c2)
+        take = np.empty_like(c)
+        take[by_group] = take_cap
+        take_global = take[order]
+        left -= float(take_floor.sum())
+        spent_before = np.cumsum(take_global) - take_global
+        take[order] = np.clip(left - spent_before, 0.0, take_global)
+        take[by_group] += take_floor
+        x = base.ravel().copy()
+        x[live] += take
+        return np.minimum(x.reshape(self.cap.shape), self.cap)
+
+
+def _largest_root(g: Callable[[float], float], lo: float, hi: float) -> float:
+    """The largest t in [lo, hi] with g(t) <= 0, for g continuous and nondecreasing with
+    g(lo) <= 0 (piecewise linear here): the Illinois variant of false position, which lands on
+    the root of a linear piece at once, with a bisection every third step as a safeguard, until
+    the bracket is two adjacent floats apart or 1e-13 wide."""
+    g_hi = g(hi)
+    if g_hi <= 0:
+        return hi
+    g_lo = g(lo)
+    side = 0
+    for step in range(BISECTIONS):
+        if hi - lo <= 1e-13 * max(1.0, abs(hi)):
+            break
+        if step % 3 == 2 or g_hi <= g_lo:
+            mid = 0.5 * (lo + hi)
+        else:
+            mid = lo + (hi - lo) * (-g_lo) / (g_hi - g_lo)
+        if not lo < mid < hi:  # on the root already: a step just above it closes the bracket
+            mid = min(lo + 0.5e-13 * max(1.0, abs(hi)), 0.5 * (lo + hi))
+            if not lo < mid < hi:
+                break
+        g_mid = g(mid)
+        if g_mid <= 0:
+            lo, g_lo = mid, g_mid
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+        else:
+            hi, g_hi = mid, g_mid
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
+    return lo
+
+
+def _solve_fast(fast: _Fast, arrays: _Arrays, budget: float, objective: Objective) -> Allocation:
+    rounds = 1
+    if fast.cap.size == 0:
+        x = np.zeros_like(fast.cap)
+        rounds = 0
+    elif objective == "utilitarian":
+        x = fast.greedy(np.zeros_like(fast.cap))
+    elif objective == "maximin":
+        x = fast.greedy(fast.buy(np.full(fast.n, fast.maximin_level())))
+    else:
+        x = fast.buy(fast.leximin_levels())
+    spend = x.sum(axis=1)
+    after = fast.a + (x * fast.gain).sum(axis=1)
+    if objective == "leximin" and rounds:
+        lifted = (after / fast.w)[spend > 0]
+        rounds = max(1, np.unique(np.round(lifted, 9)).size)
+    return Allocation(
+        objective=objective,
+        spend=spend * UNIT,
+        after=after,
+        summary=_summary_of(fast.p, fast.w, arrays.rural, budget, after, spend * UNIT),
+        rounds=rounds,
+    )
 
 
 # --- the reference: water-filling ---------------------------------------------------------------

@@ -217,3 +217,108 @@ def test_cells_without_bands_spend_nothing():
     got = compare([Cell("A", "e", 5, 0.2)], 100)
     assert got.results["leximin"].spend == pytest.approx([0])
     assert got.results["maximin"].summary.unspent == 100
+
+
+# --- the fast exact path against HiGHS ------------------------------------------------------------
+
+
+def limited_instance(seed: int) -> tuple[list[Cell], float, dict[str, Limit]]:
+    """Random regions of one to four cells (zero to three bands, weights 1-1.5), under a
+    township; floors and caps either on villages or on townships (disjoint either way)."""
+    rng = np.random.default_rng(seed)
+    cells: list[Cell] = []
+    regions = int(rng.integers(2, 10))
+    for r in range(regions):
+        for a in range(int(rng.integers(1, 5))):
+            k = int(rng.integers(0, 4))
+            gains = np.sort(rng.uniform(0.01, 0.2, k))[::-1] + np.arange(k)[::-1] * 1e-3
+            bands = tuple(Band(float(rng.uniform(5e4, 5e5)), float(g)) for g in gains)
+            cells.append(
+                Cell(
+                    f"R{r}",
+                    f"a{a}",
+                    float(rng.integers(100, 3000)),
+                    float(rng.uniform(0.1, 0.9)),
+                    bands,
+                    rural=bool(r % 2),
+                    weight=float(rng.choice([1.0, 1.2, 1.5])),
+                    within=(f"T{r % 3}",),
+                )
+            )
+
+    def room(code: str) -> float:
+        return sum(b.capacity for c in cells if code in (c.region, *c.within) for b in c.bands)
+
+    codes = (
+        [f"T{t}" for t in range(min(3, regions))] if seed % 2 else [f"R{r}" for r in range(regions)]
+    )
+    limits: dict[str, Limit] = {}
+    for code in codes:
+        if rng.random() < 0.6:
+            floor = float(rng.uniform(0, 0.4)) * room(code) if rng.random() < 0.5 else 0.0
+            cap = float(rng.uniform(floor, room(code))) if rng.random() < 0.5 else None
+            limits[code] = Limit(floor, cap)
+    full = sum(b.capacity for c in cells for b in c.bands)
+    floors = sum(limit.floor for limit in limits.values())
+    budget = max(float(rng.uniform(0.05, 1.2)) * full, 1.01 * floors)
+    return cells, budget, limits
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_fast_path_reaches_the_same_objectives_as_highs(seed):
+    cells, budget, limits = limited_instance(seed)
+    fast = compare(cells, budget, limits, solver="fast")
+    lp = compare(cells, budget, limits, solver="highs")
+    w = np.array([c.weight for c in cells])
+    for objective in ("maximin", "leximin", "utilitarian"):
+        f, h = fast.results[objective].summary, lp.results[objective].summary
+        assert f.min_weighted == pytest.approx(h.min_weighted, abs=1e-6), objective
+        assert f.total == pytest.approx(h.total, rel=1e-6), objective
+        assert f.spent <= budget + 1e-3
+    lex_fast = np.sort(fast.results["leximin"].after / w)
+    lex_lp = np.sort(lp.results["leximin"].after / w)
+    assert lex_fast == pytest.approx(lex_lp, abs=1e-6)
+    for code, limit in limits.items():  # the fast path keeps every floor and cap
+        inside = np.array([code in (c.region, *c.within) for c in cells])
+        for objective in ("maximin", "leximin", "utilitarian"):
+            spent = fast.results[objective].spend[inside].sum()
+            assert spent >= limit.floor - 1e-3
+            assert limit.cap is None or spent <= limit.cap + 1e-3
+
+
+def test_the_floor_money_of_a_region_is_water_filled_inside_it_under_leximin():
+    # Budget 30,000 = R2's floor (20,000) + 10,000: R1 alone takes the free 10,000 (to 0.2,
+    # its top); R2's floor lifts its two cells together: 0.3 + d with d/0.1 + d/0.1 = 2: d = 0.1.
+    cells = [
+        Cell("R1", "x", 100, 0.1, (Band(10_000, 0.1),)),
+        Cell("R2", "x", 100, 0.3, (Band(100_000, 0.1),)),
+        Cell("R2", "y", 200, 0.3, (Band(100_000, 0.1),)),
+    ]
+    for solver in ("fast", "highs"):
+        got = allocate(cells, 30_000, "leximin", {"R2": Limit(floor=20_000)}, solver=solver)
+        assert got.after == pytest.approx([0.2, 0.4, 0.4], abs=1e-7), solver
+        assert got.spend == pytest.approx([10_000, 10_000, 10_000], abs=1e-3), solver
+
+
+def test_utilitarian_ties_go_to_the_first_cell():
+    cells = [Cell(f"R{i}", "x", 100, 0.2, (Band(10_000, 0.1),)) for i in range(3)]
+    got = allocate(cells, 15_000, "utilitarian")
+    assert got.spend == pytest.approx([10_000, 5_000, 0])
+
+
+def test_nested_limits_go_to_highs_and_the_fast_solver_refuses_them():
+    limits = {"R3": Limit(cap=30_000), "T2": Limit(floor=10_000)}  # R3 is within T2
+    auto = allocate(capped(), 50_000, "leximin", limits)
+    lp = allocate(capped(), 50_000, "leximin", limits, solver="highs")
+    assert auto.spend == pytest.approx(lp.spend, abs=1e-3)
+    with pytest.raises(AllocationError, match="disjoint limits"):
+        allocate(capped(), 50_000, "leximin", limits, solver="fast")
+    with pytest.raises(AllocationError, match="unknown solver 'cplex'"):
+        allocate(capped(), 50_000, solver="cplex")  # type: ignore[arg-type]
+
+
+def test_the_default_path_gives_the_hand_computed_cases_through_highs_too():
+    got = allocate(two_cells(), 40_000, "maximin", solver="highs")
+    assert got.after == pytest.approx([0.4 + 1 / 15, 0.4 + 1 / 15], abs=1e-7)
+    lex = allocate(capped(), 50_000, "leximin", solver="highs")
+    assert lex.spend == pytest.approx([10_000, 20_000, 20_000], abs=1e-3)
