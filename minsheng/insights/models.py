@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from minsheng.catalog.models import BilingualName
 
 
 class VillageMonth(models.Model):
@@ -131,7 +132,7 @@ class ServiceDemand(DemandCounts):
 # transaction. Every indicator and figure is defined in ``docs/balance.md``.
 
 
-class Indicator(models.Model):
+class Indicator(BilingualName):
     """A measure of one service area with the standard it should reach.
 
     ``attainment = value / standard`` (for a measure where less is better, ``standard /
@@ -158,8 +159,6 @@ class Indicator(models.Model):
         COUNTY = "county", _("County standard")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     # None: the service as a whole, across areas (the three rates of the order loop, the
     # survey score): shown as general outcomes and the happiness index, in no area's stave.
     area = models.ForeignKey(
@@ -197,15 +196,6 @@ class Indicator(models.Model):
                 condition=models.Q(weight__gt=0), name="indicator_weight_positive"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_zh
 
 
 class ImportedValue(models.Model):
