@@ -32,9 +32,10 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-EARTH_RADIUS_KM = 6371.0088
+from minsheng.core.geo import great_circle_matrix_km
+
 MODELS = ("mclp", "pmedian", "lscp", "pcenter")
 Model = Literal["mclp", "pmedian", "lscp", "pcenter"]
 FloatArray = npt.NDArray[np.float64]
@@ -70,20 +71,8 @@ class SitingResult:
     newly_covered: dict[str, float] = field(default_factory=dict)
 
 
-def great_circle_km(
-    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
-) -> FloatArray:
-    """Haversine distances in km on a sphere of the mean Earth radius, from every point 1
-    (rows) to every point 2 (columns)."""
-    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
-    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
-    dl = (
-        np.radians(np.asarray(lon2, dtype=float))[None, :]
-        - np.radians(np.asarray(lon1, dtype=float))[:, None]
-    )
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    result: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return result
+# Kept for minsheng.insights.siting_inputs, which calls it by this name.
+great_circle_km = great_circle_matrix_km
 
 
 def check_coordinates(
@@ -357,25 +346,150 @@ def _solve_mclp(
     # The candidates' columns changed: points whose sets now coincide merge again.
     pts2, inverse2 = _unique_rows(cover.tocsr())
     weight = np.bincount(inverse2, weights=weight, minlength=len(pts2))
-    cover = cover.tocsr()[pts2]
-    k, nrows = len(cols), len(pts2)
-    # variables: x (k candidates, binary), y (nrows points, [0, 1] continuous)
-    obj = np.concatenate([np.zeros(k), -weight])
-    a_cover = sparse.hstack([-cover, sparse.eye(nrows)], format="csr")  # y - Σ x ≤ 0
-    a_count = sparse.csr_matrix(np.concatenate([np.ones(k), np.zeros(nrows)])[None, :])
+    cover = sparse.csr_matrix(cover.tocsr()[pts2])
+    chosen, proven = _mclp_exact(cover, weight, p, time_limit)
+    return _fill(w, c, ce, [int(cols[j]) for j in chosen], p), proven
+
+
+def _mclp_value(cover: sparse.csr_matrix, weight: FloatArray, chosen: Sequence[int]) -> float:
+    hit = np.asarray(cover[:, list(chosen)].sum(axis=1)).ravel() > 0
+    return float(weight[hit].sum())
+
+
+def mclp_incumbent(
+    cover: sparse.csr_matrix, weight: FloatArray, p: int, start: Sequence[int] = ()
+) -> list[int]:
+    """A good MCLP solution (columns of the points × candidates 0/1 ``cover``): greedy, the
+    candidate covering the most uncovered weight each time, then best-improvement swaps
+    (one chosen out, one other in) until none gains."""
+    cc = sparse.csc_matrix(cover)
+    k = cover.shape[1]
+    chosen = [int(j) for j in start]
+    count = np.asarray(cc[:, chosen].sum(axis=1)).ravel() if chosen else np.zeros(cover.shape[0])
+    for _ in range(min(p, k) - len(chosen)):
+        gain = cc.T @ (weight * (count == 0))
+        gain[chosen] = -1.0
+        j = int(np.argmax(gain))
+        chosen.append(j)
+        count += cc[:, j].toarray().ravel()
+    for _ in range(10 * p):
+        free = np.ones(k, dtype=bool)
+        free[chosen] = False
+        gain_in = cc.T @ (weight * (count == 0))  # newly covered by j
+        once = weight * (count == 1)
+        loss_out = cc[:, chosen].T @ once  # covered only by r
+        # points covered only by r that j also covers: kept when swapping r for j
+        both = (cc[:, chosen].T.multiply(once[None, :])) @ cc  # p × k
+        delta = gain_in[None, :] - loss_out[:, None] + np.asarray(both.todense())
+        delta[:, ~free] = -np.inf
+        r, j = np.unravel_index(int(np.argmax(delta)), delta.shape)
+        if delta[r, j] <= 1e-9 * max(1.0, float(weight.sum())):
+            break
+        count -= cc[:, chosen[r]].toarray().ravel()
+        count += cc[:, j].toarray().ravel()
+        chosen[r] = int(j)
+    return chosen
+
+
+def mclp_bound(
+    cover: sparse.csr_matrix, weight: FloatArray, p: int, lam: FloatArray
+) -> tuple[float, FloatArray, FloatArray]:
+    """The Lagrangian upper bound of the MCLP for multipliers ``lam`` (of y_i ≤ Σ_j a_ij x_j,
+    clipped to [0, w_i]): Σ_i max(0, w_i − λ_i) + the p largest Σ_i a_ij λ_i. Also the bound
+    with each candidate forced the other way (in when outside the best p, out when inside)."""
+    lam = np.clip(lam, 0.0, weight)
+    base = float(np.maximum(weight - lam, 0.0).sum())
+    score = np.asarray(cover.T @ lam).ravel()
+    order = np.argsort(-score, kind="stable")
+    top = order[:p]
+    bound = base + float(score[top].sum())
+    pth = score[order[p - 1]]
+    nxt = score[order[p]] if len(score) > p else -np.inf
+    forced_in = bound - pth + score  # for j outside the top p
+    forced_out = bound - score + (nxt if np.isfinite(nxt) else 0.0)  # for j inside
+    in_top = np.zeros(len(score), dtype=bool)
+    in_top[top] = True
+    if not np.isfinite(nxt):
+        forced_out = np.full(len(score), -np.inf)
+    flipped = np.where(in_top, forced_out, forced_in)
+    return bound, flipped, in_top
+
+
+def _mclp_exact(
+    cover: sparse.csr_matrix, weight: FloatArray, p: int, time_limit: float | None
+) -> tuple[list[int], bool]:
+    """Greedy + swap incumbent; the LP relaxation (interior point, fast here) gives
+    multipliers for a Lagrangian bound; candidates whose flip bounds below the incumbent are
+    fixed; the small rest goes to HiGHS's branch and bound."""
+    nrows, k = cover.shape
+    best = mclp_incumbent(cover, weight, p)
+    value = _mclp_value(cover, weight, best)
+    lp = linprog(
+        np.concatenate([np.zeros(k), -weight]),
+        A_ub=sparse.hstack([-cover, sparse.eye(nrows)], format="csr"),
+        b_ub=np.zeros(nrows),
+        A_eq=sparse.csr_matrix(np.r_[np.ones(k), np.zeros(nrows)][None, :]),
+        b_eq=[p],
+        bounds=(0.0, 1.0),
+        method="highs-ipm",
+    )
+    if lp.status != 0:  # pragma: no cover - the LP is always feasible and bounded
+        return _mclp_milp(cover, weight, p, np.arange(k), [], time_limit)
+    # The LP's optimum is nearly integral: the best choice among its support candidates
+    # (a small MILP) is a far better incumbent than greedy + swap alone.
+    support = np.flatnonzero(lp.x[:k] > 1e-6)
+    if len(support) > p:
+        cand, _ = _mclp_milp(cover, weight, p, support, [], time_limit)
+        cand = mclp_incumbent(cover, weight, p, start=cand)
+        if _mclp_value(cover, weight, cand) > value:
+            best, value = cand, _mclp_value(cover, weight, cand)
+    tol = MCLP_GAP * max(1.0, value)
+    lam = -np.asarray(lp.ineqlin.marginals)
+    bound, flipped, in_top = mclp_bound(cover, weight, p, lam)
+    if bound <= value + tol:
+        return best, True
+    fixed = flipped <= value + tol  # forcing the flip cannot beat the incumbent
+    ones = np.flatnonzero(fixed & in_top)
+    free = np.flatnonzero(~fixed)
+    rest = p - len(ones)
+    if rest <= 0 or len(free) <= rest:
+        cand = [int(j) for j in ones] + [int(j) for j in free[: max(rest, 0)]]
+        if _mclp_value(cover, weight, cand) > value:
+            best = cand
+        return best, True
+    cand, proven = _mclp_milp(cover, weight, rest, free, [int(j) for j in ones], time_limit)
+    if _mclp_value(cover, weight, cand) > value:
+        best = cand
+    return best, proven
+
+
+def _mclp_milp(
+    cover: sparse.csr_matrix,
+    weight: FloatArray,
+    rest: int,
+    free: npt.NDArray[np.intp],
+    ones: list[int],
+    time_limit: float | None,
+) -> tuple[list[int], bool]:
+    """The MCLP with the ``ones`` open and ``rest`` more among ``free`` (HiGHS)."""
+    done = np.asarray(cover[:, ones].sum(axis=1)).ravel() > 0
+    sub = sparse.csr_matrix(cover[np.flatnonzero(~done)][:, free])
+    wsub = weight[~done]
+    live = np.diff(sub.indptr) > 0
+    sub, wsub = sparse.csr_matrix(sub[np.flatnonzero(live)]), wsub[live]
+    m2, n2 = len(free), sub.shape[0]
     res = milp(
-        obj,
+        np.concatenate([np.zeros(m2), -wsub]),
         constraints=[
-            LinearConstraint(a_cover, -np.inf, 0.0),
-            LinearConstraint(a_count, p, p),
+            LinearConstraint(sparse.hstack([-sub, sparse.eye(n2)], format="csr"), -np.inf, 0.0),
+            LinearConstraint(sparse.csr_matrix(np.r_[np.ones(m2), np.zeros(n2)][None, :]), rest, rest),
         ],
-        integrality=np.concatenate([np.ones(k), np.zeros(nrows)]),
+        integrality=np.r_[np.ones(m2), np.zeros(n2)],
         bounds=Bounds(0.0, 1.0),
         options=_options(time_limit, MCLP_GAP),
     )
-    x = _solution(res, "mclp")[:k]
-    chosen = [int(cols[j]) for j in np.flatnonzero(x > 0.5)]
-    return _fill(w, c, ce, chosen, p), bool(res.status == 0)
+    x = _solution(res, "mclp")[:m2]
+    return list(ones) + [int(free[j]) for j in np.flatnonzero(x > 0.5)], bool(res.status == 0)
 
 
 def _solution(res: object, model: str) -> FloatArray:
