@@ -37,7 +37,8 @@ def test_mclp_line() -> None:
     assert r.mean_cost == pytest.approx((4 + 3 + 2 + 1 + 0) / 14)
     assert r.optimal
     r2 = run("mclp", p=2, radius=1)
-    assert (r2.sites, r2.objective) == (["y", "z"], 13.0)
+    # {x, z} covers a, b, d, e and {y, z} b, c, d, e: a tie at 13
+    assert r2.objective == 13.0 and r2.sites in (["x", "z"], ["y", "z"])
 
 
 def test_pmedian_line() -> None:
