@@ -348,7 +348,7 @@ def _solve_mclp(
     pts2, inverse2 = _unique_rows(cover.tocsr())
     weight = np.bincount(inverse2, weights=weight, minlength=len(pts2))
     cover = sparse.csr_matrix(cover.tocsr()[pts2])
-    chosen, proven = _mclp_exact(cover, weight, p, time_limit)
+    chosen, proven = _mclp_exact(cover, weight.astype(float), p, time_limit)
     return _fill(w, c, ce, [int(cols[j]) for j in chosen], p), proven
 
 
@@ -383,7 +383,7 @@ def mclp_incumbent(
         both = (cc[:, chosen].T.multiply(once[None, :])) @ cc  # p × k
         delta = gain_in[None, :] - loss_out[:, None] + np.asarray(both.todense())
         delta[:, ~free] = -np.inf
-        r, j = np.unravel_index(int(np.argmax(delta)), delta.shape)
+        r, j = (int(x) for x in np.unravel_index(int(np.argmax(delta)), delta.shape))
         if delta[r, j] <= 1e-9 * max(1.0, float(weight.sum())):
             break
         count -= cc[:, chosen[r]].toarray().ravel()
@@ -394,7 +394,7 @@ def mclp_incumbent(
 
 def mclp_bound(
     cover: sparse.csr_matrix, weight: FloatArray, p: int, lam: FloatArray
-) -> tuple[float, FloatArray, FloatArray]:
+) -> tuple[float, FloatArray, npt.NDArray[np.bool_]]:
     """The Lagrangian upper bound of the MCLP for multipliers ``lam`` (of y_i ≤ Σ_j a_ij x_j,
     clipped to [0, w_i]): Σ_i max(0, w_i − λ_i) + the p largest Σ_i a_ij λ_i. Also the bound
     with each candidate forced the other way (in when outside the best p, out when inside)."""
@@ -450,7 +450,7 @@ def _mclp_exact(
     if bound <= value + tol:
         return best, True
     fixed = flipped <= value + tol  # forcing the flip cannot beat the incumbent
-    ones = np.flatnonzero(fixed & in_top)
+    ones = np.flatnonzero(fixed & in_top.astype(bool))
     free = np.flatnonzero(~fixed)
     rest = p - len(ones)
     if rest <= 0 or len(free) <= rest:
@@ -483,7 +483,9 @@ def _mclp_milp(
         np.concatenate([np.zeros(m2), -wsub]),
         constraints=[
             LinearConstraint(sparse.hstack([-sub, sparse.eye(n2)], format="csr"), -np.inf, 0.0),
-            LinearConstraint(sparse.csr_matrix(np.r_[np.ones(m2), np.zeros(n2)][None, :]), rest, rest),
+            LinearConstraint(
+                sparse.csr_matrix(np.r_[np.ones(m2), np.zeros(n2)][None, :]), rest, rest
+            ),
         ],
         integrality=np.r_[np.ones(m2), np.zeros(n2)],
         bounds=Bounds(0.0, 1.0),
@@ -603,7 +605,7 @@ def _solve_pmedian(
     value = _pmedian_value(w, c, capf, best)
     tol = PMEDIAN_GAP * max(1.0, value)
     for _ in range(3):
-        bound, flipped, in_top, found, found_value = pmedian_bound(w, c, capf, p, value)
+        bound, flipped, in_top, found, _ = pmedian_bound(w, c, capf, p, value)
         if bound >= value - tol or not found:
             break
         # a better set from the relaxation: improve it by interchange, bound again
@@ -642,7 +644,7 @@ def pmedian_incumbent(
     time), then best-improvement interchange (Teitz–Bart, vectorised as in Whitaker's fast
     interchange) until no swap of a chosen site for another lowers it. ``capf`` is each
     point's cost to its nearest existing site (finite, large when none)."""
-    n, m = c.shape
+    n = c.shape[0]
     cc = np.minimum(c, capf[:, None])
     wc = w[:, None]
     chosen = [int(j) for j in start]
@@ -670,12 +672,10 @@ def pmedian_incumbent(
         gain = (wc * np.maximum(d1[:, None] - cc, 0.0)).sum(axis=0)  # adding j
         extra = wc * (np.minimum(cc, d2[:, None]) - np.minimum(cc, d1[:, None]))
         mine = ~by_existing
-        owner = sparse.csr_matrix(
-            (np.ones(int(mine.sum())), (k1[mine], rows[mine])), shape=(p, n)
-        )
+        owner = sparse.csr_matrix((np.ones(int(mine.sum())), (k1[mine], rows[mine])), shape=(p, n))
         delta = np.asarray(owner @ extra) - gain[None, :]
         delta[:, chosen] = np.inf
-        r, j = np.unravel_index(int(np.argmin(delta)), delta.shape)
+        r, j = (int(x) for x in np.unravel_index(int(np.argmin(delta)), delta.shape))
         if delta[r, j] >= -1e-12 * max(1.0, float(w @ d1)):
             break
         chosen[r] = int(j)
@@ -692,7 +692,7 @@ def pmedian_bound(
     p, closed when inside), at the best multipliers found. And the best of the relaxation's
     site sets (each a p-median solution: Beasley's Lagrangian heuristic) with its cost, when
     below ``upper``."""
-    n, m = c.shape
+    m = c.shape[1]
     found: list[int] = []
     found_value = upper
     wcost = w[:, None] * np.minimum(c, capf[:, None])
@@ -708,7 +708,7 @@ def pmedian_bound(
         bound = float(u.sum() + np.minimum(we - u, 0.0).sum() + rho[top].sum())
         if bound > best_bound + 1e-12 * abs(upper):
             best_bound, best_u, stall = bound, u.copy(), 0
-            value = _pmedian_value(w, c, capf, top)
+            value = _pmedian_value(w, c, capf, [int(j) for j in top])
             if value < found_value:
                 found, found_value = [int(j) for j in top], value
         else:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from minsheng.insights import siting
 from minsheng.core.geo import great_circle_matrix_km as great_circle_km
+from minsheng.insights import siting
 from minsheng.insights.siting import SitingError, solve
 
 # Five points on a line at 0..4, candidates x, y, z at 0, 2, 4; e weighs 10.
@@ -259,7 +259,7 @@ def test_pmedian_incumbent_and_bound_bracket_the_optimum(seed: int, p: int) -> N
     assert len(set(inc)) == p
     value = float(w @ np.minimum(capf, cost[:, inc].min(axis=1)))
     assert value >= opt - 1e-9
-    bound, flipped, in_top, found, found_value = siting.pmedian_bound(w, cost, capf, p, value)
+    bound, flipped, in_top, _found, _value = siting.pmedian_bound(w, cost, capf, p, value)
     assert bound <= opt + 1e-7 * opt
     # the bound with a site forced the other way is a bound on the solutions doing that
     for j in range(cost.shape[1]):
