@@ -82,11 +82,17 @@ def main() -> int:
     print(f"Siting against spopt + CBC (load average {os.getloadavg()[0]:.2f})")
     compare("MCLP 2,000 × 200, p=20, r=8.5 km", "mclp", 2000, 200, 0, p=20, radius=8.5)
     compare("MCLP 10,000 × 1,000, p=50, r=5.5 km", "mclp", 10_000, 1000, 1, p=50, radius=5.5)
+    t, obj, proven = ours("mclp", *instance(10_000, 1000, 1), p=50, radius=5.5)
+    print(f"  floor: MCLP 10,000 × 1,000 under 5 s: {t:.2f} s, proven {proven}")
     w, cost = instance(2000, 200, 2)
-    t, obj, proven = ours("pmedian", w, cost, p=20)
+    # Not yet fast enough (the Lagrangian bound leaves ~0.3% here and the rest goes to HiGHS):
+    # capped at BENCH_PMEDIAN_LIMIT seconds per MILP so the bench ends; "proven False" then.
+    limit = float(os.environ.get("BENCH_PMEDIAN_LIMIT", "60"))
+    t, obj, proven = ours("pmedian", w, cost, p=20, time_limit=limit)
     print(
-        f"p-median 2,000 × 200, p=20: ours {t:.2f} s, {obj:,.2f} person-km, "
-        f"mean {obj / w.sum():.3f} km, proven optimal (gap 0): {proven}"
+        f"p-median 2,000 × 200, p=20: ours {t:.2f} s (HiGHS capped at {limit:.0f} s a MILP), "
+        f"{obj:,.2f} person-km, mean {obj / w.sum():.3f} km, proven optimal (gap 0): {proven}"
+        f" (floor: proven in under ~5 s)"
     )
     if full:
         t_sp, built, obj_sp = spopt("pmedian", w, cost, p=20)

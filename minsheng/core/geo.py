@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from urllib.parse import quote
 
+import numpy as np
+import numpy.typing as npt
+
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -21,3 +24,19 @@ def geo_uri(latitude: float, longitude: float, label: str = "") -> str:
     point = f"{round(latitude, 6)!r},{round(longitude, 6)!r}"
     pin = f"{point}({quote(label, safe='')})" if label else point
     return f"geo:{point}?q={pin}"
+
+
+def great_circle_matrix_km(
+    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Haversine distances in km (as :func:`haversine_km`, vectorised with numpy) from every
+    point 1 (rows) to every point 2 (columns)."""
+    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
+    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
+    dl = (
+        np.radians(np.asarray(lon2, dtype=float))[None, :]
+        - np.radians(np.asarray(lon1, dtype=float))[:, None]
+    )
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    result: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return result

@@ -32,15 +32,17 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-EARTH_RADIUS_KM = 6371.0088
+from minsheng.core.geo import great_circle_matrix_km
+
 MODELS = ("mclp", "pmedian", "lscp", "pcenter")
 Model = Literal["mclp", "pmedian", "lscp", "pcenter"]
 FloatArray = npt.NDArray[np.float64]
 MCLP_GAP = 1e-9
 DISP = False
-PMEDIAN_LEVELS = 2
+PMEDIAN_LEVELS = 1
+PMEDIAN_GAP = 1e-9
 
 
 class SitingError(ValueError):
@@ -70,20 +72,8 @@ class SitingResult:
     newly_covered: dict[str, float] = field(default_factory=dict)
 
 
-def great_circle_km(
-    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
-) -> FloatArray:
-    """Haversine distances in km on a sphere of the mean Earth radius, from every point 1
-    (rows) to every point 2 (columns)."""
-    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
-    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
-    dl = (
-        np.radians(np.asarray(lon2, dtype=float))[None, :]
-        - np.radians(np.asarray(lon1, dtype=float))[:, None]
-    )
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    result: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return result
+# Kept for minsheng.insights.siting_inputs, which calls it by this name.
+great_circle_km = great_circle_matrix_km
 
 
 def check_coordinates(
@@ -357,25 +347,152 @@ def _solve_mclp(
     # The candidates' columns changed: points whose sets now coincide merge again.
     pts2, inverse2 = _unique_rows(cover.tocsr())
     weight = np.bincount(inverse2, weights=weight, minlength=len(pts2))
-    cover = cover.tocsr()[pts2]
-    k, nrows = len(cols), len(pts2)
-    # variables: x (k candidates, binary), y (nrows points, [0, 1] continuous)
-    obj = np.concatenate([np.zeros(k), -weight])
-    a_cover = sparse.hstack([-cover, sparse.eye(nrows)], format="csr")  # y - Σ x ≤ 0
-    a_count = sparse.csr_matrix(np.concatenate([np.ones(k), np.zeros(nrows)])[None, :])
+    cover = sparse.csr_matrix(cover.tocsr()[pts2])
+    chosen, proven = _mclp_exact(cover, weight.astype(float), p, time_limit)
+    return _fill(w, c, ce, [int(cols[j]) for j in chosen], p), proven
+
+
+def _mclp_value(cover: sparse.csr_matrix, weight: FloatArray, chosen: Sequence[int]) -> float:
+    hit = np.asarray(cover[:, list(chosen)].sum(axis=1)).ravel() > 0
+    return float(weight[hit].sum())
+
+
+def mclp_incumbent(
+    cover: sparse.csr_matrix, weight: FloatArray, p: int, start: Sequence[int] = ()
+) -> list[int]:
+    """A good MCLP solution (columns of the points × candidates 0/1 ``cover``): greedy, the
+    candidate covering the most uncovered weight each time, then best-improvement swaps
+    (one chosen out, one other in) until none gains."""
+    cc = sparse.csc_matrix(cover)
+    k = cover.shape[1]
+    chosen = [int(j) for j in start]
+    count = np.asarray(cc[:, chosen].sum(axis=1)).ravel() if chosen else np.zeros(cover.shape[0])
+    for _ in range(min(p, k) - len(chosen)):
+        gain = cc.T @ (weight * (count == 0))
+        gain[chosen] = -1.0
+        j = int(np.argmax(gain))
+        chosen.append(j)
+        count += cc[:, j].toarray().ravel()
+    for _ in range(10 * p):
+        free = np.ones(k, dtype=bool)
+        free[chosen] = False
+        gain_in = cc.T @ (weight * (count == 0))  # newly covered by j
+        once = weight * (count == 1)
+        loss_out = cc[:, chosen].T @ once  # covered only by r
+        # points covered only by r that j also covers: kept when swapping r for j
+        both = (cc[:, chosen].T.multiply(once[None, :])) @ cc  # p × k
+        delta = gain_in[None, :] - loss_out[:, None] + np.asarray(both.todense())
+        delta[:, ~free] = -np.inf
+        r, j = (int(x) for x in np.unravel_index(int(np.argmax(delta)), delta.shape))
+        if delta[r, j] <= 1e-9 * max(1.0, float(weight.sum())):
+            break
+        count -= cc[:, chosen[r]].toarray().ravel()
+        count += cc[:, j].toarray().ravel()
+        chosen[r] = int(j)
+    return chosen
+
+
+def mclp_bound(
+    cover: sparse.csr_matrix, weight: FloatArray, p: int, lam: FloatArray
+) -> tuple[float, FloatArray, npt.NDArray[np.bool_]]:
+    """The Lagrangian upper bound of the MCLP for multipliers ``lam`` (of y_i ≤ Σ_j a_ij x_j,
+    clipped to [0, w_i]): Σ_i max(0, w_i − λ_i) + the p largest Σ_i a_ij λ_i. Also the bound
+    with each candidate forced the other way (in when outside the best p, out when inside)."""
+    lam = np.clip(lam, 0.0, weight)
+    base = float(np.maximum(weight - lam, 0.0).sum())
+    score = np.asarray(cover.T @ lam).ravel()
+    order = np.argsort(-score, kind="stable")
+    top = order[:p]
+    bound = base + float(score[top].sum())
+    pth = score[order[p - 1]]
+    nxt = score[order[p]] if len(score) > p else -np.inf
+    forced_in = bound - pth + score  # for j outside the top p
+    forced_out = bound - score + (nxt if np.isfinite(nxt) else 0.0)  # for j inside
+    in_top = np.zeros(len(score), dtype=bool)
+    in_top[top] = True
+    if not np.isfinite(nxt):
+        forced_out = np.full(len(score), -np.inf)
+    flipped = np.where(in_top, forced_out, forced_in)
+    return bound, flipped, in_top
+
+
+def _mclp_exact(
+    cover: sparse.csr_matrix, weight: FloatArray, p: int, time_limit: float | None
+) -> tuple[list[int], bool]:
+    """Greedy + swap incumbent; the LP relaxation (interior point, fast here) gives
+    multipliers for a Lagrangian bound; candidates whose flip bounds below the incumbent are
+    fixed; the small rest goes to HiGHS's branch and bound."""
+    nrows, k = cover.shape
+    best = mclp_incumbent(cover, weight, p)
+    value = _mclp_value(cover, weight, best)
+    lp = linprog(
+        np.concatenate([np.zeros(k), -weight]),
+        A_ub=sparse.hstack([-cover, sparse.eye(nrows)], format="csr"),
+        b_ub=np.zeros(nrows),
+        A_eq=sparse.csr_matrix(np.r_[np.ones(k), np.zeros(nrows)][None, :]),
+        b_eq=[p],
+        bounds=(0.0, 1.0),
+        method="highs-ipm",
+    )
+    if lp.status != 0:  # pragma: no cover - the LP is always feasible and bounded
+        return _mclp_milp(cover, weight, p, np.arange(k), [], time_limit)
+    # The LP's optimum is nearly integral: the best choice among its support candidates
+    # (a small MILP) is a far better incumbent than greedy + swap alone.
+    support = np.flatnonzero(lp.x[:k] > 1e-6)
+    if len(support) > p:
+        cand, _ = _mclp_milp(cover, weight, p, support, [], time_limit)
+        cand = mclp_incumbent(cover, weight, p, start=cand)
+        if _mclp_value(cover, weight, cand) > value:
+            best, value = cand, _mclp_value(cover, weight, cand)
+    tol = MCLP_GAP * max(1.0, value)
+    lam = -np.asarray(lp.ineqlin.marginals)
+    bound, flipped, in_top = mclp_bound(cover, weight, p, lam)
+    if bound <= value + tol:
+        return best, True
+    fixed = flipped <= value + tol  # forcing the flip cannot beat the incumbent
+    ones = np.flatnonzero(fixed & in_top.astype(bool))
+    free = np.flatnonzero(~fixed)
+    rest = p - len(ones)
+    if rest <= 0 or len(free) <= rest:
+        cand = [int(j) for j in ones] + [int(j) for j in free[: max(rest, 0)]]
+        if _mclp_value(cover, weight, cand) > value:
+            best = cand
+        return best, True
+    cand, proven = _mclp_milp(cover, weight, rest, free, [int(j) for j in ones], time_limit)
+    if _mclp_value(cover, weight, cand) > value:
+        best = cand
+    return best, proven
+
+
+def _mclp_milp(
+    cover: sparse.csr_matrix,
+    weight: FloatArray,
+    rest: int,
+    free: npt.NDArray[np.intp],
+    ones: list[int],
+    time_limit: float | None,
+) -> tuple[list[int], bool]:
+    """The MCLP with the ``ones`` open and ``rest`` more among ``free`` (HiGHS)."""
+    done = np.asarray(cover[:, ones].sum(axis=1)).ravel() > 0
+    sub = sparse.csr_matrix(cover[np.flatnonzero(~done)][:, free])
+    wsub = weight[~done]
+    live = np.diff(sub.indptr) > 0
+    sub, wsub = sparse.csr_matrix(sub[np.flatnonzero(live)]), wsub[live]
+    m2, n2 = len(free), sub.shape[0]
     res = milp(
-        obj,
+        np.concatenate([np.zeros(m2), -wsub]),
         constraints=[
-            LinearConstraint(a_cover, -np.inf, 0.0),
-            LinearConstraint(a_count, p, p),
+            LinearConstraint(sparse.hstack([-sub, sparse.eye(n2)], format="csr"), -np.inf, 0.0),
+            LinearConstraint(
+                sparse.csr_matrix(np.r_[np.ones(m2), np.zeros(n2)][None, :]), rest, rest
+            ),
         ],
-        integrality=np.concatenate([np.ones(k), np.zeros(nrows)]),
+        integrality=np.r_[np.ones(m2), np.zeros(n2)],
         bounds=Bounds(0.0, 1.0),
         options=_options(time_limit, MCLP_GAP),
     )
-    x = _solution(res, "mclp")[:k]
-    chosen = [int(cols[j]) for j in np.flatnonzero(x > 0.5)]
-    return _fill(w, c, ce, chosen, p), bool(res.status == 0)
+    x = _solution(res, "mclp")[:m2]
+    return list(ones) + [int(free[j]) for j in np.flatnonzero(x > 0.5)], bool(res.status == 0)
 
 
 def _solution(res: object, model: str) -> FloatArray:
@@ -477,39 +594,186 @@ def _solve_pcenter(
 def _solve_pmedian(
     w: FloatArray, c: FloatArray, ce: FloatArray, p: int, time_limit: float | None
 ) -> tuple[list[int], bool]:
+    """Greedy + interchange incumbent; a Lagrangian bound (assignment constraints relaxed,
+    subgradient) that often proves it optimal; otherwise the candidates it fixes open or
+    closed are removed and Elloumi's model over the rest decides (see ``_pmedian_elloumi``)."""
     n, m = c.shape
     cap = ce.min(axis=1) if ce.shape[1] else np.full(n, np.inf)
+    big = 2.0 * float(c.max()) + 1.0  # farther than any candidate: never an optimum's cost
+    capf = np.where(np.isfinite(cap), np.minimum(cap, big), big)
+    best = pmedian_incumbent(w, c, capf, p)
+    value = _pmedian_value(w, c, capf, best)
+    tol = PMEDIAN_GAP * max(1.0, value)
+    for _ in range(3):
+        bound, flipped, in_top, found, _ = pmedian_bound(w, c, capf, p, value)
+        if bound >= value - tol or not found:
+            break
+        # a better set from the relaxation: improve it by interchange, bound again
+        found = pmedian_incumbent(w, c, capf, p, start=found)
+        best, value = found, _pmedian_value(w, c, capf, found)
+        tol = PMEDIAN_GAP * max(1.0, value)
+    if bound >= value - tol:
+        return best, True
+    fixed = flipped >= value - tol  # forcing the flip cannot beat the incumbent
+    ones = [int(j) for j in np.flatnonzero(fixed & in_top)]
+    free = np.flatnonzero(~fixed)
+    rest = p - len(ones)
+    if rest <= 0 or len(free) <= rest:
+        cand = ones + [int(j) for j in free[: max(rest, 0)]]
+        cand += [j for j in range(m) if j not in cand][: p - len(cand)]
+        if _pmedian_value(w, c, capf, cand) < value:
+            best = cand
+        return best, True
+    cap2 = np.minimum(capf, c[:, ones].min(axis=1)) if ones else capf
+    near = np.minimum(cap2, c[:, best].min(axis=1))  # the incumbent's cost per point
+    sub, proven = _pmedian_elloumi(w, c[:, free], cap2, near, rest, time_limit)
+    cand = ones + [int(free[j]) for j in sub]
+    if _pmedian_value(w, c, capf, cand) < value - tol:
+        best = cand
+    return best, proven
+
+
+def _pmedian_value(w: FloatArray, c: FloatArray, capf: FloatArray, chosen: Sequence[int]) -> float:
+    return float(w @ np.minimum(capf, c[:, list(chosen)].min(axis=1)))
+
+
+def pmedian_incumbent(
+    w: FloatArray, c: FloatArray, capf: FloatArray, p: int, start: Sequence[int] = ()
+) -> list[int]:
+    """A good p-median solution: greedy (the candidate lowering the weighted cost most, each
+    time), then best-improvement interchange (Teitz–Bart, vectorised as in Whitaker's fast
+    interchange) until no swap of a chosen site for another lowers it. ``capf`` is each
+    point's cost to its nearest existing site (finite, large when none)."""
+    n = c.shape[0]
+    cc = np.minimum(c, capf[:, None])
+    wc = w[:, None]
+    chosen = [int(j) for j in start]
+    best = np.minimum(capf, cc[:, chosen].min(axis=1)) if chosen else capf.copy()
+    for _ in range(p - len(chosen)):
+        gain = (wc * np.maximum(best[:, None] - cc, 0.0)).sum(axis=0)
+        gain[chosen] = -1.0
+        j = int(np.argmax(gain))
+        chosen.append(j)
+        best = np.minimum(best, cc[:, j])
+    rows = np.arange(n)
+    for _ in range(20 * p):
+        sub = cc[:, chosen]
+        if p > 1:
+            two = np.argpartition(sub, 1, axis=1)[:, :2]
+            d = np.take_along_axis(sub, two, axis=1)
+            swap = d[:, 0] > d[:, 1]
+            k1 = np.where(swap, two[:, 1], two[:, 0])
+            d1, d2 = d.min(axis=1), d.max(axis=1)
+        else:
+            k1, d1, d2 = np.zeros(n, dtype=np.intp), sub[:, 0], capf.copy()
+        d2 = np.minimum(d2, capf)
+        by_existing = capf <= d1  # served by an existing site: no chosen site is its nearest
+        d1 = np.minimum(d1, capf)
+        gain = (wc * np.maximum(d1[:, None] - cc, 0.0)).sum(axis=0)  # adding j
+        extra = wc * (np.minimum(cc, d2[:, None]) - np.minimum(cc, d1[:, None]))
+        mine = ~by_existing
+        owner = sparse.csr_matrix((np.ones(int(mine.sum())), (k1[mine], rows[mine])), shape=(p, n))
+        delta = np.asarray(owner @ extra) - gain[None, :]
+        delta[:, chosen] = np.inf
+        r, j = (int(x) for x in np.unravel_index(int(np.argmin(delta)), delta.shape))
+        if delta[r, j] >= -1e-12 * max(1.0, float(w @ d1)):
+            break
+        chosen[r] = int(j)
+    return chosen
+
+
+def pmedian_bound(
+    w: FloatArray, c: FloatArray, capf: FloatArray, p: int, upper: float, iterations: int = 400
+) -> tuple[float, FloatArray, npt.NDArray[np.bool_], list[int], float]:
+    """A lower bound on the p-median by Lagrangian relaxation of the assignment constraints
+    (Beasley 1993), multipliers u_i by subgradient steps towards ``upper``:
+    L(u) = Σ_i u_i + Σ_i min(0, w_i e_i − u_i) + the p smallest ρ_j = Σ_i min(0, w_i c_ij − u_i).
+    Also, per candidate, the bound with it forced the other way (open when outside the best
+    p, closed when inside), at the best multipliers found. And the best of the relaxation's
+    site sets (each a p-median solution: Beasley's Lagrangian heuristic) with its cost, when
+    below ``upper``."""
+    m = c.shape[1]
+    found: list[int] = []
+    found_value = upper
+    wcost = w[:, None] * np.minimum(c, capf[:, None])
+    we = w * capf
+    u = np.sort(wcost, axis=1)[:, min(p, m - 1)] if m > 1 else wcost[:, 0].copy()
+    u = np.minimum(u, we)
+    f, stall = 2.0, 0
+    best_bound, best_u = -np.inf, u.copy()
+    for _ in range(iterations):
+        neg = np.minimum(wcost - u[:, None], 0.0)
+        rho = neg.sum(axis=0)
+        top = np.argpartition(rho, p - 1)[:p] if p < m else np.arange(m)
+        bound = float(u.sum() + np.minimum(we - u, 0.0).sum() + rho[top].sum())
+        if bound > best_bound + 1e-12 * abs(upper):
+            best_bound, best_u, stall = bound, u.copy(), 0
+            value = _pmedian_value(w, c, capf, [int(j) for j in top])
+            if value < found_value:
+                found, found_value = [int(j) for j in top], value
+        else:
+            stall += 1
+            if stall >= 20:
+                f, stall = f / 2, 0
+        if best_bound >= found_value * (1 - PMEDIAN_GAP) or f < 1e-5:
+            break
+        g = 1.0 - (neg[:, top] < 0).sum(axis=1) - (we < u)
+        norm = float(g @ g)
+        if norm == 0:
+            break
+        u = u + f * (found_value - bound) / norm * g
+    u = best_u
+    rho = np.minimum(wcost - u[:, None], 0.0).sum(axis=0)
+    order = np.argsort(rho, kind="stable")
+    bound = float(u.sum() + np.minimum(we - u, 0.0).sum() + rho[order[:p]].sum())
+    in_top = np.zeros(m, dtype=bool)
+    in_top[order[:p]] = True
+    pth = rho[order[p - 1]]
+    if p < m:
+        nxt = rho[order[p]]
+        flipped = np.where(in_top, bound - rho + nxt, bound - pth + rho)
+    else:
+        flipped = np.where(in_top, -np.inf, bound)
+    return bound, flipped, in_top, found, found_value
+
+
+def _pmedian_elloumi(
+    w: FloatArray,
+    c: FloatArray,
+    cap: FloatArray,
+    near: FloatArray,
+    p: int,
+    time_limit: float | None,
+) -> tuple[list[int], bool]:
+    """The p-median over ``c`` with each point's cost capped at ``cap`` (its nearest fixed
+    open site), by Elloumi's model truncated at each point's incumbent cost ``near``: the
+    truncation only lowers costs beyond it, so it is a relaxation; when its optimum reaches
+    every point within its kept levels it is optimal for the full model, else the short
+    points get more levels."""
+    n, m = c.shape
     order = np.argsort(c, axis=1, kind="stable")
     sorted_c = np.take_along_axis(c, order, axis=1)
-    # Levels: each point's distinct candidate costs below its nearest existing site, then
-    # that site's cost as the last level (nothing beyond it matters).
     new_level = np.ones((n, m), dtype=bool)
     new_level[:, 1:] = sorted_c[:, 1:] > sorted_c[:, :-1]
-    level_of = np.cumsum(new_level, axis=1) - 1  # level index of each sorted candidate
+    level_of = np.cumsum(new_level, axis=1) - 1
     usable = sorted_c < cap[:, None]
     n_levels = np.where(usable, level_of + 1, 0).max(axis=1)
-    full = n_levels + np.isfinite(cap)  # levels including the existing site's
-    # Start from a greedy solution: keep each point's levels up to its nearest greedy site
-    # and a few more, so the truncated optimum rarely needs widening.
-    greedy = _fill(w, c, ce, [], p)
-    near = c[:, greedy].min(axis=1)
+    full = n_levels + 1
     reach = (usable & (sorted_c <= near[:, None])).sum(axis=1)
     at = np.take_along_axis(level_of, np.maximum(reach - 1, 0)[:, None], axis=1)[:, 0]
-    limit = np.minimum(full, np.maximum(at + 1 + PMEDIAN_LEVELS, PMEDIAN_LEVELS))
+    limit = np.minimum(full, np.where(reach > 0, at + 1, 0) + PMEDIAN_LEVELS)
     optimal = True
     while True:
         chosen, proven, _lb = _pmedian_truncated(
             w, order, sorted_c, level_of, usable, cap, limit, p, time_limit
         )
         optimal = optimal and proven
-        nearest = _nearest(c, ce, chosen)
-        # The truncation charges a point no more than its last kept level: a point whose
-        # nearest open site lies beyond it needs more levels.
+        nearest = np.minimum(cap, c[:, chosen].min(axis=1))
         last = _level_cost(sorted_c, level_of, cap, limit)
         short = (nearest > last + 1e-12) & (limit < full)
         if not short.any():
             return chosen, optimal
-        limit = np.where(short, np.minimum(full, limit * 2), limit)
+        limit = np.where(short, np.minimum(full, limit * 2 + 1), limit)
 
 
 def _level_cost(
