@@ -26,7 +26,7 @@ import numpy as np
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from minsheng.core.geo import EARTH_RADIUS_KM
+from minsheng.core.geo import great_circle_matrix_km
 from minsheng.regions.models import Region
 
 Values = dict[int, float]
@@ -53,18 +53,6 @@ AREA_PREFIX: dict[str, str] = {
 ACCESS_KM: dict[str, float] = {"health": 3.0, "elderly": 2.0, "culture-sports": 2.0}
 # The words that make a survey rating-scale question a satisfaction question.
 SATISFACTION_WORDS = ("满意", "satisf")
-
-
-def haversine_matrix(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    """Great-circle distances (km, mean Earth radius) between every point of the first set
-    (rows) and every point of the second (columns)."""
-    p1, p2 = np.radians(lat1)[:, None], np.radians(lat2)[None, :]
-    dp = p2 - p1
-    dl = np.radians(lon2)[None, :] - np.radians(lon1)[:, None]
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 @dataclass(frozen=True)
@@ -365,7 +353,7 @@ def access_share(area: str) -> Callable[[Context], Values]:
         if points and located:
             vp = np.array([(v.latitude, v.longitude) for v in located], dtype=float)
             fp = np.array(points, dtype=float)
-            nearest = haversine_matrix(vp[:, 0], vp[:, 1], fp[:, 0], fp[:, 1]).min(axis=1)
+            nearest = great_circle_matrix_km(vp[:, 0], vp[:, 1], fp[:, 0], fp[:, 1]).min(axis=1)
             nums = {
                 v.pk: float(v.population) for v, d in zip(located, nearest, strict=True) if d <= km
             }

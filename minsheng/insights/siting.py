@@ -1,7 +1,7 @@
 """Siting new service points among candidate sites, keeping the existing ones (issue 11).
 
 Pure: numpy/scipy, no Django. Four classic location models over a cost matrix (great-circle
-kilometres from :func:`great_circle_km`, or a supplied travel-time matrix; a demand point is
+kilometres from :func:`minsheng.core.geo.great_circle_matrix_km`, or a supplied travel-time matrix; a demand point is
 *covered* when its cost to a site is at most the radius):
 
 - ``mclp``: the maximal covering model: the most population covered with ``p`` new sites;
@@ -33,8 +33,6 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-
-from minsheng.core.geo import great_circle_matrix_km
 
 MODELS = ("mclp", "pmedian", "lscp", "pcenter")
 Model = Literal["mclp", "pmedian", "lscp", "pcenter"]
@@ -73,7 +71,6 @@ class SitingResult:
 
 
 # Kept for minsheng.insights.siting_inputs, which calls it by this name.
-great_circle_km = great_circle_matrix_km
 
 
 def check_coordinates(

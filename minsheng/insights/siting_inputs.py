@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.core.geo import great_circle_matrix_km
 from minsheng.core.tables import Table, TableError, read_table
 from minsheng.facilities.models import Facility, Kind, Status
 from minsheng.insights import siting
@@ -169,7 +170,7 @@ def read_cost_matrix(
 def great_circle(demand: Points, sites: Points) -> FloatArray:
     if not sites.ids:
         return np.zeros((len(demand.ids), 0))
-    return siting.great_circle_km(demand.lat, demand.lon, sites.lat, sites.lon)
+    return great_circle_matrix_km(demand.lat, demand.lon, sites.lat, sites.lon)
 
 
 # --- from the register -----------------------------------------------------------------------

@@ -202,9 +202,10 @@ def _tables(view: allocation_cells.RunView) -> list[Table]:
         _("Local weight"),
         _("Attainment before"),
     ]
+    spend, after = _("spend (yuan)"), _("attainment after")
     for name in OBJECTIVES:
         label = view.names[name]
-        header += [f"{label}: {_('spend (yuan)')}", f"{label}: {_('attainment after')}"]
+        header += [f"{label}: {spend}", f"{label}: {after}"]
     rows: list[list[Any]] = []
     for c in view.cells:
         row: list[Any] = [

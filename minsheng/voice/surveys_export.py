@@ -27,11 +27,12 @@ def export_tables(survey: Survey, *, responses: bool) -> list[Table]:
         if r.mean is not None:
             rows.append([head, _("Mean"), round(r.mean, 2), None, r.shown, r.answered])
             rows.append([head, _("Median"), r.median, None, r.shown, r.answered])
+        rank_word = _("average rank")
         for label, average, _firsts in r.ranks:
             rows.append(
                 [
                     head,
-                    f"{label} ({_('average rank')})",
+                    f"{label} ({rank_word})",
                     None if average is None else round(average, 2),
                     None,
                     r.shown,

@@ -44,6 +44,7 @@ def snapshot(world: Any) -> ServiceArea:
 def client_for(world: Any, who: str) -> Client:
     c = Client()
     c.force_login(user_of(world, who))
+    c.cookies["django_language"] = "en"  # the pages are Chinese unless the person chose
     return c
 
 
