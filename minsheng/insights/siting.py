@@ -25,6 +25,7 @@ matrices, reduced first so it stays small (see each ``_solve_*``):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -41,6 +42,7 @@ MCLP_GAP = 1e-9
 DISP = False
 PMEDIAN_LEVELS = 1
 PMEDIAN_GAP = 1e-9
+PMEDIAN_NODE_STEP = 2.0
 
 
 class SitingError(ValueError):
@@ -592,17 +594,20 @@ def _solve_pmedian(
     w: FloatArray, c: FloatArray, ce: FloatArray, p: int, time_limit: float | None
 ) -> tuple[list[int], bool]:
     """Greedy + interchange incumbent; a Lagrangian bound (assignment constraints relaxed,
-    subgradient) that often proves it optimal; otherwise the candidates it fixes open or
-    closed are removed and Elloumi's model over the rest decides (see ``_pmedian_elloumi``)."""
-    n, m = c.shape
+    subgradient) that often proves it optimal; otherwise branch and bound on the candidates
+    with that bound (``_pmedian_branch``). With ``time_limit`` (seconds) the search may stop
+    early: the best set found, not proven."""
+    n, _m = c.shape
     cap = ce.min(axis=1) if ce.shape[1] else np.full(n, np.inf)
     big = 2.0 * float(c.max()) + 1.0  # farther than any candidate: never an optimum's cost
     capf = np.where(np.isfinite(cap), np.minimum(cap, big), big)
     best = pmedian_incumbent(w, c, capf, p)
     value = _pmedian_value(w, c, capf, best)
     tol = PMEDIAN_GAP * max(1.0, value)
+    start = time.perf_counter()
+    u: FloatArray | None = None
     for _ in range(3):
-        bound, flipped, in_top, found, _ = pmedian_bound(w, c, capf, p, value)
+        bound, _flipped, _in_top, found, _, u = _pmedian_lagrange(w, c, capf, p, value)
         if bound >= value - tol or not found:
             break
         # a better set from the relaxation: improve it by interchange, bound again
@@ -611,22 +616,9 @@ def _solve_pmedian(
         tol = PMEDIAN_GAP * max(1.0, value)
     if bound >= value - tol:
         return best, True
-    fixed = flipped >= value - tol  # forcing the flip cannot beat the incumbent
-    ones = [int(j) for j in np.flatnonzero(fixed & in_top)]
-    free = np.flatnonzero(~fixed)
-    rest = p - len(ones)
-    if rest <= 0 or len(free) <= rest:
-        cand = ones + [int(j) for j in free[: max(rest, 0)]]
-        cand += [j for j in range(m) if j not in cand][: p - len(cand)]
-        if _pmedian_value(w, c, capf, cand) < value:
-            best = cand
-        return best, True
-    cap2 = np.minimum(capf, c[:, ones].min(axis=1)) if ones else capf
-    near = np.minimum(cap2, c[:, best].min(axis=1))  # the incumbent's cost per point
-    sub, proven = _pmedian_elloumi(w, c[:, free], cap2, near, rest, time_limit)
-    cand = ones + [int(free[j]) for j in sub]
-    if _pmedian_value(w, c, capf, cand) < value - tol:
-        best = cand
+    assert u is not None
+    deadline = None if time_limit is None else start + float(time_limit)
+    best, value, proven, _nodes = _pmedian_branch(w, c, capf, p, best, value, u, deadline)
     return best, proven
 
 
@@ -682,21 +674,39 @@ def pmedian_incumbent(
 def pmedian_bound(
     w: FloatArray, c: FloatArray, capf: FloatArray, p: int, upper: float, iterations: int = 400
 ) -> tuple[float, FloatArray, npt.NDArray[np.bool_], list[int], float]:
+    """See :func:`_pmedian_lagrange` (this drops its multipliers)."""
+    bound, flipped, in_top, found, found_value, _u = _pmedian_lagrange(
+        w, c, capf, p, upper, iterations
+    )
+    return bound, flipped, in_top, found, found_value
+
+
+def _pmedian_lagrange(
+    w: FloatArray,
+    c: FloatArray,
+    capf: FloatArray,
+    p: int,
+    upper: float,
+    iterations: int = 400,
+    start: FloatArray | None = None,
+    step: float = 2.0,
+) -> tuple[float, FloatArray, npt.NDArray[np.bool_], list[int], float, FloatArray]:
     """A lower bound on the p-median by Lagrangian relaxation of the assignment constraints
     (Beasley 1993), multipliers u_i by subgradient steps towards ``upper``:
     L(u) = Σ_i u_i + Σ_i min(0, w_i e_i − u_i) + the p smallest ρ_j = Σ_i min(0, w_i c_ij − u_i).
     Also, per candidate, the bound with it forced the other way (open when outside the best
     p, closed when inside), at the best multipliers found. And the best of the relaxation's
     site sets (each a p-median solution: Beasley's Lagrangian heuristic) with its cost, when
-    below ``upper``."""
+    below ``upper``; and the best multipliers (``start`` warm-starts them, ``step`` is the
+    first step factor)."""
     m = c.shape[1]
     found: list[int] = []
     found_value = upper
     wcost = w[:, None] * np.minimum(c, capf[:, None])
     we = w * capf
     u = np.sort(wcost, axis=1)[:, min(p, m - 1)] if m > 1 else wcost[:, 0].copy()
-    u = np.minimum(u, we)
-    f, stall = 2.0, 0
+    u = np.minimum(u, we) if start is None else start.copy()
+    f, stall = step, 0
     best_bound, best_u = -np.inf, u.copy()
     for _ in range(iterations):
         neg = np.minimum(wcost - u[:, None], 0.0)
@@ -731,7 +741,7 @@ def pmedian_bound(
         flipped = np.where(in_top, bound - rho + nxt, bound - pth + rho)
     else:
         flipped = np.where(in_top, -np.inf, bound)
-    return bound, flipped, in_top, found, found_value
+    return bound, flipped, in_top, found, found_value, u
 
 
 def _pmedian_elloumi(
@@ -879,3 +889,74 @@ def _pmedian_truncated(
     if len(chosen) < p:  # every point already at its nearest level: any extra site will do
         chosen += [j for j in range(m) if j not in chosen][: p - len(chosen)]
     return chosen, proven, lb
+
+
+def _pmedian_branch(
+    w: FloatArray,
+    c: FloatArray,
+    capf: FloatArray,
+    p: int,
+    best: list[int],
+    value: float,
+    u: FloatArray,
+    deadline: float | None,
+    node_iterations: int = 400,
+) -> tuple[list[int], float, bool, int]:
+    """Branch and bound on the candidates with the Lagrangian bound (``_pmedian_lagrange``):
+    a node opens some candidates (they become each point's cost cap, as existing sites) and
+    closes others; its bound starts from its parent's multipliers; candidates whose flip
+    cannot beat the incumbent are fixed; depth first, branching on the relaxation's chosen
+    free candidate that is cheapest to flip, its "open" side first. Returns the best set, its
+    value, whether it is proven (False when ``deadline``, a ``time.perf_counter`` instant,
+    passed) and the number of nodes."""
+    m = c.shape[1]
+    stack: list[tuple[tuple[int, ...], tuple[int, ...], FloatArray]] = [((), (), u)]
+    nodes = 0
+    while stack:
+        if deadline is not None and time.perf_counter() > deadline:
+            return best, value, False, nodes
+        ones, zeros, u0 = stack.pop()
+        nodes += 1
+        tol = PMEDIAN_GAP * max(1.0, value)
+        cap = np.minimum(capf, c[:, list(ones)].min(axis=1)) if ones else capf
+        closed = np.zeros(m, dtype=bool)
+        closed[list(ones) + list(zeros)] = True
+        free = np.flatnonzero(~closed)
+        rest = p - len(ones)
+        if rest <= 0 or len(free) <= rest:  # a leaf: the set is decided
+            cand = list(ones) + [int(j) for j in free[: max(rest, 0)]]
+            cand += [int(j) for j in np.flatnonzero(closed) if j not in cand][: p - len(cand)]
+            v = _pmedian_value(w, c, capf, cand)
+            if v < value - tol:
+                best, value = cand, v
+            continue
+        bound, flipped, in_top, found, found_value, u1 = _pmedian_lagrange(
+            w, c[:, free], cap, rest, value, node_iterations, start=u0, step=PMEDIAN_NODE_STEP
+        )
+        if found and found_value < value - tol:
+            cand = list(ones) + [int(free[j]) for j in found]
+            cand = pmedian_incumbent(w, c, capf, p, start=cand)
+            v = _pmedian_value(w, c, capf, cand)
+            if v < value - tol:
+                best, value = cand, v
+                tol = PMEDIAN_GAP * max(1.0, value)
+        if bound >= value - tol:
+            continue
+        fixed = flipped >= value - tol
+        new_ones = ones + tuple(int(free[j]) for j in np.flatnonzero(fixed & in_top))
+        new_zeros = zeros + tuple(int(free[j]) for j in np.flatnonzero(fixed & ~in_top))
+        loose = np.flatnonzero(in_top & ~fixed)
+        if len(loose) == 0:  # everything in the relaxation's set is fixed open: re-solve
+            if len(new_ones) == len(ones) and len(new_zeros) == len(zeros):
+                # nothing fixed yet the bound stays short: branch on the weakest outside one
+                out = np.flatnonzero(~in_top & ~fixed)
+                j = int(free[out[int(np.argmin(flipped[out]))]])
+                stack.append((new_ones, (*new_zeros, j), u1))
+                stack.append(((*new_ones, j), new_zeros, u1))
+            else:
+                stack.append((new_ones, new_zeros, u1))
+            continue
+        j = int(free[loose[int(np.argmin(flipped[loose]))]])
+        stack.append((new_ones, (*new_zeros, j), u1))
+        stack.append(((*new_ones, j), new_zeros, u1))
+    return best, value, True, nodes
