@@ -160,11 +160,16 @@ def build_runs(month: date) -> list[PlanningRun]:
     covering: three new village clinics within 3 km) run by the demo's county administrator
     through the services the planning pages use."""
     from minsheng.accounts.models import Role
+    from minsheng.demo.regions import demo_region_q
     from minsheng.insights.allocation_cells import allocation_run_save
     from minsheng.insights.siting_inputs import siting_run_create
 
-    admin = User.objects.filter(profile__role=Role.COUNTY_ADMIN).order_by("pk").first()
-    county = Region.objects.filter(level=Region.Level.COUNTY).order_by("pk").first()
+    county = Region.objects.filter(demo_region_q(), level=Region.Level.COUNTY).first()
+    admin = (
+        User.objects.filter(profile__role=Role.COUNTY_ADMIN, profile__region=county)
+        .order_by("pk")
+        .first()
+    )
     if admin is None or county is None:
         return []
     gap = (
