@@ -218,7 +218,7 @@ class FacilityList(PublicReadBase, generics.ListAPIView):
 
     @extend_schema(
         summary="List the public facilities",
-        responses={200: FacilitySerializer(many=True), **errors(400, 401)},
+        responses={200: FacilitySerializer(many=True), **errors(400, 401, 404)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
