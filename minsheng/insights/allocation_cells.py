@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from minsheng.catalog.models import ServiceArea
@@ -60,12 +60,6 @@ def snapshot_months() -> list[datetime.date]:
         .distinct()
         .order_by("-month")
     )
-
-
-def latest_month() -> datetime.date | None:
-    return AreaAttainment.objects.filter(region__level=Region.Level.VILLAGE).aggregate(
-        m=Max("month")
-    )["m"]
 
 
 def bands_for(attainment: float, population: float, bands: list[SpendingBand]) -> tuple[Band, ...]:

@@ -6,8 +6,8 @@ dashboard and the report").
 Each function takes the ``scope`` whose figures are wanted: the region returned by
 ``policy.planning_scope`` for a user (the county for the county's planners and the monthly
 report; a township for its dispatcher, who sees that township, its villages and the
-county's own totals for comparison, never another township's rows). A row is shown when
-``policy.within(scope, region)`` or it is the county's own row; the county's sums (its gap
+county's own totals for comparison, never another township's rows). A row is shown as
+``policy.scope_regions_q`` says (``policy.within`` for one region); the county's sums (its gap
 in people and yuan) add up every village, as a total that names none of them.
 """
 
@@ -20,7 +20,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from minsheng.catalog.models import ServiceArea
@@ -59,12 +58,6 @@ def previous_month(month: date) -> date | None:
 
 
 # --- visibility --------------------------------------------------------------------------------
-
-
-def visible(scope: Region, region: Region) -> bool:
-    """Whether a region's own row is shown to someone planning ``scope``: the regions within
-    it, and the county's row (the comparison)."""
-    return region.level == Region.Level.COUNTY or policy.within(scope, region)
 
 
 def county_of(scope: Region) -> Region:
@@ -524,11 +517,8 @@ def village_map(planks_: Planks) -> dict[str, object]:
 
 def indicator_values(scope: Region, month: date) -> list[IndicatorValue]:
     """The month's indicator values of the regions shown to someone planning ``scope``."""
-    q = Q()
-    if scope.level != Region.Level.COUNTY:
-        q = Q(region=scope) | Q(region__parent=scope) | Q(region__level=Region.Level.COUNTY)
     return list(
-        IndicatorValue.objects.filter(q, month=month)
+        IndicatorValue.objects.filter(policy.scope_regions_q(scope), month=month)
         .select_related("indicator", "indicator__area", "region")
         .defer("region__boundary")
         .order_by("region__level", "region__code", "indicator__code")

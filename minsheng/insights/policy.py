@@ -113,13 +113,9 @@ def can_see_planning_region(user: Actor, region: Region) -> bool:
     return scope is not None and within(scope, region)
 
 
-def planning_regions_q(user: Actor, field: str = "region") -> Q | None:
-    """A filter on snapshot rows whose ``field`` is a region, for the regions ``user`` may
-    see: the county sees all; a township its own row, its villages' and the county's row
-    (the comparison); None for nothing."""
-    scope = planning_scope(user)
-    if scope is None:
-        return None
+def scope_regions_q(scope: Region, field: str = "region") -> Q:
+    """The regions shown to someone planning ``scope``: the county sees all; a township its
+    own row, its villages' and the county's row (the comparison)."""
     if scope.level == Region.Level.COUNTY:
         return Q()
     return (

@@ -39,7 +39,6 @@ Model = Literal["mclp", "pmedian", "lscp", "pcenter"]
 FloatArray = npt.NDArray[np.float64]
 MCLP_GAP = 1e-9
 DISP = False
-PMEDIAN_LEVELS = 1
 PMEDIAN_GAP = 1e-9
 PMEDIAN_NODE_STEP = 2.0
 
@@ -72,18 +71,6 @@ class SitingResult:
 
 
 # Kept for minsheng.insights.siting_inputs, which calls it by this name.
-
-
-def check_coordinates(
-    what: str, ids: Sequence[str], lat: Sequence[float], lon: Sequence[float]
-) -> None:
-    for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
-        if la is None or lo is None or not (np.isfinite(la) and np.isfinite(lo)):
-            raise SitingError(f"{what} {ids[i]}: latitude and longitude are required.")
-        if not -90.0 <= la <= 90.0:
-            raise SitingError(f"{what} {ids[i]}: latitude {la} is outside -90 to 90.")
-        if not -180.0 <= lo <= 180.0:
-            raise SitingError(f"{what} {ids[i]}: longitude {lo} is outside -180 to 180.")
 
 
 def solve(

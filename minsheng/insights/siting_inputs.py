@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from minsheng.core.geo import great_circle_matrix_km
 from minsheng.core.tables import Table, TableError, read_table
 from minsheng.facilities.models import Facility, Kind, Status
-from minsheng.insights import siting
+from minsheng.insights import policy, siting
 from minsheng.insights.models import PlanningRun
 from minsheng.insights.siting import FloatArray, SitingError
 from minsheng.regions.models import Region
@@ -247,7 +248,10 @@ def siting_run_create(
     radius_km: float | None,
 ) -> PlanningRun:
     """Solve ``model`` on the register for facilities of ``kind`` and save the run (scope:
-    the county). Raises ``SitingError`` (nothing saved) when the model cannot be solved."""
+    the county). Raises ``SitingError`` (nothing saved) when the model cannot be solved, and
+    ``PermissionDenied`` for anyone ``policy.can_run_plans`` refuses."""
+    if not policy.can_run_plans(actor):
+        raise PermissionDenied
     instance = register_instance(kind)
     if not instance.demand.ids:
         raise SitingError(_("No village has a population and a location to serve."))

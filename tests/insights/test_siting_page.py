@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import translation
 
 from minsheng.facilities.models import Kind, Status
 from minsheng.insights.models import PlanningRun
-from minsheng.insights.siting_inputs import register_instance
+from minsheng.insights.siting_inputs import register_instance, siting_run_create
 from minsheng.regions.models import Region
 from tests.facilities.factories import make_facility
 from tests.factories import RegionFactory
@@ -128,3 +129,17 @@ def test_pmedian_run_has_no_coverage(county: Any) -> None:
         ["W2", "W3"],
     )
     assert c.get(f"/staff/planning/siting/{run.pk}/").status_code == 200
+
+
+def test_the_service_refuses_whom_the_policy_refuses(county: Any) -> None:
+    # A township's dispatcher sees planning but does not commit the county's money or sites.
+    with pytest.raises(PermissionDenied):
+        siting_run_create(
+            actor=county.dispatcher_a,
+            scope=county.county,
+            kind=Kind.CLINIC,
+            model="mclp",
+            p=1,
+            radius_km=5.0,
+        )
+    assert PlanningRun.objects.count() == 0
