@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
@@ -31,9 +32,7 @@ def test_the_map_shows_the_points_and_the_list_works_without_javascript(
     page.set_default_timeout(30_000)  # a loaded machine
     seen = watch_csp(page)
     page.goto(f"{live_server.url}/facilities/")
-    page.wait_for_function(
-        "document.querySelector('[data-map=facilities]').getAttribute('data-points') === '2'"
-    )
+    expect(page.locator("[data-map=facilities]")).to_have_attribute("data-points", "2")
     assert page.locator(".leaflet-interactive").count() == 2
     assert page.locator("[data-map=facilities]").bounding_box()["height"] > 100
     assert csp_violations(page, seen) == []

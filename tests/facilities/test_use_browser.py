@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
@@ -41,9 +42,7 @@ def test_a_keeper_enters_counts_on_a_phone_and_sees_the_chart(world, live_server
     page.get_by_label("Visits").fill("17")
     page.get_by_label("Loans").fill("5")
     page.get_by_role("button", name="Save the counts").click()
-    page.wait_for_function(
-        "document.getElementById('use-chart').getAttribute('data-drawn') === '2'"
-    )
+    expect(page.locator("#use-chart")).to_have_attribute("data-drawn", "2")
     today = timezone.localdate().isoformat()
     assert counts_of(shop) == [(today, "loans", 5, "staff"), (today, "visits", 17, "staff")]
     assert page.get_by_role("rowheader", name=today).count() == 1

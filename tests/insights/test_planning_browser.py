@@ -61,9 +61,8 @@ def test_the_dashboard_draws_its_charts_and_map_with_their_tables(world, live_se
     fills = sorted(paths.nth(k).get_attribute("fill") for k in range(3))
     assert fills == sorted(["#1f77b4", "#1f77b4", "#d62728"])  # V1, V2: area A; V3: area B
     # The charts drew, and each has its table.
-    page.wait_for_function(
-        "[...document.querySelectorAll('canvas.planning-chart')].every(c => c.getAttribute('data-drawn'))"
-    )
+    expect(page.locator("canvas.planning-chart").first).to_be_attached()
+    expect(page.locator("canvas.planning-chart:not([data-drawn])")).to_have_count(0)
     for heading in ("rates-h", "happy-h", "towns-h", "map-h"):
         expect(page.locator(f"table[aria-labelledby='{heading}']")).to_be_attached()
     expect(page.locator("table[aria-labelledby='towns-h'] tbody tr")).to_have_count(2)

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from minsheng.orders.models import Order, OrderPhoto, PhotoKind, Status
 from tests.helpers import advance
@@ -25,9 +26,8 @@ def loaded_images(page: Any) -> list[int]:
     images = page.locator(".photo-list img")
     for i in range(images.count()):
         images.nth(i).scroll_into_view_if_needed()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.photo-list img')].every(e => e.complete)"
-    )
+    for i in range(images.count()):
+        expect(images.nth(i)).to_have_js_property("complete", True)
     return page.eval_on_selector_all(".photo-list img", "els => els.map(e => e.naturalWidth)")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from minsheng.catalog.models import Category, ServiceArea, UrgencyClass
 from minsheng.catalog.standard import seed_standard
@@ -33,9 +34,7 @@ def test_the_trend_chart_is_drawn(world, live_server, browser):
     canvas = page.locator("canvas#trend-chart")
     canvas.wait_for()
     # ranking-chart.js marks the canvas once Chart.js has drawn the three lines.
-    page.wait_for_function(
-        "document.getElementById('trend-chart').getAttribute('data-drawn') === '3'"
-    )
+    expect(canvas).to_have_attribute("data-drawn", "3")
     assert canvas.bounding_box()["height"] > 100
     painted = page.evaluate(
         """() => {
