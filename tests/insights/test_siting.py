@@ -308,6 +308,35 @@ def test_mclp_incumbent_and_bound_bracket_the_optimum(seed: int, p: int) -> None
     assert r.objective == pytest.approx(best) and r.optimal
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_pmedian_lagrangian_bound_on_the_near_entries_is_the_whole_matrix_bound(
+    seed: int,
+) -> None:
+    # The subgradient works on each point's few nearest candidates; the bound it reports
+    # must be L(u) on the whole matrix at its multipliers, with or without an existing site,
+    # with some candidates closed, from a cold or a warm start.
+    rng = np.random.default_rng(seed)
+    n, m, p = 300, 40, 5
+    w, cost = rng.integers(1, 100, n).astype(float), rng.uniform(0, 50, (n, m))
+    capf = rng.uniform(5, 30, n) if seed % 2 else np.full(n, 2 * cost.max() + 1)
+    free = rng.uniform(size=m) > 0.2 if seed >= 2 else None
+    cols = np.arange(m) if free is None else np.flatnonzero(free)
+    upper = float(w @ np.minimum(capf, cost[:, cols[:p]].min(axis=1)))
+    start = None if seed < 3 else rng.uniform(0, 1, n) * w * capf
+    bound, flipped, in_top, found, found_value, u = siting._pmedian_lagrange(
+        w, cost, capf, p, upper, iterations=60, start=start, free=free
+    )
+    assert (u <= w * capf).all()
+    rho = np.minimum(w[:, None] * np.minimum(cost[:, cols], capf[:, None]) - u[:, None], 0).sum(0)
+    whole = u.sum() + np.minimum(w * capf - u, 0).sum() + np.sort(rho)[:p].sum()
+    assert bound == pytest.approx(whole, rel=1e-12)
+    assert in_top.sum() == p and rho[in_top].sum() == pytest.approx(np.sort(rho)[:p].sum())
+    assert len(flipped) == len(cols)
+    if found:
+        assert set(found) <= set(cols.tolist())
+        assert found_value == pytest.approx(float(w @ np.minimum(capf, cost[:, found].min(axis=1))))
+
+
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("p", [2, 3, 4])
 def test_pmedian_branch_and_bound_finds_the_brute_force_optimum(seed: int, p: int) -> None:
