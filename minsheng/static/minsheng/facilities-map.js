@@ -1,30 +1,14 @@
 /* The public facilities map (/facilities/): the open facilities as points from
-   /api/v1/facilities.geojson (the same filters as the list), each linking to its page.
+   /api/v1/facilities.geojson (the same filters as the list; loaded by geo-layer.js), each linking to its page.
    No tile server is needed: without one the points are drawn on a plain background.
    Without JavaScript the map's box stays hidden (map.css) and the list is the page. */
 (function () {
   "use strict";
-  if (!window.L) return;
+  if (!window.L || !window.MinshengGeo) return;
 
   function draw(el) {
-    var map = L.map(el, { zoomSnap: 0.5, attributionControl: false });
-    map.setView([0, 0], 2);
-    var request = new XMLHttpRequest();
-    request.open("GET", el.getAttribute("data-layer-url"));
-    request.setRequestHeader("Accept", "application/geo+json, application/json");
-    request.setRequestHeader("Accept-Language", document.documentElement.lang || "zh-hans");
-    request.onload = function () {
-      var collection = null;
-      try {
-        collection = JSON.parse(request.responseText);
-      } catch (e) {
-        collection = null;
-      }
-      if (request.status !== 200 || !collection || !collection.features) return;
-      if (!collection.features.length) {
-        el.hidden = true;
-        return;
-      }
+    var map = window.MinshengGeo.blankMap(el);
+    window.MinshengGeo.load(el, "application/geo+json, application/json", function (collection) {
       var layer = L.geoJSON(collection, {
         pointToLayer: function (f, latlng) {
           return L.circleMarker(latlng, {
@@ -46,10 +30,8 @@
         },
       }).addTo(map);
       el.setAttribute("data-points", String(collection.features.length));
-      var bounds = layer.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 14 });
-    };
-    request.send();
+      window.MinshengGeo.fit(map, layer, { padding: [16, 16], maxZoom: 14 });
+    });
   }
 
   function start() {

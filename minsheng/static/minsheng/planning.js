@@ -1,8 +1,8 @@
 /* The planning dashboard (/staff/planning/) and a township's page: the trend charts
    (Chart.js, vendored) from the figures each page embeds with json_script (a canvas's
    data-source names it), and the map of each village's shortest plank (Leaflet, offline)
-   from /staff/planning/map.geojson, each village filled with its weakest area's colour
-   (the colours: json_script "plank-palette", as in the legend). The tables beside them hold
+   from /staff/planning/map.geojson (loaded by geo-layer.js), each village filled with its
+   weakest area's colour (the colours: json_script "plank-palette", as in the legend). The tables beside them hold
    the same figures. No inline script: everything reaches this file through data- attributes. */
 (function () {
   "use strict";
@@ -32,34 +32,16 @@
   }
 
   function map(el) {
-    if (!window.L) return;
+    if (!window.L || !window.MinshengGeo) return;
     var source = document.getElementById(el.getAttribute("data-palette"));
     var colours = source ? JSON.parse(source.textContent) : [];
-    var leaflet = L.map(el, { zoomSnap: 0.5, attributionControl: false });
-    leaflet.setView([0, 0], 2);
-    var request = new XMLHttpRequest();
-    request.open("GET", el.getAttribute("data-layer-url"));
-    request.setRequestHeader("Accept", "application/json");
-    request.onload = function () {
-      var collection = null;
-      try {
-        collection = JSON.parse(request.responseText);
-      } catch (e) {
-        collection = null;
-      }
-      if (request.status !== 200 || !collection || !collection.features) return;
-      var shown = collection.features.filter(function (f) {
-        return f.geometry;
-      });
-      if (!shown.length) {
-        el.hidden = true; // no village has a place on the map: the table is the page
-        return;
-      }
-      function fill(f) {
-        var k = f.properties.colour;
-        return k === null || k === undefined ? "#d9d9d9" : colours[k] || "#d9d9d9";
-      }
-      var layer = L.geoJSON({ type: "FeatureCollection", features: shown }, {
+    var leaflet = window.MinshengGeo.blankMap(el);
+    function fill(f) {
+      var k = f.properties.colour;
+      return k === null || k === undefined ? "#d9d9d9" : colours[k] || "#d9d9d9";
+    }
+    window.MinshengGeo.load(el, "application/json", function (collection) {
+      var layer = L.geoJSON(collection, {
         style: function (f) {
           return { color: "#6b6760", weight: 1, fillColor: fill(f), fillOpacity: 0.8 };
         },
@@ -72,11 +54,9 @@
           l.bindTooltip(p.name + ": " + (p.area_name || "–") + " " + text, { sticky: true });
         },
       }).addTo(leaflet);
-      var bounds = layer.getBounds();
-      if (bounds.isValid()) leaflet.fitBounds(bounds, { padding: [12, 12], maxZoom: 13 });
-      el.setAttribute("data-drawn", String(shown.length));
-    };
-    request.send();
+      window.MinshengGeo.fit(leaflet, layer, { padding: [12, 12], maxZoom: 13 });
+      el.setAttribute("data-drawn", String(collection.features.length));
+    });
   }
 
   function start() {
