@@ -14,7 +14,7 @@ PORT ?= 8000
 KEY_FILE := var/secret_key
 WITH_KEY = SECRET_KEY="$${SECRET_KEY:-$$(cat $(KEY_FILE))}"
 
-.PHONY: install demo serve test test-sqlite test-postgres lint typecheck migrations-check browser gettext bench clean
+.PHONY: install demo serve test test-sqlite test-postgres lint typecheck migrations-check browser wrk gettext bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
+# Debian's wrk drives the bench's HTTP load from its own light process (C, event loop, Lua
+# scripts): a Python client inside the bench would take half of the two cores.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install Debian's wrk package (sudo apt-get install wrk) for the bench"; exit 1; fi; }
+
 # GNU gettext's xgettext: the translations test checks the catalogue holds every message.
 gettext:
 	@command -v xgettext >/dev/null 2>&1 || { \
@@ -81,7 +89,7 @@ test-postgres: install browser gettext
 test: lint typecheck migrations-check browser gettext
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
-bench: install
+bench: install wrk
 	$(WITH_KEY) DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py
 
 clean:

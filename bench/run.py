@@ -1,19 +1,24 @@
 """``make bench``: orders/s through the REST API and Open311 against ceilings measured in
 the same run, on PostgreSQL + gunicorn.
 
-1. (Re)creates a dedicated database (``minsheng_bench`` next to ``DATABASE_URL``'s),
+1. (Re)creates a dedicated database (``DATABASE_URL``'s name + ``_bench``, next to it),
    migrates it and seeds a minimal county (``bench.seed``): regions, a service with two
    questions, residents with API tokens, and the insert ceiling's ``bench_row`` table.
 2. Starts gunicorn once (``bench.urls`` as ROOT_URLCONF via ``MINSHENG_URLCONF``; DEBUG
    off; the same workers for every target) on 127.0.0.1.
-3. For each target, a warm-up then a fixed duration at a fixed concurrency from this
-   process (threads, ``http.client``; keep-alive whenever the server allows it):
-   ``fixed`` (GET, fixed JSON, no database), ``insert`` (POST, one row in a transaction),
+3. For each target, a warm-up then a fixed duration at a fixed concurrency from Debian's
+   ``wrk`` (a separate C process, one thread by default: a Python client in this process
+   would take half of the two cores and hide the server's speed), scripted by
+   ``bench/wrk/target.lua``, which counts the replies per status and checks each one:
+   ``fixed`` (GET, fixed JSON, no database: the body must be exactly it), ``insert`` (POST,
+   one row in a transaction, 201),
    ``orders`` (POST /api/v1/orders/ with token auth: real orders, every reply must be 201),
    ``open311_post`` (POST /open311/v2/requests.json, form-encoded with an API key: real
    orders, every reply 201), ``select`` (GET, the 1,000 newest orders' columns in one query:
    the read ceiling) and ``open311_get`` (GET /open311/v2/requests.json: every reply must
-   hold exactly 1,000 requests, the specification's cap).
+   hold exactly 1,000 requests, the specification's cap; for both GETs the Lua checks a
+   JSON array holding one item key per item). A phase ends when its seconds are up and
+   its last replies are in (no request is cut off: each row written was counted).
 4. Checks the database holds exactly the rows the 201s claim, counts the SQL of one order
    request (``bench.queries``), prints a table and writes ``bench/results/latest.json``.
 
@@ -29,11 +34,12 @@ import math
 import os
 import platform
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -78,14 +84,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=5,
         help="interleave the targets in this many slices of duration/rounds seconds each",
     )
-    p.add_argument("--concurrency", type=int, default=8, help="client threads")
+    p.add_argument("--concurrency", type=int, default=8, help="wrk's connections")
+    p.add_argument(
+        "--wrk-threads",
+        type=int,
+        default=1,
+        choices=[1, 2],
+        help="wrk's threads (they share the connections; 2 cores: one is plenty)",
+    )
     p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     p.add_argument(
         "--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn workers"
     )
     p.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     p.add_argument("--users", type=int, default=8, help="residents with tokens")
-    p.add_argument("--db-name", default="minsheng_bench", help="dedicated database (dropped!)")
+    p.add_argument(
+        "--db-name",
+        default=None,
+        help="dedicated database, dropped! (default: DATABASE_URL's name + _bench)",
+    )
     p.add_argument("--port", type=int, default=0, help="0: a free port")
     p.add_argument(
         "--targets", default=",".join(TARGETS), help=f"comma-separated subset of {TARGETS}"
@@ -99,6 +116,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="also time N in-process requests of each kind, part by part (bench.breakdown)",
     )
     p.add_argument("--skip-setup", action="store_true", help="reuse the bench database as it is")
+    p.add_argument(
+        "--no-balance", action="store_true", help="skip the balance benches (minutes of CPU)"
+    )
     args = p.parse_args(argv)
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
     unknown = [t for t in targets if t not in TARGETS]
@@ -111,18 +131,30 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         or min(args.concurrency, args.workers, args.rounds) < 1
     ):
         p.error("duration > 0, warmup >= 0, and concurrency, workers, rounds >= 1")
+    if args.concurrency % args.wrk_threads:
+        p.error("wrk shares the connections evenly: concurrency must divide by --wrk-threads")
     return args
 
 
 # --- statistics -------------------------------------------------------------------------------
 
 
-def percentile(sorted_values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (``q`` in 0..100) of already sorted values; 0.0 if none."""
-    if not sorted_values:
+def percentile(quantiles: Sequence[tuple[float, float]], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..100) of weighted values; 0.0 if none.
+
+    ``quantiles`` are (value, weight) pairs: each wrk run's latency quantiles, weighted by
+    its replies, so that the rounds of a target pool into one distribution.
+    """
+    ordered = sorted(quantiles)
+    total = sum(weight for _, weight in ordered)
+    if total <= 0:
         return 0.0
-    rank = max(1, min(len(sorted_values), math.ceil(q / 100 * len(sorted_values))))
-    return sorted_values[rank - 1]
+    rank, running = q / 100 * total, 0.0
+    for value, weight in ordered:
+        running += weight
+        if running >= rank - 1e-9 * total:
+            return value
+    return ordered[-1][0]
 
 
 @dataclass
@@ -135,24 +167,83 @@ class TargetResult:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    statuses: dict[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
 
 
-def summarize(
-    name: str, latencies: Sequence[float], errors: int, seconds: float, samples: list[str]
-) -> TargetResult:
-    """Requests/s and latency percentiles (ms) of one measured phase."""
-    ordered = sorted(latencies)
+@dataclass
+class Phase:
+    """What wrk's Lua script counted in one run (or in several, added up)."""
+
+    ok: int = 0
+    bad: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    socket_errors: int = 0
+    seconds: float = 0.0
+    # (latency in µs, weight): wrk's quantiles of each run, each weighing its share of replies
+    latency_us: list[tuple[float, float]] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)
+
+    @property
+    def replies(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def errors(self) -> int:
+        return self.bad + self.socket_errors
+
+    def add(self, other: Phase) -> None:
+        self.ok += other.ok
+        self.bad += other.bad
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+        self.socket_errors += other.socket_errors
+        self.seconds += other.seconds
+        self.latency_us.extend(other.latency_us)
+        self.samples.extend(other.samples[: max(0, 5 - len(self.samples))])
+
+
+RESULT_PREFIX = "minsheng-bench result "
+DRAINED_LINE = "minsheng-bench drained"
+
+
+def parse_wrk_output(stdout: str) -> Phase:
+    """The Phase in the RESULT line target.lua's done() prints after wrk's own report."""
+    lines = [line for line in stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if not lines:
+        raise RuntimeError(f"wrk printed no result line:\n{stdout[-2000:]}")
+    data = json.loads(lines[-1][len(RESULT_PREFIX) :])
+    quantiles = data["latency_us"]
+    weight = sum(data["statuses"].values()) / len(quantiles) if quantiles else 0.0
+    socket = data["socket_errors"]
+    samples = list(data["samples"])
+    if any(socket.values()):
+        samples.append("socket errors: " + ", ".join(f"{k} {v}" for k, v in socket.items()))
+    return Phase(
+        ok=data["ok"],
+        bad=data["bad"],
+        statuses=dict(data["statuses"]),
+        socket_errors=sum(socket.values()),
+        seconds=data["seconds"],
+        latency_us=[(float(us), weight) for us in quantiles],
+        samples=samples,
+    )
+
+
+def summarize(name: str, phase: Phase) -> TargetResult:
+    """Requests/s and latency percentiles (ms) of one target's measured rounds."""
+    requests, seconds = phase.replies, phase.seconds
     return TargetResult(
         name=name,
-        requests=len(ordered),
-        errors=errors,
+        requests=requests,
+        errors=phase.errors,
         seconds=round(seconds, 3),
-        rps=round(len(ordered) / seconds, 1) if seconds > 0 else 0.0,
-        p50_ms=round(percentile(ordered, 50) * 1000, 2),
-        p99_ms=round(percentile(ordered, 99) * 1000, 2),
-        max_ms=round((ordered[-1] if ordered else 0.0) * 1000, 2),
-        error_samples=samples[:5],
+        rps=round(requests / seconds, 1) if seconds > 0 else 0.0,
+        p50_ms=round(percentile(phase.latency_us, 50) / 1000, 2),
+        p99_ms=round(percentile(phase.latency_us, 99) / 1000, 2),
+        max_ms=round(percentile(phase.latency_us, 100) / 1000, 2),
+        statuses=dict(sorted(phase.statuses.items())),
+        error_samples=phase.samples[:5],
     )
 
 
@@ -184,157 +275,143 @@ def format_table(results: dict[str, TargetResult], r: dict[str, float | None]) -
     return "\n".join(lines)
 
 
-# --- load -------------------------------------------------------------------------------------
+# --- load (Debian's wrk, one process; bench/wrk/target.lua) --------------------------------------
+
+WRK_SCRIPT = ROOT / "bench" / "wrk" / "target.lua"
+# A number marking where a body's request number goes ("{n}" in target.lua's templates); even,
+# as the bodies alternate on the number's parity.
+N_MARK = 987_654_320
+# Request numbers a wrk run has for itself (target.lua's threads share them out), so that
+# numbers are unique across a target's phases.
+RUN_STRIDE = 100_000_000
+# Each item of the GET targets' JSON arrays holds this key once (the bench's own descriptions
+# never hold it unescaped).
+ITEM_KEY = '"requested_datetime":'
 
 
-@dataclass(frozen=True)
-class Call:
-    method: str
-    path: str
-    body: bytes | None
-    headers: dict[str, str]
-    expect: int
-    check: Callable[[bytes], bool] | None = None
+def _templates(build: Callable[[int], bytes]) -> list[str]:
+    """The bodies ``build(n)`` gives for an even and an odd n, with n as "{n}"."""
+    templates = []
+    for parity in (0, 1):
+        body = build(N_MARK + parity).decode()
+        templates.append(body.replace(str(N_MARK + parity), "{n}"))
+    return templates
 
 
-def _array_of(length: int) -> Callable[[bytes], bool]:
-    def check(body: bytes) -> bool:
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return False
-        return isinstance(data, list) and len(data) == length
-
-    return check
-
-
-def calls_for(
-    target: str, tokens: Sequence[dict[str, str]], api_key: str = ""
-) -> Callable[[int, int], Call]:
-    """A function (thread index, request number) -> the request to send for ``target``."""
+def wrk_config(target: str, tokens: Sequence[dict[str, str]], api_key: str = "") -> dict[str, Any]:
+    """What target.lua sends for ``target`` and what every reply must be."""
     json_headers = {"Content-Type": "application/json"}
-    if target == "select":
-        select = Call("GET", "/bench/select/", None, {}, 200, _array_of(1000))
-        return lambda _t, _n: select
-    if target == "open311_get":
-        listing = Call("GET", "/open311/v2/requests.json", None, {}, 200, _array_of(1000))
-        return lambda _t, _n: listing
+    if target in ("select", "open311_get"):
+        path = "/bench/select/" if target == "select" else "/open311/v2/requests.json"
+        get = {"method": "GET", "path": path, "headers": {}}
+        return {"expect": 200, "items": 1000, "item_key": ITEM_KEY, "variants": [get]}
+    if target == "fixed":
+        get = {"method": "GET", "path": "/bench/fixed/", "headers": {}}
+        return {"expect": 200, "body": json.dumps(FIXED_BODY), "variants": [get]}
     if target == "open311_post":
         if not api_key:
             raise ValueError("the open311_post target needs an API key")
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
-        return lambda _t, n: Call(
-            "POST", "/open311/v2/requests.json", open311_body(api_key, n), form, 201
-        )
-    if target == "fixed":
-        fixed = json.dumps(FIXED_BODY).encode()
-        call = Call("GET", "/bench/fixed/", None, {}, 200, lambda b: b == fixed)
-        return lambda _t, _n: call
+        post = {
+            "method": "POST",
+            "path": "/open311/v2/requests.json",
+            "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            "bodies": _templates(lambda n: open311_body(api_key, n)),
+        }
+        return {"expect": 201, "variants": [post]}
     if target == "insert":
-        return lambda t, n: Call(
-            "POST",
-            "/bench/insert/",
-            json.dumps({"thread": t, "n": n}).encode(),
-            json_headers,
-            201,
-        )
+        post = {
+            "method": "POST",
+            "path": "/bench/insert/",
+            "headers": json_headers,
+            "bodies": ['{"thread": {thread}, "n": {n}}'],
+        }
+        return {"expect": 201, "variants": [post]}
     if not tokens:
         raise ValueError("the orders target needs residents' tokens")
+    # One variant per resident, in rotation; each places both diets in turn.
+    orders = [
+        {
+            "method": "POST",
+            "path": "/api/v1/orders/",
+            "headers": {**json_headers, "Authorization": f"Token {resident['token']}"},
+            "bodies": [json.dumps(order_body(resident["region"], n)) for n in (0, 1)],
+        }
+        for resident in tokens
+    ]
+    return {"expect": 201, "variants": orders}
 
-    def order_call(t: int, n: int) -> Call:
-        resident = tokens[t % len(tokens)]
-        return Call(
-            "POST",
-            "/api/v1/orders/",
-            json.dumps(order_body(resident["region"], n)).encode(),
-            {**json_headers, "Authorization": f"Token {resident['token']}"},
-            201,
+
+def lua_literal(value: Any) -> str:
+    """``value`` (str, int, list, dict of them) as a Lua constructor; strings byte-escaped."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        escaped = "".join(
+            c if c.isascii() and c.isprintable() and c not in '"\\' else _lua_bytes(c)
+            for c in value
         )
-
-    return order_call
-
-
-class Client:
-    """One keep-alive connection, reopened whenever the server closes it."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn: http.client.HTTPConnection | None = None
-
-    def send(self, call: Call) -> tuple[int, bytes]:
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        try:
-            self.conn.request(call.method, call.path, body=call.body, headers=call.headers)
-            response = self.conn.getresponse()
-            body = response.read()
-            if response.will_close:
-                self.close()
-            return response.status, body
-        except (OSError, http.client.HTTPException):
-            self.close()
-            raise
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        return f'"{escaped}"'
+    if isinstance(value, list):
+        return "{" + ", ".join(lua_literal(v) for v in value) + "}"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"[{lua_literal(k)}] = {lua_literal(v)}" for k, v in value.items())
+            + "}"
+        )
+    raise TypeError(f"no Lua literal for {type(value).__name__}")
 
 
-@dataclass
-class Phase:
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    ok: int = 0
-    samples: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+def _lua_bytes(char: str) -> str:
+    return "".join(f"\\{b:03d}" for b in char.encode())
+
+
+def wrk_version() -> str:
+    """``wrk -v``'s first line (wrk prints its usage after it and exits 1); "" if missing."""
+    if shutil.which("wrk") is None:
+        return ""
+    done = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    first = done.stdout.splitlines()[0] if done.stdout else ""
+    return first.split(" Copyright")[0].strip()
 
 
 def run_phase(
-    port: int, make_call: Callable[[int, int], Call], *, seconds: float, concurrency: int
-) -> tuple[Phase, float]:
-    """Hammer the server for ``seconds`` from ``concurrency`` threads; (results, elapsed)."""
-    phase = Phase()
-    start = time.perf_counter()
-    deadline = start + seconds
-
-    def worker(t: int) -> None:
-        client = Client(port)
-        mine: list[float] = []
-        ok = errors = 0
-        n = 0
-        while True:
-            t0 = time.perf_counter()
-            if t0 >= deadline:
-                break
-            call = make_call(t, n)
-            n += 1
-            try:
-                status, body = client.send(call)
-                good = status == call.expect and (call.check is None or call.check(body))
-                problem = "" if good else f"{status} {body[:200]!r}"
-            except (OSError, http.client.HTTPException) as exc:
-                good, problem = False, f"{type(exc).__name__}: {exc}"
-            mine.append(time.perf_counter() - t0)
-            if good:
-                ok += 1
-            else:
-                errors += 1
-                with phase.lock:
-                    if len(phase.samples) < 5:
-                        phase.samples.append(problem)
-        client.close()
-        with phase.lock:
-            phase.latencies.extend(mine)
-            phase.ok += ok
-            phase.errors += errors
-
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(concurrency)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    return phase, time.perf_counter() - start
+    port: int,
+    config: Path,
+    *,
+    seconds: float,
+    concurrency: int,
+    threads: int,
+    first_n: int,
+) -> Phase:
+    """One wrk run of ``seconds``; stopped (SIGINT) once every thread's replies are in."""
+    cap = math.ceil(seconds) + 30  # wrk's own end, should a thread never drain
+    cmd = [
+        "wrk",
+        f"--threads={threads}",
+        f"--connections={concurrency}",
+        f"--duration={cap}s",
+        "--timeout=30s",
+        f"--script={WRK_SCRIPT}",
+        f"http://{HOST}:{port}",
+        "--",
+        str(config),
+        repr(seconds),
+        str(first_n),
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    lines: list[str] = []
+    drained = 0
+    for line in proc.stdout:
+        lines.append(line)
+        if line.strip() == DRAINED_LINE:
+            drained += 1
+            if drained == threads:
+                proc.send_signal(signal.SIGINT)
+    if proc.wait() != 0:
+        raise RuntimeError(f"wrk exited with {proc.returncode}: {' '.join(cmd)}")
+    return parse_wrk_output("".join(lines))
 
 
 def measure_all(
@@ -346,6 +423,7 @@ def measure_all(
     warmup: float,
     duration: float,
     concurrency: int,
+    wrk_threads: int = 1,
     rounds: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, TargetResult], dict[str, int]]:
@@ -356,35 +434,46 @@ def measure_all(
     alike and the ratios stay comparable. Also returns, per target, how many requests
     succeeded in all (warm-up included): the rows the database must now hold.
     """
-    calls = {name: calls_for(name, tokens, api_key) for name in names}
     totals = {name: Phase() for name in names}
-    elapsed = dict.fromkeys(names, 0.0)
     succeeded = dict.fromkeys(names, 0)
-    for name in names:
-        if warmup > 0:
-            warm, _ = run_phase(port, calls[name], seconds=warmup, concurrency=concurrency)
-            succeeded[name] += warm.ok
-    for round_no in range(rounds):
-        if progress:
-            progress(f"round {round_no + 1}/{rounds}")
-        for name in names:
-            phase, seconds = run_phase(
-                port, calls[name], seconds=duration / rounds, concurrency=concurrency
+    runs = dict.fromkeys(names, 0)
+    with tempfile.TemporaryDirectory(prefix="minsheng-wrk-") as tmp:
+        configs = {name: Path(tmp) / f"{name}.lua" for name in names}
+        for name, path in configs.items():
+            path.write_text("return " + lua_literal(wrk_config(name, tokens, api_key)) + "\n")
+
+        def run(name: str, seconds: float) -> Phase:
+            phase = run_phase(
+                port,
+                configs[name],
+                seconds=seconds,
+                concurrency=concurrency,
+                threads=wrk_threads,
+                first_n=runs[name] * RUN_STRIDE,
             )
-            total = totals[name]
-            total.latencies.extend(phase.latencies)
-            total.errors += phase.errors
-            total.samples.extend(phase.samples[: max(0, 5 - len(total.samples))])
-            elapsed[name] += seconds
+            runs[name] += 1
             succeeded[name] += phase.ok
-    results = {
-        name: summarize(name, t.latencies, t.errors, elapsed[name], t.samples)
-        for name, t in totals.items()
-    }
+            return phase
+
+        for name in names:
+            if warmup > 0:
+                run(name, warmup)
+        for round_no in range(rounds):
+            if progress:
+                progress(f"round {round_no + 1}/{rounds}")
+            for name in names:
+                totals[name].add(run(name, duration / rounds))
+    results = {name: summarize(name, phase) for name, phase in totals.items()}
     return results, succeeded
 
 
 # --- database and server ----------------------------------------------------------------------
+
+
+def bench_db_name(base_url: str) -> str:
+    """``DATABASE_URL``'s database name + ``_bench``: checkouts benching side by side with
+    their own URLs don't drop each other's database."""
+    return (urlsplit(base_url).path.strip("/") or "minsheng") + "_bench"
 
 
 def bench_db_url(base_url: str, db_name: str) -> str:
@@ -516,10 +605,16 @@ def stop_server(proc: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    load_generator = wrk_version()
+    if not load_generator:
+        raise SystemExit(
+            "bench/run.py drives the load with Debian's wrk: make wrk (or apt-get install wrk)"
+        )
     load_before = os.getloadavg()
     if load_before[0] > 0.5:
         print(f"note: load average {load_before[0]:.2f} before the run: figures will be noisy")
     base_url = os.environ.get("DATABASE_URL", DEFAULT_DB_URL)
+    args.db_name = args.db_name or bench_db_name(base_url)
     db_url = bench_db_url(base_url, args.db_name)
     env = server_env(db_url)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -552,7 +647,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"  {', '.join(args.targets)}: {args.warmup:g} s warm-up each, then "
         f"{args.duration:g} s each in {args.rounds} interleaved rounds "
-        f"at concurrency {args.concurrency}…",
+        f"at concurrency {args.concurrency} ({load_generator}, {args.wrk_threads} thread(s))…",
         flush=True,
     )
     try:
@@ -564,6 +659,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warmup=args.warmup,
             duration=args.duration,
             concurrency=args.concurrency,
+            wrk_threads=args.wrk_threads,
             rounds=args.rounds,
             progress=lambda msg: print(f"    {msg}", flush=True),
         )
@@ -601,6 +697,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "config": {
             "server": server,
+            "load_generator": f"{load_generator}, {args.wrk_threads} thread(s)",
             "concurrency": args.concurrency,
             "warmup_s": args.warmup,
             "duration_s": args.duration,
@@ -616,11 +713,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "order_request_sql": queries["orders"]["sql"],
         "open311_get_sql": queries["open311_get"]["sql"],
         "breakdown": parts,
-        "balance_equity": balance_equity(),  # issue 11: inequality on 3,000 regions vs PySAL
+        # issue 11: inequality on 3,000 regions vs PySAL
+        "balance_equity": None if args.no_balance else balance_equity(),
         # issue 11, budget allocation (pure, no server): bench/balance_allocation.py
-        "balance_allocation": json.loads(
-            django_run(["-m", "bench.balance_allocation", "--json"], env)
-        ),
+        "balance_allocation": None
+        if args.no_balance
+        else json.loads(django_run(["-m", "bench.balance_allocation", "--json"], env)),
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
@@ -635,14 +733,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{written['open311_requests']} Open311 requests, {written['bench_rows']} bench rows; "
         f"match the 201s: {consistent}"
     )
-    from bench.balance_allocation import format_report
+    if not args.no_balance:
+        from bench.balance_allocation import format_report
 
-    print(format_report(report["balance_allocation"]))
+        print(format_report(report["balance_allocation"]))
     if parts:
         from bench.breakdown import format_breakdown
 
         print(format_breakdown(parts))
-    print(equity_report(report["balance_equity"]))
+    if not args.no_balance:
+        print(equity_report(report["balance_equity"]))
     for res in results.values():
         for sample in res.error_samples:
             print(f"  {res.name} error: {sample}")
@@ -650,6 +750,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
     )
     errors = sum(res.errors for res in results.values())
+    if args.no_balance:
+        return 0 if errors == 0 and consistent else 1
     # -- balance (issue 11): each part's bench runs after the API figures --
     siting = subprocess.run([sys.executable, str(ROOT / "bench" / "balance_siting.py")], cwd=ROOT)
     return 0 if errors == 0 and consistent and siting.returncode == 0 else 1
