@@ -51,7 +51,8 @@ browser:
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
 # Debian's wrk drives the bench's HTTP load from its own light process (C, event loop, Lua
-# scripts): a Python client inside the bench would take half of the two cores.
+# scripts): a Python client inside the bench would take half of the two cores. The bench's
+# smoke test (tests/bench, PostgreSQL) drives a tiny run through it, so the tests need it too.
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -76,17 +77,17 @@ typecheck: install
 migrations-check: install
 	$(WITH_KEY) $(BIN)/minsheng makemigrations --check --dry-run
 
-test-sqlite: install browser gettext
+test-sqlite: install browser gettext wrk
 	$(WITH_KEY) MINSHENG_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
 
-test-postgres: install browser gettext
+test-postgres: install browser gettext wrk
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
 	$(WITH_KEY) DATABASE_URL=$(PG_URL) MINSHENG_VAR_DIR=$(CURDIR)/var/test-pg \
 	  MINSHENG_TEST_REDIS_URL=redis://127.0.0.1:6379/13 $(BIN)/pytest -q
 
 # The two databases' runs share nothing (own files, own Redis database), so on a machine of
 # two cores or more they run side by side; each run's output is printed whole when it ends.
-test: lint typecheck migrations-check browser gettext
+test: lint typecheck migrations-check browser gettext wrk
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: install wrk
