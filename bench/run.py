@@ -119,6 +119,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--no-balance", action="store_true", help="skip the balance benches (minutes of CPU)"
     )
+    p.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        help="the server's REDIS_URL, as deployed: tasks (an order's notifications) are queued "
+        "there, not run in the request; emptied before and after the run. '' runs them inline",
+    )
     args = p.parse_args(argv)
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
     unknown = [t for t in targets if t not in TARGETS]
@@ -518,8 +524,13 @@ def count_rows(url: str) -> dict[str, int]:
     }
 
 
-def server_env(db_url: str) -> dict[str, str]:
+def server_env(db_url: str, redis_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        # As deployed (docs/deployment.md): Celery's broker and the shared cache. Without it
+        # every task, an order's notifications included, runs inside the request.
+        env["REDIS_URL"] = redis_url
     env.update(
         DATABASE_URL=db_url,
         DJANGO_SETTINGS_MODULE="minsheng.settings",
@@ -538,6 +549,21 @@ def server_env(db_url: str) -> dict[str, str]:
         PYTHONWARNINGS="ignore:No directory at",  # whitenoise: no collectstatic here
     )
     return env
+
+
+def empty_redis(url: str) -> int:
+    """Empty the bench's own Redis database; how many messages Celery's queue held."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        queued = int(client.llen("celery"))
+        client.flushdb()
+    except redis.RedisError as exc:
+        raise SystemExit(
+            f"Redis at {url} is needed (--redis-url '' runs tasks inline): {exc}"
+        ) from exc
+    return queued
 
 
 def django_run(args: list[str], env: dict[str, str]) -> str:
@@ -616,7 +642,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     base_url = os.environ.get("DATABASE_URL", DEFAULT_DB_URL)
     args.db_name = args.db_name or bench_db_name(base_url)
     db_url = bench_db_url(base_url, args.db_name)
-    env = server_env(db_url)
+    env = server_env(db_url, args.redis_url)
+    if args.redis_url:
+        empty_redis(args.redis_url)
     args.output.parent.mkdir(parents=True, exist_ok=True)
 
     if args.skip_setup:
@@ -665,6 +693,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     finally:
         stop_server(proc)
+        if args.redis_url:
+            # Nothing consumes the queued notifications: the bench measures the request.
+            queued = empty_redis(args.redis_url)
+            print(f"  {queued} queued task(s) dropped from {args.redis_url}", flush=True)
 
     after = count_rows(db_url)
     written = {
@@ -704,6 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "rounds": args.rounds,
             "conn_max_age": env["CONN_MAX_AGE"],
             "database": args.db_name,
+            "tasks": f"queued to {args.redis_url}" if args.redis_url else "inline (no Redis)",
         },
         "targets": {name: asdict(res) for name, res in results.items()},
         "ratios": r,

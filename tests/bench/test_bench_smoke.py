@@ -279,3 +279,15 @@ def test_tiny_run_of_all_targets_writes_one_row_per_success(live_server, standar
     assert ServiceRequest.objects.count() == succeeded["open311_post"]
     assert Order.objects.filter(channel="api").count() == succeeded["orders"]
     assert Order.objects.filter(channel="open311").count() == succeeded["open311_post"]
+
+
+def test_the_server_queues_tasks_in_redis_as_deployed(monkeypatch):
+    # With a Redis URL the server's tasks (an order's notifications) are queued, as in a
+    # deployment; with '' they run inline, inside the request; an outer REDIS_URL never leaks.
+    monkeypatch.setenv("REDIS_URL", "redis://elsewhere:6379/0")
+    monkeypatch.delenv("BENCH_REDIS_URL", raising=False)
+    env = run.server_env("postgres://x/y", "redis://127.0.0.1:6379/12")
+    assert env["REDIS_URL"] == "redis://127.0.0.1:6379/12"
+    assert "REDIS_URL" not in run.server_env("postgres://x/y", "")
+    assert run.parse_args([]).redis_url == "redis://127.0.0.1:6379/12"
+    assert run.parse_args(["--redis-url", ""]).redis_url == ""
