@@ -692,9 +692,16 @@ def _near_entries(
     r, col = np.nonzero(valid & (pos < keep[:, None]))
     wc = w[r] * cs[r, col]
     n = order.shape[0]
+    cut = valid.sum(axis=1) > keep  # rows with entries left out (so with some kept)
     end = np.searchsorted(r, np.arange(n), side="right") - 1  # each row's farthest kept
-    last = np.where(valid.sum(axis=1) > keep, wc[np.maximum(end, 0)], np.inf)
+    last = np.full(n, np.inf)
+    last[cut] = wc[end[cut]]
     return r, order[r, col], wc, last
+
+
+def _column_sums(idx: npt.NDArray[np.intp], values: FloatArray, m: int) -> FloatArray:
+    """Σ of ``values`` per candidate (float even when no entry is kept at all)."""
+    return np.bincount(idx, values, minlength=m).astype(np.float64, copy=False)
 
 
 def _pmedian_lagrange(
@@ -752,7 +759,7 @@ def _pmedian_lagrange(
     tried: set[bytes] = set()
     for _ in range(iterations):
         neg = np.minimum(wc - u[pt], 0.0)
-        rho = np.bincount(idx, neg, minlength=m)
+        rho = _column_sums(idx, neg, m)
         rho[~isfree] = np.inf
         top = np.argpartition(rho, p - 1)[:p] if p < m else np.arange(m)
         bound = float(u.sum() + rho[top].sum())
@@ -782,7 +789,7 @@ def _pmedian_lagrange(
             keep[short] *= 2
             pt, idx, wc, last = _near_entries(w, rows, valid, keep)
     u = best_u
-    rho = np.bincount(idx, np.minimum(wc - u[pt], 0.0), minlength=m)
+    rho = _column_sums(idx, np.minimum(wc - u[pt], 0.0), m)
     rho[~isfree] = np.inf
     ranked = np.argsort(rho, kind="stable")
     bound = float(u.sum() + rho[ranked[:p]].sum())

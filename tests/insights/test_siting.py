@@ -337,6 +337,29 @@ def test_pmedian_lagrangian_bound_on_the_near_entries_is_the_whole_matrix_bound(
         assert found_value == pytest.approx(float(w @ np.minimum(capf, cost[:, found].min(axis=1))))
 
 
+def test_pmedian_when_the_existing_sites_are_nearer_than_every_candidate() -> None:
+    # No candidate can lower any point's cost: the relaxation has no entry left at all (it
+    # raised IndexError here once); then one point where a candidate helps.
+    w, cost = np.array([1.0, 2.0, 3.0]), np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]])
+
+    def run(existing: list[float]) -> siting.SitingResult:
+        return solve(
+            "pmedian",
+            demand_ids=["a", "b", "c"],
+            population=w,
+            candidate_ids=["x", "y"],
+            cost=cost,
+            existing_ids=["old"],
+            existing_cost=np.array(existing)[:, None],
+            p=1,
+        )
+
+    r = run([0.0, 0.0, 0.0])
+    assert (r.objective, r.mean_cost, r.optimal, len(r.sites)) == (0.0, 0.0, True, 1)
+    r = run([0.0, 5.0, 0.0])  # b: 5 to the old site, 1 to y
+    assert (r.objective, r.sites, r.optimal) == (2.0, ["y"], True)
+
+
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("p", [2, 3, 4])
 def test_pmedian_branch_and_bound_finds_the_brute_force_optimum(seed: int, p: int) -> None:
