@@ -43,7 +43,7 @@ PMEDIAN_GAP = 1e-9
 PMEDIAN_NODE_STEP = 2.0
 # Subgradient steps per branch-and-bound node: warm-started from the parent, a node's bound
 # is mostly there within a hundred; more buys fewer nodes but costs more per node (measured
-# on 2,000 × 200, p = 20: 100 gave the least time over five seeds, 40 and 400 more).
+# on 2,000 × 200, p = 20: 100 gave the least time over five seeds; 40, 60, 200, 400 more).
 PMEDIAN_NODE_ITERATIONS = 100
 
 
@@ -785,9 +785,10 @@ def _pmedian_lagrange(
             break
         u = np.minimum(u + f * (found_value - bound) / norm * g, we)
         short = last < u
-        if short.any():  # points reach past their kept entries: keep more of them
+        while short.any():  # points reach past their kept entries: keep more of them
             keep[short] *= 2
             pt, idx, wc, last = _near_entries(w, rows, valid, keep)
+            short = last < u
     u = best_u
     rho = _column_sums(idx, np.minimum(wc - u[pt], 0.0), m)
     rho[~isfree] = np.inf
