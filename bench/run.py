@@ -405,7 +405,8 @@ def run_phase(
         repr(seconds),
         str(first_n),
     ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    # errors="replace": a wrong reply's sample is cut at 200 bytes, maybe inside a character
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, errors="replace")
     assert proc.stdout is not None
     lines: list[str] = []
     drained = 0
